@@ -1,0 +1,75 @@
+# gagas — build, run, test, bench. Plain GNU Make + pkg-config, C11.
+# `make run` and `make test` install missing Debian/npm packages first
+# (scripts/deps.sh), so both work on a fresh Debian 12 machine.
+
+CC ?= cc
+PKGS := libh2o-evloop libsqlite3 jansson libutf8proc libsodium libcurl
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Isrc \
+  -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+  -Wno-unused-parameter
+ifeq ($(CI),true)
+  WERROR := -Werror
+endif
+OPT ?= -O2 -g
+CFLAGS_ALL = $(CFLAGS_BASE) $(WERROR) $(OPT) $(SAN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -llinear -lxxhash -lpthread -lm $(LDLIBS)
+
+BUILD ?= build
+LIB_SRC := $(filter-out src/cli/%,$(shell find src -name '*.c' | sort))
+CLI_SRC := $(shell find src/cli -name '*.c' | sort)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(shell find tests/unit -name '*.c' 2>/dev/null | sort)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+PORT ?= 8080
+DB ?= var/gagas.db
+
+.PHONY: all run test unit e2e browser asan bench format lint deps clean
+all: $(BUILD)/gagas
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/libgagas.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/gagas: $(CLI_OBJ) $(BUILD)/libgagas.a
+	$(CC) $(CFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/libgagas.a $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgagas.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(BUILD)/libgagas.a $(LDLIBS_ALL) -lcriterion
+
+deps:
+	@bash scripts/deps.sh
+
+run: deps all
+	@mkdir -p $(dir $(DB))
+	@bash scripts/run.sh $(BUILD)/gagas $(DB) $(PORT)
+
+# Every test: unit (Criterion), end-to-end over HTTP, browser (playwright).
+test: deps all $(UNIT_BIN)
+	@bash tests/run.sh $(BUILD)
+
+unit: all $(UNIT_BIN)
+	@bash tests/run.sh $(BUILD) unit
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test
+
+bench: deps all
+	@bash bench/run.sh $(BUILD)
+
+format:
+	clang-format -i $$(find src tests/unit -name '*.[ch]')
+
+lint:
+	@bash scripts/lint.sh
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

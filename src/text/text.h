@@ -1,0 +1,39 @@
+/*
+ * text.h — the text layer's first step on every submission (text layer,
+ * depends on core only). Validates UTF-8, normalizes (Unicode NFKC + case
+ * folding, then the informal-Indonesian rules), extracts URLs, mentions,
+ * hashtags, e-mails, phone numbers, NIKs and emoji, and builds a display
+ * copy with personal data redacted. Pure functions: thread-safe once the
+ * process-wide tables are loaded (gg_text_init).
+ */
+#ifndef GG_TEXT_TEXT_H
+#define GG_TEXT_TEXT_H
+#include <stddef.h>
+#include <jansson.h>
+
+/** Result of gg_text_analyze; every member is owned by the doc. */
+typedef struct gg_text_doc {
+    char *norm;        /* normalized text for matching/models, NUL-terminated */
+    size_t norm_len;
+    char *display;     /* original text with e-mails, phones, NIKs redacted */
+    size_t display_len;
+    json_t *entities;  /* {"urls":[…],"mentions":[…],"hashtags":[…],"emails":[…],
+                          "phones":[…],"nik":[…],"emoji":[…]} (hashtags split, see docs) */
+} gg_text_doc;
+
+/** Load process-wide tables (slang lexicon …) from data_dir (NULL: built-in
+ *  default "data"). Call once before threads start; 0 or GG_EIO. Safe to skip:
+ *  gg_text_analyze then runs without the lexicon-based rules. */
+int gg_text_init(const char *data_dir);
+
+/** 1 when s[0..len) is valid UTF-8 (no overlongs, no surrogates, no NUL). */
+int gg_text_utf8_valid(const char *s, size_t len);
+
+/** Analyze text[0..len). On success 0 and *out filled (dispose with
+ *  gg_text_doc_dispose). GG_EUTF8 when the input is not valid UTF-8,
+ *  GG_ELIMIT when it is longer than GG_TEXT_MAX bytes. */
+#define GG_TEXT_MAX (64 * 1024)
+int gg_text_analyze(gg_text_doc *out, const char *text, size_t len);
+void gg_text_doc_dispose(gg_text_doc *doc);
+
+#endif
