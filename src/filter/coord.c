@@ -1,0 +1,315 @@
+/*
+ * coord.c — coordinated-campaign detector (filter layer). Each near-duplicate
+ * cluster has a current "run" of posts chained in time; a run turns into a
+ * group when its distinct authors reach min_authors, and every member, the
+ * earlier ones too, belongs to it from then on. Two open-addressing maps
+ * (id -> run, cluster -> current run) keep observe O(1) amortized.
+ */
+#include "filter/coord.h"
+#include "core/alloc.h"
+#include "core/err.h"
+#include <string.h>
+#include <xxhash.h>
+
+typedef struct tagcount {
+    char *tag;
+    size_t count;
+} tagcount;
+
+typedef struct run {
+    int64_t cluster;
+    int64_t group;           /* 0 until it has enough authors */
+    int64_t first_at, last_at; /* known times only; GG_COORD_NOTIME when none */
+    int64_t *ids, *times;
+    size_t n, cap;
+    uint64_t *authors;       /* open-addressing set, 0 = empty */
+    size_t aslots, acount;
+    size_t new_accounts;
+    tagcount *tags;
+    size_t ntags, tcap;
+} run;
+
+/* int64 -> size_t map, open addressing; key INT64_MIN = empty */
+typedef struct imap {
+    int64_t *keys;
+    size_t *vals;
+    size_t slots, count;
+} imap;
+
+struct gg_coord {
+    int min_authors;
+    int64_t window, new_account;
+    run *runs;
+    size_t nruns, rcap;
+    size_t *groups; /* group id - 1 -> run index */
+    size_t ngroups, gcap;
+    imap by_id, by_cluster;
+};
+
+/* ---- maps ------------------------------------------------------------------ */
+
+static void imap_init(imap *m, size_t slots)
+{
+    m->slots = slots;
+    m->count = 0;
+    m->keys = gg_malloc(slots * sizeof *m->keys);
+    m->vals = gg_malloc(slots * sizeof *m->vals);
+    for (size_t i = 0; i < slots; i++)
+        m->keys[i] = INT64_MIN;
+}
+
+static size_t imap_slot(const imap *m, int64_t key)
+{
+    size_t mask = m->slots - 1, s = (size_t)XXH3_64bits(&key, sizeof key) & mask;
+    while (m->keys[s] != INT64_MIN && m->keys[s] != key)
+        s = (s + 1) & mask;
+    return s;
+}
+
+static const size_t *imap_get(const imap *m, int64_t key)
+{
+    size_t s = imap_slot(m, key);
+    return m->keys[s] == key ? &m->vals[s] : NULL;
+}
+
+static void imap_put(imap *m, int64_t key, size_t val)
+{
+    if ((m->count + 1) * 2 > m->slots) {
+        imap old = *m;
+        imap_init(m, old.slots * 2);
+        for (size_t i = 0; i < old.slots; i++)
+            if (old.keys[i] != INT64_MIN)
+                imap_put(m, old.keys[i], old.vals[i]);
+        gg_free(old.keys);
+        gg_free(old.vals);
+    }
+    size_t s = imap_slot(m, key);
+    if (m->keys[s] != key) {
+        m->keys[s] = key;
+        m->count++;
+    }
+    m->vals[s] = val;
+}
+
+static void imap_dispose(imap *m)
+{
+    gg_free(m->keys);
+    gg_free(m->vals);
+}
+
+/* ---- runs ------------------------------------------------------------------- */
+
+/* Add an author hash to the run's set; 1 when it was new. */
+static int author_add(run *r, uint64_t h)
+{
+    if (h == 0)
+        h = 1;
+    if ((r->acount + 1) * 2 > r->aslots) {
+        uint64_t *old = r->authors;
+        size_t oldn = r->aslots;
+        r->aslots = oldn ? oldn * 2 : 8;
+        r->authors = gg_calloc(r->aslots, sizeof *r->authors);
+        r->acount = 0;
+        for (size_t i = 0; i < oldn; i++)
+            if (old[i])
+                author_add(r, old[i]);
+        gg_free(old);
+    }
+    size_t mask = r->aslots - 1, s = (size_t)h & mask;
+    while (r->authors[s] && r->authors[s] != h)
+        s = (s + 1) & mask;
+    if (r->authors[s] == h)
+        return 0;
+    r->authors[s] = h;
+    r->acount++;
+    return 1;
+}
+
+static void tag_add(run *r, const char *tag)
+{
+    for (size_t i = 0; i < r->ntags; i++)
+        if (strcmp(r->tags[i].tag, tag) == 0) {
+            r->tags[i].count++;
+            return;
+        }
+    if (r->ntags == 64)
+        return; /* cap: a run's evidence needs its common tags, not every tag */
+    if (r->ntags == r->tcap) {
+        r->tcap = r->tcap ? r->tcap * 2 : 4;
+        r->tags = gg_realloc(r->tags, r->tcap * sizeof *r->tags);
+    }
+    r->tags[r->ntags].tag = gg_strdup(tag);
+    r->tags[r->ntags].count = 1;
+    r->ntags++;
+}
+
+static size_t run_new(gg_coord *c, int64_t cluster)
+{
+    if (c->nruns == c->rcap) {
+        c->rcap = c->rcap ? c->rcap * 2 : 64;
+        c->runs = gg_realloc(c->runs, c->rcap * sizeof *c->runs);
+    }
+    run *r = &c->runs[c->nruns];
+    memset(r, 0, sizeof *r);
+    r->cluster = cluster;
+    r->first_at = r->last_at = GG_COORD_NOTIME;
+    imap_put(&c->by_cluster, cluster, c->nruns);
+    return c->nruns++;
+}
+
+/* Does a post at time t continue run r? Unknown times always do. */
+static int run_takes(const gg_coord *c, const run *r, int64_t t)
+{
+    if (t == GG_COORD_NOTIME || r->last_at == GG_COORD_NOTIME)
+        return 1;
+    return t <= r->last_at + c->window && t >= r->first_at - c->window;
+}
+
+gg_coord *gg_coord_new(const gg_coord_opts *opts)
+{
+    gg_coord_opts o = {0};
+    if (opts)
+        o = *opts;
+    gg_coord *c = gg_calloc(1, sizeof *c);
+    c->min_authors = o.min_authors > 1 ? o.min_authors : 3;
+    c->window = o.window > 0 ? o.window : 6 * 3600;
+    c->new_account = o.new_account > 0 ? o.new_account : 30 * 86400;
+    imap_init(&c->by_id, 1024);
+    imap_init(&c->by_cluster, 1024);
+    return c;
+}
+
+void gg_coord_free(gg_coord *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->nruns; i++) {
+        run *r = &c->runs[i];
+        gg_free(r->ids);
+        gg_free(r->times);
+        gg_free(r->authors);
+        for (size_t j = 0; j < r->ntags; j++)
+            gg_free(r->tags[j].tag);
+        gg_free(r->tags);
+    }
+    gg_free(c->runs);
+    gg_free(c->groups);
+    imap_dispose(&c->by_id);
+    imap_dispose(&c->by_cluster);
+    gg_free(c);
+}
+
+int64_t gg_coord_observe(gg_coord *c, const gg_coord_obs *obs)
+{
+    if (obs->id < 0 || imap_get(&c->by_id, obs->id) != NULL)
+        return GG_EINVAL;
+    int64_t t = obs->created_at;
+    const size_t *cur = imap_get(&c->by_cluster, obs->cluster);
+    size_t ri = cur && run_takes(c, &c->runs[*cur], t) ? *cur : run_new(c, obs->cluster);
+    run *r = &c->runs[ri];
+
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 4;
+        r->ids = gg_realloc(r->ids, r->cap * sizeof *r->ids);
+        r->times = gg_realloc(r->times, r->cap * sizeof *r->times);
+    }
+    r->ids[r->n] = obs->id;
+    r->times[r->n] = t;
+    r->n++;
+    if (t != GG_COORD_NOTIME) {
+        if (r->first_at == GG_COORD_NOTIME || t < r->first_at)
+            r->first_at = t;
+        if (r->last_at == GG_COORD_NOTIME || t > r->last_at)
+            r->last_at = t;
+        if (obs->author_created_at > 0 && t - obs->author_created_at < c->new_account)
+            r->new_accounts++;
+    }
+    /* an unknown author counts as one more distinct author */
+    uint64_t ah = obs->author ? XXH3_64bits(obs->author, obs->author_len)
+                              : XXH3_64bits_withSeed(&obs->id, sizeof obs->id, 0x616e6f6eULL);
+    author_add(r, ah);
+    for (size_t i = 0; i < obs->n_hashtags; i++)
+        if (obs->hashtags && obs->hashtags[i])
+            tag_add(r, obs->hashtags[i]);
+    imap_put(&c->by_id, obs->id, ri);
+
+    if (r->group == 0 && r->acount >= (size_t)c->min_authors) {
+        if (c->ngroups == c->gcap) {
+            c->gcap = c->gcap ? c->gcap * 2 : 16;
+            c->groups = gg_realloc(c->groups, c->gcap * sizeof *c->groups);
+        }
+        c->groups[c->ngroups++] = ri;
+        r->group = (int64_t)c->ngroups;
+    }
+    return r->group;
+}
+
+int64_t gg_coord_group_of(const gg_coord *c, int64_t id)
+{
+    const size_t *ri = imap_get(&c->by_id, id);
+    return ri ? c->runs[*ri].group : 0;
+}
+
+size_t gg_coord_count(const gg_coord *c)
+{
+    return c->ngroups;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int gg_coord_group_get(const gg_coord *c, int64_t group, gg_coord_group *out)
+{
+    if (group < 1 || (size_t)group > c->ngroups)
+        return GG_ENOTFOUND;
+    const run *r = &c->runs[c->groups[group - 1]];
+    memset(out, 0, sizeof *out);
+    out->group = group;
+    out->cluster = r->cluster;
+    out->members = r->n;
+    out->authors = r->acount;
+    out->first_at = r->first_at;
+    out->last_at = r->last_at;
+    out->new_accounts = r->new_accounts;
+
+    /* identical timing: members whose second another member shares */
+    int64_t *ts = gg_malloc(r->n * sizeof *ts);
+    size_t nt = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->times[i] != GG_COORD_NOTIME)
+            ts[nt++] = r->times[i];
+    qsort(ts, nt, sizeof *ts, cmp_i64);
+    for (size_t i = 0; i < nt; i++)
+        if ((i > 0 && ts[i - 1] == ts[i]) || (i + 1 < nt && ts[i + 1] == ts[i]))
+            out->same_second++;
+    gg_free(ts);
+
+    /* shared hashtags: used by at least half of the members, most used
+     * first (selection of the top GG_COORD_MAX_TAGS; ties keep first use) */
+    int taken[64] = {0};
+    while (out->n_tags < GG_COORD_MAX_TAGS) {
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < r->ntags; i++)
+            if (!taken[i] && r->tags[i].count * 2 >= r->n &&
+                (best == SIZE_MAX || r->tags[i].count > r->tags[best].count))
+                best = i;
+        if (best == SIZE_MAX)
+            break;
+        taken[best] = 1;
+        out->tags[out->n_tags++] = r->tags[best].tag;
+    }
+    return 0;
+}
+
+int64_t gg_coord_members(const gg_coord *c, int64_t group, int64_t *ids, size_t max)
+{
+    if (group < 1 || (size_t)group > c->ngroups)
+        return GG_ENOTFOUND;
+    const run *r = &c->runs[c->groups[group - 1]];
+    for (size_t i = 0; i < r->n && i < max; i++)
+        ids[i] = r->ids[i];
+    return (int64_t)r->n;
+}

@@ -1,0 +1,82 @@
+/*
+ * coord.h — coordinated-campaign ("buzzer") detection over a stream of posts
+ * (filter layer, depends on core only). Posts of one near-duplicate cluster
+ * (the id gg_dedup_add returned, or the post's own id) are chained in time:
+ * a post within `window` seconds of the cluster's current run joins it, a
+ * later one starts a new run. A run with at least `min_authors` distinct
+ * authors becomes a coordinated group. Since a group only shows after its
+ * k-th copy, ask gg_coord_group_of for every id once the stream has ended.
+ */
+#ifndef GG_FILTER_COORD_H
+#define GG_FILTER_COORD_H
+#include <stddef.h>
+#include <stdint.h>
+
+/** created_at value meaning "time unknown": such a post joins the current
+ *  run of its cluster whatever its time (the dev set has no times). */
+#define GG_COORD_NOTIME INT64_MIN
+
+/** Tuning; zero fields take the defaults given here. */
+typedef struct gg_coord_opts {
+    int min_authors;       /* distinct authors that make a group; 3 */
+    int64_t window;        /* seconds between consecutive posts of one run; 6 h */
+    int64_t new_account;   /* an account younger than this at posting is "new"; 30 days */
+} gg_coord_opts;
+
+/** One observed post. Strings are borrowed for the call only. */
+typedef struct gg_coord_obs {
+    int64_t id;                  /* the post (>= 0, unique per stream) */
+    const char *author;          /* author key (e.g. HMAC hex); NULL = unknown, counts as distinct */
+    size_t author_len;
+    int64_t created_at;          /* epoch seconds, or GG_COORD_NOTIME */
+    int64_t cluster;             /* dedup cluster id: gg_dedup_add's answer, else id itself */
+    const char *const *hashtags; /* lower-cased, without '#'; may be NULL */
+    size_t n_hashtags;
+    int64_t author_created_at;   /* account creation, epoch seconds; 0 = unknown */
+} gg_coord_obs;
+
+/** Evidence of one coordinated group; strings borrowed from the detector. */
+#define GG_COORD_MAX_TAGS 8
+typedef struct gg_coord_group {
+    int64_t group;         /* group id, 1.. */
+    int64_t cluster;       /* the near-duplicate cluster (its earliest post id) */
+    size_t members;        /* posts in the group */
+    size_t authors;        /* distinct authors among them */
+    int64_t first_at;      /* earliest / latest known time, GG_COORD_NOTIME if none known */
+    int64_t last_at;
+    size_t same_second;    /* posts sharing their exact second with another member */
+    size_t new_accounts;   /* posts by accounts younger than opts.new_account */
+    size_t n_tags;         /* hashtags used by at least half of the members */
+    const char *tags[GG_COORD_MAX_TAGS];
+} gg_coord_group;
+
+typedef struct gg_coord gg_coord;
+
+/** New detector (opts may be NULL); caller frees with gg_coord_free. */
+gg_coord *gg_coord_new(const gg_coord_opts *opts);
+/** Free; NULL is allowed. */
+void gg_coord_free(gg_coord *c);
+
+/**
+ * Observe one post. Returns the group id (> 0) when its run already is a
+ * coordinated group with this post, 0 otherwise (it may still become part
+ * of one later: see gg_coord_group_of). GG_EINVAL (< 0) for an id < 0 or an
+ * id seen before. Not thread-safe: one writer.
+ */
+int64_t gg_coord_observe(gg_coord *c, const gg_coord_obs *obs);
+
+/** The group of an observed id as of now (final once the stream ended), or 0. */
+int64_t gg_coord_group_of(const gg_coord *c, int64_t id);
+
+/** Number of groups so far; their ids are 1..count. */
+size_t gg_coord_count(const gg_coord *c);
+
+/** Evidence of group `group` into *out: 0, or GG_ENOTFOUND. The tag strings
+ *  live until gg_coord_free. */
+int gg_coord_group_get(const gg_coord *c, int64_t group, gg_coord_group *out);
+
+/** Member post ids of a group, in observation order, up to max into ids;
+ *  returns the total member count (may exceed max), or GG_ENOTFOUND. */
+int64_t gg_coord_members(const gg_coord *c, int64_t group, int64_t *ids, size_t max);
+
+#endif

@@ -1,0 +1,408 @@
+/*
+ * dedup.c — exact and near-duplicate index: 64-bit token-stream hash table,
+ * MinHash signatures (32-bit values, k per post) and LSH band tables
+ * (filter layer). Band tables hold only 32-bit post indexes; the band key is
+ * re-read from the stored signature, which keeps a post at ~430 bytes.
+ * Invariant: post index order is insertion order, so "earliest" = lowest index.
+ */
+#include "filter/dedup.h"
+#include "core/alloc.h"
+#include <assert.h>
+#include <string.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#define EMPTY UINT32_MAX
+#define MAX_HASHES 128
+/* A bucket chain longer than this is cut short: it only happens when one
+ * band value is shared by thousands of posts, which index_skip prevents. */
+#define MAX_PROBE 8192
+
+typedef struct exact_slot {
+    uint64_t h;     /* 0 = empty */
+    int64_t id;     /* what an exact copy of this text answers */
+    float sim;
+} exact_slot;
+
+struct gg_dedup {
+    double threshold, index_skip;
+    int k, rows, bands, min_words;
+    uint64_t seeds[MAX_HASHES];
+    /* indexed posts */
+    size_t n, cap;
+    int64_t *ids;
+    uint32_t *sigs;    /* n * k */
+    /* band tables: bands arrays of bslots entries each */
+    uint32_t **band;
+    size_t bslots;
+    /* exact-copy table */
+    exact_slot *ex;
+    size_t exslots, excount;
+    gg_dedup_stats st;
+};
+
+/* ---- tokenizing ---------------------------------------------------------- */
+
+/* Lower-cased tokens (letters, digits, marks) joined by single spaces. */
+typedef struct toks {
+    char *s;
+    size_t len;
+    size_t n;
+    size_t *start, *end; /* token byte spans in s */
+} toks;
+
+static void toks_dispose(toks *t)
+{
+    gg_free(t->s);
+    gg_free(t->start);
+    gg_free(t->end);
+}
+
+static int is_word_cat(utf8proc_int32_t c)
+{
+    switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void tokenize(toks *t, const char *p, size_t len)
+{
+    /* lowercase UTF-8 is at most 4 bytes per code point; +1 space per token */
+    size_t cap = len * 2 + 8, tcap = 16;
+    t->s = gg_malloc(cap);
+    t->len = 0;
+    t->n = 0;
+    t->start = gg_malloc(tcap * sizeof *t->start);
+    t->end = gg_malloc(tcap * sizeof *t->end);
+    int in = 0;
+    size_t i = 0;
+    while (i < len) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)p + i,
+                                              (utf8proc_ssize_t)(len - i), &c);
+        if (r <= 0) { /* invalid byte: a separator */
+            r = 1;
+            c = -1;
+        }
+        i += (size_t)r;
+        if (c >= 0 && is_word_cat(c)) {
+            if (!in) {
+                if (t->n == tcap) {
+                    tcap *= 2;
+                    t->start = gg_realloc(t->start, tcap * sizeof *t->start);
+                    t->end = gg_realloc(t->end, tcap * sizeof *t->end);
+                }
+                if (t->n)
+                    t->s[t->len++] = ' ';
+                t->start[t->n] = t->len;
+                in = 1;
+            }
+            if (t->len + 8 > cap) {
+                cap *= 2;
+                t->s = gg_realloc(t->s, cap);
+            }
+            t->len += (size_t)utf8proc_encode_char(utf8proc_tolower(c), (utf8proc_uint8_t *)t->s + t->len);
+        } else if (in) {
+            t->end[t->n++] = t->len;
+            in = 0;
+        }
+    }
+    if (in)
+        t->end[t->n++] = t->len;
+    t->s[t->len] = '\0';
+}
+
+/* ---- signatures ------------------------------------------------------------ */
+
+static inline uint32_t mix32(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+
+static inline void sig_add(const gg_dedup *d, uint32_t *sig, uint64_t h)
+{
+    for (int j = 0; j < d->k; j++) {
+        uint32_t v = mix32(h ^ d->seeds[j]);
+        if (v < sig[j])
+            sig[j] = v;
+    }
+}
+
+/* Signature and exact hash of a text; returns 0 when the text has no token. */
+static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig, uint64_t *exact)
+{
+    toks t;
+    tokenize(&t, p, len);
+    int ok = t.n > 0;
+    if (!ok)
+        goto done;
+    for (int j = 0; j < d->k; j++)
+        sig[j] = UINT32_MAX;
+    *exact = XXH3_64bits(t.s, t.len);
+    if (*exact == 0)
+        *exact = 1;
+    if ((int)t.n >= d->min_words) {
+        /* word 2-shingles: the bytes from token i to the end of token i+1 */
+        for (size_t i = 0; i + 1 < t.n; i++)
+            sig_add(d, sig, XXH3_64bits(t.s + t.start[i], t.end[i + 1] - t.start[i]));
+    } else if (t.len <= 4) {
+        sig_add(d, sig, XXH3_64bits(t.s, t.len));
+    } else {
+        /* short post: character 4-grams (bytes; Indonesian is mostly ASCII) */
+        for (size_t i = 0; i + 4 <= t.len; i++)
+            sig_add(d, sig, XXH3_64bits_withSeed(t.s + i, 4, 0x4772616dULL));
+    }
+done:
+    toks_dispose(&t);
+    return ok;
+}
+
+static double sig_sim(const gg_dedup *d, const uint32_t *a, const uint32_t *b)
+{
+    int m = 0;
+    for (int j = 0; j < d->k; j++)
+        m += a[j] == b[j];
+    return (double)m / d->k;
+}
+
+static inline uint64_t band_hash(const gg_dedup *d, const uint32_t *sig, int b)
+{
+    return XXH3_64bits_withSeed(sig + (size_t)b * d->rows, (size_t)d->rows * sizeof *sig, (uint64_t)b + 1);
+}
+
+/* ---- tables ------------------------------------------------------------------- */
+
+static void band_insert(gg_dedup *d, uint32_t idx)
+{
+    const uint32_t *sig = d->sigs + (size_t)idx * d->k;
+    size_t mask = d->bslots - 1;
+    for (int b = 0; b < d->bands; b++) {
+        size_t s = (size_t)band_hash(d, sig, b) & mask;
+        while (d->band[b][s] != EMPTY)
+            s = (s + 1) & mask;
+        d->band[b][s] = idx;
+    }
+}
+
+static void bands_alloc(gg_dedup *d, size_t slots)
+{
+    d->bslots = slots;
+    for (int b = 0; b < d->bands; b++) {
+        gg_free(d->band[b]);
+        d->band[b] = gg_malloc(slots * sizeof(uint32_t));
+        memset(d->band[b], 0xff, slots * sizeof(uint32_t));
+    }
+    for (size_t i = 0; i < d->n; i++)
+        band_insert(d, (uint32_t)i);
+}
+
+static exact_slot *exact_find(const gg_dedup *d, uint64_t h)
+{
+    size_t mask = d->exslots - 1, s = (size_t)h & mask;
+    while (d->ex[s].h != 0 && d->ex[s].h != h)
+        s = (s + 1) & mask;
+    return &d->ex[s];
+}
+
+static void exact_put(gg_dedup *d, uint64_t h, int64_t id, float sim)
+{
+    if ((d->excount + 1) * 2 > d->exslots) {
+        exact_slot *old = d->ex;
+        size_t oldn = d->exslots;
+        d->exslots *= 2;
+        d->ex = gg_calloc(d->exslots, sizeof *d->ex);
+        for (size_t i = 0; i < oldn; i++)
+            if (old[i].h)
+                *exact_find(d, old[i].h) = old[i];
+        gg_free(old);
+    }
+    exact_slot *e = exact_find(d, h);
+    if (e->h == 0) {
+        e->h = h;
+        e->id = id;
+        e->sim = sim;
+        d->excount++;
+    }
+}
+
+static size_t pow2_at_least(size_t n)
+{
+    size_t p = 64;
+    while (p < n)
+        p *= 2;
+    return p;
+}
+
+gg_dedup *gg_dedup_new(const gg_dedup_opts *opts)
+{
+    gg_dedup_opts o = {0};
+    if (opts)
+        o = *opts;
+    gg_dedup *d = gg_calloc(1, sizeof *d);
+    d->threshold = o.threshold > 0 && o.threshold <= 1 ? o.threshold : 0.6;
+    d->k = o.num_hashes >= 8 && o.num_hashes <= MAX_HASHES ? o.num_hashes : 64;
+    d->rows = o.band_rows > 0 && o.band_rows <= d->k ? o.band_rows : 4;
+    d->bands = d->k / d->rows;
+    d->min_words = o.min_words > 0 ? o.min_words : 6;
+    d->index_skip = o.index_skip > 0 && o.index_skip <= 1 ? o.index_skip : 0.9;
+    /* fixed seeds: signatures are reproducible across runs and machines */
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    for (int j = 0; j < MAX_HASHES; j++) {
+        x += 0x9e3779b97f4a7c15ULL;
+        uint64_t z = x;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        d->seeds[j] = z ^ (z >> 31);
+    }
+    size_t expected = o.expected ? o.expected : 1024;
+    d->cap = expected;
+    d->ids = gg_malloc(d->cap * sizeof *d->ids);
+    d->sigs = gg_malloc(d->cap * (size_t)d->k * sizeof *d->sigs);
+    d->band = gg_calloc((size_t)d->bands, sizeof *d->band);
+    bands_alloc(d, pow2_at_least(expected * 2));
+    d->exslots = pow2_at_least(expected * 2);
+    d->ex = gg_calloc(d->exslots, sizeof *d->ex);
+    return d;
+}
+
+void gg_dedup_free(gg_dedup *d)
+{
+    if (d == NULL)
+        return;
+    for (int b = 0; b < d->bands; b++)
+        gg_free(d->band[b]);
+    gg_free(d->band);
+    gg_free(d->ids);
+    gg_free(d->sigs);
+    gg_free(d->ex);
+    gg_free(d);
+}
+
+/* Earliest indexed post at or above the threshold (or -1) and its similarity;
+ * *best gets the best similarity seen. */
+static int64_t lookup(const gg_dedup *d, const uint32_t *sig, double *sim_hit, double *best)
+{
+    size_t mask = d->bslots - 1;
+    uint32_t hit = EMPTY;
+    *sim_hit = 0;
+    *best = 0;
+    for (int b = 0; b < d->bands; b++) {
+        const uint32_t *key = sig + (size_t)b * d->rows;
+        size_t s = (size_t)band_hash(d, sig, b) & mask;
+        for (int probe = 0; d->band[b][s] != EMPTY && probe < MAX_PROBE; probe++, s = (s + 1) & mask) {
+            uint32_t idx = d->band[b][s];
+            const uint32_t *other = d->sigs + (size_t)idx * d->k;
+            if (memcmp(other + (size_t)b * d->rows, key, (size_t)d->rows * sizeof *key) != 0)
+                continue;
+            if (hit != EMPTY && idx >= hit)
+                continue; /* an earlier hit is already known */
+            double sim = sig_sim(d, sig, other);
+            if (sim > *best)
+                *best = sim;
+            if (sim >= d->threshold) {
+                hit = idx;
+                *sim_hit = sim;
+            }
+        }
+    }
+    return hit == EMPTY ? -1 : d->ids[hit];
+}
+
+int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *sim_out)
+{
+    uint32_t sig[MAX_HASHES];
+    uint64_t h;
+    double sim = 0, best = 0;
+    int64_t r = -1;
+    if (!signature(d, norm, len, sig, &h))
+        goto done;
+    const exact_slot *e = exact_find(d, h);
+    if (e->h == h) {
+        r = e->id;
+        sim = e->sim;
+        goto done;
+    }
+    r = lookup(d, sig, &sim, &best);
+    if (r < 0)
+        sim = best;
+done:
+    if (sim_out)
+        *sim_out = sim;
+    return r;
+}
+
+int64_t gg_dedup_add(gg_dedup *d, int64_t id, const char *norm, size_t len, double *sim_out)
+{
+    assert(id >= 0);
+    uint32_t sig[MAX_HASHES];
+    uint64_t h;
+    double sim = 0, best = 0;
+    int64_t r = -1;
+    if (!signature(d, norm, len, sig, &h))
+        goto done;
+    d->st.added++;
+    const exact_slot *e = exact_find(d, h);
+    if (e->h == h) {
+        /* an exact copy answers what its first copy answered */
+        r = e->id;
+        sim = e->sim;
+        d->st.exact++;
+        goto done;
+    }
+    r = lookup(d, sig, &sim, &best);
+    if (r >= 0)
+        d->st.near++;
+    else
+        sim = best;
+    exact_put(d, h, r >= 0 ? r : id, r >= 0 ? (float)sim : 1.0f);
+    if (r >= 0 && best >= d->index_skip)
+        goto done;
+    /* index the post */
+    if (d->n == d->cap) {
+        d->cap *= 2;
+        d->ids = gg_realloc(d->ids, d->cap * sizeof *d->ids);
+        d->sigs = gg_realloc(d->sigs, d->cap * (size_t)d->k * sizeof *d->sigs);
+    }
+    assert(d->n < EMPTY);
+    d->ids[d->n] = id;
+    memcpy(d->sigs + d->n * (size_t)d->k, sig, (size_t)d->k * sizeof *sig);
+    d->n++;
+    if (d->n * 2 > d->bslots)
+        bands_alloc(d, d->bslots * 2); /* re-inserts every post, the new one too */
+    else
+        band_insert(d, (uint32_t)(d->n - 1));
+    d->st.indexed = d->n;
+done:
+    if (sim_out)
+        *sim_out = sim;
+    return r;
+}
+
+double gg_dedup_similarity(const gg_dedup *d, const char *a, size_t alen, const char *b, size_t blen)
+{
+    uint32_t sa[MAX_HASHES], sb[MAX_HASHES];
+    uint64_t ha, hb;
+    if (!signature(d, a, alen, sa, &ha) || !signature(d, b, blen, sb, &hb))
+        return 0;
+    return ha == hb ? 1.0 : sig_sim(d, sa, sb);
+}
+
+void gg_dedup_stats_get(const gg_dedup *d, gg_dedup_stats *out)
+{
+    *out = d->st;
+    out->indexed = d->n;
+    out->bytes = sizeof *d + d->cap * sizeof *d->ids + d->cap * (size_t)d->k * sizeof *d->sigs +
+                 (size_t)d->bands * (sizeof *d->band + d->bslots * sizeof(uint32_t)) +
+                 d->exslots * sizeof *d->ex;
+}

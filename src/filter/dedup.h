@@ -1,0 +1,69 @@
+/*
+ * dedup.h — near-duplicate detection over normalized posts (filter layer,
+ * depends on core only). Exact copies are caught first by a 64-bit hash of
+ * the token stream; near copies by MinHash signatures over word 2-shingles
+ * (character 4-grams for posts of fewer than min_words tokens) and LSH
+ * banding, so a lookup costs the same with 10 or 10^7 posts indexed.
+ * Memory: about 430 bytes per indexed post with the defaults (docs/dedup.md).
+ * Nothing is persisted: the server rebuilds the index from its store at start.
+ */
+#ifndef GG_FILTER_DEDUP_H
+#define GG_FILTER_DEDUP_H
+#include <stddef.h>
+#include <stdint.h>
+
+/** Tuning; zero fields take the defaults given here. */
+typedef struct gg_dedup_opts {
+    double threshold;   /* estimated Jaccard at or above which two posts are near copies; 0.6 */
+    int num_hashes;     /* MinHash signature length, 8..128; 64 */
+    int band_rows;      /* rows per LSH band (num_hashes / band_rows bands); 4 */
+    int min_words;      /* posts with fewer tokens use character 4-grams; 6 */
+    double index_skip;  /* a post this similar to an indexed one is not indexed itself
+                           (it adds nothing and would lengthen bucket chains); 0.9 */
+    size_t expected;    /* expected number of posts, pre-sizes the tables; 1024 */
+} gg_dedup_opts;
+
+/** The index; single writer (gg_dedup_add), concurrent readers allowed only
+ *  while no add runs. */
+typedef struct gg_dedup gg_dedup;
+
+/** New empty index; opts may be NULL for the defaults. Caller frees with
+ *  gg_dedup_free. Out of memory aborts; invalid opts fall back to defaults. */
+gg_dedup *gg_dedup_new(const gg_dedup_opts *opts);
+
+/** Free the index; NULL is allowed. */
+void gg_dedup_free(gg_dedup *d);
+
+/**
+ * Look up norm[0..len) (the normalized text of gg_text_analyze; any UTF-8 is
+ * accepted, case and punctuation are ignored) and then add it under id
+ * (id >= 0, chosen by the caller, e.g. the submission row id).
+ * Returns the id of the earliest-added post whose estimated similarity is at
+ * or above the threshold (an exact copy has similarity 1.0), or -1 when there
+ * is none or the text has no word at all (such a text is not added).
+ * *sim_out (may be NULL) gets that similarity, or the best similarity seen
+ * below the threshold (0 when none). Not thread-safe: one writer.
+ */
+int64_t gg_dedup_add(gg_dedup *d, int64_t id, const char *norm, size_t len, double *sim_out);
+
+/** Like gg_dedup_add without adding. Safe from several threads at once while
+ *  no gg_dedup_add runs. */
+int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *sim_out);
+
+/** Estimated Jaccard similarity of two texts with the index's shingling and
+ *  hashing (for tests and tooling); 0..1. */
+double gg_dedup_similarity(const gg_dedup *d, const char *a, size_t alen, const char *b, size_t blen);
+
+/** Counters for metrics and the memory report. */
+typedef struct gg_dedup_stats {
+    size_t added;      /* texts passed to gg_dedup_add that had words */
+    size_t exact;      /* of those, exact copies of an earlier text */
+    size_t near;       /* of those, near copies (not exact) */
+    size_t indexed;    /* signatures stored and banded */
+    size_t bytes;      /* heap bytes held by the index */
+} gg_dedup_stats;
+
+/** Fill *out with the current counters. */
+void gg_dedup_stats_get(const gg_dedup *d, gg_dedup_stats *out);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * tests/unit/filter/dedup.c — exact and near-duplicate index: exact copies,
+ * copies differing in case/emoji/hashtags, unrelated posts, short posts,
+ * growth past the initial size, and the aspirasi-dev copies (g1, g2).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include "filter/dedup.h"
+#include "unit/filter/devset.h"
+
+#define S(lit) (lit), strlen(lit)
+
+static const char *BASE = "Kami petani minta partai perjuangkan pupuk subsidi lewat kartu tani digital "
+                          "biar gk antri dan gk dimainin tengkulak";
+
+Test(dedup, exact_copy_returns_first_id)
+{
+    gg_dedup *d = gg_dedup_new(NULL);
+    double sim = -1;
+    cr_assert_eq(gg_dedup_add(d, 10, S(BASE), &sim), -1);
+    cr_assert_float_eq(sim, 0.0, 1e-9);
+    cr_assert_eq(gg_dedup_add(d, 11, S(BASE), &sim), 10);
+    cr_assert_float_eq(sim, 1.0, 1e-9);
+    /* case and punctuation are not part of the token stream: still exact */
+    cr_assert_eq(gg_dedup_add(d, 12, S("KAMI PETANI minta partai, perjuangkan pupuk subsidi lewat kartu "
+                                       "tani digital!! biar gk antri dan gk dimainin tengkulak 🌾"), &sim), 10);
+    cr_assert_float_eq(sim, 1.0, 1e-9);
+    gg_dedup_stats st;
+    gg_dedup_stats_get(d, &st);
+    cr_assert_eq(st.added, 3);
+    cr_assert_eq(st.exact, 2);
+    cr_assert_eq(st.indexed, 1);
+    gg_dedup_free(d);
+}
+
+Test(dedup, near_copy_found_unrelated_not)
+{
+    gg_dedup *d = gg_dedup_new(NULL);
+    double sim;
+    gg_dedup_add(d, 1, S(BASE), NULL);
+    gg_dedup_add(d, 2, S("jalan di desa kami kec cibinong rusak parah udh 2 tahun gk diperbaiki tiap ujan kaya kolam lele"), NULL);
+    int64_t r = gg_dedup_add(d, 3, S("Kami petani minta partai perjuangkan pupuk subsidi lewat kartu tani digital "
+                                     "biar gk antri dan gk dimainin tengkulak salam dari Indramayu"), &sim);
+    cr_assert_eq(r, 1, "near copy -> %lld (sim %.2f)", (long long)r, sim);
+    cr_assert(sim >= 0.6 && sim < 1.0, "sim %.2f", sim);
+    r = gg_dedup_query(d, S("tarif pdam di kota bekasi naik 30 persen tapi air masih mati tiga hari sekali"), &sim);
+    cr_assert_eq(r, -1);
+    cr_assert(sim < 0.6);
+    /* a query does not add */
+    cr_assert_eq(gg_dedup_query(d, S("tarif pdam di kota bekasi naik 30 persen tapi air masih mati tiga hari sekali"), NULL), -1);
+    gg_dedup_free(d);
+}
+
+Test(dedup, similarity_orders_sensibly)
+{
+    gg_dedup *d = gg_dedup_new(NULL);
+    double same = gg_dedup_similarity(d, S(BASE), S(BASE));
+    double near = gg_dedup_similarity(d, S(BASE), S("kami petani minta partai perjuangkan pupuk subsidi lewat kartu tani "
+                                                    "digital biar gk antri dan gk dimainin tengkulak tolong"));
+    double far = gg_dedup_similarity(d, S(BASE), S("harga tiket pesawat domestik mahal banget ke papua lebih mahal dari ke luar negeri"));
+    cr_assert_float_eq(same, 1.0, 1e-9);
+    cr_assert(near > 0.7 && near < 1.0, "near %.2f", near);
+    cr_assert(far < 0.1, "far %.2f", far);
+    gg_dedup_free(d);
+}
+
+Test(dedup, short_posts_use_char_grams)
+{
+    gg_dedup *d = gg_dedup_new(NULL);
+    double sim;
+    gg_dedup_add(d, 1, S("tolak kenaikan pdam"), NULL);
+    cr_assert_eq(gg_dedup_add(d, 2, S("tolak kenaikan pdam!!"), &sim), 1); /* exact after tokenizing */
+    cr_assert_eq(gg_dedup_add(d, 3, S("tolak kenaikan pdamm"), &sim), 1, "sim %.2f", sim);
+    cr_assert_eq(gg_dedup_add(d, 4, S("dukung program makan gratis"), &sim), -1);
+    /* no word at all: not added, no answer */
+    cr_assert_eq(gg_dedup_add(d, 5, S("!!! 🙏🙏 ..."), &sim), -1);
+    cr_assert_eq(gg_dedup_add(d, 6, S(""), &sim), -1);
+    gg_dedup_stats st;
+    gg_dedup_stats_get(d, &st);
+    cr_assert_eq(st.added, 4);
+    gg_dedup_free(d);
+}
+
+Test(dedup, grows_and_keeps_finding)
+{
+    gg_dedup_opts o = {.expected = 8};
+    gg_dedup *d = gg_dedup_new(&o);
+    char buf[256];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(buf, sizeof buf, "usulan nomor %d tentang jalan desa %d dan sekolah %d di kampung %d yang rusak", i,
+                 i * 7, i * 13, i * 31);
+        cr_assert_eq(gg_dedup_add(d, i, buf, strlen(buf), NULL), -1, "post %d", i);
+    }
+    snprintf(buf, sizeof buf, "usulan nomor %d tentang jalan desa %d dan sekolah %d di kampung %d yang rusak parah", 77,
+             77 * 7, 77 * 13, 77 * 31);
+    double sim;
+    cr_assert_eq(gg_dedup_query(d, buf, strlen(buf), &sim), 77, "sim %.2f", sim);
+    gg_dedup_stats st;
+    gg_dedup_stats_get(d, &st);
+    cr_assert_eq(st.indexed, 5000);
+    cr_assert(st.bytes / st.indexed < 1024, "%zu bytes per post", st.bytes / st.indexed);
+    gg_dedup_free(d);
+}
+
+/* Pairs of posts the index puts together vs aspirasi-dev's coordinated
+ * groups (every group is a set of near-identical copies). */
+Test(dedup, devset_groups)
+{
+    devset ds;
+    if (devset_load(&ds, "data/nlp/aspirasi-dev/dev.csv") != 0)
+        cr_skip_test("aspirasi-dev not found (set GAGAS_SHARED)");
+    int ct = devset_col(&ds, "text"), cg = devset_col(&ds, "coordinated_group");
+    cr_assert(ct >= 0 && cg >= 0);
+    gg_dedup *d = gg_dedup_new(NULL);
+    int64_t *cl = calloc((size_t)ds.n, sizeof *cl);
+    for (int i = 1; i < ds.n; i++) {
+        int64_t r = gg_dedup_add(d, i, ds.rows[i].col[ct], strlen(ds.rows[i].col[ct]), NULL);
+        cl[i] = r >= 0 ? r : i;
+    }
+    long tp = 0, fp = 0, fn = 0;
+    for (int i = 1; i < ds.n; i++)
+        for (int j = i + 1; j < ds.n; j++) {
+            int gold = *ds.rows[i].col[cg] && strcmp(ds.rows[i].col[cg], ds.rows[j].col[cg]) == 0;
+            int pred = cl[i] == cl[j];
+            tp += gold && pred;
+            fp += !gold && pred;
+            fn += gold && !pred;
+        }
+    cr_log_info("dedup on aspirasi-dev: pairs tp=%ld fp=%ld fn=%ld", tp, fp, fn);
+    cr_assert_eq(fn, 0);
+    cr_assert_eq(fp, 0);
+    free(cl);
+    gg_dedup_free(d);
+    devset_free(&ds);
+}
