@@ -20,6 +20,21 @@ typedef struct gg_text_doc {
     json_t *entities;  /* {"urls":[…],"mentions":[…],"hashtags":[…],"emails":[…],
                           "phones":[…],"nik":[…],"emoji":[…]} (hashtags split, see docs) */
 } gg_text_doc;
+/* Shapes, in order of appearance; every key is always present:
+ *   urls      strings as written ("https://bit.ly/x", "www.detik.com", "bit.ly/x")
+ *   mentions  lower-case handles without '@' ("pakbupati")
+ *   hashtags  objects {"tag":"pendidikangratis","words":"pendidikan gratis"}:
+ *             tag lower-cased without '#', words split at camel case, digits, '_'
+ *   emails    lower-cased addresses
+ *   phones    Indonesian numbers as "+62…" (08…, +62…, 62 8…, landlines 0[2-7]…)
+ *   nik       16-digit NIK strings (province/date fields checked)
+ *   emoji     UTF-8 emoji sequences, variation selectors and skin tones removed
+ * norm is NFKC + case-folded with whitespace squeezed; URLs, mentions, e-mails,
+ * phones and NIKs become the tokens [url] [mention] [email] [telepon] [nik],
+ * a hashtag becomes its split words, each emoji a space-separated token; with
+ * the tables loaded, the informal rules (slang, elongation, reduplication)
+ * apply. display is the input with e-mails, phones and NIKs replaced by
+ * [email], [telepon], [NIK]; everything else is kept byte for byte. */
 
 /** Load process-wide tables (slang lexicon …) from data_dir (NULL: built-in
  *  default "data"). Call once before threads start; 0 or GG_EIO. Safe to skip:

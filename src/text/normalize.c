@@ -1,0 +1,879 @@
+/*
+ * normalize.c — gg_text_analyze: the first pipeline step on every submission
+ * (text layer). One hand-written left-to-right scanner over the original
+ * bytes finds URLs, mentions, hashtags, e-mails, phone numbers, NIKs and
+ * emoji; text between them goes through NFKC + case folding (utf8proc) and
+ * the informal-Indonesian word rules into `norm`, and is copied verbatim into
+ * `display`. No regex, no per-character allocation: a tweet costs a few µs.
+ */
+#include "text/text.h"
+#include "text/text_int.h"
+#include "core/alloc.h"
+#include "core/err.h"
+#include <string.h>
+#include <utf8proc.h>
+
+/* ---- output buffers ---------------------------------------------------- */
+
+/* A growable byte buffer private to this file: the inputs are capped at
+ * GG_TEXT_MAX, so outputs are bounded by a small multiple of it and need no
+ * separate cap (each placeholder or expansion is a few bytes). */
+typedef struct obuf {
+    char *p;
+    size_t len, cap;
+} obuf;
+
+static void ob_grow(obuf *b, size_t n)
+{
+    size_t nc = b->cap ? b->cap : 256;
+    while (nc < b->len + n + 1)
+        nc *= 2;
+    b->p = gg_realloc(b->p, nc);
+    b->cap = nc;
+}
+
+static inline void ob_add(obuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        ob_grow(b, n);
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+static inline void ob_addc(obuf *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        ob_grow(b, 1);
+    b->p[b->len++] = c;
+}
+
+#define OB_LIT(b, lit) ob_add((b), (lit), sizeof(lit) - 1)
+
+/* Separate a token in norm by a space (runs of spaces are squeezed later). */
+static inline void ob_space(obuf *b)
+{
+    if (b->len > 0 && b->p[b->len - 1] != ' ')
+        ob_addc(b, ' ');
+}
+
+/* ---- character classes ------------------------------------------------- */
+
+static inline int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static inline int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+static inline int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static inline int is_alpha(unsigned char c) { return is_lower(c) || is_upper(c); }
+static inline int is_alnum(unsigned char c) { return is_alpha(c) || is_digit(c); }
+static inline unsigned char lower(unsigned char c) { return is_upper(c) ? (unsigned char)(c + 32) : c; }
+
+/* Bytes that continue a word for entity boundaries: an entity never starts
+ * in the middle of one ("abc@def" is not a mention, "x08123…" no phone). */
+static inline int is_wordish(unsigned char c)
+{
+    return is_alnum(c) || c == '_' || c >= 0x80;
+}
+
+/* An entity ends where no ASCII word character follows (emoji may). */
+static inline int end_ok(const unsigned char *t, size_t len, size_t j)
+{
+    return j >= len || !(is_alnum(t[j]) || t[j] == '_');
+}
+
+int gg_text__wordcp(int32_t cp)
+{
+    if (cp < 0x80)
+        return is_alnum((unsigned char)cp);
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int gg_text__emoji_start(int32_t cp)
+{
+    if (cp >= 0x1F000 && cp <= 0x1FAFF)
+        return !(cp >= 0x1F3FB && cp <= 0x1F3FF); /* a lone skin tone is not */
+    if (cp >= 0x2600 && cp <= 0x27BF)
+        return 1;
+    switch (cp) {
+    case 0x203C: case 0x2049: case 0x2139: case 0x21A9: case 0x21AA:
+    case 0x231A: case 0x231B: case 0x2328: case 0x23CF: case 0x24C2:
+    case 0x25AA: case 0x25AB: case 0x25B6: case 0x25C0: case 0x2934:
+    case 0x2935: case 0x2B05: case 0x2B06: case 0x2B07: case 0x2B1B:
+    case 0x2B1C: case 0x2B50: case 0x2B55: case 0x3030: case 0x303D:
+    case 0x3297: case 0x3299:
+        return 1;
+    default:
+        return (cp >= 0x2194 && cp <= 0x2199) || (cp >= 0x23E9 && cp <= 0x23F3) ||
+               (cp >= 0x23F8 && cp <= 0x23FA) || (cp >= 0x25FB && cp <= 0x25FE);
+    }
+}
+
+/* ---- UTF-8 validation -------------------------------------------------- */
+
+int gg_text_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    if (len > 0 && !s)
+        return 0;
+    while (i < len) {
+        /* ASCII fast path, 8 bytes at a time (most posts are ASCII). */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            /* any byte >= 0x80, or any zero byte, leaves the fast path */
+            if ((w & 0x8080808080808080ull) ||
+                ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            if (c == 0)
+                return 0;
+            i++;
+            continue;
+        }
+        size_t n;
+        uint32_t cp, min;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 2, cp = c & 0x1F, min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3, cp = c & 0x0F, min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4, cp = c & 0x07, min = 0x10000;
+        } else {
+            return 0; /* continuation byte, C0/C1 overlong lead, or > U+10FFFF lead */
+        }
+        if (len - i < n)
+            return 0;
+        for (size_t k = 1; k < n; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += n;
+    }
+    return 1;
+}
+
+/* ---- the analysis state ------------------------------------------------ */
+
+typedef struct scan {
+    const unsigned char *t;
+    size_t len;
+    obuf norm, display;
+    obuf tmp;            /* scratch for case-folded text pieces */
+    json_t *urls, *mentions, *hashtags, *emails, *phones, *nik, *emoji;
+} scan;
+
+static void push_str(json_t *arr, const char *s, size_t n)
+{
+    json_array_append_new(arr, json_stringn_nocheck(s, n));
+}
+
+/* ---- informal-Indonesian word rules ------------------------------------ */
+
+/* Is w[0..n) a word the tables know (a formal word or a slang key)? */
+static int known(const char *w, size_t n)
+{
+    return gg_text__has(GG_TEXT__KNOWN, w, n) || gg_text__has(GG_TEXT__SLANG, w, n);
+}
+
+/* Squeeze letter runs: 3+ repeats are elongation ("bangettt", "maaaaf");
+ * the run becomes one letter, or two when only that makes a known word
+ * ("maaf", "saat"). A double letter is undone only when the result is a
+ * known word and the word itself is not ("bangett" -> "banget", "saat" stays).
+ * Writes at most n bytes to out; returns the new length. */
+static size_t squeeze(const char *w, size_t n, char *out)
+{
+    char one[256], two[256];
+    size_t n1 = 0, n2 = 0;
+    int has3 = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && w[j] == w[i])
+            j++;
+        size_t run = j - i;
+        if (run >= 3)
+            has3 = 1;
+        if (run >= 3) {
+            one[n1++] = w[i];
+            two[n2++] = w[i];
+            two[n2++] = w[i];
+        } else {
+            for (size_t k = 0; k < run; k++)
+                one[n1++] = w[i], two[n2++] = w[i];
+        }
+        i = j;
+    }
+    if (has3) {
+        if (!gg_text__tables_ready() || known(one, n1) || !known(two, n2)) {
+            memcpy(out, one, n1);
+            return n1;
+        }
+        memcpy(out, two, n2);
+        return n2;
+    }
+    memcpy(out, w, n);
+    if (!gg_text__tables_ready() || n < 4 || known(w, n))
+        return n;
+    /* try undoing each double letter on its own */
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (w[i] != w[i + 1])
+            continue;
+        memcpy(out, w, i);
+        memcpy(out + i, w + i + 1, n - i - 1);
+        if (known(out, n - 1))
+            return n - 1;
+    }
+    memcpy(out, w, n);
+    return n;
+}
+
+static int has_vowel(const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strchr("aiueo", w[i]))
+            return 1;
+    return 0;
+}
+
+static int suffix_ok(const char *s, size_t n)
+{
+    static const char *const sfx[] = {"nya", "an", "ku", "mu", "lah", "kah", "pun", "kan"};
+    if (n == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++)
+        if (strlen(sfx[i]) == n && memcmp(sfx[i], s, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Append one letters-only word, with elongation squeezed and slang replaced. */
+static void emit_base(obuf *o, const char *w, size_t n)
+{
+    char sq[256];
+    size_t m = squeeze(w, n, sq);
+    size_t vn;
+    const char *v = gg_text__lookup(GG_TEXT__SLANG, sq, m, &vn);
+    if (v)
+        ob_add(o, v, vn);
+    else
+        ob_add(o, sq, m);
+}
+
+/* One word of lower-case letters and digits (ASCII): the informal rules. */
+static void emit_word(obuf *o, const char *w, size_t n)
+{
+    size_t vn;
+    const char *v;
+    if (n > 255) {
+        ob_add(o, w, n);
+        return;
+    }
+    /* whole-word slang first: keys may hold digits ("7an", "d4") */
+    v = gg_text__lookup(GG_TEXT__SLANG, w, n, &vn);
+    if (v) {
+        ob_add(o, v, vn);
+        return;
+    }
+    size_t digits = 0, two = n;
+    for (size_t i = 0; i < n; i++)
+        if (is_digit((unsigned char)w[i]))
+            digits++, two = i;
+    if (digits == 0) {
+        emit_base(o, w, n);
+        return;
+    }
+    /* Reduplication: base + "2" (+ suffix), anak2 -> anak-anak,
+     * anak2nya -> anak-anaknya, main2an -> main-mainan,
+     * berkali2 -> berkali-kali, sebaik2nya -> sebaik-baiknya. */
+    if (digits == 1 && w[two] == '2' && two >= 2 && has_vowel(w, two) &&
+        suffix_ok(w + two + 1, n - two - 1)) {
+        const char *b = w;
+        size_t bn = two, pre = 0;
+        const char *sfx = w + two + 1;
+        size_t sn = n - two - 1;
+        char first[512];
+        obuf fb = {first, 0, sizeof first}; /* stays on the stack: bounded */
+        if (bn >= 7 && (memcmp(b, "ber", 3) == 0 || memcmp(b, "ter", 3) == 0))
+            pre = 3;
+        else if (bn >= 5 && memcmp(b, "se", 2) == 0 && sn == 3 && memcmp(sfx, "nya", 3) == 0)
+            pre = 2;
+        else if (bn >= 5 && memcmp(b, "di", 2) == 0 && sn == 3 && memcmp(sfx, "kan", 3) == 0)
+            pre = 2;
+        emit_base(&fb, b, bn);
+        ob_add(o, fb.p, fb.len);
+        ob_addc(o, '-');
+        if (pre) {
+            ob_add(o, b + pre, bn - pre);
+        } else {
+            ob_add(o, fb.p, fb.len);
+        }
+        ob_add(o, sfx, sn);
+        return;
+    }
+    ob_add(o, w, n);
+}
+
+/* Informal rules over a case-folded piece: words go through emit_word,
+ * everything else is copied, whitespace becomes single spaces. */
+static void informal(obuf *o, const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            ob_space(o);
+            i++;
+        } else if (is_alnum(c)) {
+            size_t j = i + 1;
+            int ascii = 1;
+            while (j < n) {
+                unsigned char d = (unsigned char)p[j];
+                if (is_alnum(d)) {
+                    j++;
+                } else if (d >= 0x80) {
+                    size_t adv;
+                    int32_t cp = gg_text__u8dec((const unsigned char *)p + j, &adv);
+                    if (!gg_text__wordcp(cp))
+                        break;
+                    ascii = 0;
+                    j += adv;
+                } else {
+                    break;
+                }
+            }
+            if (ascii)
+                emit_word(o, p + i, j - i);
+            else
+                ob_add(o, p + i, j - i);
+            i = j;
+        } else {
+            ob_addc(o, (char)c);
+            i++;
+        }
+    }
+}
+
+/* NFKC + case folding of t[0..n) into s->tmp, then the informal rules into
+ * norm. ASCII needs no table: NFKC is the identity and folding is tolower. */
+#define FOLD_OPTS                                                                   \
+    (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |      \
+     UTF8PROC_IGNORE | UTF8PROC_STRIPCC | UTF8PROC_LUMP)
+
+static void flush_plain(scan *s, size_t from, size_t to)
+{
+    const unsigned char *t = s->t + from;
+    size_t n = to - from;
+    int ascii = 1;
+    if (n == 0)
+        return;
+    ob_add(&s->display, (const char *)t, n);
+    s->tmp.len = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] >= 0x80) {
+            ascii = 0;
+            break;
+        }
+    if (ascii) {
+        if (s->tmp.cap < n + 1)
+            ob_grow(&s->tmp, n);
+        for (size_t i = 0; i < n; i++)
+            s->tmp.p[i] = (char)(t[i] < 0x20 || t[i] == 0x7F ? ' ' : lower(t[i]));
+        s->tmp.len = n;
+    } else {
+        utf8proc_int32_t stackbuf[1024];
+        utf8proc_int32_t *buf = stackbuf;
+        utf8proc_ssize_t cap = 1024;
+        utf8proc_ssize_t r = utf8proc_decompose(t, (utf8proc_ssize_t)n, buf, cap, FOLD_OPTS);
+        if (r > cap) { /* rare: a long non-ASCII piece */
+            cap = r;
+            buf = gg_malloc((size_t)cap * sizeof *buf);
+            r = utf8proc_decompose(t, (utf8proc_ssize_t)n, buf, cap, FOLD_OPTS);
+        }
+        if (r >= 0)
+            r = utf8proc_reencode(buf, r, FOLD_OPTS);
+        if (r > 0)
+            ob_add(&s->tmp, (const char *)buf, (size_t)r);
+        if (buf != stackbuf)
+            gg_free(buf);
+    }
+    informal(&s->norm, s->tmp.p, s->tmp.len);
+}
+
+/* ---- entity recognizers ------------------------------------------------
+ * Each gets the start position (at a word boundary) and returns the end of
+ * the entity, or 0 when there is none there. */
+
+static int ieq(const unsigned char *a, const char *lit, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (lower(a[i]) != (unsigned char)lit[i])
+            return 0;
+    return 1;
+}
+
+/* Top-level domains accepted for a bare domain ("detik.com", "bit.ly/x").
+ * The first group is accepted alone; the second only before a path, since
+ * "ke.to" or "log.in" are more often typos than links. */
+static int tld_ok(const unsigned char *s, size_t n, int has_path)
+{
+    static const char *const strong[] = {"com", "net", "org", "id", "info", "xyz", "ly",
+                                         "io", "gl", "me", "be", "gd"};
+    static const char *const weak[] = {"co", "to", "cc", "in", "tv", "app", "link", "site",
+                                       "online", "news", "asia", "edu", "gov", "sg",
+                                       "my", "us", "uk", "ai", "tk", "ws", "su", "la"};
+    for (size_t i = 0; i < sizeof strong / sizeof strong[0]; i++)
+        if (strlen(strong[i]) == n && ieq(s, strong[i], n))
+            return 1;
+    if (!has_path)
+        return 0;
+    for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++)
+        if (strlen(weak[i]) == n && ieq(s, weak[i], n))
+            return 1;
+    return 0;
+}
+
+/* The rest of a URL after its host: up to whitespace, quotes, angle
+ * brackets or non-ASCII; trailing sentence punctuation is not part of it. */
+static size_t url_tail(const unsigned char *t, size_t len, size_t i)
+{
+    size_t j = i, open = 0;
+    while (j < len && t[j] > ' ' && t[j] < 0x7F && t[j] != '"' && t[j] != '<' &&
+           t[j] != '>') {
+        if (t[j] == '(')
+            open++;
+        j++;
+    }
+    while (j > i) {
+        unsigned char c = t[j - 1];
+        if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' ||
+            c == '\'' || c == ']' || c == '}' || (c == ')' && open == 0))
+            j--;
+        else
+            break;
+    }
+    return j;
+}
+
+static size_t match_url(const unsigned char *t, size_t len, size_t i)
+{
+    size_t j;
+    if (len - i >= 8 && ieq(t + i, "https://", 8))
+        j = i + 8;
+    else if (len - i >= 7 && ieq(t + i, "http://", 7))
+        j = i + 7;
+    else
+        j = 0;
+    if (j) {
+        size_t e = url_tail(t, len, j);
+        return e > j ? e : 0;
+    }
+    /* bare host: labels of [a-z0-9-] joined by dots, "www." or a known TLD */
+    size_t h = i, last_dot = 0;
+    int alpha_tld = 1;
+    while (h < len && (is_alnum(t[h]) || t[h] == '-' || (t[h] == '.' && h + 1 < len && is_alnum(t[h + 1]) && h > i && t[h - 1] != '.')))
+        {
+        if (t[h] == '.')
+            last_dot = h;
+        h++;
+    }
+    if (!last_dot)
+        return 0;
+    if (h < len && (t[h] == '@' || !end_ok(t, len, h)))
+        return 0; /* an e-mail, or a host glued to other letters */
+    for (size_t k = last_dot + 1; k < h; k++)
+        if (!is_alpha(t[k]))
+            alpha_tld = 0;
+    int has_path = h < len && t[h] == '/';
+    int www = len - i >= 4 && ieq(t + i, "www.", 4);
+    if (!www && (!alpha_tld || !tld_ok(t + last_dot + 1, h - last_dot - 1, has_path)))
+        return 0;
+    if (has_path)
+        return url_tail(t, len, h);
+    return h;
+}
+
+static size_t match_email(const unsigned char *t, size_t len, size_t i)
+{
+    size_t j = i;
+    while (j < len && (is_alnum(t[j]) || t[j] == '.' || t[j] == '_' || t[j] == '-' ||
+                       t[j] == '+' || t[j] == '%'))
+        j++;
+    if (j == i || j >= len || t[j] != '@' || t[j - 1] == '.')
+        return 0;
+    size_t d = ++j, last_dot = 0;
+    while (j < len && (is_alnum(t[j]) || t[j] == '-' ||
+                       (t[j] == '.' && j + 1 < len && is_alnum(t[j + 1]) && t[j - 1] != '.' && j > d)))
+        {
+        if (t[j] == '.')
+            last_dot = j;
+        j++;
+    }
+    if (!last_dot || j - last_dot - 1 < 2)
+        return 0;
+    for (size_t k = last_dot + 1; k < j; k++)
+        if (!is_alpha(t[k]))
+            return 0;
+    if (!end_ok(t, len, j))
+        return 0;
+    return j;
+}
+
+/* A 16-digit NIK: province code 11..94, day 01..31 (+40 for women), month
+ * 01..12 — enough to tell it from other long numbers without a registry. */
+static int nik_ok(const unsigned char *d)
+{
+    int prov = (d[0] - '0') * 10 + (d[1] - '0');
+    int day = (d[6] - '0') * 10 + (d[7] - '0');
+    int mon = (d[8] - '0') * 10 + (d[9] - '0');
+    if (prov < 11 || prov > 94 || mon < 1 || mon > 12)
+        return 0;
+    return (day >= 1 && day <= 31) || (day >= 41 && day <= 71);
+}
+
+/* Indonesian phone numbers: 08…, +62…, 62 8…, landlines 0[2-7]…, written
+ * with single spaces, dashes or dots between digit groups. The longest
+ * digit-group prefix that is a valid length wins. out gets "+62…". */
+static size_t match_phone(const unsigned char *t, size_t len, size_t i, char *out, size_t *outn)
+{
+    char d[24];
+    size_t nd = 0, j = i, best = 0, bestn = 0;
+    int plus = 0;
+    if (t[j] == '(' && j + 1 < len && t[j + 1] == '0')
+        j++; /* "(021) 555 1234" */
+    else if (t[j] == '+') {
+        plus = 1;
+        j++;
+        if (j < len && t[j] == ' ')
+            j++;
+    }
+    char sep = 0;
+    while (j < len && is_digit(t[j])) {
+        size_t g = j;
+        while (j < len && is_digit(t[j]) && nd < sizeof d - 1)
+            d[nd++] = (char)t[j++];
+        /* a short group after a space is the next number ("… 7890 2 orang") */
+        if (sep == ' ' && j - g < 3)
+            break;
+        if (j < len && is_digit(t[j]))
+            break; /* too many digits for a phone number */
+        if (!end_ok(t, len, j))
+            break;
+        /* is d[0..nd) a phone number ending here? */
+        size_t ok = 0;
+        if (plus || (nd >= 2 && d[0] == '6' && d[1] == '2' && nd > 2 && d[2] == '8')) {
+            if (nd >= 2 && d[0] == '6' && d[1] == '2' && nd >= 10 && nd <= 14 && d[2] != '0')
+                ok = 1;
+        } else if (d[0] == '0' && nd >= 2 && d[1] == '8') {
+            ok = nd >= 10 && nd <= 13;
+        } else if (d[0] == '0' && nd >= 2 && d[1] >= '2' && d[1] <= '7') {
+            ok = nd >= 9 && nd <= 11;
+        }
+        if (ok) {
+            best = j;
+            bestn = nd;
+        }
+        if (nd >= 14)
+            break;
+        /* a single separator followed by a digit continues the number */
+        if (j + 1 < len && (t[j] == ' ' || t[j] == '-' || t[j] == '.') && is_digit(t[j + 1]))
+            sep = (char)t[j++];
+        else if (j + 2 < len && t[j] == ')' && t[j + 1] == ' ' && is_digit(t[j + 2]))
+            sep = 0, j += 2;
+        else
+            break;
+    }
+    if (!best)
+        return 0;
+    size_t o = 0;
+    out[o++] = '+';
+    if (d[0] == '0') {
+        out[o++] = '6', out[o++] = '2';
+        memcpy(out + o, d + 1, bestn - 1);
+        o += bestn - 1;
+    } else {
+        memcpy(out + o, d, bestn);
+        o += bestn;
+    }
+    *outn = o;
+    return best;
+}
+
+/* Hashtag body t[i..e) -> lower-case words: "PendidikanGratis" ->
+ * "pendidikan gratis", "KPKLemah" -> "kpk lemah", "2019GantiPresiden" ->
+ * "2019 ganti presiden", "save_kpk" -> "save kpk". */
+static void split_tag(obuf *o, const unsigned char *t, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = t[k];
+        if (c == '_') {
+            ob_space(o);
+            continue;
+        }
+        if (k > 0 && t[k - 1] != '_') {
+            unsigned char p = t[k - 1];
+            int brk = (is_upper(c) && is_lower(p)) ||
+                      (is_upper(c) && is_upper(p) && k + 1 < n && is_lower(t[k + 1])) ||
+                      (is_digit(c) != is_digit(p));
+            if (brk)
+                ob_space(o);
+        }
+        ob_addc(o, (char)lower(c));
+    }
+}
+
+/* Emoji sequence starting at t[i] (cp already known to start one): base,
+ * then variation selectors, skin tones, keycap, tags, ZWJ + emoji, or a
+ * second regional indicator for a flag. Appends the sequence without FE0F
+ * and skin tones (fewer variants for the models) to o. Returns the end. */
+static size_t emoji_seq(const unsigned char *t, size_t len, size_t i, int32_t cp, obuf *o)
+{
+    size_t adv;
+    int ri = cp >= 0x1F1E6 && cp <= 0x1F1FF;
+    gg_text__u8dec(t + i, &adv);
+    ob_add(o, (const char *)t + i, adv);
+    i += adv;
+    while (i < len && t[i] >= 0x80) {
+        int32_t c = gg_text__u8dec(t + i, &adv);
+        if (c == 0xFE0F || c == 0xFE0E || (c >= 0x1F3FB && c <= 0x1F3FF)) {
+            i += adv;
+        } else if (c == 0x20E3 || (c >= 0xE0020 && c <= 0xE007F)) {
+            ob_add(o, (const char *)t + i, adv);
+            i += adv;
+        } else if (ri && c >= 0x1F1E6 && c <= 0x1F1FF) {
+            ob_add(o, (const char *)t + i, adv);
+            i += adv;
+            ri = 0;
+        } else if (c == 0x200D && i + adv < len) {
+            size_t adv2;
+            int32_t nx = gg_text__u8dec(t + i + adv, &adv2);
+            if (!gg_text__emoji_start(nx))
+                break;
+            ob_add(o, (const char *)t + i, adv + adv2);
+            i += adv + adv2;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
+/* ---- the scanner ------------------------------------------------------- */
+
+static void put_token(scan *s, const char *tok, size_t n)
+{
+    ob_space(&s->norm);
+    ob_add(&s->norm, tok, n);
+    ob_addc(&s->norm, ' ');
+}
+
+static void run_scan(scan *s)
+{
+    const unsigned char *t = s->t;
+    size_t len = s->len, i = 0, plain = 0;
+    int boundary = 1; /* previous character does not continue a word */
+
+    while (i < len) {
+        unsigned char c = t[i];
+        size_t e = 0;
+
+        if (c >= 0x80) {
+            size_t adv;
+            int32_t cp = gg_text__u8dec(t + i, &adv);
+            if (gg_text__emoji_start(cp)) {
+                flush_plain(s, plain, i);
+                size_t mark = s->tmp.len;
+                e = emoji_seq(t, len, i, cp, &s->tmp);
+                push_str(s->emoji, s->tmp.p + mark, s->tmp.len - mark);
+                put_token(s, s->tmp.p + mark, s->tmp.len - mark);
+                ob_add(&s->display, (const char *)t + i, e - i);
+                i = plain = e;
+                boundary = 1;
+                continue;
+            }
+            boundary = !gg_text__wordcp(cp);
+            i += adv;
+            continue;
+        }
+        if (!boundary) {
+            boundary = !is_wordish(c);
+            i++;
+            continue;
+        }
+        if (c == '#' && i + 1 < len && (is_alnum(t[i + 1]) || t[i + 1] == '_')) {
+            size_t j = i + 1;
+            int alpha = 0;
+            while (j < len && (is_alnum(t[j]) || t[j] == '_'))
+                alpha |= is_alpha(t[j]), j++;
+            if (alpha) {
+                flush_plain(s, plain, i);
+                size_t mark = s->tmp.len;
+                for (size_t k = i + 1; k < j; k++)
+                    ob_addc(&s->tmp, (char)lower(t[k]));
+                size_t tagn = s->tmp.len - mark;
+                split_tag(&s->tmp, t + i + 1, j - i - 1);
+                json_t *h = json_object();
+                json_object_set_new_nocheck(h, "tag", json_stringn_nocheck(s->tmp.p + mark, tagn));
+                json_object_set_new_nocheck(
+                    h, "words", json_stringn_nocheck(s->tmp.p + mark + tagn, s->tmp.len - mark - tagn));
+                json_array_append_new(s->hashtags, h);
+                put_token(s, s->tmp.p + mark + tagn, s->tmp.len - mark - tagn);
+                ob_add(&s->display, (const char *)t + i, j - i);
+                i = plain = j;
+                continue;
+            }
+        } else if (c == '@' && i + 1 < len && (is_alnum(t[i + 1]) || t[i + 1] == '_')) {
+            size_t j = i + 1;
+            while (j < len && (is_alnum(t[j]) || t[j] == '_') && j - i <= 50)
+                j++;
+            if (end_ok(t, len, j)) {
+                flush_plain(s, plain, i);
+                size_t mark = s->tmp.len;
+                for (size_t k = i + 1; k < j; k++)
+                    ob_addc(&s->tmp, (char)lower(t[k]));
+                push_str(s->mentions, s->tmp.p + mark, j - i - 1);
+                put_token(s, "[mention]", 9);
+                ob_add(&s->display, (const char *)t + i, j - i);
+                i = plain = j;
+                continue;
+            }
+        } else if (is_alnum(c) || c == '+' || c == '(') {
+            char ph[24];
+            size_t phn = 0;
+            if (is_alpha(c) && (e = match_url(t, len, i)) != 0) {
+                flush_plain(s, plain, i);
+                push_str(s->urls, (const char *)t + i, e - i);
+                put_token(s, "[url]", 5);
+                ob_add(&s->display, (const char *)t + i, e - i);
+                i = plain = e;
+                continue;
+            }
+            if (c != '+' && (e = match_email(t, len, i)) != 0) {
+                flush_plain(s, plain, i);
+                size_t mark = s->tmp.len;
+                for (size_t k = i; k < e; k++)
+                    ob_addc(&s->tmp, (char)lower(t[k]));
+                push_str(s->emails, s->tmp.p + mark, e - i);
+                put_token(s, "[email]", 7);
+                OB_LIT(&s->display, "[email]");
+                i = plain = e;
+                continue;
+            }
+            if (is_digit(c)) {
+                size_t j = i;
+                while (j < len && is_digit(t[j]))
+                    j++;
+                if (j - i == 16 && end_ok(t, len, j) && nik_ok(t + i)) {
+                    flush_plain(s, plain, i);
+                    push_str(s->nik, (const char *)t + i, 16);
+                    put_token(s, "[nik]", 5);
+                    OB_LIT(&s->display, "[NIK]");
+                    i = plain = j;
+                    continue;
+                }
+            }
+            if ((is_digit(c) || ((c == '+' || c == '(') && i + 1 < len)) &&
+                (e = match_phone(t, len, i, ph, &phn)) != 0) {
+                flush_plain(s, plain, i);
+                push_str(s->phones, ph, phn);
+                put_token(s, "[telepon]", 9);
+                OB_LIT(&s->display, "[telepon]");
+                i = plain = e;
+                continue;
+            }
+        }
+        boundary = !is_wordish(c);
+        i++;
+    }
+    flush_plain(s, plain, len);
+}
+
+/* Squeeze runs of spaces and trim, in place. */
+static void squeeze_spaces(obuf *b)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < b->len; i++) {
+        if (b->p[i] == ' ' && (o == 0 || b->p[o - 1] == ' '))
+            continue;
+        b->p[o++] = b->p[i];
+    }
+    while (o > 0 && b->p[o - 1] == ' ')
+        o--;
+    b->len = o;
+}
+
+/* ---- public API -------------------------------------------------------- */
+
+int gg_text_init(const char *data_dir)
+{
+    return gg_text__tables_load(data_dir ? data_dir : "data");
+}
+
+int gg_text_analyze(gg_text_doc *out, const char *text, size_t len)
+{
+    scan s;
+    int rc = 0;
+
+    memset(out, 0, sizeof *out);
+    memset(&s, 0, sizeof s);
+    if (len > GG_TEXT_MAX)
+        return GG_ELIMIT;
+    if (!gg_text_utf8_valid(text, len))
+        return GG_EUTF8;
+
+    s.t = (const unsigned char *)text;
+    s.len = len;
+    ob_grow(&s.norm, len + 16);
+    ob_grow(&s.display, len + 16);
+    ob_grow(&s.tmp, 256);
+    out->entities = json_object();
+    s.urls = json_array();
+    s.mentions = json_array();
+    s.hashtags = json_array();
+    s.emails = json_array();
+    s.phones = json_array();
+    s.nik = json_array();
+    s.emoji = json_array();
+    json_object_set_new_nocheck(out->entities, "urls", s.urls);
+    json_object_set_new_nocheck(out->entities, "mentions", s.mentions);
+    json_object_set_new_nocheck(out->entities, "hashtags", s.hashtags);
+    json_object_set_new_nocheck(out->entities, "emails", s.emails);
+    json_object_set_new_nocheck(out->entities, "phones", s.phones);
+    json_object_set_new_nocheck(out->entities, "nik", s.nik);
+    json_object_set_new_nocheck(out->entities, "emoji", s.emoji);
+
+    run_scan(&s);
+    squeeze_spaces(&s.norm);
+
+    s.norm.p[s.norm.len] = '\0';
+    s.display.p[s.display.len] = '\0';
+    out->norm = s.norm.p;
+    out->norm_len = s.norm.len;
+    out->display = s.display.p;
+    out->display_len = s.display.len;
+    s.norm.p = s.display.p = NULL;
+    gg_free(s.tmp.p);
+    return rc;
+}
+
+void gg_text_doc_dispose(gg_text_doc *doc)
+{
+    if (!doc)
+        return;
+    gg_free(doc->norm);
+    gg_free(doc->display);
+    json_decref(doc->entities);
+    memset(doc, 0, sizeof *doc);
+}

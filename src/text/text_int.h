@@ -1,0 +1,69 @@
+/*
+ * text_int.h — private to src/text (not a public header): the process-wide
+ * word tables that gg_text_init loads and the helpers the normalizer and the
+ * tokenizer share. Tables are filled once before threads start and are
+ * read-only afterwards, so lookups need no lock.
+ */
+#ifndef GG_TEXT_TEXT_INT_H
+#define GG_TEXT_TEXT_INT_H
+#include <stddef.h>
+#include <stdint.h>
+
+/** Which table a lookup goes to. */
+enum {
+    GG_TEXT__SLANG = 0, /* informal word -> formal replacement (data/lexicon/slang.tsv) */
+    GG_TEXT__KNOWN,     /* formal words (targets of the slang table, stop words) */
+    GG_TEXT__STOP,      /* stop words (data/lexicon/stopwords-id.txt) */
+    GG_TEXT__STEMX,     /* word -> stem where Snowball over-stems (stem-exceptions.tsv) */
+    GG_TEXT__NTABLES
+};
+
+/** Value stored for key w[0..n) in table `which`, or NULL; *vlen gets its
+ *  length. The pointer is borrowed from the table and lives until exit. */
+const char *gg_text__lookup(int which, const char *w, size_t n, size_t *vlen);
+
+/** 1 when w[0..n) is a key of table `which`. */
+int gg_text__has(int which, const char *w, size_t n);
+
+/** Load the tables from dir (data/lexicon/ below it); 0, or GG_EIO when the
+ *  slang table cannot be read. Not thread-safe: call before threads start. */
+int gg_text__tables_load(const char *dir);
+
+/** 1 once gg_text__tables_load succeeded. */
+int gg_text__tables_ready(void);
+
+/** Length of the UTF-8 sequence whose lead byte is c (1 for ASCII and for
+ *  continuation bytes, which valid input never starts with). */
+static inline size_t gg_text__u8len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/** Decode the code point at s (input already validated). */
+static inline int32_t gg_text__u8dec(const unsigned char *s, size_t *adv)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *adv = 1;
+        return c;
+    }
+    if (c < 0xE0) {
+        *adv = 2;
+        return ((int32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
+    }
+    if (c < 0xF0) {
+        *adv = 3;
+        return ((int32_t)(c & 0x0F) << 12) | ((int32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    }
+    *adv = 4;
+    return ((int32_t)(c & 0x07) << 18) | ((int32_t)(s[1] & 0x3F) << 12) |
+           ((int32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+}
+
+/** 1 when cp starts an emoji (pictographs, dingbats, flags …). */
+int gg_text__emoji_start(int32_t cp);
+
+/** 1 when cp is a letter, mark or digit (part of a word). */
+int gg_text__wordcp(int32_t cp);
+
+#endif
