@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Build gagas's compact gazetteer tables (data/geo/*.tsv) from the staged geo
+reference data (see data/README.md, section "geo").
+
+    python3 data/geo/build_tables.py [SHARED_DIR]    # default: $GAGAS_SHARED or ../shared
+
+Deterministic: same inputs, same bytes out (rows sorted, LF, UTF-8).
+Inputs: data/geo/regions.csv, aliases.csv, regency_to_dapil_dpr_ri_2024.csv,
+dapil_dpr_ri_2024.csv under SHARED_DIR. Python standard library only.
+"""
+import csv
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Aliases whose bare form is also an everyday word, a person's or an ethnic
+# group's name, slang or a place abroad: the matcher accepts them only with a
+# cue (prefix, "di"/"warga"/…, a co-mentioned parent province, a hashtag).
+# The staged `caution` column marks most; cautions that only say "also a
+# kecamatan/area elsewhere" still name a place in Indonesia and need no cue.
+PLACE_CAUTION = ("kecamatan", "villages", "Jakarta", "places elsewhere", "Kab.", "Kota Blitar", "Lake Toba")
+EXTRA_CUE = {
+    # everyday words not marked upstream
+    "medan",    # medan = field/terrain ("medan perang")
+    "lombok",   # lombok = chili in Javanese
+    "meranti",  # a tree
+    "malaka",   # the Strait / Melaka
+    "mura", "pali", "palas", "tual", "sigi", "belu", "balam",
+}
+
+
+def norm(s):
+    out = []
+    for ch in s.lower():
+        out.append(" " if ch in ".,'()/-_#@" else ch)
+    return " ".join("".join(out).split())
+
+
+def main():
+    shared = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("GAGAS_SHARED") or os.path.join(HERE, "..", "..", "..", "shared")
+    geo = os.path.join(shared, "data", "geo")
+
+    def rows(name):
+        with open(os.path.join(geo, name), encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+
+    dapil_of = {r["code"]: r["dapil_dpr_ri_code"] for r in rows("regency_to_dapil_dpr_ri_2024.csv")}
+    regions = rows("regions.csv")
+    with open(os.path.join(HERE, "regions.tsv"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("# code\ttype\tparent\tname\tname_short\tdapil_dpr_ri\n")
+        for r in sorted(regions, key=lambda r: r["code"]):
+            f.write("\t".join([r["code"], r["type"], r["parent_code"], r["name"], r["name_short"],
+                               dapil_of.get(r["code"], "")]) + "\n")
+
+    with open(os.path.join(HERE, "dapil.tsv"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("# dapil_code\tname\tprovince\tseats\n")
+        for r in sorted(rows("dapil_dpr_ri_2024.csv"), key=lambda r: r["dapil_code"]):
+            f.write("\t".join([r["dapil_code"], r["dapil_name"], r["province_code"], r["seats"]]) + "\n")
+
+    out = set()
+    for a in rows("aliases.csv"):
+        n = norm(a["alias"])
+        if n != a["alias_norm"]:
+            sys.exit("alias_norm mismatch: %r vs %r" % (n, a["alias_norm"]))
+        # "D.I. Jogja" normalizes to "di jogja", which is also the everyday
+        # "di Jogja" (in Jogja): the prefix-free alias covers both readings
+        if a["alias_norm"].startswith("di "):
+            continue
+        flags = ""
+        c = a["caution"]
+        if (c and not any(p in c for p in PLACE_CAUTION)) or a["alias_norm"] in EXTRA_CUE:
+            flags += "c"
+        if "multi-unit" in a["note"]:
+            flags += "m"
+        out.add((a["alias_norm"], a["alias_key"], a["code"], flags or "-"))
+    with open(os.path.join(HERE, "aliases.tsv"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("# alias_norm\talias_key\tcode\tflags (c = needs a cue, m = member of a multi-unit region)\n")
+        for t in sorted(out):
+            f.write("\t".join(t) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,953 @@
+/*
+ * gazetteer.c — region mentions -> Kemendagri codes and DPR RI dapil (text
+ * layer). Tables are loaded once into flat arrays and three open-addressing
+ * string tables (alias by normalized words, alias by hashtag key, kecamatan
+ * by name); gg_geo_find only reads them, so it is thread-safe. A find is one
+ * left-to-right pass over ASCII word tokens, longest n-gram first, then a
+ * resolution pass that uses the other mentions as context.
+ */
+#include "text/gazetteer.h"
+#include "core/alloc.h"
+#include "core/err.h"
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <xxhash.h>
+
+#define F_CUE 1   /* bare form needs a cue */
+#define F_MULTI 2 /* member of a multi-unit region */
+#define MAX_NGRAM 8
+#define KEY_MAX 128
+
+typedef struct unit {
+    char code[16];   /* dotted */
+    char plain[12];
+    uint8_t level;   /* gg_geo_level */
+    uint8_t is_kota;
+    int32_t parent, prov, dapil; /* indexes or -1 */
+    char *name;
+} unit;
+
+typedef struct dapil {
+    char code[8];
+    char *name;
+} dapil;
+
+/* string -> list of (unit, flags) */
+typedef struct stab {
+    uint64_t *h;       /* 0 = empty */
+    char **key;
+    uint32_t *first;
+    uint16_t *count;
+    size_t slots;
+    int32_t *vunit;
+    uint8_t *vflags;
+    size_t nval;
+} stab;
+
+struct gg_geo {
+    unit *units;
+    size_t nunits;
+    dapil *dapils;
+    size_t ndapils;
+    int32_t *prov_dapil;  /* per unit: the only dapil of a province, or -1 */
+    stab by_code, alias, alias_key, kec;
+    int max_ngram;
+};
+
+/* ---- string tables ------------------------------------------------------- */
+
+typedef struct entry {
+    char *key;
+    int32_t unit;
+    uint8_t flags;
+} entry;
+
+typedef struct entries {
+    entry *v;
+    size_t n, cap;
+} entries;
+
+static void entries_add(entries *e, const char *key, size_t klen, int32_t u, uint8_t flags)
+{
+    if (e->n == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 1024;
+        e->v = gg_realloc(e->v, e->cap * sizeof *e->v);
+    }
+    e->v[e->n].key = gg_strndup(key, klen);
+    e->v[e->n].unit = u;
+    e->v[e->n].flags = flags;
+    e->n++;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+static uint64_t khash(const char *k, size_t n)
+{
+    uint64_t h = XXH3_64bits(k, n);
+    return h ? h : 1;
+}
+
+/* Build a table from entries (consumed: keys move into the table). */
+static void stab_build(stab *t, entries *e)
+{
+    qsort(e->v, e->n, sizeof *e->v, entry_cmp);
+    t->slots = 64;
+    while (t->slots < e->n * 2)
+        t->slots *= 2;
+    t->h = gg_calloc(t->slots, sizeof *t->h);
+    t->key = gg_calloc(t->slots, sizeof *t->key);
+    t->first = gg_calloc(t->slots, sizeof *t->first);
+    t->count = gg_calloc(t->slots, sizeof *t->count);
+    t->vunit = gg_malloc((e->n + 1) * sizeof *t->vunit);
+    t->vflags = gg_malloc((e->n + 1) * sizeof *t->vflags);
+    t->nval = 0;
+    for (size_t i = 0; i < e->n;) {
+        size_t j = i;
+        uint64_t h = khash(e->v[i].key, strlen(e->v[i].key));
+        size_t s = (size_t)h & (t->slots - 1);
+        while (t->h[s])
+            s = (s + 1) & (t->slots - 1);
+        t->h[s] = h;
+        t->key[s] = e->v[i].key;
+        t->first[s] = (uint32_t)t->nval;
+        for (; j < e->n && strcmp(e->v[j].key, e->v[i].key) == 0; j++) {
+            /* the same unit twice under one key (two spellings) counts once */
+            if (j == i || e->v[j].unit != e->v[j - 1].unit) {
+                t->vunit[t->nval] = e->v[j].unit;
+                t->vflags[t->nval] = e->v[j].flags;
+                t->nval++;
+            } else {
+                t->vflags[t->nval - 1] |= e->v[j].flags;
+            }
+            if (j != i)
+                gg_free(e->v[j].key);
+        }
+        t->count[s] = (uint16_t)(t->nval - t->first[s]);
+        i = j;
+    }
+    gg_free(e->v);
+    memset(e, 0, sizeof *e);
+}
+
+/* Slot of key, or -1. */
+static long stab_get(const stab *t, const char *k, size_t n)
+{
+    if (t->slots == 0)
+        return -1;
+    uint64_t h = khash(k, n);
+    size_t s = (size_t)h & (t->slots - 1);
+    while (t->h[s]) {
+        if (t->h[s] == h && strlen(t->key[s]) == n && memcmp(t->key[s], k, n) == 0)
+            return (long)s;
+        s = (s + 1) & (t->slots - 1);
+    }
+    return -1;
+}
+
+static void stab_dispose(stab *t)
+{
+    for (size_t i = 0; i < t->slots; i++)
+        gg_free(t->key[i]);
+    gg_free(t->h);
+    gg_free(t->key);
+    gg_free(t->first);
+    gg_free(t->count);
+    gg_free(t->vunit);
+    gg_free(t->vflags);
+}
+
+/* ---- loading -------------------------------------------------------------- */
+
+/* Split a line on tabs in place; returns the field count. */
+static int split_tabs(char *line, char **f, int max)
+{
+    int n = 0;
+    f[n++] = line;
+    for (char *p = line; *p && n < max; p++)
+        if (*p == '\t') {
+            *p = '\0';
+            f[n++] = p + 1;
+        }
+    return n;
+}
+
+static FILE *open_table(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/geo/%s", dir ? dir : "data", name);
+    return fopen(path, "rb");
+}
+
+static void chomp(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+}
+
+/* Normalized form as in aliases.tsv: lower case, punctuation -> one space. */
+static size_t norm_name(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    int sp = 0;
+    for (; *s && n + 2 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (isalnum(c) || c >= 0x80) {
+            if (sp && n)
+                out[n++] = ' ';
+            sp = 0;
+            out[n++] = (char)tolower(c);
+        } else {
+            sp = 1;
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
+static int32_t unit_by_plain(const gg_geo *g, const char *plain)
+{
+    long s = stab_get(&g->by_code, plain, strlen(plain));
+    return s < 0 ? -1 : g->by_code.vunit[g->by_code.first[s]];
+}
+
+static void dot_code(const char *plain, char *out)
+{
+    size_t n = strlen(plain), o = 0;
+    for (size_t i = 0; i < n && o + 2 < 16; i++) {
+        /* 2 digits province, 2 kab/kota, 2 kecamatan, 4 desa */
+        if (i == 2 || i == 4 || i == 6)
+            out[o++] = '.';
+        out[o++] = plain[i];
+    }
+    out[o] = '\0';
+}
+
+static int load_regions(gg_geo *g, const char *dir)
+{
+    int rc = 0;
+    char line[1024];
+    char **parent = NULL, **dapilc = NULL;
+    size_t cap = 0;
+    entries codes = {0}, kec = {0};
+    FILE *f = open_table(dir, "regions.tsv");
+    if (!f)
+        return GG_EIO;
+    while (fgets(line, sizeof line, f)) {
+        chomp(line);
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *fl[6];
+        if (split_tabs(line, fl, 6) != 6 || strlen(fl[0]) >= sizeof g->units[0].plain) {
+            rc = GG_EINVAL;
+            goto done;
+        }
+        if (g->nunits == cap) {
+            cap = cap ? cap * 2 : 8192;
+            g->units = gg_realloc(g->units, cap * sizeof *g->units);
+            parent = gg_realloc(parent, cap * sizeof *parent);
+            dapilc = gg_realloc(dapilc, cap * sizeof *dapilc);
+        }
+        unit *u = &g->units[g->nunits];
+        memset(u, 0, sizeof *u);
+        snprintf(u->plain, sizeof u->plain, "%s", fl[0]);
+        dot_code(u->plain, u->code);
+        u->level = strcmp(fl[1], "provinsi") == 0 ? GG_GEO_PROVINSI
+                   : strcmp(fl[1], "kecamatan") == 0 ? GG_GEO_KECAMATAN : GG_GEO_KABKOTA;
+        u->is_kota = strcmp(fl[1], "kota") == 0;
+        u->name = gg_strdup(fl[3]);
+        parent[g->nunits] = gg_strdup(fl[2]);
+        dapilc[g->nunits] = gg_strdup(fl[5]);
+        entries_add(&codes, u->plain, strlen(u->plain), (int32_t)g->nunits, 0);
+        if (u->level == GG_GEO_KECAMATAN) {
+            char k[KEY_MAX];
+            size_t kn = norm_name(fl[4], k, sizeof k), w = 0;
+            for (size_t r = 0; r < kn; r++) /* glued: "Muara Gembong" = "Muaragembong" */
+                if (k[r] != ' ')
+                    k[w++] = k[r];
+            k[w] = '\0';
+            kn = w;
+            if (kn)
+                entries_add(&kec, k, kn, (int32_t)g->nunits, 0);
+        }
+        g->nunits++;
+    }
+    stab_build(&g->by_code, &codes);
+    stab_build(&g->kec, &kec);
+    for (size_t i = 0; i < g->nunits; i++) {
+        unit *u = &g->units[i];
+        u->parent = *parent[i] ? unit_by_plain(g, parent[i]) : -1;
+        u->dapil = -1;
+        u->prov = u->level == GG_GEO_PROVINSI ? (int32_t)i : -1;
+    }
+    /* parents come before children in code order, so one pass finds provinces */
+    for (size_t i = 0; i < g->nunits; i++) {
+        unit *u = &g->units[i];
+        if (u->parent >= 0)
+            u->prov = g->units[u->parent].prov;
+    }
+    g->prov_dapil = gg_malloc(g->nunits * sizeof *g->prov_dapil);
+    /* dapil codes are resolved after dapil.tsv is read: keep them for now */
+    for (size_t i = 0; i < g->nunits; i++) {
+        g->prov_dapil[i] = -1;
+        g->units[i].dapil = -1;
+        if (*dapilc[i]) {
+            for (size_t d = 0; d < g->ndapils; d++)
+                if (strcmp(g->dapils[d].code, dapilc[i]) == 0)
+                    g->units[i].dapil = (int32_t)d;
+            if (g->units[i].dapil < 0) {
+                rc = GG_EINVAL;
+                goto done;
+            }
+        }
+    }
+    /* kecamatan take their kab/kota's dapil; provinces with one dapil get it */
+    for (size_t i = 0; i < g->nunits; i++) {
+        unit *u = &g->units[i];
+        if (u->level == GG_GEO_KECAMATAN && u->parent >= 0)
+            u->dapil = g->units[u->parent].dapil;
+        if (u->level == GG_GEO_KABKOTA && u->dapil >= 0 && u->prov >= 0) {
+            int32_t *pd = &g->prov_dapil[u->prov];
+            *pd = *pd == -1 ? u->dapil : *pd == u->dapil ? *pd : -2;
+        }
+    }
+done:
+    for (size_t i = 0; i < g->nunits; i++) {
+        gg_free(parent[i]);
+        gg_free(dapilc[i]);
+    }
+    gg_free(parent);
+    gg_free(dapilc);
+    fclose(f);
+    return rc;
+}
+
+static int load_dapils(gg_geo *g, const char *dir)
+{
+    char line[512];
+    size_t cap = 0;
+    FILE *f = open_table(dir, "dapil.tsv");
+    if (!f)
+        return GG_EIO;
+    while (fgets(line, sizeof line, f)) {
+        chomp(line);
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *fl[4];
+        if (split_tabs(line, fl, 4) != 4 || strlen(fl[0]) >= sizeof g->dapils[0].code) {
+            fclose(f);
+            return GG_EINVAL;
+        }
+        if (g->ndapils == cap) {
+            cap = cap ? cap * 2 : 128;
+            g->dapils = gg_realloc(g->dapils, cap * sizeof *g->dapils);
+        }
+        snprintf(g->dapils[g->ndapils].code, sizeof g->dapils[0].code, "%s", fl[0]);
+        g->dapils[g->ndapils].name = gg_strdup(fl[1]);
+        g->ndapils++;
+    }
+    fclose(f);
+    return 0;
+}
+
+static int load_aliases(gg_geo *g, const char *dir)
+{
+    char line[1024];
+    entries byn = {0}, byk = {0};
+    FILE *f = open_table(dir, "aliases.tsv");
+    if (!f)
+        return GG_EIO;
+    while (fgets(line, sizeof line, f)) {
+        chomp(line);
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *fl[4];
+        int32_t u;
+        if (split_tabs(line, fl, 4) != 4 || (u = unit_by_plain(g, fl[2])) < 0) {
+            fclose(f);
+            for (size_t i = 0; i < byn.n; i++)
+                gg_free(byn.v[i].key);
+            for (size_t i = 0; i < byk.n; i++)
+                gg_free(byk.v[i].key);
+            gg_free(byn.v);
+            gg_free(byk.v);
+            return GG_EINVAL;
+        }
+        uint8_t flags = (strchr(fl[3], 'c') ? F_CUE : 0) | (strchr(fl[3], 'm') ? F_MULTI : 0);
+        entries_add(&byn, fl[0], strlen(fl[0]), u, flags);
+        entries_add(&byk, fl[1], strlen(fl[1]), u, flags);
+        int words = 1;
+        for (const char *p = fl[0]; *p; p++)
+            words += *p == ' ';
+        if (words > g->max_ngram)
+            g->max_ngram = words < MAX_NGRAM ? words : MAX_NGRAM;
+    }
+    fclose(f);
+    stab_build(&g->alias, &byn);
+    stab_build(&g->alias_key, &byk);
+    return 0;
+}
+
+int gg_geo_open(gg_geo **out, const char *data_dir)
+{
+    int rc;
+    gg_geo *g = gg_calloc(1, sizeof *g);
+    *out = NULL;
+    if ((rc = load_dapils(g, data_dir)) != 0)
+        goto done;
+    if ((rc = load_regions(g, data_dir)) != 0)
+        goto done;
+    if ((rc = load_aliases(g, data_dir)) != 0)
+        goto done;
+    *out = g;
+    g = NULL;
+done:
+    gg_geo_close(g);
+    return rc;
+}
+
+void gg_geo_close(gg_geo *g)
+{
+    if (g == NULL)
+        return;
+    for (size_t i = 0; i < g->nunits; i++)
+        gg_free(g->units[i].name);
+    for (size_t i = 0; i < g->ndapils; i++)
+        gg_free(g->dapils[i].name);
+    gg_free(g->units);
+    gg_free(g->dapils);
+    gg_free(g->prov_dapil);
+    stab_dispose(&g->by_code);
+    stab_dispose(&g->alias);
+    stab_dispose(&g->alias_key);
+    stab_dispose(&g->kec);
+    gg_free(g);
+}
+
+const char *gg_geo_name(const gg_geo *g, const char *code)
+{
+    char plain[16];
+    size_t n = 0;
+    for (; *code && n + 1 < sizeof plain; code++)
+        if (*code != '.')
+            plain[n++] = *code;
+    plain[n] = '\0';
+    int32_t u = unit_by_plain(g, plain);
+    return u < 0 ? NULL : g->units[u].name;
+}
+
+const char *gg_geo_level_name(gg_geo_level level)
+{
+    switch (level) {
+    case GG_GEO_PROVINSI: return "provinsi";
+    case GG_GEO_KABKOTA: return "kabkota";
+    case GG_GEO_KECAMATAN: return "kecamatan";
+    default: return "";
+    }
+}
+
+/* ---- finding ---------------------------------------------------------------- */
+
+enum { T_CAP = 1, T_HASH = 2, T_INHASH = 4, T_SKIP = 8, T_BREAK = 16 };
+
+typedef struct tok {
+    size_t start, end;   /* bytes in the text */
+    uint8_t flags;       /* T_BREAK: a phrase may not continue past this token */
+    size_t hash_end;     /* for T_HASH: end of the whole hashtag body */
+} tok;
+
+/* Candidate mention while resolving. */
+typedef struct cand_m {
+    size_t t0, t1;       /* token range (t1 exclusive) */
+    size_t start, end;   /* bytes */
+    int32_t units[32];
+    int nu;
+    int multi, needs_cue, has_cue;
+    const char *how;
+    int dropped;
+} cand_m;
+
+static int is_alnum_ascii(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Tokens: ASCII alphanumeric runs; hashtag bodies split at camel-case humps. */
+static size_t tokenize(const char *s, size_t len, tok **out)
+{
+    size_t n = 0, cap = 64;
+    tok *t = gg_malloc(cap * sizeof *t);
+    size_t i = 0;
+    while (i < len) {
+        /* one whitespace-delimited chunk at a time: URLs, e-mails and
+         * @mentions are skipped whole */
+        while (i < len && isspace((unsigned char)s[i]))
+            i++;
+        size_t c0 = i;
+        while (i < len && !isspace((unsigned char)s[i]))
+            i++;
+        size_t c1 = i;
+        int skip = 0;
+        for (size_t k = c0; k < c1; k++)
+            if (s[k] == '@' || (s[k] == ':' && k + 2 < c1 && s[k + 1] == '/' && s[k + 2] == '/') ||
+                (k + 4 <= c1 && strncmp(s + k, "www.", 4) == 0))
+                skip = 1;
+        size_t k = c0;
+        while (k < c1) {
+            if (!is_alnum_ascii((unsigned char)s[k])) {
+                k++;
+                continue;
+            }
+            int hash = k > c0 && s[k - 1] == '#';
+            if (hash && n)
+                t[n - 1].flags |= T_BREAK; /* no phrase runs into a hashtag */
+            size_t e = k;
+            while (e < c1 && is_alnum_ascii((unsigned char)s[e]))
+                e++;
+            /* split a hashtag body at lower->Upper humps: #KabBogor -> Kab Bogor;
+             * an all-caps run keeps its last capital for the next word:
+             * #DPRDBekasi -> DPRD Bekasi */
+            size_t p = k;
+            while (p < e) {
+                size_t q = p + 1;
+                if (hash) {
+                    while (q < e) {
+                        unsigned char a = (unsigned char)s[q - 1], b = (unsigned char)s[q];
+                        if (islower(a) && isupper(b))
+                            break;
+                        if (isupper(a) && isupper(b) && q + 1 < e && islower((unsigned char)s[q + 1]))
+                            break;
+                        q++;
+                    }
+                } else {
+                    q = e;
+                }
+                if (n == cap) {
+                    cap *= 2;
+                    t = gg_realloc(t, cap * sizeof *t);
+                }
+                t[n].start = p;
+                t[n].end = q;
+                t[n].flags = (uint8_t)((isupper((unsigned char)s[p]) ? T_CAP : 0) | (skip ? T_SKIP : 0) |
+                                       (hash ? T_INHASH : 0) | (hash && p == k ? T_HASH : 0));
+                t[n].hash_end = e;
+                n++;
+                p = q;
+            }
+            /* a phrase continues over spaces, '.', '-' and '\'' only, and not
+             * out of a hashtag */
+            size_t g = e;
+            int brk = hash;
+            while (g < c1 && !is_alnum_ascii((unsigned char)s[g])) {
+                if (!strchr(".-'", s[g]))
+                    brk = 1;
+                g++;
+            }
+            if (g < c1 && s[g - 1] == '#')
+                brk = 1;
+            if (brk && n)
+                t[n - 1].flags |= T_BREAK;
+            k = e;
+        }
+        /* between chunks only whitespace: a newline breaks a phrase */
+        if (n && memchr(s + c1, '\n', (i < len ? i : len) - c1))
+            t[n - 1].flags |= T_BREAK;
+        size_t w = c1;
+        while (w < len && isspace((unsigned char)s[w])) {
+            if (s[w] == '\n' && n)
+                t[n - 1].flags |= T_BREAK;
+            w++;
+        }
+    }
+    *out = t;
+    return n;
+}
+
+/* Lower-cased key of tokens [a, b) joined by single spaces (or by nothing
+ * when glue is 0: "Muara Gembong" = "Muaragembong"); 0 if too long. */
+static size_t key_of(const char *s, const tok *t, size_t a, size_t b, char *k, int glue)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++) {
+        size_t l = t[i].end - t[i].start;
+        if (n + l + 2 > KEY_MAX)
+            return 0;
+        if (i > a && glue)
+            k[n++] = ' ';
+        for (size_t j = 0; j < l; j++)
+            k[n++] = (char)tolower((unsigned char)s[t[i].start + j]);
+    }
+    k[n] = '\0';
+    return n;
+}
+
+static int tok_is(const char *s, const tok *t, const char *const *words)
+{
+    size_t l = t->end - t->start;
+    for (; *words; words++)
+        if (strlen(*words) == l && strncasecmp(s + t->start, *words, l) == 0)
+            return 1;
+    return 0;
+}
+
+/* level prefixes: part of the name as written ("Kab. Bogor") */
+static const char *const PFX_KAB[] = {"kab", "kabupaten", NULL};
+static const char *const PFX_KOTA[] = {"kota", "kodya", "kotamadya", NULL};
+static const char *const PFX_PROV[] = {"prov", "provinsi", "propinsi", NULL};
+static const char *const PFX_KEC[] = {"kec", "kecamatan", NULL};
+/* words that name the level of the next name but are not part of it */
+static const char *const LVL_KAB[] = {"pemkab", "bupati", "kabupatennya", NULL};
+static const char *const LVL_KOTA[] = {"pemkot", "walikota", "wakot", "pemkot", NULL};
+static const char *const LVL_PROV[] = {"pemprov", "gubernur", "pemda", NULL};
+/* words before a bare name that say "this is a place" */
+static const char *const CUES[] = {"di", "ke", "dari", "dr", "daerah", "wilayah", "warga", "asal", "sekitar",
+                                   "kawasan", "dprd", "dapil", "kab", "kabupaten", "kota", "pemkab", "pemkot",
+                                   "prov", "provinsi", "pemprov", "bupati", "walikota", "gubernur", "wilayahnya",
+                                   "masyarakat", "rakyat", "pemda", "sampai", "sampe", "menuju", "tinggal",
+                                   NULL};
+/* words before a bare kecamatan name ("jl. raya Parung", "Stasiun Bojonggede") */
+static const char *const KEC_CUES[] = {"di", "warga", "daerah", "stasiun", "jl", "jln", "jalan", "raya", "pasar",
+                                       "terminal", "camat", NULL};
+
+/* Fill cm->units from table slot s; 0 if none survive the level filter. */
+static int take_units(const gg_geo *g, const stab *t, long s, cand_m *cm, int want_level, int want_kota)
+{
+    cm->nu = 0;
+    cm->multi = 0;
+    cm->needs_cue = 0;
+    for (uint32_t i = 0; i < t->count[s]; i++) {
+        int32_t u = t->vunit[t->first[s] + i];
+        uint8_t fl = t->vflags[t->first[s] + i];
+        const unit *un = &g->units[u];
+        if (want_level && un->level != want_level)
+            continue;
+        if (want_kota >= 0 && un->level == GG_GEO_KABKOTA && un->is_kota != want_kota)
+            continue;
+        if (cm->nu < (int)(sizeof cm->units / sizeof cm->units[0]))
+            cm->units[cm->nu++] = u;
+        if (fl & F_MULTI)
+            cm->multi = 1;
+        if (fl & F_CUE)
+            cm->needs_cue = 1;
+    }
+    return cm->nu;
+}
+
+/* Is unit a the same as, or an ancestor/descendant of, unit b? */
+static int related(const gg_geo *g, int32_t a, int32_t b)
+{
+    for (int32_t x = a; x >= 0; x = g->units[x].parent)
+        if (x == b)
+            return 1;
+    for (int32_t x = b; x >= 0; x = g->units[x].parent)
+        if (x == a)
+            return 1;
+    return 0;
+}
+
+/* Copy with truncation (codes always fit; this keeps the compiler sure). */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static void fill_match(const gg_geo *g, const cand_m *cm, gg_geo_match *m)
+{
+    memset(m, 0, sizeof *m);
+    m->start = cm->start;
+    m->len = cm->end - cm->start;
+    m->how = cm->how;
+    if (cm->nu == 1 && !cm->multi) {
+        const unit *u = &g->units[cm->units[0]];
+        m->level = (gg_geo_level)u->level;
+        copy_str(m->code, sizeof m->code, u->code);
+        m->name = u->name;
+        if (u->prov >= 0)
+            copy_str(m->province, sizeof m->province, g->units[u->prov].code);
+        if (u->level == GG_GEO_KABKOTA)
+            copy_str(m->kabkota, sizeof m->kabkota, u->code);
+        else if (u->level == GG_GEO_KECAMATAN && u->parent >= 0)
+            copy_str(m->kabkota, sizeof m->kabkota, g->units[u->parent].code);
+        int32_t d = u->level == GG_GEO_PROVINSI ? g->prov_dapil[cm->units[0]] : u->dapil;
+        if (d >= 0) {
+            copy_str(m->dapil, sizeof m->dapil, g->dapils[d].code);
+            m->dapil_name = g->dapils[d].name;
+        }
+        return;
+    }
+    /* several units: what they share */
+    m->ambiguous = !cm->multi;
+    m->multi = cm->multi;
+    int32_t prov = g->units[cm->units[0]].prov, lvl = g->units[cm->units[0]].level;
+    int32_t d0 = g->units[cm->units[0]].level == GG_GEO_PROVINSI ? g->prov_dapil[cm->units[0]]
+                                                                  : g->units[cm->units[0]].dapil;
+    for (int i = 0; i < cm->nu; i++) {
+        const unit *u = &g->units[cm->units[i]];
+        int32_t d = u->level == GG_GEO_PROVINSI ? g->prov_dapil[cm->units[i]] : u->dapil;
+        if (u->prov != prov)
+            prov = -1;
+        if (u->level != lvl)
+            lvl = GG_GEO_NONE;
+        if (d != d0)
+            d0 = -1;
+        if (m->n_cand < GG_GEO_MAX_CAND)
+            copy_str(m->cand[m->n_cand++], sizeof m->cand[0], u->code);
+    }
+    m->level = (gg_geo_level)lvl;
+    if (prov >= 0)
+        copy_str(m->province, sizeof m->province, g->units[prov].code);
+    if (d0 >= 0) {
+        copy_str(m->dapil, sizeof m->dapil, g->dapils[d0].code);
+        m->dapil_name = g->dapils[d0].name;
+    }
+}
+
+int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, int max)
+{
+    tok *t = NULL;
+    size_t nt = tokenize(s, len, &t);
+    size_t ncm = 0, capm = 8;
+    cand_m *cm = gg_malloc(capm * sizeof *cm);
+    char key[KEY_MAX];
+    int found = 0;
+
+    for (size_t i = 0; i < nt;) {
+        if (t[i].flags & T_SKIP) {
+            i++;
+            continue;
+        }
+        if (ncm == capm) {
+            capm *= 2;
+            cm = gg_realloc(cm, capm * sizeof *cm);
+        }
+        cand_m *c = &cm[ncm];
+        memset(c, 0, sizeof *c);
+
+        /* 1. a whole hashtag: #Sumbar, #KabBogor, #AcehBarat */
+        if (t[i].flags & T_HASH) {
+            size_t e = i;
+            while (e < nt && t[e].start < t[i].hash_end)
+                e++;
+            size_t kn = 0;
+            for (size_t j = t[i].start; j < t[i].hash_end && kn + 1 < KEY_MAX; j++)
+                key[kn++] = (char)tolower((unsigned char)s[j]);
+            long sl = stab_get(&g->alias_key, key, kn);
+            if (sl >= 0 && take_units(g, &g->alias_key, sl, c, 0, -1)) {
+                c->t0 = i;
+                c->t1 = e;
+                c->has_cue = 1;
+                c->how = "hashtag";
+                ncm++;
+                i = e;
+                continue;
+            }
+        }
+
+        /* 2. a prefix: Kab./Kota/Prov./Kec. + name */
+        int lvl = 0, kota = -1, kec = tok_is(s, &t[i], PFX_KEC);
+        if (tok_is(s, &t[i], PFX_KAB))
+            lvl = GG_GEO_KABKOTA, kota = 0;
+        else if (tok_is(s, &t[i], PFX_KOTA))
+            lvl = GG_GEO_KABKOTA, kota = 1;
+        else if (tok_is(s, &t[i], PFX_PROV))
+            lvl = GG_GEO_PROVINSI;
+        int prefixed = (lvl || kec) && !(t[i].flags & T_BREAK) && i + 1 < nt;
+
+        /* 3. the longest alias n-gram at i (it may include the prefix);
+         * spacing variants ("Tanjung Pinang") through the glued key */
+        size_t best = 0;
+        long bslot = -1;
+        const stab *btab = &g->alias;
+        for (size_t n = 1; n <= (size_t)g->max_ngram && i + n <= nt; n++) {
+            if (t[i + n - 1].flags & T_SKIP)
+                break;
+            size_t kn = key_of(s, t, i, i + n, key, 1);
+            long sl = kn ? stab_get(&g->alias, key, kn) : -1;
+            const stab *tab = &g->alias;
+            if (sl < 0 && n > 1) {
+                kn = key_of(s, t, i, i + n, key, 0);
+                sl = kn ? stab_get(&g->alias_key, key, kn) : -1;
+                tab = &g->alias_key;
+            }
+            if (sl >= 0) {
+                best = n;
+                bslot = sl;
+                btab = tab;
+            }
+            if (t[i + n - 1].flags & T_BREAK)
+                break;
+        }
+        if (prefixed && best <= 1) {
+            /* prefix + name: kecamatan names for Kec., aliases otherwise */
+            const stab *tab = kec ? &g->kec : &g->alias;
+            size_t b2 = 0;
+            long s2 = -1;
+            for (size_t n = 1; n <= (size_t)(kec ? 4 : g->max_ngram) && i + 1 + n <= nt; n++) {
+                if (t[i + n].flags & T_SKIP)
+                    break;
+                size_t kn = key_of(s, t, i + 1, i + 1 + n, key, !kec);
+                long sl = kn ? stab_get(tab, key, kn) : -1;
+                if (sl >= 0) {
+                    b2 = n;
+                    s2 = sl;
+                }
+                if (t[i + n].flags & T_BREAK)
+                    break;
+            }
+            if (s2 >= 0 && take_units(g, tab, s2, c, kec ? GG_GEO_KECAMATAN : lvl, kec ? -1 : kota)) {
+                c->t0 = i;
+                c->t1 = i + 1 + b2;
+                c->has_cue = 1;
+                c->how = kec ? "kecamatan" : "prefix";
+                ncm++;
+                i = c->t1;
+                continue;
+            }
+        }
+        const tok *prev = i > 0 && !(t[i - 1].flags & T_BREAK) ? &t[i - 1] : NULL;
+        if (bslot >= 0 && take_units(g, btab, bslot, c, 0, -1)) {
+            c->t0 = i;
+            c->t1 = i + best;
+            c->how = "alias";
+            if (prefixed && best > 1) {
+                c->how = "prefix";
+                c->has_cue = 1;
+            }
+            /* a cue word before a bare name written like a name */
+            if (prev && tok_is(s, prev, CUES) && (t[i].flags & T_CAP))
+                c->has_cue = 1;
+            /* "Pemkab"/"Bupati"/"Kota" before a bare name decides its level */
+            if (prev) {
+                int l2 = 0, k2 = -1;
+                if (tok_is(s, prev, PFX_KAB) || tok_is(s, prev, LVL_KAB))
+                    l2 = GG_GEO_KABKOTA, k2 = 0;
+                else if (tok_is(s, prev, PFX_KOTA) || tok_is(s, prev, LVL_KOTA))
+                    l2 = GG_GEO_KABKOTA, k2 = 1;
+                else if (tok_is(s, prev, PFX_PROV) || tok_is(s, prev, LVL_PROV))
+                    l2 = GG_GEO_PROVINSI;
+                cand_m tmp = *c;
+                if (l2 && take_units(g, btab, bslot, &tmp, l2, k2)) {
+                    *c = tmp;
+                    c->has_cue = 1;
+                }
+            }
+            ncm++;
+            i = c->t1;
+            continue;
+        }
+        /* 4. a bare kecamatan name, only capitalised and after a place word */
+        if (prev && (t[i].flags & T_CAP) && !(t[i].flags & T_INHASH) && tok_is(s, prev, KEC_CUES) &&
+            t[i].end - t[i].start >= 4) {
+            size_t b2 = 0;
+            long s2 = -1;
+            for (size_t n = 1; n <= 3 && i + n <= nt; n++) {
+                if ((t[i + n - 1].flags & T_SKIP) || !(t[i + n - 1].flags & T_CAP))
+                    break;
+                size_t kn = key_of(s, t, i, i + n, key, 0);
+                long sl = kn ? stab_get(&g->kec, key, kn) : -1;
+                if (sl >= 0) {
+                    b2 = n;
+                    s2 = sl;
+                }
+                if (t[i + n - 1].flags & T_BREAK)
+                    break;
+            }
+            if (s2 >= 0 && take_units(g, &g->kec, s2, c, GG_GEO_KECAMATAN, -1)) {
+                c->t0 = i;
+                c->t1 = i + b2;
+                c->how = "kecamatan";
+                /* a name found in several kab/kota needs a related mention */
+                c->needs_cue = c->nu > 1;
+                c->has_cue = c->nu == 1;
+                ncm++;
+                i = c->t1;
+                continue;
+            }
+        }
+        i++;
+    }
+
+    /* resolution: the other mentions are the context */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t a = 0; a < ncm; a++) {
+            cand_m *c = &cm[a];
+            if (c->dropped || c->multi)
+                continue;
+            int settled = c->nu == 1 && (!c->needs_cue || c->has_cue);
+            if (settled)
+                continue;
+            /* units named unambiguously elsewhere */
+            int keep[32], nk = 0, any_ctx = 0;
+            for (int u = 0; u < c->nu; u++) {
+                int hit = 0;
+                for (size_t b = 0; b < ncm && !hit; b++) {
+                    const cand_m *o = &cm[b];
+                    if (b == a || o->dropped || o->multi || o->nu != 1 || (o->needs_cue && !o->has_cue))
+                        continue;
+                    any_ctx = 1;
+                    hit = related(g, c->units[u], o->units[0]) ||
+                          (g->units[c->units[u]].prov >= 0 && g->units[c->units[u]].prov == g->units[o->units[0]].prov);
+                }
+                if (hit)
+                    keep[nk++] = c->units[u];
+            }
+            /* prefer an exact or parent/child relation over a shared province */
+            if (nk > 1) {
+                int strict[32], ns = 0;
+                for (int u = 0; u < nk; u++)
+                    for (size_t b = 0; b < ncm; b++) {
+                        const cand_m *o = &cm[b];
+                        if (b != a && !o->dropped && !o->multi && o->nu == 1 && related(g, keep[u], o->units[0])) {
+                            strict[ns++] = keep[u];
+                            break;
+                        }
+                    }
+                if (ns >= 1) {
+                    memcpy(keep, strict, (size_t)ns * sizeof *keep);
+                    nk = ns;
+                }
+            }
+            /* an everyday word takes context only when written like a name */
+            if (c->needs_cue && !c->has_cue && !(t[c->t0].flags & (T_CAP | T_INHASH)))
+                nk = 0;
+            if (nk >= 1) {
+                memcpy(c->units, keep, (size_t)nk * sizeof *keep);
+                c->nu = nk;
+                c->has_cue = 1;
+                if (nk == 1)
+                    c->how = "context";
+            } else if (c->needs_cue && !c->has_cue && (pass == 1 || !any_ctx)) {
+                /* an everyday word with no cue and no related mention */
+                if (pass == 1)
+                    c->dropped = 1;
+            }
+        }
+    }
+
+    for (size_t a = 0; a < ncm; a++) {
+        cand_m *c = &cm[a];
+        if (c->dropped || (c->needs_cue && !c->has_cue))
+            continue;
+        c->start = t[c->t0].start;
+        c->end = t[c->t1 - 1].end;
+        if ((t[c->t0].flags & T_HASH) && c->t1 > c->t0)
+            c->end = t[c->t0].hash_end;
+        if (found < max)
+            fill_match(g, c, &out[found]);
+        found++;
+    }
+    gg_free(t);
+    gg_free(cm);
+    return found;
+}

@@ -1,0 +1,300 @@
+/*
+ * tests/unit/text/gazetteer.c — region gazetteer: prefixes, short forms,
+ * hashtags, kecamatan, ambiguous names resolved by context or reported,
+ * everyday words left alone, dapil, and precision/recall of the main region
+ * against aspirasi-dev's `region` column (figures in docs/geo.md).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "core/err.h"
+#include "text/gazetteer.h"
+#include "unit/filter/devset.h"
+
+static gg_geo *G;
+
+static void setup(void)
+{
+    cr_assert_eq(gg_geo_open(&G, "data"), 0, "data/geo tables (run from the repo root)");
+}
+
+static void teardown(void)
+{
+    gg_geo_close(G);
+}
+
+#define MAXM 16
+static gg_geo_match M[MAXM];
+
+static int find(const char *text)
+{
+    return gg_geo_find(G, text, strlen(text), M, MAXM);
+}
+
+static int span_is(const char *text, const gg_geo_match *m, const char *want)
+{
+    return m->len == strlen(want) && memcmp(text + m->start, want, m->len) == 0;
+}
+
+TestSuite(geo, .init = setup, .fini = teardown);
+
+Test(geo, open_missing_dir_fails)
+{
+    gg_geo *g = NULL;
+    cr_assert_eq(gg_geo_open(&g, "no/such/dir"), GG_EIO);
+    cr_assert_null(g);
+    gg_geo_close(NULL);
+}
+
+Test(geo, prefixed_kabupaten_with_dapil)
+{
+    const char *t = "tolong perjuangkan beasiswa di Kab. Bogor, banyak yg putus sekolah";
+    cr_assert_eq(find(t), 1);
+    cr_assert(span_is(t, &M[0], "Kab. Bogor"));
+    cr_assert_str_eq(M[0].code, "32.01");
+    cr_assert_eq(M[0].level, GG_GEO_KABKOTA);
+    cr_assert_str_eq(M[0].province, "32");
+    cr_assert_str_eq(M[0].kabkota, "32.01");
+    cr_assert_str_eq(M[0].dapil, "3205");
+    cr_assert_str_eq(M[0].dapil_name, "JAWA BARAT V");
+    cr_assert_str_eq(M[0].name, "Kabupaten Bogor");
+    cr_assert_eq(M[0].ambiguous, 0);
+}
+
+Test(geo, kota_vs_kabupaten)
+{
+    const char *t = "Pemerintah Kota Bandung dan Kabupaten Bandung";
+    cr_assert_eq(find(t), 2);
+    cr_assert_str_eq(M[0].code, "32.73");
+    cr_assert(span_is(t, &M[0], "Kota Bandung"));
+    cr_assert_str_eq(M[1].code, "32.04");
+}
+
+Test(geo, bare_ambiguous_is_reported_not_guessed)
+{
+    const char *t = "ada yg nonton bola semalam? Persib menang, Bandung juara!";
+    cr_assert_eq(find(t), 1);
+    cr_assert(span_is(t, &M[0], "Bandung"));
+    cr_assert_eq(M[0].ambiguous, 1);
+    cr_assert_str_eq(M[0].code, "");
+    cr_assert_eq(M[0].n_cand, 2);
+    cr_assert_str_eq(M[0].province, "32"); /* both candidates are in Jawa Barat */
+    cr_assert_eq(M[0].level, GG_GEO_KABKOTA);
+}
+
+Test(geo, ambiguous_resolved_by_comention)
+{
+    const char *t = "Tarif PDAM di Kota Bekasi naik 30% tp air mati 3 hari sekali! #PDAMNaikAirMati #Bekasi";
+    cr_assert_eq(find(t), 2);
+    cr_assert_str_eq(M[0].code, "32.75");
+    cr_assert(span_is(t, &M[1], "Bekasi"));
+    cr_assert_str_eq(M[1].code, "32.75");
+    cr_assert_eq(M[1].ambiguous, 0);
+}
+
+Test(geo, short_forms_and_hashtags)
+{
+    const char *t = "usul transportasi gratis di Jaksel, juga buat warga #Sumbar dan DKI";
+    cr_assert_eq(find(t), 3);
+    cr_assert_str_eq(M[0].code, "31.74");
+    cr_assert_str_eq(M[0].dapil, "3102");
+    cr_assert(span_is(t, &M[1], "Sumbar"));
+    cr_assert_str_eq(M[1].code, "13");
+    cr_assert_eq(M[1].level, GG_GEO_PROVINSI);
+    cr_assert_str_eq(M[2].code, "31");
+    cr_assert_str_eq(M[2].how, "alias");
+}
+
+Test(geo, camel_case_hashtag)
+{
+    const char *t = "banjir lagi #KabBogor";
+    cr_assert_eq(find(t), 1);
+    cr_assert_str_eq(M[0].code, "32.01");
+    cr_assert(span_is(t, &M[0], "KabBogor"));
+}
+
+Test(geo, jogja_is_province_or_city)
+{
+    const char *t = "nonton dari Jogja, audionya kecil";
+    cr_assert_eq(find(t), 1);
+    cr_assert_eq(M[0].ambiguous, 1);
+    cr_assert_eq(M[0].level, GG_GEO_NONE);
+    cr_assert_str_eq(M[0].province, "34");
+}
+
+Test(geo, kecamatan_with_prefix)
+{
+    const char *t = "jalan di desa kami kec. Cibinong rusak parah";
+    cr_assert_eq(find(t), 1);
+    cr_assert(span_is(t, &M[0], "kec. Cibinong"));
+    cr_assert_eq(M[0].level, GG_GEO_KECAMATAN);
+    cr_assert_str_eq(M[0].code, "32.01.01");
+    cr_assert_str_eq(M[0].kabkota, "32.01");
+    cr_assert_str_eq(M[0].dapil, "3205");
+}
+
+Test(geo, kecamatan_resolved_by_kabupaten)
+{
+    /* Sukaraja is a kecamatan in Kab. Bogor, Kab. Sukabumi, Tasikmalaya, Seluma */
+    const char *t = "Puskesmas di kec. Sukaraja cuma buka sampe jam 12";
+    cr_assert_eq(find(t), 1);
+    cr_assert_eq(M[0].ambiguous, 1);
+    cr_assert_geq(M[0].n_cand, 3);
+    const char *t2 = "Puskesmas di kec. Sukaraja Kab. Sukabumi cuma buka sampe jam 12";
+    cr_assert_eq(find(t2), 2);
+    cr_assert_eq(M[0].ambiguous, 0);
+    cr_assert_str_eq(M[0].code, "32.02.33");
+}
+
+Test(geo, everyday_words_need_a_cue)
+{
+    cr_assert_eq(find("batu nya gede banget di jalan"), 0);
+    cr_assert_eq(find("nasib malang bener deh, padang rumput kering"), 0);
+    cr_assert_eq(find("aku lagi tengah jalan ke arah barat"), 0);
+    cr_assert_eq(find("serang balik aja, puncak acaranya nanti malam"), 0);
+    const char *t = "wisata di Kota Batu makin rame";
+    cr_assert_eq(find(t), 1);
+    cr_assert_str_eq(M[0].code, "35.79");
+    const char *t2 = "sampah plastik di #Sumbar, pantai Padang penuh";
+    cr_assert_eq(find(t2), 2);
+    cr_assert_str_eq(M[1].code, "13.71");
+    cr_assert_str_eq(M[1].how, "context");
+    const char *t3 = "warga di Malang kesulitan air";
+    cr_assert_eq(find(t3), 1);
+    cr_assert_eq(M[0].ambiguous, 1); /* Kab. or Kota Malang */
+}
+
+Test(geo, mentions_and_urls_are_not_places)
+{
+    cr_assert_eq(find("@dprdjabar @bogor cek https://bandung.example/depok"), 0);
+}
+
+Test(geo, province_with_one_dapil_and_prefix)
+{
+    const char *t = "usul buat Prov. Kalbar: jalan antar kecamatan diaspal";
+    cr_assert_eq(find(t), 1);
+    cr_assert(span_is(t, &M[0], "Prov. Kalbar"), "%.*s", (int)M[0].len, t + M[0].start);
+    cr_assert_str_eq(M[0].code, "61");
+    const char *t2 = "perda plastik kayak di Bali";
+    cr_assert_eq(find(t2), 1);
+    cr_assert_str_eq(M[0].dapil_name, "BALI I"); /* Bali is one dapil */
+    cr_assert_str_eq(M[0].dapil, "5101");
+}
+
+Test(geo, multi_unit_region)
+{
+    const char *t = "macet parah se-Jabodetabek";
+    cr_assert_eq(find(t), 1);
+    cr_assert_eq(M[0].multi, 1);
+    cr_assert_eq(M[0].ambiguous, 0);
+    cr_assert_geq(M[0].n_cand, 5);
+}
+
+Test(geo, max_limits_writes_not_count)
+{
+    const char *t = "Kab. Garut, Kab. Cirebon, Kota Medan";
+    gg_geo_match one[1];
+    cr_assert_eq(gg_geo_find(G, t, strlen(t), one, 1), 3);
+    cr_assert_str_eq(one[0].code, "32.05");
+    cr_assert_str_eq(gg_geo_name(G, "32.05"), "Kabupaten Garut");
+    cr_assert_str_eq(gg_geo_name(G, "3205"), "Kabupaten Garut");
+    cr_assert_null(gg_geo_name(G, "99.99"));
+}
+
+/* The main region of a post: the first mention that is not a comparison
+ * ("kayak di Bali", "seperti di …"). */
+static int main_match(const char *t, const gg_geo_match *m, int n)
+{
+    for (int i = 0; i < n; i++) {
+        size_t s = m[i].start;
+        char before[32] = {0};
+        size_t b = s > 16 ? s - 16 : 0;
+        memcpy(before, t + b, s - b);
+        if (!strstr(before, "kayak") && !strstr(before, "seperti") && !strstr(before, "spt"))
+            return i;
+    }
+    return n ? 0 : -1;
+}
+
+/* Same span as the gold, or the same once a leading level word is dropped
+ * from either ("Provinsi NTT" vs "NTT"): the annotation keeps "Prov." in one
+ * row and drops "Provinsi" in others. */
+static const char *skip_level(const char *p, size_t *n)
+{
+    static const char *const W[] = {"provinsi ", "prov. ", "prov ", "propinsi ", NULL};
+    for (int i = 0; W[i]; i++) {
+        size_t l = strlen(W[i]);
+        if (*n > l && strncasecmp(p, W[i], l) == 0) {
+            *n -= l;
+            return p + l;
+        }
+    }
+    return p;
+}
+
+static int same_span(const char *a, size_t an, const char *b, size_t bn, int lenient)
+{
+    if (an == bn && strncasecmp(a, b, an) == 0)
+        return 1;
+    if (!lenient)
+        return 0;
+    a = skip_level(a, &an);
+    b = skip_level(b, &bn);
+    return an == bn && strncasecmp(a, b, an) == 0;
+}
+
+Test(geo, devset_precision_recall)
+{
+    devset ds;
+    if (devset_load(&ds, "data/nlp/aspirasi-dev/dev.csv") != 0)
+        cr_skip_test("aspirasi-dev not found (set GAGAS_SHARED)");
+    int ci = devset_col(&ds, "id"), ct = devset_col(&ds, "text"), cr = devset_col(&ds, "region"),
+        cl = devset_col(&ds, "region_level");
+    cr_assert(ci >= 0 && ct >= 0 && cr >= 0 && cl >= 0);
+    gg_geo_match m[MAXM];
+    double pk_p[2] = {0}, pk_r[2] = {0};
+    for (int lenient = 0; lenient < 2; lenient++) {
+        /* pk: rows whose gold is a province or kab/kota, or no region */
+        int pk_gold = 0, pk_pred = 0, pk_ok = 0, all_gold = 0, all_pred = 0, all_ok = 0, any_ok = 0, amb = 0;
+        for (int i = 1; i < ds.n; i++) {
+            const char *t = ds.rows[i].col[ct], *gold = ds.rows[i].col[cr], *lvl = ds.rows[i].col[cl];
+            int n = gg_geo_find(G, t, strlen(t), m, MAXM);
+            if (n > MAXM)
+                n = MAXM;
+            int k = main_match(t, m, n);
+            int ok = k >= 0 && *gold && same_span(t + m[k].start, m[k].len, gold, strlen(gold), lenient);
+            int is_pk = !*gold || strcmp(lvl, "provinsi") == 0 || strcmp(lvl, "kabkota") == 0;
+            for (int j = 0; j < n; j++)
+                if (*gold && same_span(t + m[j].start, m[j].len, gold, strlen(gold), lenient)) {
+                    any_ok++;
+                    break;
+                }
+            all_gold += *gold != 0;
+            all_pred += k >= 0;
+            all_ok += ok;
+            if (is_pk) {
+                pk_gold += *gold != 0;
+                pk_pred += k >= 0;
+                pk_ok += ok;
+            }
+            amb += k >= 0 && m[k].ambiguous;
+            if (!ok && (k >= 0 || *gold) && lenient)
+                cr_log_info("%s gold=[%s] %s main=[%.*s] %s%s", ds.rows[i].col[ci], gold, lvl,
+                            k >= 0 ? (int)m[k].len : 0, k >= 0 ? t + m[k].start : "", k >= 0 ? m[k].code : "",
+                            k >= 0 && m[k].ambiguous ? " (ambiguous)" : "");
+        }
+        pk_p[lenient] = pk_pred ? (double)pk_ok / pk_pred : 0;
+        pk_r[lenient] = pk_gold ? (double)pk_ok / pk_gold : 0;
+        const char *mode = lenient ? "prefix-lenient" : "strict";
+        cr_log_info("geo %s province/regency: gold=%d predicted=%d correct=%d precision=%.3f recall=%.3f", mode,
+                    pk_gold, pk_pred, pk_ok, pk_p[lenient], pk_r[lenient]);
+        cr_log_info("geo %s all levels: gold=%d predicted=%d correct=%d precision=%.3f recall=%.3f "
+                    "any-mention recall=%.3f ambiguous main=%d",
+                    mode, all_gold, all_pred, all_ok, all_pred ? (double)all_ok / all_pred : 0,
+                    all_gold ? (double)all_ok / all_gold : 0, all_gold ? (double)any_ok / all_gold : 0, amb);
+    }
+    cr_expect_geq(pk_p[1], 0.95);
+    cr_expect_geq(pk_r[1], 0.85);
+    devset_free(&ds);
+}
