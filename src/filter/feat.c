@@ -1,0 +1,413 @@
+/*
+ * feat.c — canonicalization and hashed n-gram features (filter layer).
+ * Hot path of `gagas classify`: one pass over the bytes builds the canonical
+ * text, tokens are hashed with xxhash (words) and an incremental multiply-xor
+ * hash (character n-grams, so n = 2..5 cost one step each), and counts go to
+ * an open-addressing table cleared by a generation stamp, not by memset.
+ */
+#include "filter/feat.h"
+#include "core/alloc.h"
+#include <math.h>
+#include <strings.h>
+#include <string.h>
+#include <utf8proc.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+void gg_filter_fv_init(gg_filter_fv *fv)
+{
+    memset(fv, 0, sizeof *fv);
+}
+
+void gg_filter_fv_dispose(gg_filter_fv *fv)
+{
+    if (!fv)
+        return;
+    gg_free(fv->idx);
+    gg_free(fv->val);
+    gg_free(fv->canon);
+    gg_free(fv->tok);
+    gg_free(fv->slot_key);
+    gg_free(fv->slot_gen);
+    gg_free(fv->slot_pos);
+    memset(fv, 0, sizeof *fv);
+}
+
+static void canon_reserve(gg_filter_fv *fv, size_t need)
+{
+    if (need <= fv->canon_cap)
+        return;
+    size_t c = fv->canon_cap ? fv->canon_cap : 1024;
+    while (c < need)
+        c *= 2;
+    fv->canon = gg_realloc(fv->canon, c);
+    fv->canon_cap = c;
+}
+
+static void tok_push(gg_filter_fv *fv, uint32_t off, uint32_t len)
+{
+    if (fv->ntok * 2 + 2 > fv->tok_cap) {
+        size_t c = fv->tok_cap ? fv->tok_cap * 2 : 512;
+        fv->tok = gg_realloc(fv->tok, c * sizeof *fv->tok);
+        fv->tok_cap = c;
+    }
+    fv->tok[fv->ntok * 2] = off;
+    fv->tok[fv->ntok * 2 + 1] = len;
+    fv->ntok++;
+}
+
+/* Decode one UTF-8 sequence at s (n bytes left); returns its length and sets
+ * *cp, or returns 1 with *cp = -1 for an invalid byte. */
+static size_t decode(const unsigned char *s, size_t n, int32_t *cp)
+{
+    unsigned c = s[0];
+    size_t need;
+    int32_t v;
+    if (c < 0x80) {
+        *cp = (int32_t)c;
+        return 1;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+        need = 2;
+        v = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        need = 3;
+        v = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 4;
+        v = c & 0x07;
+    } else {
+        *cp = -1;
+        return 1;
+    }
+    if (n < need) {
+        *cp = -1;
+        return 1;
+    }
+    for (size_t i = 1; i < need; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            *cp = -1;
+            return 1;
+        }
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    if ((need == 3 && v < 0x800) || (need == 4 && (v < 0x10000 || v > 0x10ffff)) ||
+        (v >= 0xd800 && v <= 0xdfff)) {
+        *cp = -1;
+        return 1;
+    }
+    *cp = v;
+    return need;
+}
+
+/* Token under construction: squeezes elongations ("bangeeettt" -> "banget"):
+ * a third identical byte in a row removes the second and the rest of the run
+ * is skipped. Multi-byte characters are never squeezed. */
+typedef struct tokstate {
+    uint32_t start; /* offset of the token in canon, or UINT32_MAX when none */
+    unsigned char last;
+    int run;
+} tokstate;
+
+static void tok_add_ascii(gg_filter_fv *fv, tokstate *ts, unsigned char c)
+{
+    if (ts->start == UINT32_MAX) {
+        if (fv->canon_len > 0)
+            fv->canon[fv->canon_len++] = ' ';
+        ts->start = (uint32_t)fv->canon_len;
+        ts->run = 0;
+        ts->last = 0;
+    }
+    if (c == ts->last && ts->run > 0) {
+        if (ts->run == 2) {
+            fv->canon_len--; /* third in a row: drop the second, squeeze the run */
+            ts->run = 3;
+            return;
+        }
+        if (ts->run >= 3)
+            return;
+        ts->run++;
+    } else {
+        ts->last = c;
+        ts->run = 1;
+    }
+    fv->canon[fv->canon_len++] = (char)c;
+}
+
+static void tok_add_bytes(gg_filter_fv *fv, tokstate *ts, const unsigned char *p, size_t n)
+{
+    if (ts->start == UINT32_MAX) {
+        if (fv->canon_len > 0)
+            fv->canon[fv->canon_len++] = ' ';
+        ts->start = (uint32_t)fv->canon_len;
+    }
+    memcpy(fv->canon + fv->canon_len, p, n);
+    fv->canon_len += n;
+    ts->last = 0;
+    ts->run = 0;
+}
+
+static void tok_end(gg_filter_fv *fv, tokstate *ts)
+{
+    if (ts->start == UINT32_MAX)
+        return;
+    tok_push(fv, ts->start, (uint32_t)(fv->canon_len - ts->start));
+    ts->start = UINT32_MAX;
+}
+
+static void tok_word(gg_filter_fv *fv, tokstate *ts, const char *w)
+{
+    tok_end(fv, ts);
+    for (const char *p = w; *p; p++)
+        tok_add_ascii(fv, ts, (unsigned char)*p);
+    tok_end(fv, ts);
+}
+
+static int is_alnum(unsigned c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Length of a URL starting at s, 0 when s does not start one. */
+static size_t url_len(const char *s, size_t n)
+{
+    size_t k = 0;
+    if (n >= 7 && (strncasecmp(s, "http://", 7) == 0))
+        k = 7;
+    else if (n >= 8 && strncasecmp(s, "https://", 8) == 0)
+        k = 8;
+    else if (n >= 4 && strncasecmp(s, "www.", 4) == 0)
+        k = 4;
+    else
+        return 0;
+    while (k < n && (unsigned char)s[k] > ' ')
+        k++;
+    return k;
+}
+
+static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    tokstate ts = {UINT32_MAX, 0, 0};
+    /* 4 output bytes per input byte is the worst case (case folding can grow
+     * a character; markers add a space). */
+    canon_reserve(fv, len * 4 + 16);
+    fv->canon_len = 0;
+    fv->ntok = 0;
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && ts.start == UINT32_MAX) {
+                size_t u = url_len(text + i, len - i);
+                if (u) {
+                    i += u;
+                    tok_word(fv, &ts, "url");
+                    continue;
+                }
+            }
+            if (is_alnum(c)) {
+                tok_add_ascii(fv, &ts, (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+                i++;
+                continue;
+            }
+            if (c == '@' && i + 1 < len && (is_alnum(s[i + 1]) || s[i + 1] == '_')) {
+                i++;
+                while (i < len && (is_alnum(s[i]) || s[i] == '_' || s[i] == '.'))
+                    i++;
+                tok_word(fv, &ts, "user");
+                continue;
+            }
+            if (c == '\'' && ts.start != UINT32_MAX && i + 1 < len && is_alnum(s[i + 1])) {
+                i++; /* "don't" stays one token */
+                continue;
+            }
+            tok_end(fv, &ts);
+            if (c == '?' || c == '!') {
+                /* keep question/exclamation marks: they carry kind and tone */
+                char m[2] = {(char)c, 0};
+                tok_word(fv, &ts, m);
+                while (i + 1 < len && s[i + 1] == c)
+                    i++;
+            }
+            i++;
+            continue;
+        }
+        int32_t cp;
+        size_t k = decode(s + i, len - i, &cp);
+        if (cp < 0) {
+            tok_end(fv, &ts);
+            i += k;
+            continue;
+        }
+        utf8proc_category_t cat = utf8proc_category(cp);
+        if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_ND) {
+            int32_t lc = utf8proc_tolower(cp);
+            unsigned char enc[4];
+            utf8proc_ssize_t m = utf8proc_encode_char(lc, enc);
+            tok_add_bytes(fv, &ts, enc, (size_t)m);
+        } else if (cat == UTF8PROC_CATEGORY_SO || cat == UTF8PROC_CATEGORY_SK) {
+            /* emoji and symbols: one token each, skin-tone modifiers dropped */
+            tok_end(fv, &ts);
+            if (!(cp >= 0x1f3fb && cp <= 0x1f3ff)) {
+                tok_add_bytes(fv, &ts, s + i, k);
+                tok_end(fv, &ts);
+            }
+        } else {
+            tok_end(fv, &ts);
+        }
+        i += k;
+    }
+    tok_end(fv, &ts);
+    fv->canon[fv->canon_len] = '\0';
+}
+
+static inline uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static void table_reserve(gg_filter_fv *fv, size_t maxfeat)
+{
+    size_t want = 1024;
+    while (want < maxfeat * 2)
+        want *= 2;
+    if (want > fv->nslot) {
+        gg_free(fv->slot_key);
+        gg_free(fv->slot_gen);
+        gg_free(fv->slot_pos);
+        fv->slot_key = gg_malloc(want * sizeof *fv->slot_key);
+        fv->slot_gen = gg_calloc(want, sizeof *fv->slot_gen);
+        fv->slot_pos = gg_malloc(want * sizeof *fv->slot_pos);
+        fv->nslot = want;
+        fv->gen = 0;
+    }
+    if (maxfeat + GG_FILTER_NEXTRA > fv->cap) {
+        size_t c = maxfeat + GG_FILTER_NEXTRA;
+        fv->idx = gg_realloc(fv->idx, c * sizeof *fv->idx);
+        fv->val = gg_realloc(fv->val, c * sizeof *fv->val);
+        fv->cap = c;
+    }
+    if (++fv->gen == 0) { /* wrapped: clear the stamps once every 2^32 docs */
+        memset(fv->slot_gen, 0, fv->nslot * sizeof *fv->slot_gen);
+        fv->gen = 1;
+    }
+}
+
+static inline void count(gg_filter_fv *fv, uint32_t key)
+{
+    size_t mask = fv->nslot - 1;
+    size_t h = (key * 0x9e3779b1u) & mask;
+    for (;;) {
+        if (fv->slot_gen[h] != fv->gen) {
+            fv->slot_gen[h] = fv->gen;
+            fv->slot_key[h] = key;
+            fv->slot_pos[h] = (uint32_t)fv->n;
+            fv->idx[fv->n] = key;
+            fv->val[fv->n] = 1.0f;
+            fv->n++;
+            return;
+        }
+        if (fv->slot_key[h] == key) {
+            fv->val[fv->slot_pos[h]] += 1.0f;
+            return;
+        }
+        h = (h + 1) & mask;
+    }
+}
+
+/* Sublinear TF then L2 over val[from..to). */
+static void weigh(gg_filter_fv *fv, size_t from, size_t to)
+{
+    double ss = 0;
+    for (size_t i = from; i < to; i++) {
+        float v = fv->val[i] > 1.0f ? 1.0f + logf(fv->val[i]) : 1.0f;
+        fv->val[i] = v;
+        ss += (double)v * v;
+    }
+    if (ss <= 0)
+        return;
+    float inv = (float)(1.0 / sqrt(ss));
+    for (size_t i = from; i < to; i++)
+        fv->val[i] *= inv;
+}
+
+int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned bits)
+{
+    if (len > GG_FILTER_TEXT_CAP)
+        len = GG_FILTER_TEXT_CAP;
+    canon_build(fv, text, len);
+    /* word uni+bigrams: 2 per token; char 2-5-grams: at most 4 per byte + pad */
+    size_t maxfeat = fv->ntok * 2 + (fv->canon_len + fv->ntok * 2) * 4 + 8;
+    table_reserve(fv, maxfeat);
+    fv->n = 0;
+    unsigned shift = 64 - bits;
+    const char *c = fv->canon;
+    uint64_t prev = 0;
+    for (size_t t = 0; t < fv->ntok; t++) {
+        const char *w = c + fv->tok[t * 2];
+        size_t wl = fv->tok[t * 2 + 1];
+        uint64_t h = XXH3_64bits_withSeed(w, wl, 0x6767);
+        count(fv, (uint32_t)(mix64(h) >> shift));
+        if (t > 0)
+            count(fv, (uint32_t)(mix64(prev * 0x100000001b3ULL ^ h ^ 0xb16b00b5ULL) >> shift));
+        prev = h;
+    }
+    size_t nword = fv->n;
+    for (size_t t = 0; t < fv->ntok; t++) {
+        const unsigned char *w = (const unsigned char *)c + fv->tok[t * 2];
+        size_t wl = fv->tok[t * 2 + 1];
+        /* padded word " w " as a virtual array: position -1 and wl are spaces */
+        long plen = (long)wl + 2;
+        for (long st = 0; st + 2 <= plen; st++) {
+            uint64_t h = 0x84222325cbf29ce4ULL;
+            for (long k = 0; k < 5 && st + k < plen; k++) {
+                long p = st + k - 1;
+                unsigned char b = (p < 0 || p >= (long)wl) ? ' ' : w[p];
+                h = (h ^ b) * 0x100000001b3ULL;
+                if (k >= 1)
+                    count(fv, (uint32_t)(mix64(h + (uint64_t)k) >> shift));
+            }
+        }
+    }
+    weigh(fv, 0, nword);
+    weigh(fv, nword, fv->n);
+    return 0;
+}
+
+void gg_filter_fv_extra(gg_filter_fv *fv, unsigned bits, unsigned k, float v)
+{
+    if (k >= GG_FILTER_NEXTRA || v == 0.0f)
+        return;
+    if (fv->n >= fv->cap) {
+        size_t c = fv->cap ? fv->cap * 2 : 64;
+        fv->idx = gg_realloc(fv->idx, c * sizeof *fv->idx);
+        fv->val = gg_realloc(fv->val, c * sizeof *fv->val);
+        fv->cap = c;
+    }
+    fv->idx[fv->n] = (1u << bits) + k;
+    fv->val[fv->n] = v;
+    fv->n++;
+}
+
+const char *gg_filter_fv_canon(const gg_filter_fv *fv, size_t *len_out)
+{
+    if (len_out)
+        *len_out = fv->canon_len;
+    return fv->canon ? fv->canon : "";
+}
+
+size_t gg_filter_fv_ntok(const gg_filter_fv *fv)
+{
+    return fv->ntok;
+}
+
+void gg_filter_fv_token(const gg_filter_fv *fv, size_t i, uint32_t *off, uint32_t *len)
+{
+    *off = fv->tok[i * 2];
+    *len = fv->tok[i * 2 + 1];
+}

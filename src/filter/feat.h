@@ -1,0 +1,61 @@
+/*
+ * feat.h — hashed sparse features for the filter's linear models (filter
+ * layer, depends on core). Text is canonicalized (case fold, elongation
+ * squeeze, @mention -> "user", URL -> "url", emoji as tokens), then word
+ * 1-2-grams and per-word character 2-5-grams are hashed into 2^bits dims,
+ * counted, weighted by sublinear TF and L2-normalized per block. A few
+ * "extra" dense slots above the hashed range carry lexicon and stacked-model
+ * values. A gg_filter_fv is a reusable scratch: no allocation per token, only
+ * an occasional growth per document. One fv per thread.
+ */
+#ifndef GG_FILTER_FEAT_H
+#define GG_FILTER_FEAT_H
+#include <stddef.h>
+#include <stdint.h>
+
+/** Hash bits of every shipped model; changing it needs a retrain. */
+#define GG_FILTER_BITS 20
+/** Number of dense extra slots stored after the 2^bits hashed dims. */
+#define GG_FILTER_NEXTRA 64
+/** Only the first this many bytes of a text make features (bounds the work). */
+#define GG_FILTER_TEXT_CAP 8192
+
+/** One document's features: n (index, value) pairs, indices unique, unsorted. */
+typedef struct gg_filter_fv {
+    uint32_t *idx;
+    float *val;
+    size_t n, cap;
+    /* scratch, private to feat.c */
+    char *canon;
+    size_t canon_len, canon_cap;
+    uint32_t *tok;      /* token start/len pairs into canon */
+    size_t ntok, tok_cap;
+    uint32_t *slot_key; /* open-addressing count table */
+    uint32_t *slot_gen;
+    uint32_t *slot_pos;
+    size_t nslot;
+    uint32_t gen;
+} gg_filter_fv;
+
+void gg_filter_fv_init(gg_filter_fv *fv);
+void gg_filter_fv_dispose(gg_filter_fv *fv);
+
+/**
+ * Fill fv from text[0..len) (any bytes; invalid UTF-8 is skipped). Replaces
+ * the previous content. bits: hash width (8..24). Word block and char block
+ * are each L2-normalized. Always succeeds (0); memory comes from fv.
+ */
+int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned bits);
+
+/** Append extra slot k (0..GG_FILTER_NEXTRA-1) with value v (index 2^bits + k). */
+void gg_filter_fv_extra(gg_filter_fv *fv, unsigned bits, unsigned k, float v);
+
+/** The canonical text of the last build (borrowed, NUL-terminated, tokens split
+ *  by single spaces). */
+const char *gg_filter_fv_canon(const gg_filter_fv *fv, size_t *len_out);
+
+/** Number of tokens of the last build; token i is (off, len) into the canon. */
+size_t gg_filter_fv_ntok(const gg_filter_fv *fv);
+void gg_filter_fv_token(const gg_filter_fv *fv, size_t i, uint32_t *off, uint32_t *len);
+
+#endif

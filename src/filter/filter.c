@@ -1,0 +1,251 @@
+/*
+ * filter.c — loads the heads and scores posts (filter layer). Stage 1 heads
+ * read only the hashed text features; stage 2 heads (topics, kind,
+ * constructive) read the same features plus the extras: lexicon counts and
+ * the stage 1 probabilities. Since models are linear, the extras are simply
+ * appended to the feature vector after stage 1 has run.
+ */
+#include "filter/filter.h"
+#include "core/alloc.h"
+#include "core/err.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const gg_filter_topics[GG_FILTER_NTOPIC] = {
+    "pendidikan", "kesehatan", "ekonomi", "ketenagakerjaan", "infrastruktur", "pertanian",
+    "lingkungan", "hukum",     "sosial",  "layanan-publik",  "digital",       "lainnya"};
+const char *const gg_filter_kinds[GG_FILTER_NKIND] = {
+    "gagasan", "keluhan", "pertanyaan", "dukungan", "kritik", "spam", "kasar", "lainnya"};
+const char *const gg_filter_langs[GG_FILTER_NLANG] = {
+    "ind", "eng", "jav", "sun", "min", "ban", "bug", "ace", "bjn", "mad", "nij", "bbc"};
+const char *const gg_filter_sentiments[3] = {"positive", "neutral", "negative"};
+const char *const gg_filter_hatex[GG_FILTER_NHATEX] = {
+    "individual", "group", "religion", "race", "physical", "gender", "other"};
+
+static const char *const head_names[GG_HEAD_COUNT] = {
+    "lang", "sentiment", "abusive", "hate", "hate-detail", "spam", "topics", "kind",
+    "constructive"};
+
+struct gg_filter {
+    gg_filter_model *m[GG_HEAD_COUNT];
+    gg_filter_lex *topic_lex;
+    gg_filter_lex *kind_lex;
+};
+
+const char *gg_filter_head_name(gg_filter_head h)
+{
+    return (unsigned)h < GG_HEAD_COUNT ? head_names[h] : "?";
+}
+
+void gg_filter_scratch_init(gg_filter_scratch *s)
+{
+    gg_filter_fv_init(&s->fv);
+}
+
+void gg_filter_scratch_dispose(gg_filter_scratch *s)
+{
+    gg_filter_fv_dispose(&s->fv);
+}
+
+void gg_filter_close(gg_filter *f)
+{
+    if (!f)
+        return;
+    for (int h = 0; h < GG_HEAD_COUNT; h++)
+        gg_filter_model_free(f->m[h]);
+    gg_filter_lex_free(f->topic_lex);
+    gg_filter_lex_free(f->kind_lex);
+    gg_free(f);
+}
+
+int gg_filter_open(gg_filter **out, const char *model_dir, const char *lexicon_path)
+{
+    int rc = 0, found = 0;
+    unsigned bits = 0;
+    char path[4096];
+    gg_filter *f = gg_calloc(1, sizeof *f);
+    *out = NULL;
+    for (int h = 0; h < GG_HEAD_COUNT; h++) {
+        snprintf(path, sizeof path, "%s/%s.glm", model_dir, head_names[h]);
+        rc = gg_filter_model_load(&f->m[h], path);
+        if (rc == GG_EIO) {
+            rc = 0; /* absent: that head stays off */
+            continue;
+        }
+        if (rc)
+            goto done;
+        if (found && f->m[h]->bits != bits) {
+            rc = GG_EINVAL; /* every head must hash the same way */
+            goto done;
+        }
+        bits = f->m[h]->bits;
+        found++;
+    }
+    if (lexicon_path && gg_filter_lex_load(&f->topic_lex, lexicon_path, gg_filter_topics,
+                                           GG_FILTER_NTOPIC) == GG_EINVAL) {
+        rc = GG_EINVAL;
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/kind-cues.tsv", model_dir);
+    if (gg_filter_lex_load(&f->kind_lex, path, gg_filter_kinds, GG_FILTER_NKIND) == GG_EINVAL) {
+        rc = GG_EINVAL;
+        goto done;
+    }
+    if (!found) {
+        rc = GG_ENOTFOUND;
+        goto done;
+    }
+    *out = f;
+    f = NULL;
+done:
+    gg_filter_close(f);
+    return rc;
+}
+
+const gg_filter_model *gg_filter_get(const gg_filter *f, gg_filter_head h)
+{
+    return (unsigned)h < GG_HEAD_COUNT ? f->m[h] : NULL;
+}
+
+void gg_filter_set(gg_filter *f, gg_filter_head h, gg_filter_model *m)
+{
+    gg_filter_model_free(f->m[h]);
+    f->m[h] = m;
+}
+
+const gg_filter_lex *gg_filter_topic_lex(const gg_filter *f)
+{
+    return f->topic_lex;
+}
+
+const gg_filter_lex *gg_filter_kind_lex(const gg_filter *f)
+{
+    return f->kind_lex;
+}
+
+static unsigned bits_of(const gg_filter *f)
+{
+    for (int h = 0; h < GG_HEAD_COUNT; h++)
+        if (f->m[h])
+            return f->m[h]->bits;
+    return GG_FILTER_BITS;
+}
+
+/* 1 hit -> 0.5, 2 -> 0.75, …: saturating evidence from term counts */
+static float sat(int n)
+{
+    return n <= 0 ? 0.0f : 1.0f - ldexpf(1.0f, -n);
+}
+
+void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *text, size_t len,
+                        gg_filter_result *out)
+{
+    gg_filter_fv *fv = &s->fv;
+    unsigned bits = bits_of(f);
+    float p[GG_FILTER_NLANG > GG_FILTER_NHATEX ? GG_FILTER_NLANG : GG_FILTER_NHATEX];
+
+    memset(out, 0, sizeof *out);
+    out->lang = out->kind = out->sentiment = -1;
+    gg_filter_fv_build(fv, text, len, bits);
+
+    const gg_filter_model *m;
+    if ((m = f->m[GG_HEAD_LANG])) {
+        out->lang = gg_filter_model_prob(m, fv, p);
+        out->lang_p = p[out->lang];
+    }
+    if ((m = f->m[GG_HEAD_SENTIMENT])) {
+        out->sentiment = gg_filter_model_prob(m, fv, out->sent_p);
+    }
+    if ((m = f->m[GG_HEAD_ABUSIVE])) {
+        gg_filter_model_prob(m, fv, p);
+        out->abusive = p[0];
+    }
+    if ((m = f->m[GG_HEAD_HATE])) {
+        gg_filter_model_prob(m, fv, p);
+        out->hate = p[0];
+    }
+    if ((m = f->m[GG_HEAD_HATEX])) {
+        gg_filter_model_prob(m, fv, out->hatex);
+    }
+    if ((m = f->m[GG_HEAD_SPAM])) {
+        gg_filter_model_prob(m, fv, p);
+        out->spam = p[0];
+    }
+
+    /* extras for stage 2 */
+    int cnt[GG_FILTER_NTOPIC > GG_FILTER_NKIND ? GG_FILTER_NTOPIC : GG_FILTER_NKIND];
+    if (f->topic_lex) {
+        gg_filter_lex_count(f->topic_lex, fv, cnt);
+        for (int t = 0; t < GG_FILTER_NTOPIC; t++)
+            gg_filter_fv_extra(fv, bits, GG_FX_TOPIC + (unsigned)t, sat(cnt[t]));
+    }
+    if (f->kind_lex) {
+        gg_filter_lex_count(f->kind_lex, fv, cnt);
+        for (int k = 0; k < GG_FILTER_NKIND; k++)
+            gg_filter_fv_extra(fv, bits, GG_FX_KIND + (unsigned)k, sat(cnt[k]));
+    }
+    gg_filter_fv_extra(fv, bits, GG_FX_SPAM, out->spam);
+    gg_filter_fv_extra(fv, bits, GG_FX_ABUSIVE, out->abusive);
+    gg_filter_fv_extra(fv, bits, GG_FX_HATE, out->hate);
+    if (out->sentiment >= 0) {
+        gg_filter_fv_extra(fv, bits, GG_FX_POS, out->sent_p[0]);
+        gg_filter_fv_extra(fv, bits, GG_FX_NEG, out->sent_p[2]);
+    }
+    size_t ntok = gg_filter_fv_ntok(fv), clen;
+    const char *canon = gg_filter_fv_canon(fv, &clen);
+    int q = 0, url = 0, men = 0;
+    for (size_t t = 0; t < ntok; t++) {
+        uint32_t off, l;
+        gg_filter_fv_token(fv, t, &off, &l);
+        if (l == 1 && canon[off] == '?')
+            q = 1;
+        else if (l == 3 && memcmp(canon + off, "url", 3) == 0)
+            url = 1;
+        else if (l == 4 && memcmp(canon + off, "user", 4) == 0)
+            men = 1;
+    }
+    gg_filter_fv_extra(fv, bits, GG_FX_QUESTION, (float)q);
+    gg_filter_fv_extra(fv, bits, GG_FX_LEN, logf(1.0f + (float)ntok) / 5.0f);
+    gg_filter_fv_extra(fv, bits, GG_FX_URL, (float)url);
+    gg_filter_fv_extra(fv, bits, GG_FX_MENTION, (float)men);
+    gg_filter_fv_extra(fv, bits, GG_FX_LANG_OTHER, out->lang > 0 ? 1.0f : 0.0f);
+}
+
+unsigned gg_filter_topic_set(const gg_filter_model *m, const float *p, int is_spam)
+{
+    unsigned on = 0;
+    int best = 0;
+    for (int t = 0; t < m->ncol && t < 32; t++) {
+        if (p[t] >= m->thresh[t])
+            on |= 1u << t;
+        if (p[t] > p[best])
+            best = t;
+    }
+    if (!on && !is_spam)
+        on = 1u << best;
+    return on;
+}
+
+void gg_filter_classify(const gg_filter *f, gg_filter_scratch *s, const char *text, size_t len,
+                        gg_filter_result *out)
+{
+    gg_filter_features(f, s, text, len, out);
+    gg_filter_fv *fv = &s->fv;
+    const gg_filter_model *m;
+    float p[GG_FILTER_NTOPIC];
+    if ((m = f->m[GG_HEAD_KIND])) {
+        out->kind = gg_filter_model_prob(m, fv, out->kind_p);
+        /* the spam head saw SMS spam; the kind head saw social-media spam */
+        if (out->kind_p[5] > out->spam)
+            out->spam = out->kind_p[5];
+    }
+    if ((m = f->m[GG_HEAD_TOPICS])) {
+        gg_filter_model_prob(m, fv, out->topic);
+        out->topic_on = gg_filter_topic_set(m, out->topic, out->kind == 5);
+    }
+    if ((m = f->m[GG_HEAD_CONSTRUCTIVE])) {
+        gg_filter_model_prob(m, fv, p);
+        out->constructive = p[0];
+    }
+}

@@ -1,0 +1,211 @@
+/*
+ * lexicon.c — term lists as an open-addressing table keyed by the xxhash of
+ * the term (filter layer). Multi-word terms are stored under their first
+ * word with the rest checked on a hit; prefixes are stored under the prefix
+ * and looked up for every prefix length that some term uses (a bit mask),
+ * so a token costs a handful of probes, not a scan of the list.
+ */
+#include "filter/lexicon.h"
+#include "core/alloc.h"
+#include "core/err.h"
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <xxhash.h>
+
+typedef struct term {
+    uint64_t key;   /* hash of the first word (or prefix) */
+    int label;
+    int prefix;     /* 1: the single word is a prefix */
+    char *rest;     /* following words, space-separated, or NULL */
+    struct term *next_same; /* chain of terms with the same key */
+} term;
+
+struct gg_filter_lex {
+    int nlabel;
+    term **slot;
+    size_t nslot;
+    size_t nterm;
+    uint64_t prefix_lens; /* bit k: some prefix term has k bytes (k < 64) */
+    term *all;
+    size_t cap;
+};
+
+static uint64_t hkey(const char *s, size_t n, int prefix)
+{
+    return XXH3_64bits_withSeed(s, n, prefix ? 0x5052 : 0x574f);
+}
+
+static term **lookup(const gg_filter_lex *lx, uint64_t key)
+{
+    size_t m = lx->nslot - 1, h = (size_t)key & m;
+    while (lx->slot[h] && lx->slot[h]->key != key)
+        h = (h + 1) & m;
+    return &lx->slot[h];
+}
+
+void gg_filter_lex_free(gg_filter_lex *lx)
+{
+    if (!lx)
+        return;
+    for (size_t i = 0; i < lx->nterm; i++)
+        gg_free(lx->all[i].rest);
+    gg_free(lx->all);
+    gg_free(lx->slot);
+    gg_free(lx);
+}
+
+static void trim(char **s, size_t *n)
+{
+    while (*n && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\r' || (*s)[*n - 1] == '\t'))
+        (*n)--;
+}
+
+int gg_filter_lex_load(gg_filter_lex **out, const char *path, const char *const *labels,
+                       int nlabel)
+{
+    int rc = 0;
+    char line[1024];
+    gg_filter_lex *lx = gg_calloc(1, sizeof *lx);
+    FILE *f = fopen(path, "r");
+    *out = NULL;
+    if (!f) {
+        rc = GG_EIO;
+        goto done;
+    }
+    lx->nlabel = nlabel;
+    while (fgets(line, sizeof line, f)) {
+        size_t n = strcspn(line, "\n");
+        line[n] = '\0';
+        if (n == 0 || line[0] == '#')
+            continue;
+        char *tab = strchr(line, '\t');
+        if (!tab) {
+            rc = GG_EINVAL;
+            goto done;
+        }
+        *tab = '\0';
+        int lab = -1;
+        for (int i = 0; i < nlabel; i++)
+            if (strcmp(labels[i], line) == 0)
+                lab = i;
+        if (lab < 0)
+            continue;
+        char *t = tab + 1;
+        size_t tn = strlen(t);
+        trim(&t, &tn);
+        if (tn == 0)
+            continue;
+        t[tn] = '\0';
+        for (size_t i = 0; i < tn; i++)
+            if (t[i] >= 'A' && t[i] <= 'Z')
+                t[i] = (char)(t[i] + 32);
+        if (lx->nterm == lx->cap) {
+            lx->cap = lx->cap ? lx->cap * 2 : 256;
+            lx->all = gg_realloc(lx->all, lx->cap * sizeof *lx->all);
+        }
+        term *tm = &lx->all[lx->nterm++];
+        memset(tm, 0, sizeof *tm);
+        tm->label = lab;
+        char *sp = strchr(t, ' ');
+        size_t w1 = sp ? (size_t)(sp - t) : tn;
+        if (!sp && tn > 4 && t[tn - 1] == '*') {
+            tm->prefix = 1;
+            w1 = tn - 1;
+            if (w1 < 64)
+                lx->prefix_lens |= (uint64_t)1 << w1;
+        }
+        tm->key = hkey(t, w1, tm->prefix);
+        tm->rest = sp ? gg_strdup(sp + 1) : NULL;
+    }
+    /* build the table once all terms are read (lx->all no longer moves) */
+    lx->nslot = 64;
+    while (lx->nslot < lx->nterm * 2 + 1)
+        lx->nslot *= 2;
+    lx->slot = gg_calloc(lx->nslot, sizeof *lx->slot);
+    for (size_t i = 0; i < lx->nterm; i++) {
+        term **s = lookup(lx, lx->all[i].key);
+        lx->all[i].next_same = *s;
+        *s = &lx->all[i];
+    }
+    *out = lx;
+    lx = NULL;
+done:
+    if (f)
+        fclose(f);
+    gg_filter_lex_free(lx);
+    return rc;
+}
+
+size_t gg_filter_lex_size(const gg_filter_lex *lx)
+{
+    return lx ? lx->nterm : 0;
+}
+
+/* Do the tokens after position t spell rest ("w2 w3")? */
+static int rest_matches(const gg_filter_fv *fv, size_t t, const char *rest)
+{
+    size_t clen;
+    const char *canon = gg_filter_fv_canon(fv, &clen);
+    size_t nt = gg_filter_fv_ntok(fv);
+    const char *p = rest;
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        size_t wl = e ? (size_t)(e - p) : strlen(p);
+        if (++t >= nt)
+            return 0;
+        uint32_t off, len;
+        gg_filter_fv_token(fv, t, &off, &len);
+        if (wl > 0 && p[wl - 1] == '*') {
+            if (len < wl - 1 || memcmp(canon + off, p, wl - 1) != 0)
+                return 0;
+        } else if (len != wl || memcmp(canon + off, p, wl) != 0) {
+            return 0;
+        }
+        p += wl;
+        if (*p == ' ')
+            p++;
+    }
+    return 1;
+}
+
+static void hit_chain(const term *tm, const gg_filter_fv *fv, size_t t, int *seen, int *counts)
+{
+    for (; tm; tm = tm->next_same) {
+        if (seen[tm->label])
+            continue;
+        if (tm->rest && !rest_matches(fv, t, tm->rest))
+            continue;
+        seen[tm->label] = 1;
+        counts[tm->label]++;
+    }
+}
+
+void gg_filter_lex_count(const gg_filter_lex *lx, const gg_filter_fv *fv, int *counts)
+{
+    int seen[64];
+    size_t clen;
+    const char *canon = gg_filter_fv_canon(fv, &clen);
+    memset(counts, 0, (size_t)lx->nlabel * sizeof *counts);
+    if (!lx->nterm)
+        return;
+    size_t nt = gg_filter_fv_ntok(fv);
+    for (size_t t = 0; t < nt; t++) {
+        uint32_t off, len;
+        gg_filter_fv_token(fv, t, &off, &len);
+        memset(seen, 0, sizeof seen);
+        term **s = lookup(lx, hkey(canon + off, len, 0));
+        hit_chain(*s, fv, t, seen, counts);
+        uint64_t m = lx->prefix_lens;
+        for (uint32_t k = 4; k <= len && k < 64; k++) {
+            if (!(m >> k & 1))
+                continue;
+            s = lookup(lx, hkey(canon + off, k, 1));
+            hit_chain(*s, fv, t, seen, counts);
+        }
+    }
+}
