@@ -3,7 +3,7 @@
 # (scripts/deps.sh), so both work on a fresh Debian 12 machine.
 
 CC ?= cc
-PKGS := libh2o-evloop libsqlite3 jansson libutf8proc libsodium libcurl
+PKGS := libh2o-evloop sqlite3 jansson libutf8proc libsodium libcurl
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Isrc \
   -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
   -Wno-unused-parameter
@@ -11,8 +11,8 @@ ifeq ($(CI),true)
   WERROR := -Werror
 endif
 OPT ?= -O2 -g
-CFLAGS_ALL = $(CFLAGS_BASE) $(WERROR) $(OPT) $(SAN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -llinear -lxxhash -lpthread -lm $(LDLIBS)
+CFLAGS_ALL = $(CFLAGS_BASE) $(WERROR) $(OPT) $(SAN) $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS)) -lstemmer -llinear -lxxhash -lpthread -lm $(LDLIBS)
 
 BUILD ?= build
 LIB_SRC := $(filter-out src/cli/%,$(shell find src -name '*.c' | sort))

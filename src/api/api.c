@@ -1,0 +1,30 @@
+/*
+ * api.c — wires the api layer: install secret, rate limiters, routes.
+ */
+#include "api/api_int.h"
+#include "core/err.h"
+#include <string.h>
+
+int gg_api_init(gg_api *a, gg_store *store, gg_http *http, const gg_config *cfg)
+{
+    memset(a, 0, sizeof(*a));
+    a->store = store;
+    a->http = http;
+    a->cfg = cfg;
+    if (gg_api_secret_load(cfg->secret_file, a->secret) != 0)
+        return GG_EIO;
+    a->rate_submit = gg_rate_new(1 << 14, 60);
+    a->rate_login = gg_rate_new(1 << 12, 15 * 60);
+    gg_api__register_public(a, http);
+    gg_api__register_auth(a, http);
+    gg_api__register_review(a, http);
+    gg_api__register_pages(a, http);
+    gg_api__register_console(a, http);
+    return 0;
+}
+
+void gg_api_dispose(gg_api *a)
+{
+    gg_rate_free(a->rate_submit);
+    gg_rate_free(a->rate_login);
+}

@@ -1,0 +1,73 @@
+/*
+ * api_int.h — helpers shared by the api layer's files (private).
+ */
+#ifndef GG_API_API_INT_H
+#define GG_API_API_INT_H
+#include "api/api.h"
+#include "core/buf.h"
+#include <stdint.h>
+
+/* roles as bits, for "who may call this" masks */
+enum { GG_ROLE_ADMIN = 1, GG_ROLE_REVIEWER = 2, GG_ROLE_ANALYST = 4 };
+#define GG_ROLE_ANY (GG_ROLE_ADMIN | GG_ROLE_REVIEWER | GG_ROLE_ANALYST)
+
+typedef struct gg_session {
+    int64_t user_id;
+    char email[256];
+    int role;
+    char role_name[16];
+    char csrf[65];
+} gg_session;
+
+/* How a refusal is answered: JSON for the API, a redirect to the sign-in
+ * page for the console's HTML pages. */
+enum { GG_AUTH_JSON = 0, GG_AUTH_HTML = 1 };
+
+/**
+ * Resolve the staff session of r and check it: signed in (401), role in
+ * roles (403), and for state-changing requests the CSRF token (403) from
+ * the X-CSRF-Token header or the form field "csrf". On refusal the
+ * response is sent and NULL returned.
+ */
+gg_session *gg_api__staff(gg_api *a, gg_req *r, int roles, int check_csrf, int mode);
+/** Parse r's body as a JSON object; on failure answers 400 and returns NULL. */
+json_t *gg_api__json_body(gg_req *r);
+/** Parse a decimal id from a route parameter; -1 when not a positive integer. */
+int64_t gg_api__id(gg_str s);
+/** The participant cookie (set on r when missing); 32 hex chars. */
+const char *gg_api__participant(gg_api *a, gg_req *r);
+/** The form token bound to a participant id (hex, 32 chars, pool). */
+const char *gg_api__form_token(gg_api *a, gg_req *r, const char *participant);
+/** Count a public write by r's address; 0 allowed, or answers 429 and returns -1. */
+int gg_api__rate_public(gg_api *a, gg_req *r, int html);
+/** "id" or "en" from ?lang=, the cookie, or the default; sets the cookie on a switch. */
+const char *gg_api__lang(gg_req *r);
+/** Hex of an HMAC-SHA256 of msg under the install secret (out: 65 bytes). */
+void gg_api__hmac_hex(gg_api *a, const char *msg, char out[65]);
+
+/* intake: one submission from the API or the portal form */
+typedef struct gg_intake {
+    const char *slug, *text, *author, *channel, *native_id;
+    size_t text_len;
+    int form; /* answer with a redirect to the thanks page */
+} gg_intake;
+int gg_api__intake(gg_api *a, gg_req *r, const gg_intake *in);
+
+/** 1 when reason is one of the rejection reasons (spam, kasar, …). */
+int gg_api__reason_ok(const char *reason);
+
+/* HTML */
+void gg_html_esc(gg_buf *b, const char *s);
+void gg_html_head(gg_buf *b, const char *lang, const char *title, const char *switch_path);
+void gg_html_foot(gg_buf *b, const char *lang);
+void gg_html_send(gg_req *r, int status, gg_buf *b);
+/** Translate: the Indonesian text, or its English twin when lang is "en". */
+#define GG_T(lang, id, en) ((lang)[0] == 'e' ? (en) : (id))
+
+void gg_api__register_public(gg_api *a, gg_http *h);
+void gg_api__register_auth(gg_api *a, gg_http *h);
+void gg_api__register_review(gg_api *a, gg_http *h);
+void gg_api__register_pages(gg_api *a, gg_http *h);
+void gg_api__register_console(gg_api *a, gg_http *h);
+
+#endif

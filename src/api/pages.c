@@ -1,0 +1,287 @@
+/*
+ * pages.c — the citizen portal's HTML pages (api layer): campaign list,
+ * campaign page with the idea form (works without JavaScript), the thanks
+ * page of a submission, and the page of a public idea. Indonesian by
+ * default, English with ?lang=en (remembered in a cookie).
+ */
+#include "api/api_int.h"
+#include "core/alloc.h"
+#include "core/err.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *jstr(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+/* The English field when the page is English and the campaign has one. */
+static const char *jlang(json_t *o, const char *k, const char *lang)
+{
+    if (lang[0] == 'e') {
+        char ek[64];
+        snprintf(ek, sizeof(ek), "%s_en", k);
+        const char *s = json_string_value(json_object_get(o, ek));
+        if (s && *s)
+            return s;
+    }
+    return jstr(o, k);
+}
+
+/* Paragraphs from a plain-text brief: blank lines separate them. */
+static void paragraphs(gg_buf *b, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        const char *e = strstr(p, "\n\n");
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char *para = gg_strndup(p, n);
+        gg_buf_adds(b, "<p>");
+        gg_html_esc(b, para);
+        gg_buf_adds(b, "</p>");
+        free(para);
+        p += n;
+        while (*p == '\n')
+            p++;
+    }
+}
+
+static const char *status_label(const char *status, const char *lang)
+{
+    static const char *const map[][3] = {
+        {"baru", "baru", "new"},           {"ditelaah", "ditelaah", "under review"},
+        {"diterima", "diterima", "accepted"}, {"diadopsi", "diadopsi", "adopted"},
+        {"ditolak", "ditolak", "declined"}, {"queued", "menunggu ditelaah", "waiting for review"},
+        {"accepted", "diterima", "accepted"}, {"rejected", "ditolak", "declined"},
+        {"merged", "digabung dengan gagasan serupa", "merged with a similar idea"},
+    };
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(map[i][0], status) == 0)
+            return lang[0] == 'e' ? map[i][2] : map[i][1];
+    return status;
+}
+
+static void idea_list(gg_buf *b, json_t *ideas, const char *lang)
+{
+    size_t i;
+    json_t *it;
+    gg_buf_adds(b, "<ul class=\"ideas\">");
+    json_array_foreach(json_object_get(ideas, "ideas"), i, it)
+    {
+        gg_buf_printf(b, "<li><a href=\"/i/%lld\">",
+                      (long long)json_integer_value(json_object_get(it, "id")));
+        gg_html_esc(b, jstr(it, "title"));
+        gg_buf_printf(b, "</a> <span class=\"meta\">%lld %s · %s</span></li>",
+                      (long long)json_integer_value(json_object_get(it, "supporters")),
+                      GG_T(lang, "pendukung", "supporters"),
+                      status_label(jstr(it, "status"), lang));
+    }
+    if (i == 0)
+        gg_buf_printf(b, "<li class=\"empty\">%s</li>",
+                      GG_T(lang, "Belum ada gagasan yang diterima. Jadilah yang pertama!",
+                           "No accepted ideas yet. Be the first!"));
+    gg_buf_adds(b, "</ul>");
+}
+
+static int h_home(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    const char *lang = gg_api__lang(r);
+    json_t *list = NULL;
+    if (gg_store_campaign_list(a->store, &list) != 0)
+        return gg_req_error(r, GG_EIO, "%s", gg_store_errmsg(a->store));
+    gg_buf b;
+    gg_buf_init(&b, 1 << 20);
+    gg_html_head(&b, lang, GG_T(lang, "Kampanye", "Campaigns"), "/");
+    gg_buf_printf(&b, "<h1>%s</h1><ul class=\"campaigns\">",
+                  GG_T(lang, "Sampaikan gagasan Anda", "Share your ideas"));
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(list, "campaigns"), i, c)
+    {
+        gg_buf_adds(&b, "<li><a href=\"/c/");
+        gg_html_esc(&b, jstr(c, "slug"));
+        gg_buf_adds(&b, "\">");
+        gg_html_esc(&b, jlang(c, "title", lang));
+        gg_buf_adds(&b, "</a><p>");
+        gg_html_esc(&b, jlang(c, "question", lang));
+        gg_buf_adds(&b, "</p></li>");
+    }
+    gg_buf_adds(&b, "</ul>");
+    gg_html_foot(&b, lang);
+    json_decref(list);
+    gg_html_send(r, 200, &b);
+    return 0;
+}
+
+static int h_campaign_page(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    const char *lang = gg_api__lang(r);
+    gg_str slug = gg_req_param(r, "slug");
+    char *s = gg_req_strdup(r, slug.ptr, slug.len);
+    json_t *c = NULL, *ideas = NULL;
+    if (gg_store_campaign_get(a->store, s, &c) != 0) {
+        gg_buf b;
+        gg_buf_init(&b, 1 << 16);
+        gg_html_head(&b, lang, GG_T(lang, "Tidak ditemukan", "Not found"), NULL);
+        gg_buf_printf(&b, "<h1>%s</h1><p><a href=\"/\">%s</a></p>",
+                      GG_T(lang, "Kampanye tidak ditemukan", "Campaign not found"),
+                      GG_T(lang, "Lihat semua kampanye", "See all campaigns"));
+        gg_html_foot(&b, lang);
+        gg_html_send(r, 404, &b);
+        return 0;
+    }
+    const char *participant = gg_api__participant(a, r);
+    const char *token = gg_api__form_token(a, r, participant);
+    gg_store_idea_list(a->store, s, "top", 10, &ideas);
+    const char *err = gg_req_query(r, "error");
+    char path[128];
+    snprintf(path, sizeof(path), "/c/%s", s);
+
+    gg_buf b;
+    gg_buf_init(&b, 1 << 20);
+    gg_html_head(&b, lang, jlang(c, "title", lang), path);
+    gg_buf_adds(&b, "<p class=\"kicker\">");
+    gg_html_esc(&b, jlang(c, "title", lang));
+    gg_buf_adds(&b, "</p><h1>");
+    gg_html_esc(&b, jlang(c, "question", lang));
+    gg_buf_adds(&b, "</h1><section class=\"brief\">");
+    paragraphs(&b, jlang(c, "brief", lang));
+    gg_buf_adds(&b, "</section><form class=\"idea\" method=\"post\" action=\"/c/");
+    gg_html_esc(&b, s);
+    gg_buf_printf(&b, "/submit\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">", token);
+    if (err)
+        gg_buf_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>",
+                      GG_T(lang, "Tulis gagasan Anda dulu sebelum mengirim.",
+                           "Please write your idea before sending."));
+    gg_buf_printf(&b,
+                  "<label for=\"text\">%s</label>"
+                  "<textarea id=\"text\" name=\"text\" rows=\"5\" maxlength=\"5000\" required "
+                  "placeholder=\"%s\"></textarea>"
+                  "<p class=\"hint\">%s</p>"
+                  "<button type=\"submit\">%s</button></form>",
+                  GG_T(lang, "Gagasan Anda", "Your idea"),
+                  GG_T(lang, "Contoh: Perbanyak bus sekolah gratis di kecamatan kami…",
+                       "Example: More free school buses in our district…"),
+                  GG_T(lang,
+                       "Setiap gagasan ditelaah tim kami. Nomor telepon dan e-mail tidak "
+                       "ditampilkan.",
+                       "Every idea is reviewed by our team. Phone numbers and e-mails are never "
+                       "shown."),
+                  GG_T(lang, "Kirim gagasan", "Send idea"));
+    gg_buf_printf(&b, "<h2>%s</h2>", GG_T(lang, "Gagasan teratas", "Top ideas"));
+    idea_list(&b, ideas, lang);
+    gg_html_foot(&b, lang);
+    json_decref(c);
+    json_decref(ideas);
+    gg_html_send(r, 200, &b);
+    return 0;
+}
+
+static int h_campaign_submit(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    gg_str slug = gg_req_param(r, "slug");
+    char *s = gg_req_strdup(r, slug.ptr, slug.len);
+    const char *participant = gg_req_cookie(r, "gg_p");
+    const char *given = gg_req_form(r, "csrf");
+    if (participant == NULL || strlen(participant) != 32 || given == NULL ||
+        strlen(given) != 32 ||
+        sodium_memcmp(given, gg_api__form_token(a, r, participant), 32) != 0)
+        return gg_req_error(r, GG_ECSRF, "the form expired or cookies are off; reload the page");
+    const char *text = gg_req_form(r, "text");
+    size_t n = text ? strlen(text) : 0;
+    if (text == NULL || strspn(text, " \t\r\n") == n) {
+        char loc[160];
+        snprintf(loc, sizeof(loc), "/c/%s?error=empty", s);
+        gg_req_redirect(r, loc);
+        return 0;
+    }
+    gg_intake in = {.slug = s, .text = text, .text_len = n, .author = participant,
+                    .channel = "web", .form = 1};
+    return gg_api__intake(a, r, &in);
+}
+
+static int h_thanks(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    const char *lang = gg_api__lang(r);
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    json_t *sub = NULL;
+    if (id < 0 || gg_store_submission_get(a->store, id, 0, &sub) != 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such submission");
+    char path[64];
+    snprintf(path, sizeof(path), "/s/%lld", (long long)id);
+    gg_buf b;
+    gg_buf_init(&b, 1 << 20);
+    gg_html_head(&b, lang, GG_T(lang, "Terima kasih", "Thank you"), path);
+    gg_buf_printf(&b, "<h1>%s</h1><p>%s <strong>#%lld</strong> %s</p><blockquote>",
+                  GG_T(lang, "Terima kasih!", "Thank you!"),
+                  GG_T(lang, "Gagasan Anda", "Your idea"), (long long)id,
+                  GG_T(lang, "sudah kami terima dan menunggu ditelaah.",
+                       "has been received and is waiting for review."));
+    gg_html_esc(&b, jstr(sub, "text"));
+    gg_buf_printf(&b, "</blockquote><p>%s: <strong>%s</strong></p>",
+                  GG_T(lang, "Status", "Status"), status_label(jstr(sub, "state"), lang));
+    json_t *idea = json_object_get(sub, "idea_id");
+    if (json_is_integer(idea))
+        gg_buf_printf(&b, "<p><a href=\"/i/%lld\">%s</a></p>", (long long)json_integer_value(idea),
+                      GG_T(lang, "Lihat gagasan", "See the idea"));
+    gg_buf_adds(&b, "<p><a href=\"/c/");
+    gg_html_esc(&b, jstr(sub, "campaign"));
+    gg_buf_printf(&b, "\">%s</a></p>", GG_T(lang, "Kembali ke kampanye", "Back to the campaign"));
+    gg_html_foot(&b, lang);
+    json_decref(sub);
+    gg_html_send(r, 200, &b);
+    return 0;
+}
+
+static int h_idea_page(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    const char *lang = gg_api__lang(r);
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    json_t *idea = NULL;
+    if (id < 0 || gg_store_idea_get(a->store, id, &idea) != 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such idea");
+    char path[64];
+    snprintf(path, sizeof(path), "/i/%lld", (long long)id);
+    gg_buf b;
+    gg_buf_init(&b, 1 << 20);
+    gg_html_head(&b, lang, jstr(idea, "title"), path);
+    gg_buf_adds(&b, "<article class=\"idea-page\"><h1>");
+    gg_html_esc(&b, jstr(idea, "title"));
+    gg_buf_printf(&b, "</h1><p class=\"meta\"><span class=\"status\">%s</span> · %lld %s</p><p "
+                      "class=\"text\">",
+                  status_label(jstr(idea, "status"), lang),
+                  (long long)json_integer_value(json_object_get(idea, "supporters")),
+                  GG_T(lang, "pendukung", "supporters"));
+    gg_html_esc(&b, jstr(idea, "text"));
+    gg_buf_adds(&b, "</p>");
+    const char *resp = jstr(idea, "official_response");
+    if (*resp) {
+        gg_buf_printf(&b, "<section class=\"response\"><h2>%s</h2><p>",
+                      GG_T(lang, "Tanggapan resmi", "Official response"));
+        gg_html_esc(&b, resp);
+        gg_buf_adds(&b, "</p></section>");
+    }
+    gg_buf_adds(&b, "</article><p><a href=\"/c/");
+    gg_html_esc(&b, jstr(idea, "campaign"));
+    gg_buf_printf(&b, "\">%s</a></p>", GG_T(lang, "Kembali ke kampanye", "Back to the campaign"));
+    gg_html_foot(&b, lang);
+    json_decref(idea);
+    gg_html_send(r, 200, &b);
+    return 0;
+}
+
+void gg_api__register_pages(gg_api *a, gg_http *h)
+{
+    gg_http_route(h, "GET", "/", "page_home", h_home, a);
+    gg_http_route(h, "GET", "/c/{slug}", "page_campaign", h_campaign_page, a);
+    gg_http_route(h, "POST", "/c/{slug}/submit", "page_submit", h_campaign_submit, a);
+    gg_http_route(h, "GET", "/s/{id}", "page_thanks", h_thanks, a);
+    gg_http_route(h, "GET", "/i/{id}", "page_idea", h_idea_page, a);
+}

@@ -1,0 +1,190 @@
+/*
+ * demo.c — `gagas demo` (cli layer): the demo campaign "demo" with sample
+ * posts written for the project (no real person's words), sent through the
+ * same first pipeline step as live traffic; a few are accepted so that a
+ * newcomer sees public ideas at once. Running it again adds nothing twice:
+ * each post has a fixed native id.
+ */
+#include "api/api.h"
+#include "cli/cli.h"
+#include "core/err.h"
+#include "store/store.h"
+#include "text/text.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char brief[] =
+    "Partai kami sedang menyusun program untuk lima tahun ke depan dan ingin programnya lahir "
+    "dari kebutuhan warga, bukan dari ruang rapat.\n\n"
+    "Ceritakan satu masalah nyata di lingkungan Anda dan usulan konkret untuk mengatasinya: "
+    "sekolah, puskesmas, jalan, harga pangan, lapangan kerja, layanan publik, apa saja. Setiap "
+    "gagasan dibaca dan ditelaah tim kami; gagasan yang diterima tampil di halaman ini dan "
+    "statusnya bisa Anda ikuti.";
+static const char brief_en[] =
+    "Our party is drafting its programme for the next five years and wants it to grow from "
+    "what citizens need, not from a meeting room.\n\n"
+    "Tell us one real problem where you live and a concrete proposal to fix it: schools, "
+    "clinics, roads, food prices, jobs, public services, anything. Every idea is read and "
+    "reviewed by our team; accepted ideas appear on this page and you can follow their status.";
+
+static const struct post {
+    const char *channel, *author, *text;
+    int accept;
+} posts[] = {
+    {"x", "@rina_guru", "@partaixyz tolong perhatikan honor guru honorer di Kab. Garut, banyak yg "
+                        "cuma digaji 300rb sebulan. usul: standar upah minimum guru honorer "
+                        "dibiayai APBN 🙏 #GuruHonorer", 1},
+    {"web", "warga-cibinong", "Usul saya: bangun jalur sepeda dan trotoar yang layak di sepanjang "
+                              "Jalan Raya Bogor, kec. Cibinong. Setiap pagi anak sekolah harus "
+                              "berjalan di bahu jalan bersama truk. Trotoar yang aman jauh lebih "
+                              "murah daripada biaya kecelakaan.", 1},
+    {"whatsapp", "+6281234500001", "pak, puskesmas di desa kami cuma buka sampai jam 12 siang. "
+                                   "kalo ada yg sakit sore hari harus ke RSUD 40 km. mohon jam "
+                                   "layanan diperpanjang & ada dokter jaga", 1},
+    {"instagram", "sari.tani", "harga pupuk subsidi di Jember makin susah didapat, kios bilang "
+                               "kuota habis terus. gmn kalo penyaluran pake kartu tani digital "
+                               "biar gk dimainin tengkulak?", 1},
+    {"facebook", "Budi Santoso", "Anak muda di kampung kami banyak yang nganggur setelah lulus "
+                                 "SMK. Usul: kerja sama BLK dengan pabrik di kawasan industri "
+                                 "Cikarang supaya ada magang berbayar yang jelas.", 1},
+    {"telegram", "tg:55102", "Internet di sekolah anak saya di Kab. Sikka sering mati, ujian "
+                             "online jadi kacau. Tolong program internet sekolah jangan cuma di "
+                             "kota besar.", 0},
+    {"x", "@andi_mks", "banjir lagi di Makassar, drainase di perumahan kami gk pernah dikeruk. "
+                       "kapan ada normalisasi kanal?? #BanjirMakassar", 0},
+    {"youtube", "yt:UCx81", "Setuju banget sama program makan siang gratis, tapi tolong "
+                            "bahan pangannya dibeli dari petani lokal biar ekonomi desa ikut "
+                            "jalan.", 0},
+    {"web", "ibu-rumah-tangga", "Harga beras di pasar kami naik dari 12 ribu ke 15 ribu dalam "
+                                "tiga bulan. Saya usul operasi pasar rutin tiap bulan di "
+                                "kecamatan, bukan hanya menjelang lebaran.", 0},
+    {"x", "@dewi.p", "kenapa pengurusan KTP di kantor dukcapil Jaksel masih harus antre dari jam "
+                     "5 pagi? bisa gak antrean online beneran jalan?", 0},
+    {"facebook", "Yohanes K", "Di Kupang air bersih masih dibeli per jeriken, 5 ribu sekali "
+                              "isi. Usul: bangun embung dan sumur bor komunal per RW, dikelola "
+                              "BUMDes.", 0},
+    {"instagram", "mahasiswa.ntb", "beasiswa daerah di Lombok Timur pencairannya telat terus, "
+                                   "udh semester 3 blm cair. mohon diawasi", 0},
+    {"whatsapp", "+6285600000002", "Slot gacor hari ini maxwin!! deposit 10rb jadi jutaan, klik "
+                                   "bit.ly/gacor-maxwin bosku 💰💰", 0},
+    {"x", "@buzz_01", "Dukung program kartu pupuk digital! Petani sejahtera, Indonesia maju! "
+                      "#KartuPupukDigital", 0},
+    {"x", "@buzz_02", "Dukung program kartu pupuk digital!! Petani sejahtera, Indonesia maju "
+                      "#KartuPupukDigital", 0},
+    {"x", "@buzz_03", "dukung program kartu pupuk digital! petani sejahtera, indonesia maju! "
+                      "#KartuPupukDigital", 0},
+    {"telegram", "tg:77001", "Tolong ada program pelatihan digital buat UMKM di Kota Bandung, "
+                             "banyak pedagang belum ngerti jualan online dan QRIS.", 0},
+    {"web", "perawat-desa", "Saya perawat di puskesmas pembantu di Kab. Tapanuli Utara. Stok "
+                            "obat sering kosong berminggu-minggu. Usul: sistem stok obat "
+                            "terhubung antar-puskesmas supaya bisa saling pinjam.", 0},
+    {"youtube", "yt:UCq22", "partai kalian sama aja, janji doang pas kampanye", 0},
+    {"facebook", "Rahmat H", "Jalan kabupaten dari Kec. Leuwiliang ke Kec. Nanggung rusak parah "
+                             "sejak 2022, tiap hujan motor terperosok. Mohon diperbaiki dan ada "
+                             "jadwal pemeliharaan yang diumumkan.", 0},
+    {"instagram", "kopi.senja", "jual followers murah 1k cuma 15rb, DM aja kak", 0},
+    {"x", "@ojol_jkt", "ojol kayak kami gk punya BPJS ketenagakerjaan. usul: iuran dibagi "
+                       "aplikator dan pemerintah, jangan dibebankan ke driver semua", 0},
+    {"web", "guru-paud", "PAUD di desa kami menumpang di balai desa dan gurunya digaji dari "
+                         "iuran orang tua. Usul: dana desa boleh dipakai untuk honor guru PAUD "
+                         "dengan standar minimal.", 0},
+    {"telegram", "tg:90210", "Kapan pendaftaran PPPK guru dibuka lagi? Info resminya di mana?", 0},
+};
+
+typedef struct sync_done {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int finished, rc;
+    int64_t id;
+} sync_done;
+
+static void on_done(void *arg, int rc, int64_t id, json_t *result)
+{
+    sync_done *s = arg;
+    (void)result;
+    pthread_mutex_lock(&s->mu);
+    s->rc = rc;
+    s->id = id;
+    s->finished = 1;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+static int wait_done(sync_done *s)
+{
+    pthread_mutex_lock(&s->mu);
+    while (!s->finished)
+        pthread_cond_wait(&s->cv, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+    return s->rc;
+}
+
+int gg_cli_demo(gg_config *cfg, int argc, char **argv)
+{
+    gg_store *s = NULL;
+    unsigned char secret[32];
+    int rc = 1, added = 0, accepted = 0;
+    if (argc > 0) {
+        fprintf(stderr, "gagas demo: unknown argument '%s'\n", argv[0]);
+        return 2;
+    }
+    gg_text_init(cfg->data_dir);
+    if (gg_api_secret_load(cfg->secret_file, secret) != 0)
+        return 1;
+    if (gg_store_open(&s, cfg->db, 0) != 0) {
+        fprintf(stderr, "gagas demo: %s\n", gg_store_errmsg(NULL));
+        return 1;
+    }
+    gg_campaign_in c = {
+        .slug = "demo",
+        .title = "Suara Warga 2029",
+        .question = "Apa satu perubahan yang paling Anda butuhkan di daerah Anda?",
+        .brief = brief,
+        .title_en = "Citizens' Voice 2029",
+        .question_en = "What is the one change your area needs most?",
+        .brief_en = brief_en,
+        .topics_json = "[\"pendidikan\",\"kesehatan\",\"ekonomi\",\"ketenagakerjaan\","
+                       "\"infrastruktur\",\"pertanian\",\"layanan-publik\"]",
+        .hashtags_json = "[\"#SuaraWarga\"]",
+    };
+    int64_t cid = 0;
+    if (gg_store_campaign_upsert(s, &c, &cid) != 0) {
+        fprintf(stderr, "gagas demo: %s\n", gg_store_errmsg(s));
+        goto done;
+    }
+    for (size_t i = 0; i < sizeof(posts) / sizeof(posts[0]); i++) {
+        char native[32];
+        gg_prepared p;
+        snprintf(native, sizeof(native), "demo-%zu", i + 1);
+        if (gg_api_prepare(&p, secret, cid, posts[i].channel, posts[i].text,
+                           strlen(posts[i].text), posts[i].author, native) != 0) {
+            fprintf(stderr, "gagas demo: sample %zu could not be analyzed\n", i + 1);
+            goto done;
+        }
+        sync_done sd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+        int prc = gg_store_submission_put(s, &p.in, on_done, &sd);
+        gg_api_prepared_dispose(&p);
+        if (prc == 0)
+            prc = wait_done(&sd);
+        if (prc == GG_ECONFLICT)
+            continue; /* seeded by an earlier run */
+        if (prc != 0) {
+            fprintf(stderr, "gagas demo: %s\n", gg_store_errmsg(s));
+            goto done;
+        }
+        added++;
+        if (posts[i].accept) {
+            gg_decision_in d = {.submission_id = sd.id, .actor = "demo", .action = "accept"};
+            sync_done dd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+            if (gg_store_decide(s, &d, on_done, &dd) == 0 && wait_done(&dd) == 0)
+                accepted++;
+        }
+    }
+    printf("demo campaign 'demo' ready: %d sample posts added, %d accepted as public ideas\n",
+           added, accepted);
+    rc = 0;
+done:
+    gg_store_close(s);
+    return rc;
+}

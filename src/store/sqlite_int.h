@@ -1,0 +1,57 @@
+/*
+ * sqlite_int.h — internals shared by the SQLite backend's files (store
+ * layer, private). Connections carry a small prepared-statement cache keyed
+ * by the address of the SQL string literal, so every query is prepared once
+ * per connection and always bound, never formatted.
+ */
+#ifndef GG_STORE_SQLITE_INT_H
+#define GG_STORE_SQLITE_INT_H
+#include "store/store.h"
+#include <sqlite3.h>
+
+#define GG_STMT_CACHE 96
+
+typedef struct gg_conn {
+    sqlite3 *db;
+    int nstmt;
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cache[GG_STMT_CACHE];
+} gg_conn;
+
+/** A queued write: run() executes on the writer thread inside the batch's
+ *  transaction (wrapped in its own savepoint). */
+typedef struct gg_job gg_job;
+struct gg_job {
+    gg_job *next;
+    int (*run)(gg_store *s, gg_conn *c, gg_job *j);
+    void (*dispose)(gg_job *j); /* frees data; NULL: free(data) */
+    void *data;
+    gg_store_done_fn done;
+    void *arg;
+    int rc;
+    int64_t id;
+    json_t *result;  /* handed to done, then decref'd */
+    int bumps;       /* 1: changes what public read caches hold */
+};
+
+/** The calling thread's read connection (opened on first use). */
+gg_conn *gg_store__reader(gg_store *s);
+/** Prepared, reset statement for sql (a string literal) on c. */
+sqlite3_stmt *gg_store__stmt(gg_conn *c, const char *sql);
+/** Record err on the thread's message and return rc. */
+int gg_store__fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Map the connection's last SQLite error to a GG_E code with a message. */
+int gg_store__sqlfail(gg_conn *c, const char *what);
+/** Current row as a JSON object: integers, reals, text; NULL as null;
+ *  columns named *_json are parsed and stored under the name without it. */
+json_t *gg_store__row(sqlite3_stmt *st);
+/** Queue j (takes ownership). */
+int gg_store__submit(gg_store *s, gg_job *j);
+/** Queue j and wait for it; returns its rc (and id, result via j copies). */
+int gg_store__submit_wait(gg_store *s, gg_job *j, int64_t *id_out, json_t **result_out);
+/** Bind text or NULL. */
+void gg_store__bind_text(sqlite3_stmt *st, int i, const char *v);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * store.h — the durable store of gagas (store layer; depends on core only).
+ * The interface is backend-neutral: objects go in as C structs and come out
+ * as jansson objects ready for the API. The SQLite backend (sqlite.c) runs
+ * in WAL mode with foreign keys on; every write goes through ONE writer
+ * thread that commits queued writes in batches (group commit) with
+ * synchronous=FULL, so a write whose completion callback reports 0 is on
+ * disk. Reads run on the calling thread's own read connection.
+ *
+ * Threads: every function is safe to call from any thread. Completion
+ * callbacks (gg_store_done_fn) run on the writer thread and must be quick.
+ * Errors: 0 or a negative GG_E… code; the message of the calling thread's
+ * last failure is gg_store_errmsg(store).
+ */
+#ifndef GG_STORE_STORE_H
+#define GG_STORE_STORE_H
+#include <jansson.h>
+#include <stdint.h>
+
+typedef struct gg_store gg_store;
+
+/** Open (creating if missing) and migrate the database at path; start the
+ *  writer thread. batch_max caps writes per commit. Caller closes. */
+int gg_store_open(gg_store **out, const char *path, int batch_max);
+/** Drain queued writes, stop the writer, close every connection. NULL ok. */
+void gg_store_close(gg_store *s);
+/** Message of this thread's last failure on s (borrowed, never NULL). */
+const char *gg_store_errmsg(gg_store *s);
+/** Schema version after migrations. */
+int gg_store_schema_version(gg_store *s);
+/** Writes waiting for the writer thread (for /metrics). */
+int gg_store_pending_writes(gg_store *s);
+/** Bumped on every commit that changed public objects (for read caches). */
+uint64_t gg_store_generation(gg_store *s);
+
+/** Called on the writer thread when a queued write finished: rc 0 means
+ *  committed and on disk; id is the row the write created or touched. */
+typedef void (*gg_store_done_fn)(void *arg, int rc, int64_t id, json_t *result);
+
+/* ---- campaigns ---------------------------------------------------- */
+
+typedef struct gg_campaign_in {
+    const char *slug, *title, *question, *brief;
+    const char *title_en, *question_en, *brief_en; /* NULL: same as Indonesian */
+    const char *topics_json, *hashtags_json;       /* JSON arrays or NULL */
+} gg_campaign_in;
+
+/** Create or update by slug (blocking). *id_out = campaign id. */
+int gg_store_campaign_upsert(gg_store *s, const gg_campaign_in *c, int64_t *id_out);
+/** Campaign by slug as a new JSON object (caller decrefs); GG_ENOTFOUND. */
+int gg_store_campaign_get(gg_store *s, const char *slug, json_t **out);
+/** {"campaigns":[…]} of every campaign (caller decrefs). */
+int gg_store_campaign_list(gg_store *s, json_t **out);
+
+/* ---- submissions -------------------------------------------------- */
+
+typedef struct gg_submission_in {
+    int64_t campaign_id;
+    const char *channel;       /* "web", "x", … */
+    const char *native_id;     /* idempotency key within (campaign, channel); NULL: none */
+    const char *author_key;    /* pseudonymous key (hex HMAC) or NULL */
+    const char *author_handle; /* public handle or NULL */
+    const char *text, *display, *norm;
+    const char *entities_json, *labels_json; /* NULL: {} */
+    const char *state;         /* "queued", "rejected", … */
+    const char *reason;        /* why, for automatic decisions; NULL */
+    double priority;
+    const char *created_at;    /* ISO-8601 UTC from the platform, NULL: now */
+} gg_submission_in;
+
+/** Queue a submission write. done gets the new id, or the existing id with
+ *  rc GG_ECONFLICT when (campaign, channel, native_id) was already stored.
+ *  The strings are copied before this returns. */
+int gg_store_submission_put(gg_store *s, const gg_submission_in *in, gg_store_done_fn done,
+                            void *arg);
+/** Submission by id (public fields only unless staff != 0). */
+int gg_store_submission_get(gg_store *s, int64_t id, int staff, json_t **out);
+
+typedef struct gg_queue_query {
+    const char *campaign; /* slug, NULL: all */
+    const char *state;    /* NULL: "queued" */
+    int by_priority;      /* else newest first */
+    int limit, offset;
+} gg_queue_query;
+/** {"items":[…], "total":N} (caller decrefs). */
+int gg_store_queue(gg_store *s, const gg_queue_query *q, json_t **out);
+/** Counts of submissions by state: {"queued":N,…} (caller decrefs). */
+int gg_store_state_counts(gg_store *s, json_t **out);
+
+/* ---- review decisions --------------------------------------------- */
+
+typedef struct gg_decision_in {
+    int64_t submission_id;
+    int64_t actor_id;       /* staff user */
+    const char *actor;      /* e-mail, for the audit row */
+    const char *action;     /* "accept" | "reject" */
+    const char *reason;     /* reject: spam|kasar|off-topic|not-constructive|duplicate|other */
+    const char *note;
+    const char *title;      /* accept: idea title, NULL: derived from the text */
+} gg_decision_in;
+/** Apply a decision and its audit row in one transaction. done gets the
+ *  submission id and {"submission":…, "idea":…}; GG_ECONFLICT when the
+ *  item is no longer waiting, GG_ENOTFOUND when there is no such item. */
+int gg_store_decide(gg_store *s, const gg_decision_in *in, gg_store_done_fn done, void *arg);
+
+/* ---- ideas ---------------------------------------------------------- */
+
+int gg_store_idea_get(gg_store *s, int64_t id, json_t **out);
+/** {"ideas":[…]} of a campaign, sort "top" (supporters) or "new". */
+int gg_store_idea_list(gg_store *s, const char *slug, const char *sort, int limit, json_t **out);
+
+/* ---- staff -------------------------------------------------------- */
+
+/** Add a staff user (blocking); pw_hash is an argon2id string.
+ *  GG_ECONFLICT when the e-mail exists; GG_EINVAL for an unknown role. */
+int gg_store_user_add(gg_store *s, const char *email, const char *role, const char *pw_hash,
+                      int64_t *id_out);
+/** {"id","email","role","pw_hash"} for the e-mail (caller decrefs). */
+int gg_store_user_get(gg_store *s, const char *email, json_t **out);
+/** Create a session (blocking write): token_hash and csrf are hex strings. */
+int gg_store_session_put(gg_store *s, int64_t user_id, const char *token_hash, const char *csrf,
+                         int64_t expires_at, const char *ip, const char *user_agent);
+/** Session by token hash, joined with its user: {"user_id","email","role",
+ *  "csrf","expires_at"}; GG_ENOTFOUND when missing or expired. */
+int gg_store_session_get(gg_store *s, const char *token_hash, json_t **out);
+int gg_store_session_delete(gg_store *s, const char *token_hash);
+
+/* ---- audit ---------------------------------------------------------- */
+
+/** {"entries":[…]} newest first (caller decrefs). */
+int gg_store_audit_list(gg_store *s, int limit, json_t **out);
+
+#endif
