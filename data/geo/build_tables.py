@@ -30,6 +30,12 @@ EXTRA_CUE = {
 }
 
 
+# Short letter abbreviations are also names of people (SBY, SMI) and chat
+# shorthand (smg = semoga, sbb = sebagai berikut): they need a cue, except
+# these, which mean the region in ordinary writing.
+SAFE_ABBR = {"dki", "diy", "dkj", "ntt", "ntb", "nad", "ikn", "jkt"}
+
+
 def norm(s):
     out = []
     for ch in s.lower():
@@ -69,7 +75,8 @@ def main():
             continue
         flags = ""
         c = a["caution"]
-        if (c and not any(p in c for p in PLACE_CAUTION)) or a["alias_norm"] in EXTRA_CUE:
+        short = len(a["alias_norm"]) <= 3 and a["alias_norm"].isalpha() and a["alias_norm"] not in SAFE_ABBR
+        if (c and not any(p in c for p in PLACE_CAUTION)) or a["alias_norm"] in EXTRA_CUE or short:
             flags += "c"
         if "multi-unit" in a["note"]:
             flags += "m"

@@ -145,6 +145,7 @@ typedef struct gg_channel_batch {
     char *prev_page;  /* Mastodon: Link rel="prev" URL (min_id) for gapless forward polling */
     char *newest_id;  /* pull watermark: X meta.newest_id, Telegram next getUpdates offset */
     char *notice;     /* in-band stream error (X operational-disconnect), else NULL */
+    int64_t retry_after; /* seconds to wait, when an error body says so (Telegram) */
     char err[200];
 } gg_channel_batch;
 

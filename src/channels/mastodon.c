@@ -184,9 +184,11 @@ int gg_channels_mastodon_decode_page(const char *raw, size_t len, const char *li
         return finish(b, root, rc);
     if (!json_is_array(root)) {
         const char *err = gg_channels__str(root, "error");
+        int code = err == NULL                                   ? GG_EINVAL
+                   : strncmp(err, "Too many requests", 17) == 0 ? GG_ERATE
+                                                                : GG_EUPSTREAM;
         return finish(b, root,
-                      gg_channels__fail(b, err ? GG_EUPSTREAM : GG_EINVAL,
-                                        "Mastodon page is not an array%s%.80s",
+                      gg_channels__fail(b, code, "Mastodon page is not an array%s%.80s",
                                         err ? ": " : "", err ? err : ""));
     }
     json_array_foreach(root, i, it)

@@ -172,9 +172,11 @@ static int finish(gg_channel_batch *b, json_t *root, int rc)
     json_decref(root);
     if (rc != 0) {
         char keep[sizeof b->err];
+        int64_t wait = b->retry_after;
         memcpy(keep, b->err, sizeof keep);
         gg_channels_batch_dispose(b);
         memcpy(b->err, keep, sizeof keep);
+        b->retry_after = wait;
         return rc;
     }
     gg_channels__finish(b, 0);
@@ -203,7 +205,12 @@ int gg_channels_telegram_decode_updates(const char *raw, size_t len, gg_channel_
         return finish(b, root, rc);
     if (!json_is_true(json_object_get(root, "ok")) || !json_is_array(json_object_get(root, "result"))) {
         const char *d = gg_channels__str(root, "description");
-        rc = gg_channels__fail(b, json_is_object(root) ? GG_EUPSTREAM : GG_EINVAL,
+        int64_t code = gg_channels__int(root, "error_code");
+        /* 429 carries parameters.retry_after: obey it, never retry sooner. */
+        b->retry_after = gg_channels__int(json_object_get(root, "parameters"), "retry_after");
+        rc = gg_channels__fail(b, !json_is_object(root) ? GG_EINVAL
+                                  : code == 429         ? GG_ERATE
+                                                        : GG_EUPSTREAM,
                                "getUpdates failed: %.120s", d ? d : "no result");
         return finish(b, root, rc);
     }

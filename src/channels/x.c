@@ -285,6 +285,13 @@ static int decode_record(gg_channel_batch *b, const json_t *root)
     int rc;
     if (!json_is_object(root))
         return gg_channels__fail(b, GG_EINVAL, "X response is not an object");
+    /* RFC 7807 problem body (429, 4xx, 5xx): no data, a status and a title. */
+    if (!data && json_is_integer(json_object_get(root, "status")) && json_object_get(root, "title")) {
+        json_int_t st = json_integer_value(json_object_get(root, "status"));
+        const char *title = gg_channels__str(root, "title");
+        return gg_channels__fail(b, st == 429 ? GG_ERATE : GG_EUPSTREAM, "X error %lld: %.80s",
+                                 (long long)st, title ? title : "?");
+    }
     if (json_array_size(errs) > 0 && b->notice == NULL) {
         const char *t = gg_channels__str(json_array_get(errs, 0), "title");
         b->notice = gg_strdup(t ? t : "error");

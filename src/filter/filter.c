@@ -103,6 +103,24 @@ done:
     return rc;
 }
 
+int gg_filter_new(gg_filter **out, const char *cue_path, const char *lexicon_path)
+{
+    int rc = 0;
+    gg_filter *f = gg_calloc(1, sizeof *f);
+    *out = NULL;
+    if (lexicon_path &&
+        (rc = gg_filter_lex_load(&f->topic_lex, lexicon_path, gg_filter_topics, GG_FILTER_NTOPIC)))
+        goto done;
+    if (cue_path &&
+        (rc = gg_filter_lex_load(&f->kind_lex, cue_path, gg_filter_kinds, GG_FILTER_NKIND)))
+        goto done;
+    *out = f;
+    f = NULL;
+done:
+    gg_filter_close(f);
+    return rc;
+}
+
 const gg_filter_model *gg_filter_get(const gg_filter *f, gg_filter_head h)
 {
     return (unsigned)h < GG_HEAD_COUNT ? f->m[h] : NULL;

@@ -96,6 +96,11 @@ typedef struct gg_filter gg_filter;
 int gg_filter_open(gg_filter **out, const char *model_dir, const char *lexicon_path);
 void gg_filter_close(gg_filter *f);
 
+/** An empty bundle (no head) with the kind cues at cue_path and the topic
+ *  lexicon at lexicon_path (either may be NULL); heads come from
+ *  gg_filter_set. 0, GG_EIO (a list is unreadable), GG_EINVAL. */
+int gg_filter_new(gg_filter **out, const char *cue_path, const char *lexicon_path);
+
 /** The model of head h, or NULL (borrowed). */
 const gg_filter_model *gg_filter_get(const gg_filter *f, gg_filter_head h);
 /** Replace head h (takes ownership of m; frees the old one). Not thread-safe. */

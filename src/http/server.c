@@ -188,8 +188,11 @@ void gg_http_metrics(gg_http *h, gg_buf *b)
 
 void gg_req_header_add(gg_req *r, const char *name, const char *value)
 {
-    h2o_add_header_by_str(&r->req->pool, &r->req->res.headers, name, strlen(name), 1, NULL,
-                          value, strlen(value));
+    /* h2o keeps pointers: copy both into the request's pool */
+    h2o_iovec_t n = h2o_strdup(&r->req->pool, name, strlen(name));
+    h2o_iovec_t v = h2o_strdup(&r->req->pool, value, strlen(value));
+    h2o_add_header_by_str(&r->req->pool, &r->req->res.headers, n.base, n.len, 1, NULL, v.base,
+                          v.len);
 }
 
 void gg_req_send(gg_req *r, int status, const char *content_type, const char *body, size_t len)

@@ -612,9 +612,13 @@ static const char *const CUES[] = {"di", "ke", "dari", "dr", "daerah", "wilayah"
                                    "prov", "provinsi", "pemprov", "bupati", "walikota", "gubernur", "wilayahnya",
                                    "masyarakat", "rakyat", "pemda", "sampai", "sampe", "menuju", "tinggal",
                                    NULL};
-/* words before a bare kecamatan name ("jl. raya Parung", "Stasiun Bojonggede") */
-static const char *const KEC_CUES[] = {"di", "warga", "daerah", "stasiun", "jl", "jln", "jalan", "raya", "pasar",
-                                       "terminal", "camat", NULL};
+/* words before a bare kecamatan name: strong ones ("jl. raya Parung",
+ * "Stasiun Bojonggede") suffice for a name no other kecamatan has; after a
+ * weak one ("di Koja") a related kab/kota or province must be named too,
+ * since most kecamatan names are also village names elsewhere */
+static const char *const KEC_STRONG[] = {"stasiun", "jl", "jln", "jalan", "raya", "pasar", "terminal", "camat",
+                                         NULL};
+static const char *const KEC_WEAK[] = {"di", "warga", "daerah", NULL};
 
 /* Fill cm->units from table slot s; 0 if none survive the level filter. */
 static int take_units(const gg_geo *g, const stab *t, long s, cand_m *cm, int want_level, int want_kota)
@@ -847,7 +851,8 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             continue;
         }
         /* 4. a bare kecamatan name, only capitalised and after a place word */
-        if (prev && (t[i].flags & T_CAP) && !(t[i].flags & T_INHASH) && tok_is(s, prev, KEC_CUES) &&
+        int strong = prev && tok_is(s, prev, KEC_STRONG);
+        if (prev && (t[i].flags & T_CAP) && !(t[i].flags & T_INHASH) && (strong || tok_is(s, prev, KEC_WEAK)) &&
             t[i].end - t[i].start >= 4) {
             size_t b2 = 0;
             long s2 = -1;
@@ -868,8 +873,8 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
                 c->t1 = i + b2;
                 c->how = "kecamatan";
                 /* a name found in several kab/kota needs a related mention */
-                c->needs_cue = c->nu > 1;
-                c->has_cue = c->nu == 1;
+                c->has_cue = c->nu == 1 && strong;
+                c->needs_cue = !c->has_cue;
                 ncm++;
                 i = c->t1;
                 continue;
@@ -941,8 +946,8 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             continue;
         c->start = t[c->t0].start;
         c->end = t[c->t1 - 1].end;
-        if ((t[c->t0].flags & T_HASH) && c->t1 > c->t0)
-            c->end = t[c->t0].hash_end;
+        if (c->how && strcmp(c->how, "hashtag") == 0)
+            c->end = t[c->t0].hash_end; /* the whole hashtag body */
         if (found < max)
             fill_match(g, c, &out[found]);
         found++;

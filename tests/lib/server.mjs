@@ -197,6 +197,49 @@ export function request(base, method, urlPath, opts = {}) {
   });
 }
 
+/**
+ * Sends one request over a bare TCP socket, the body in 64 KiB pieces, and
+ * stops sending as soon as the server answers: the way curl uploads. Used
+ * for huge bodies that the server refuses before reading them, where
+ * node:http reports the reset of our unfinished upload instead of the answer.
+ * Resolves {status, head, text} (status 0 when no answer came).
+ */
+export function rawUpload(base, method, urlPath, headers, body, { timeoutMs = 15000 } = {}) {
+  const url = new URL(urlPath, base);
+  const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: close'];
+  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+  lines.push(`content-length: ${body.length}`);
+  const head = Buffer.from(lines.join('\r\n') + '\r\n\r\n');
+  return new Promise((resolve) => {
+    const sock = net.connect(Number(url.port), url.hostname);
+    const got = [];
+    let off = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      const raw = Buffer.concat(got).toString('latin1');
+      const m = raw.match(/^HTTP\/1\.[01] (\d{3})/);
+      const end = raw.indexOf('\r\n\r\n');
+      resolve({ status: m ? Number(m[1]) : 0, head: end >= 0 ? raw.slice(0, end) : raw, text: end >= 0 ? raw.slice(end + 4) : '' });
+    };
+    const timer = setTimeout(() => sock.destroy(), timeoutMs);
+    const pump = () => {
+      while (off < body.length && got.length === 0) {
+        const piece = body.subarray(off, off + 65536);
+        off += piece.length;
+        if (!sock.write(piece)) return sock.once('drain', pump);
+      }
+      return undefined;
+    };
+    sock.on('connect', () => {
+      sock.write(head);
+      pump();
+    });
+    sock.on('data', (d) => got.push(d));
+    sock.on('error', () => {});
+    sock.on('close', finish);
+  });
+}
+
 /** Short printable form of a response, for assertion messages. */
 export function show(res) {
   const t = res.text.length > 600 ? res.text.slice(0, 600) + '…' : res.text;
