@@ -610,7 +610,7 @@ static const char *const LVL_PROV[] = {"pemprov", "gubernur", "pemda", NULL};
 static const char *const CUES[] = {"di", "ke", "dari", "dr", "daerah", "wilayah", "warga", "asal", "sekitar",
                                    "kawasan", "dprd", "dapil", "kab", "kabupaten", "kota", "pemkab", "pemkot",
                                    "prov", "provinsi", "pemprov", "bupati", "walikota", "gubernur", "wilayahnya",
-                                   "masyarakat", "rakyat", "pemda", "sampai", "sampe", "menuju", "tinggal",
+                                   "masyarakat", "rakyat", "pemda", "menuju", "tinggal",
                                    NULL};
 /* words before a bare kecamatan name: strong ones ("jl. raya Parung",
  * "Stasiun Bojonggede") suffice for a name no other kecamatan has; after a
