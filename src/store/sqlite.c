@@ -356,7 +356,7 @@ int gg_store__submit_wait(gg_store *s, gg_job *j, int64_t *id_out, json_t **resu
         pthread_cond_wait(&w.cv, &w.mu);
     pthread_mutex_unlock(&w.mu);
     (void)err;
-    if (id_out)
+    if (id_out && w.rc == 0)
         *id_out = w.id;
     if (result_out)
         *result_out = w.result;
