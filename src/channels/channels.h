@@ -288,6 +288,13 @@ typedef struct gg_poll_opts {
     int64_t duration_s;         /* open period in seconds (0 = platform default) */
 } gg_poll_opts;
 
+/**
+ * Telegram lets a webhook answer carry one method call: body = {"method":
+ * "sendMessage","chat_id",…,"text",…,"reply_parameters":{"message_id"}} to
+ * send as the 200 response (no result comes back; use the outbox for
+ * anything that must be confirmed). GG_EINVAL when ev is not answerable.
+ */
+int gg_channels_telegram_webhook_answer(gg_buf *body, const gg_event *ev, const char *text);
 /** Telegram sendPoll (regular or quiz) to chat_id (decimal, may be negative). */
 int gg_channels_telegram_build_poll(gg_channel_request *out, const char *chat_id,
                                     const gg_poll_opts *p);

@@ -203,7 +203,9 @@ int gg_channels_telegram_decode_updates(const char *raw, size_t len, gg_channel_
     int rc = gg_channels__load(raw, len, &root, b);
     if (rc != 0)
         return finish(b, root, rc);
-    if (!json_is_true(json_object_get(root, "ok")) || !json_is_array(json_object_get(root, "result"))) {
+    if (json_is_true(json_object_get(root, "ok")) && !json_is_array(json_object_get(root, "result")))
+        return finish(b, root, gg_channels__fail(b, GG_EINVAL, "not a getUpdates response"));
+    if (!json_is_true(json_object_get(root, "ok"))) {
         const char *d = gg_channels__str(root, "description");
         int64_t code = gg_channels__int(root, "error_code");
         /* 429 carries parameters.retry_after: obey it, never retry sooner. */
@@ -282,6 +284,27 @@ int gg_channels__telegram_reply(gg_channel_request *out, const gg_event *ev,
                                  gg_channels__jstr(o->text), "reply_parameters", "message_id", msg,
                                  "allow_sending_without_reply", 1, "link_preview_options",
                                  "is_disabled", 1));
+}
+
+int gg_channels_telegram_webhook_answer(gg_buf *body, const gg_event *ev, const char *text)
+{
+    json_int_t chat, msg;
+    size_t n = gg_channels__chars(text);
+    if (body == NULL || ev == NULL || strcmp(ev->channel, "telegram") != 0 || n < 1 || n > 4096 ||
+        parse_i64(ev->reply.chat_id, &chat) != 0 || parse_i64(ev->reply.to_id, &msg) != 0)
+        return GG_EINVAL;
+    json_t *j = json_pack("{s:s, s:I, s:o, s:{s:I}}", "method", "sendMessage", "chat_id", chat,
+                          "text", gg_channels__jstr(text), "reply_parameters", "message_id", msg);
+    if (j == NULL)
+        return GG_EINVAL;
+    char *s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (s == NULL)
+        return GG_EINVAL;
+    gg_buf_reset(body);
+    int rc = gg_buf_adds(body, s);
+    free(s);
+    return rc;
 }
 
 int gg_channels_telegram_build_poll(gg_channel_request *out, const char *chat_id,

@@ -32,6 +32,8 @@ static inline const char *fx_root(void)
 static inline char *fx_read(const char *rel, size_t *len)
 {
     char path[1024];
+    if (len)
+        *len = 0;
     snprintf(path, sizeof path, "%s/fixtures/channels/%s", fx_root(), rel);
     FILE *f = fopen(path, "rb");
     if (f == NULL)
