@@ -123,14 +123,21 @@ dur_us=$(awk '$1 == "duration_us" { print $2 }' "$tmp/wrk-submit.txt")
 p50=$(awk '$1 == "p50_us" { printf "%.2f", $2 / 1000 }' "$tmp/wrk-submit.txt")
 p99=$(awk '$1 == "p99_us" { printf "%.2f", $2 / 1000 }' "$tmp/wrk-submit.txt")
 statuses=$(awk '$1 == "status" { printf "%s%s=%s", sep, $2, $3; sep=" " }' "$tmp/wrk-submit.txt")
-errors=$(awk '$1 == "errors" { print $2 }' "$tmp/wrk-submit.txt")
+errors=$(awk '$1 == "errors" { $1 = ""; sub(/^ /, ""); print }' "$tmp/wrk-submit.txt")
+requests=$(awk '$1 == "requests" { print $2 }' "$tmp/wrk-submit.txt")
+read_errors=$(awk '$1 == "errors" { for (i = 2; i <= NF; i++) if ($i ~ /^read=/) { sub(/^read=/, "", $i); print $i } }' "$tmp/wrk-submit.txt")
 acked_s=$(awk -v a="${acked:-0}" -v d="${dur_us:-0}" 'BEGIN { if (d > 0) printf "%d\n", a / (d / 1e6); else print 0 }')
 # What the server says it stored (gauges over all states), after the load.
 sleep 1
 stored_after=$(metric_sum '^gagas_submissions[{]')
 stored=$((stored_after - stored_before))
 echo "bench: submit answers: ${statuses:-none}; socket errors: ${errors:-?}; 202s: ${acked:-0}; stored per /metrics: $stored"
-if [ "$stored" -lt "${acked:-0}" ]; then
+# wrk counts a "read error" each time the server closes a connection it
+# could have kept open; one per request means no keep-alive on this path.
+if [ "${requests:-0}" -gt 0 ] && [ "${read_errors:-0}" -ge $(( ${requests:-0} * 9 / 10 )) ]; then
+  echo "bench: NOTE: the server closed the connection after (nearly) every submission (no keep-alive): $read_errors of $requests" >&2
+fi
+$c
   echo "bench: WARNING: the server stored fewer submissions ($stored) than it acknowledged (${acked:-0})" >&2
 fi
 echo "submit_acked_per_s: $acked_s (ratio $(ratio "$acked_s" "$SUBMIT_TARGET") vs baseline $SUBMIT_TARGET)"

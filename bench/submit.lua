@@ -2,7 +2,8 @@
 -- each with a text unique across threads and requests (so no idempotency or
 -- duplicate detection can fold them), and counts the 202 answers.
 -- done() prints machine-readable lines that run.sh parses:
---   acked N / status CODE N / p50_us N / p99_us N / duration_us N
+--   acked N / status CODE N / p50_us N / p99_us N / duration_us N /
+--   errors connect=N read=N write=N timeout=N status=N / requests N
 
 local threads = {}
 local counter = 1
@@ -63,6 +64,8 @@ function done(summary, latency, requests)
   io.write(string.format("p50_us %d\n", latency:percentile(50)))
   io.write(string.format("p99_us %d\n", latency:percentile(99)))
   io.write(string.format("duration_us %d\n", summary.duration))
-  io.write(string.format("errors %d\n", summary.errors.connect + summary.errors.read
-    + summary.errors.write + summary.errors.timeout))
+  local e = summary.errors
+  io.write(string.format("errors connect=%d read=%d write=%d timeout=%d status=%d\n",
+    e.connect, e.read, e.write, e.timeout, e.status))
+  io.write(string.format("requests %d\n", summary.requests))
 end

@@ -198,24 +198,29 @@ export function request(base, method, urlPath, opts = {}) {
 }
 
 /**
- * Sends one request over a bare TCP socket, the body in 64 KiB pieces, and
- * stops sending as soon as the server answers: the way curl uploads. Used
- * for huge bodies that the server refuses before reading them, where
- * node:http reports the reset of our unfinished upload instead of the answer.
+ * Sends one request over a bare TCP socket with "Expect: 100-continue", the
+ * way curl uploads big bodies: the body goes only after "100 Continue" (or
+ * after 1 s of silence), in 64 KiB pieces, and sending stops as soon as a
+ * final answer comes. A server that refuses a huge body from its headers
+ * can then answer before any of it is sent; without the Expect, its close
+ * over our unread upload resets the connection and the answer can be lost.
  * Resolves {status, head, text} (status 0 when no answer came).
  */
 export function rawUpload(base, method, urlPath, headers, body, { timeoutMs = 15000 } = {}) {
   const url = new URL(urlPath, base);
   const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: close'];
   for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
-  lines.push(`content-length: ${body.length}`);
+  lines.push(`content-length: ${body.length}`, 'expect: 100-continue');
   const head = Buffer.from(lines.join('\r\n') + '\r\n\r\n');
   return new Promise((resolve) => {
     const sock = net.connect(Number(url.port), url.hostname);
-    const got = [];
+    let got = [];
     let off = 0;
+    let started = false;
+    let waitTimer = null;
     const finish = () => {
       clearTimeout(timer);
+      clearTimeout(waitTimer);
       const raw = Buffer.concat(got).toString('latin1');
       const m = raw.match(/^HTTP\/1\.[01] (\d{3})/);
       const end = raw.indexOf('\r\n\r\n');
@@ -230,11 +235,26 @@ export function rawUpload(base, method, urlPath, headers, body, { timeoutMs = 15
       }
       return undefined;
     };
+    const start = () => {
+      if (started) return;
+      started = true;
+      pump();
+    };
     sock.on('connect', () => {
       sock.write(head);
-      pump();
+      waitTimer = setTimeout(start, 1000);
     });
-    sock.on('data', (d) => got.push(d));
+    sock.on('data', (d) => {
+      got.push(d);
+      const raw = Buffer.concat(got).toString('latin1');
+      const m = raw.match(/^HTTP\/1\.[01] 100[^\r]*\r\n\r\n/);
+      if (m) {
+        // interim answer: drop it and send the body
+        got = [Buffer.from(raw.slice(m[0].length), 'latin1')].filter((b) => b.length);
+        clearTimeout(waitTimer);
+        start();
+      }
+    });
     sock.on('error', () => {});
     sock.on('close', finish);
   });
