@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 /** Hash bits of every shipped model; changing it needs a retrain. */
-#define GG_FILTER_BITS 20
+#define GG_FILTER_BITS 18
 /** Number of dense extra slots stored after the 2^bits hashed dims. */
 #define GG_FILTER_NEXTRA 64
 /** Only the first this many bytes of a text make features (bounds the work). */

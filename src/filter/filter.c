@@ -8,6 +8,7 @@
 #include "filter/filter.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include "text/text.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,6 +47,70 @@ void gg_filter_scratch_init(gg_filter_scratch *s)
 void gg_filter_scratch_dispose(gg_filter_scratch *s)
 {
     gg_filter_fv_dispose(&s->fv);
+    gg_free(s->buf);
+    s->buf = NULL;
+    s->cap = 0;
+}
+
+/* Copy text[0..len) into s->buf with every byte that is not part of a valid
+ * UTF-8 sequence turned into a space (some corpora hold broken emoji). */
+static size_t sanitize(gg_filter_scratch *s, const char *text, size_t len)
+{
+    if (len + 1 > s->cap) {
+        s->cap = len + 1 > 1024 ? len + 1 : 1024;
+        s->buf = gg_realloc(s->buf, s->cap);
+    }
+    size_t i = 0, o = 0;
+    while (i < len) {
+        size_t k = 1;
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 0x80) {
+            size_t need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+                          : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+            int ok = need && i + need <= len;
+            for (size_t j = 1; ok && j < need; j++)
+                ok = ((unsigned char)text[i + j] & 0xc0) == 0x80;
+            if (ok && gg_text_utf8_valid(text + i, need)) {
+                k = need;
+            } else {
+                s->buf[o++] = ' ';
+                i++;
+                continue;
+            }
+        } else if (c == 0) {
+            s->buf[o++] = ' ';
+            i++;
+            continue;
+        }
+        memcpy(s->buf + o, text + i, k);
+        o += k;
+        i += k;
+    }
+    s->buf[o] = '\0';
+    return o;
+}
+
+void gg_filter_normalize(gg_filter_scratch *s, const char *text, size_t len,
+                         void (*fn)(void *arg, const char *norm, size_t n), void *arg)
+{
+    gg_text_doc doc;
+    if (len > GG_FILTER_TEXT_CAP) {
+        len = GG_FILTER_TEXT_CAP;
+        while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
+            len--; /* do not cut a character in two */
+    }
+    int rc = gg_text_analyze(&doc, text, len);
+    if (rc == GG_EUTF8) {
+        len = sanitize(s, text, len);
+        text = s->buf;
+        rc = gg_text_analyze(&doc, text, len);
+    }
+    if (rc != 0) {
+        fn(arg, text, len);
+        return;
+    }
+    fn(arg, doc.norm, doc.norm_len);
+    gg_text_doc_dispose(&doc);
 }
 
 void gg_filter_close(gg_filter *f)

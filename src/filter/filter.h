@@ -65,6 +65,8 @@ const char *gg_filter_head_name(gg_filter_head h);
 /** Per-thread working memory for gg_filter_classify. */
 typedef struct gg_filter_scratch {
     gg_filter_fv fv;
+    char *buf; /* input cut to GG_FILTER_TEXT_CAP, invalid UTF-8 replaced */
+    size_t cap;
 } gg_filter_scratch;
 
 void gg_filter_scratch_init(gg_filter_scratch *s);
@@ -108,6 +110,17 @@ void gg_filter_set(gg_filter *f, gg_filter_head h, gg_filter_model *m);
 /** The topic and kind lexicons (borrowed, may be NULL). */
 const gg_filter_lex *gg_filter_topic_lex(const gg_filter *f);
 const gg_filter_lex *gg_filter_kind_lex(const gg_filter *f);
+
+/**
+ * The text the models read: gg_text_analyze's `norm` (NFKC, case folding,
+ * slang -> formal) of text[0..len) cut to GG_FILTER_TEXT_CAP bytes, invalid
+ * UTF-8 bytes replaced by spaces first. Falls back to the raw text when the
+ * text layer fails. Calls fn(arg, norm, norm_len) while the norm is alive.
+ * Call gg_text_init before, once per process (without it the slang rules
+ * are off and the models see a slightly different text).
+ */
+void gg_filter_normalize(gg_filter_scratch *s, const char *text, size_t len,
+                         void (*fn)(void *arg, const char *norm, size_t n), void *arg);
 
 /** Score text[0..len) (any bytes). Thread-safe with one scratch per thread. */
 void gg_filter_classify(const gg_filter *f, gg_filter_scratch *s, const char *text, size_t len,

@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 extern const char *const gg_store__migrations[];
 extern const int gg_store__nmigrations;
@@ -36,6 +37,12 @@ struct gg_store {
     int nreaders, areaders;
     int schema_version;
     _Atomic uint64_t generation;
+    /* checkpoints run on their own thread and connection, so the writer's
+     * commits never wait for the database file's fsync */
+    pthread_t checkpointer;
+    pthread_cond_t ccv;
+    gg_conn cconn;
+    _Atomic int wal_pages;
 };
 
 static __thread char tls_err[512];
@@ -242,6 +249,55 @@ static void finish_job(gg_job *j)
     free(j);
 }
 
+/* Savepoint statements run once per job: prepared once, not parsed each time. */
+static const char SQL_SAVEPOINT[] = "SAVEPOINT job";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO job";
+static const char SQL_RELEASE[] = "RELEASE job";
+
+static void step_once(gg_conn *c, const char *sql)
+{
+    sqlite3_stmt *st = gg_store__stmt(c, sql);
+    if (st) {
+        sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+}
+
+/* The writer's WAL hook: count pages and wake the checkpointer past 1000. */
+static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    gg_store *s = arg;
+    atomic_store(&s->wal_pages, pages);
+    if (pages >= 1000) {
+        pthread_mutex_lock(&s->mu);
+        pthread_cond_signal(&s->ccv);
+        pthread_mutex_unlock(&s->mu);
+    }
+    return SQLITE_OK;
+}
+
+static void *checkpoint_main(void *arg)
+{
+    gg_store *s = arg;
+    pthread_mutex_lock(&s->mu);
+    while (!s->stopping) {
+        if (atomic_load(&s->wal_pages) >= 1000) {
+            atomic_store(&s->wal_pages, 0);
+            pthread_mutex_unlock(&s->mu);
+            /* PASSIVE: copies what it can without blocking the writer */
+            sqlite3_wal_checkpoint_v2(s->cconn.db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+            pthread_mutex_lock(&s->mu);
+            continue;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        pthread_cond_timedwait(&s->ccv, &s->mu, &ts);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
 static void *writer_main(void *arg)
 {
     gg_store *s = arg;
@@ -275,14 +331,14 @@ static void *writer_main(void *arg)
                 j->rc = commit_rc;
                 continue;
             }
-            sqlite3_exec(c->db, "SAVEPOINT job", NULL, NULL, NULL);
+            step_once(c, SQL_SAVEPOINT);
             j->rc = j->run(s, c, j);
             if (j->rc != 0 && j->rc != GG_ECONFLICT)
                 gg_log(GG_LOG_WARN, "write failed", "\"rc\":\"%s\",\"error\":\"%s\"",
                        gg_err_name(j->rc), tls_err);
             if (j->rc != 0)
-                sqlite3_exec(c->db, "ROLLBACK TO job", NULL, NULL, NULL);
-            sqlite3_exec(c->db, "RELEASE job", NULL, NULL, NULL);
+                step_once(c, SQL_ROLLBACK_TO);
+            step_once(c, SQL_RELEASE);
             bumps |= j->rc == 0 && j->bumps;
         }
         if (!commit_rc && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -375,19 +431,26 @@ int gg_store_open(gg_store **out, const char *path, int batch_max)
     s->batch_max = batch_max > 0 ? batch_max : 512;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    pthread_cond_init(&s->ccv, NULL);
     pthread_mutex_init(&s->readers_mu, NULL);
     pthread_key_create(&s->reader_key, NULL);
     if ((rc = conn_open(&s->wconn, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) != 0)
         goto fail;
     if ((rc = migrate(s)) != 0)
         goto fail;
-    if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
-        rc = gg_store__fail(GG_EINTERNAL, "cannot start the writer thread");
+    if ((rc = conn_open(&s->cconn, path, SQLITE_OPEN_READWRITE)) != 0)
+        goto fail;
+    sqlite3_wal_autocheckpoint(s->wconn.db, 0);
+    sqlite3_wal_hook(s->wconn.db, on_wal, s);
+    if (pthread_create(&s->writer, NULL, writer_main, s) != 0 ||
+        pthread_create(&s->checkpointer, NULL, checkpoint_main, s) != 0) {
+        rc = gg_store__fail(GG_EINTERNAL, "cannot start the store's threads");
         goto fail;
     }
     *out = s;
     return 0;
 fail:
+    conn_close(&s->cconn);
     conn_close(&s->wconn);
     pthread_key_delete(s->reader_key);
     free(s->path);
@@ -402,8 +465,12 @@ void gg_store_close(gg_store *s)
     pthread_mutex_lock(&s->mu);
     s->stopping = 1;
     pthread_cond_signal(&s->cv);
+    pthread_cond_signal(&s->ccv);
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->writer, NULL);
+    pthread_join(s->checkpointer, NULL);
+    sqlite3_wal_checkpoint_v2(s->cconn.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    conn_close(&s->cconn);
     for (int i = 0; i < s->nreaders; i++) {
         conn_close(s->readers[i]);
         free(s->readers[i]);

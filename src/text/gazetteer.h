@@ -60,8 +60,9 @@ void gg_geo_close(gg_geo *g);
 /**
  * Find the region mentions in text[0..len) (the ORIGINAL text: capitals
  * and punctuation are cues). Writes up to max matches into out in text order
- * and returns how many it found (which may exceed max; only max are written).
- * Never fails; thread-safe.
+ * and returns how many it found (which may exceed max; only max are written;
+ * out may be NULL when max is 0). Never fails; thread-safe. Costs one pass
+ * over the tokens plus a pass over the mentions per mention (context).
  */
 int gg_geo_find(const gg_geo *g, const char *text, size_t len, gg_geo_match *out, int max);
 

@@ -318,6 +318,20 @@ describe('idempotency', () => {
     assert.equal(n, 1, `the text is in the queue ${n} times`);
   });
 
+  test('8 concurrent retries with one key get one id and one stored row', async () => {
+    const key = marker('idemc');
+    const text = `Perbaiki pompa air desa ${key}`;
+    const rs = await Promise.all(
+      Array.from({ length: 8 }, () => srv.submit(text, { headers: { 'idempotency-key': key } })),
+    );
+    for (const r of rs) assert.ok([200, 202].includes(r.status), `concurrent retry: ${show(r)}`);
+    const ids = new Set(rs.map((r) => r.json?.id));
+    assert.equal(ids.size, 1, `concurrent retries got ids ${[...ids]}`);
+    const q = await srv.queue(reviewer);
+    const n = q.items.filter((i) => typeof i.text === 'string' && i.text.includes(key)).length;
+    assert.equal(n, 1, `the text is in the queue ${n} times`);
+  });
+
   test('different keys make different submissions', async () => {
     const text = `Ide yang sama dikirim dua kali ${marker('idem2')}`;
     const a = await srv.submit(text, { headers: { 'idempotency-key': marker('k') } });
@@ -655,6 +669,8 @@ describe('rate limit (default limits on)', () => {
     }
     assert.ok(got, `no 429 after ${accepted} submissions`);
     assertError(got, 429, 'rate limit');
+    const ra = got.headers['retry-after'];
+    if (ra !== undefined) assert.match(ra, /^\d+$/, `Retry-After is not a number of seconds: ${JSON.stringify(ra)}`);
     // reads are not limited
     assert.equal((await limited.get('/api/v1/campaigns/demo')).status, 200);
   });

@@ -134,3 +134,26 @@ Test(dedup, devset_groups)
     gg_dedup_free(d);
     devset_free(&ds);
 }
+
+/* Random bytes (invalid UTF-8, NULs, emoji halves) never crash, and no
+ * answer names a post that was not added yet. */
+Test(dedup, garbage_input)
+{
+    gg_dedup *d = gg_dedup_new(NULL);
+    uint64_t x = 88172645463325252ULL;
+    char buf[600];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = (size_t)(round % 599) + 1;
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            buf[i] = (x % 3) ? (char)('a' + x % 26) : (char)(x >> 8);
+        }
+        double sim;
+        int64_t r = gg_dedup_add(d, round, buf, n, &sim);
+        cr_assert(r < round);
+        cr_assert(sim >= 0 && sim <= 1);
+        int64_t q = gg_dedup_query(d, buf, n, &sim);
+        cr_assert(q == -1 || q <= round);
+    }
+    gg_dedup_free(d);
+}

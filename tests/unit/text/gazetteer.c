@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdint.h>
 #include <strings.h>
 #include "core/err.h"
 #include "text/gazetteer.h"
@@ -297,4 +298,74 @@ Test(geo, devset_precision_recall)
     cr_expect_geq(pk_p[1], 0.95);
     cr_expect_geq(pk_r[1], 0.85);
     devset_free(&ds);
+}
+
+/* Random bytes, invalid UTF-8, long inputs and inputs cut anywhere never
+ * crash and never report a span outside the text. */
+Test(geo, garbage_and_truncation)
+{
+    uint64_t x = 88172645463325252ULL;
+    char buf[2048];
+    for (int round = 0; round < 3000; round++) {
+        size_t n = (size_t)(round % 300) + 1;
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* mostly ASCII with prefixes and names, sometimes high bytes */
+            static const char *bits[] = {"Kab. ", "kota ", "#", "Bogor", " di ", "Kec.", "Malang", ".", "\xff",
+                                         "\xe2\x80", "Jawa Barat", "@x", "http://", "\n"};
+            const char *b = bits[x % 14];
+            size_t bl = strlen(b);
+            if (i + bl >= sizeof buf)
+                break;
+            memcpy(buf + i, b, bl);
+            i += bl - 1;
+            n = n > i + 1 ? n : i + 1;
+        }
+        int k = gg_geo_find(G, buf, n, M, MAXM);
+        cr_assert_geq(k, 0);
+        for (int j = 0; j < k && j < MAXM; j++)
+            cr_assert_leq(M[j].start + M[j].len, n);
+    }
+    const char *t = "warga Kab. Bogor";
+    for (size_t cut = 0; cut <= strlen(t); cut++) {
+        int k = gg_geo_find(G, t, cut, M, MAXM);
+        for (int j = 0; j < k && j < MAXM; j++)
+            cr_assert_leq(M[j].start + M[j].len, cut);
+    }
+    cr_assert_eq(gg_geo_find(G, "", 0, M, MAXM), 0);
+    cr_assert_eq(gg_geo_find(G, t, strlen(t), NULL, 0), 1); /* count only */
+}
+
+#include <pthread.h>
+
+static const char *const THREAD_TEXTS[] = {
+    "Tarif PDAM di Kota Bekasi naik! #Bekasi", "usul buat Prov. Kalbar: jalan antar kecamatan",
+    "Puskesmas di kec. Sukaraja Kab. Sukabumi tutup", "nonton dari Jogja, audionya kecil",
+    "banjir di Jaksel dan Jaktim, warga #Sumbar prihatin"};
+
+static void *thread_run(void *arg)
+{
+    int *bad = arg;
+    gg_geo_match mine[MAXM], ref[MAXM];
+    for (int round = 0; round < 2000; round++) {
+        const char *t = THREAD_TEXTS[round % 5];
+        int a = gg_geo_find(G, t, strlen(t), mine, MAXM);
+        int b = gg_geo_find(G, t, strlen(t), ref, MAXM);
+        if (a != b || (a > 0 && strcmp(mine[a - 1].code, ref[a - 1].code) != 0))
+            (*bad)++;
+    }
+    return NULL;
+}
+
+/* gg_geo_find from several threads on one gg_geo gives the same answers. */
+Test(geo, concurrent_readers)
+{
+    pthread_t th[4];
+    int bad[4] = {0};
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&th[i], NULL, thread_run, &bad[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        cr_assert_eq(bad[i], 0);
+    }
 }
