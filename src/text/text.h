@@ -9,6 +9,7 @@
 #ifndef GG_TEXT_TEXT_H
 #define GG_TEXT_TEXT_H
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 /** Result of gg_text_analyze; every member is owned by the doc. */
@@ -50,5 +51,58 @@ int gg_text_utf8_valid(const char *s, size_t len);
 #define GG_TEXT_MAX (64 * 1024)
 int gg_text_analyze(gg_text_doc *out, const char *text, size_t len);
 void gg_text_doc_dispose(gg_text_doc *doc);
+
+/* ---- tokens ------------------------------------------------------------ */
+
+/** Flags of gg_text_tokenize. */
+enum {
+    GG_TEXT_STOPWORDS = 1 << 0, /* drop stop words (data/lexicon/stopwords-id.txt;
+                                   negations such as "tidak" are kept) */
+    GG_TEXT_STEM = 1 << 1,      /* Snowball Indonesian stem, corrected by
+                                   data/lexicon/stem-exceptions.tsv */
+    GG_TEXT_NO_SPECIAL = 1 << 2 /* drop [url]/[mention]/… placeholders and emoji */
+};
+
+/** Tokens of one text, reusable across calls: one byte buffer holding every
+ *  token NUL-terminated back to back, and offsets/lengths into it. A call
+ *  reuses the memory of the previous one, so a worker that keeps one
+ *  gg_text_tokens allocates nothing in the steady state. Not thread-safe:
+ *  one per thread (it also owns that thread's Snowball stemmer). */
+typedef struct gg_text_tokens {
+    char *buf;        /* tokens, each NUL-terminated; owned */
+    uint32_t *off;    /* token i starts at buf + off[i]; owned */
+    uint32_t *len;    /* its length in bytes, without the NUL; owned */
+    size_t count;     /* number of tokens */
+    size_t buf_cap, tok_cap;
+    void *stemmer;    /* struct sb_stemmer *, created on first GG_TEXT_STEM use */
+} gg_text_tokens;
+
+/** Prepare an empty token list (no allocation). */
+void gg_text_tokens_init(gg_text_tokens *t);
+/** Free what the list holds (and its stemmer); NULL is fine. */
+void gg_text_tokens_dispose(gg_text_tokens *t);
+
+/** Split a normalized text (gg_text_doc.norm) into tokens, replacing what
+ *  out held before. Tokens: words (letters, marks, digits; a hyphen inside a
+ *  word keeps it whole, "anak-anak"; "3.5" stays one token), the
+ *  placeholders "[url]" "[mention]" "[email]" "[telepon]" "[nik]", and emoji
+ *  sequences; punctuation is dropped. Hashtag words are plain words in norm.
+ *  flags: GG_TEXT_STOPWORDS, GG_TEXT_STEM (a hyphenated word is stemmed as its
+ *  first part: "anak-anak" -> "anak"), GG_TEXT_NO_SPECIAL. Input must be
+ *  valid UTF-8 (norm is). 0; GG_ELIMIT when len > 4 * GG_TEXT_MAX;
+ *  GG_EINTERNAL when the stemmer cannot be created. Uses the tables of
+ *  gg_text_init (without them, nothing counts as a stop word or exception). */
+int gg_text_tokenize(gg_text_tokens *out, const char *norm, size_t len, int flags);
+
+/** Token i (borrowed, NUL-terminated, valid until the next call on t). */
+static inline const char *gg_text_token(const gg_text_tokens *t, size_t i)
+{
+    return t->buf + t->off[i];
+}
+
+/** Stem one lower-case word into out (at most cap bytes incl. NUL) with
+ *  the exceptions applied; returns its length, or GG_ELIMIT when it does not
+ *  fit. Uses (and creates) t's stemmer. */
+int gg_text_stem(gg_text_tokens *t, const char *word, size_t len, char *out, size_t cap);
 
 #endif

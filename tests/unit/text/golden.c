@@ -65,6 +65,19 @@ static void joined(json_t *ents, const char *key, char *out, size_t cap)
     }
 }
 
+/* Tokens of norm joined by single spaces. */
+static void tokens_of(const char *norm, size_t len, int flags, char *out, size_t cap)
+{
+    gg_text_tokens tk;
+    size_t o = 0;
+    gg_text_tokens_init(&tk);
+    out[0] = '\0';
+    if (gg_text_tokenize(&tk, norm, len, flags) == 0)
+        for (size_t i = 0; i < tk.count && o < cap; i++)
+            o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? " " : "", gg_text_token(&tk, i));
+    gg_text_tokens_dispose(&tk);
+}
+
 static int run_stanza(const stanza *st)
 {
     const char *in = NULL;
@@ -91,6 +104,9 @@ static int run_stanza(const stanza *st)
             snprintf(got, sizeof got, "%s", doc.norm);
         else if (strcmp(k, "display") == 0)
             snprintf(got, sizeof got, "%s", doc.display);
+        else if (strcmp(k, "tokens") == 0 || strcmp(k, "stems") == 0)
+            tokens_of(doc.norm, doc.norm_len,
+                      k[0] == 's' ? GG_TEXT_STOPWORDS | GG_TEXT_STEM : 0, got, sizeof got);
         else if (json_object_get(doc.entities, k))
             joined(doc.entities, k, got, sizeof got);
         else {

@@ -1,0 +1,135 @@
+/*
+ * bench_text.c — throughput of the text layer (tool, not part of the
+ * library): gg_text_analyze (and gg_text_tokens when built with it) over
+ * the tweets of a CSV whose second column is the text, repeated until a
+ * couple of seconds have passed, on 1 and on N threads.
+ *   bench_text FILE.csv [threads]
+ * Run from the repo root (tables from ./data) or set GAGAS_DATA.
+ */
+#include "text/text.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static char **g_text;
+static size_t *g_len;
+static size_t g_n;
+static int g_tokens = 1;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The text is everything between the first comma and the 12 label columns
+ * at the end (the hate-speech CSV); for other CSVs: the second column. */
+static void load(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[65536];
+    size_t cap = 0;
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    if (!fgets(line, sizeof line, f))
+        exit(1);
+    while (fgets(line, sizeof line, f)) {
+        size_t n = strcspn(line, "\r\n");
+        line[n] = '\0';
+        char *s = strchr(line, ',');
+        if (!s)
+            continue;
+        s++;
+        char *e = line + n;
+        int commas = 0;
+        while (e > s && commas < 12)
+            if (*--e == ',')
+                commas++;
+        if (commas < 12)
+            e = line + n;
+        if (g_n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            g_text = realloc(g_text, cap * sizeof *g_text);
+            g_len = realloc(g_len, cap * sizeof *g_len);
+        }
+        g_len[g_n] = (size_t)(e - s);
+        g_text[g_n] = strndup(s, g_len[g_n]);
+        g_n++;
+    }
+    fclose(f);
+}
+
+typedef struct job {
+    size_t posts, bytes, tokens;
+    double secs;
+} job;
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    double t0 = now();
+    gg_text_tokens tk;
+    gg_text_tokens_init(&tk);
+    do {
+        for (size_t i = 0; i < g_n; i++) {
+            gg_text_doc d;
+            if (gg_text_analyze(&d, g_text[i], g_len[i]) == 0) {
+                if (g_tokens &&
+                    gg_text_tokenize(&tk, d.norm, d.norm_len, GG_TEXT_STOPWORDS | GG_TEXT_STEM) == 0)
+                    j->tokens += tk.count;
+                gg_text_doc_dispose(&d);
+            }
+            j->bytes += g_len[i];
+        }
+        j->posts += g_n;
+    } while (now() - t0 < 2.0);
+    j->secs = now() - t0;
+    gg_text_tokens_dispose(&tk);
+    return NULL;
+}
+
+static void run(int threads)
+{
+    pthread_t th[64];
+    job jobs[64];
+    double posts = 0, bytes = 0;
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < threads; i++)
+        pthread_create(&th[i], NULL, worker, &jobs[i]);
+    for (int i = 0; i < threads; i++) {
+        pthread_join(th[i], NULL);
+        posts += jobs[i].posts / jobs[i].secs;
+        bytes += jobs[i].bytes / jobs[i].secs;
+    }
+    printf("%s, %d thread(s): %.0f posts/s (%.2f us/post/thread, %.1f MB/s)\n",
+           g_tokens ? "analyze+tokens(stop,stem)" : "analyze", threads, posts,
+           1e6 * threads / posts, bytes / 1e6);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = getenv("GAGAS_DATA");
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_text FILE.csv [threads]\n");
+        return 2;
+    }
+    if (gg_text_init(dir ? dir : "data") != 0) {
+        fprintf(stderr, "cannot load the text tables (run from the repo root)\n");
+        return 1;
+    }
+    load(argv[1]);
+    int threads = argc > 2 ? atoi(argv[2]) : 2;
+    printf("%zu posts loaded\n", g_n);
+    g_tokens = 0;
+    run(1);
+    run(threads);
+    g_tokens = 1;
+    run(1);
+    run(threads);
+    return 0;
+}
