@@ -86,7 +86,7 @@ enum {
     GG_EVF_SELF = 1u << 0,       /* sent by our own account (echo, page reply): do not ingest */
     GG_EVF_BOT = 1u << 1,        /* the author is a bot */
     GG_EVF_NEEDS_FETCH = 1u << 2,/* the payload carries ids only; fetch the text by API */
-    GG_EVF_HTML = 1u << 3,       /* text is (sanitised) HTML, not plain text */
+    GG_EVF_HTML = 1u << 3,       /* text was converted to plain text from the platform's HTML */
     GG_EVF_HAS_GEO = 1u << 4,    /* lat/lon are set */
 };
 

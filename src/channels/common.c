@@ -478,6 +478,90 @@ int gg_channels__set_body(gg_channel_request *r, json_t *root)
     return 0;
 }
 
+static void put_utf8(gg_buf *o, unsigned long cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp, n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+    }
+    gg_buf_add(o, u, n);
+}
+
+/* Decode one entity at s ('&'); returns bytes consumed, 0 if not an entity. */
+static size_t entity(const char *s, gg_buf *o)
+{
+    static const struct {
+        const char *name;
+        const char *text;
+    } named[] = {{"amp;", "&"}, {"lt;", "<"},   {"gt;", ">"},
+                 {"quot;", "\""}, {"apos;", "'"}, {"nbsp;", "\xC2\xA0"}};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        size_t n = strlen(named[i].name);
+        if (strncmp(s + 1, named[i].name, n) == 0) {
+            gg_buf_adds(o, named[i].text);
+            return n + 1;
+        }
+    }
+    if (s[1] != '#')
+        return 0;
+    int hex = s[2] == 'x' || s[2] == 'X';
+    const char *p = s + 2 + hex;
+    unsigned long cp = 0;
+    size_t digits = 0;
+    for (; digits < 8; p++, digits++) {
+        int v = hex ? hexval(*p) : (*p >= '0' && *p <= '9' ? *p - '0' : -1);
+        if (v < 0)
+            break;
+        cp = cp * (hex ? 16 : 10) + (unsigned long)v;
+    }
+    /* Only well-formed, valid scalar values; anything else stays literal. */
+    if (digits == 0 || *p != ';' || cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    put_utf8(o, cp);
+    return (size_t)(p - s) + 1;
+}
+
+char *gg_channels__html_to_text(const char *html)
+{
+    gg_buf o;
+    if (html == NULL)
+        return NULL;
+    gg_buf_init(&o, strlen(html) + 1);
+    for (const char *s = html; *s;) {
+        if (*s == '<') {
+            const char *end = strchr(s, '>');
+            if (end == NULL)
+                break; /* an unterminated tag: drop the rest */
+            size_t n = (size_t)(end - s);
+            if ((n >= 3 && strncasecmp(s, "<br", 3) == 0) || (n >= 2 && strncasecmp(s, "<p", 2) == 0 &&
+                                                              (s[2] == '>' || s[2] == ' ') &&
+                                                              o.len > 0))
+                gg_buf_adds(&o, strncasecmp(s, "<br", 3) == 0 ? "\n" : "\n\n");
+            s = end + 1;
+        } else if (*s == '&') {
+            size_t used = entity(s, &o);
+            if (used == 0)
+                gg_buf_addc(&o, *s++);
+            else
+                s += used;
+        } else {
+            gg_buf_addc(&o, *s++);
+        }
+    }
+    char *r = gg_strdup(o.data ? o.data : "");
+    gg_buf_dispose(&o);
+    return r;
+}
+
 size_t gg_channels__chars(const char *s)
 {
     size_t n = 0;

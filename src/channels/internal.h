@@ -54,6 +54,11 @@ int gg_channels__has(const char *secret);
 /** Percent-decode the value of `key` in a raw query string; NULL when absent. */
 char *gg_channels__query_get(const char *query, const char *key);
 
+/**
+ * Plain text of sanitised HTML (Mastodon content, YouTube textDisplay):
+ * tags dropped, <br> → "\n", paragraph breaks → "\n\n", entities decoded.
+ */
+char *gg_channels__html_to_text(const char *html);
 /** Length of UTF-8 text in code points (what platforms' "characters" mean). */
 size_t gg_channels__chars(const char *s);
 /** Refuse a chat reply outside the 24-hour window: GG_ECONFLICT, else 0. */

@@ -4,7 +4,7 @@
  * bytes, one event, or a WebSocket frame whose payload is JSON inside a
  * string), REST pages of statuses or notifications with Link pagination,
  * and POST /api/v1/statuses builders (reply with Idempotency-Key, poll).
- * Invariant: content is sanitised HTML (GG_EVF_HTML); a `delete` stream
+ * Invariant: content is sanitised HTML, turned into plain text (GG_EVF_HTML); a `delete` stream
  * payload is a bare id, never JSON; boosts (reblogs) are not new content.
  */
 #include <stdio.h>
@@ -46,7 +46,8 @@ static int decode_status(gg_channel_batch *b, const json_t *st, gg_event_kind ki
     e->author_id = gg_channels__id(acct, "id");
     e->author_handle = gg_channels__dup(gg_channels__str(acct, "acct")); /* user@domain if remote */
     e->author_name = gg_channels__dup(gg_channels__str(acct, "display_name"));
-    e->text = gg_channels__dup(gg_channels__str(st, "content"));
+    /* content is sanitised HTML; plain text is not available for remote posts. */
+    e->text = gg_channels__html_to_text(gg_channels__str(st, "content"));
     e->flags |= GG_EVF_HTML;
     if (json_is_true(json_object_get(acct, "bot")))
         e->flags |= GG_EVF_BOT;

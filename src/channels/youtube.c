@@ -35,7 +35,7 @@ static int decode_comment(gg_channel_batch *b, const json_t *c)
     if (orig) {
         e->text = gg_strdup(orig);
     } else {
-        e->text = gg_channels__dup(gg_channels__str(sn, "textDisplay"));
+        e->text = gg_channels__html_to_text(gg_channels__str(sn, "textDisplay"));
         e->flags |= GG_EVF_HTML;
     }
     e->created_at = gg_channels__time(sn, "publishedAt");
