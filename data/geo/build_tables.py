@@ -27,6 +27,12 @@ EXTRA_CUE = {
     "meranti",  # a tree
     "malaka",   # the Strait / Melaka
     "mura", "pali", "palas", "tual", "sigi", "belu", "balam",
+    "badung",   # anak badung = a naughty child
+    "poso",     # Javanese: fasting
+    "sorong",   # to push
+    "subang",   # an earring
+    "binjai",   # a fruit
+    "biak",     # root of berbiak (to breed)
 }
 
 

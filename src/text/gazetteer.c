@@ -53,6 +53,8 @@ struct gg_geo {
     size_t ndapils;
     int32_t *prov_dapil;  /* per unit: the only dapil of a province, or -1 */
     stab by_code, alias, alias_key, kec;
+    stab starts;          /* every string prefix of an alias key: a token that is
+                             not one cannot begin an alias (skips most lookups) */
     int max_ngram;
 };
 
@@ -360,7 +362,7 @@ static int load_dapils(gg_geo *g, const char *dir)
 static int load_aliases(gg_geo *g, const char *dir)
 {
     char line[1024];
-    entries byn = {0}, byk = {0};
+    entries byn = {0}, byk = {0}, starts = {0};
     FILE *f = open_table(dir, "aliases.tsv");
     if (!f)
         return GG_EIO;
@@ -376,13 +378,18 @@ static int load_aliases(gg_geo *g, const char *dir)
                 gg_free(byn.v[i].key);
             for (size_t i = 0; i < byk.n; i++)
                 gg_free(byk.v[i].key);
+            for (size_t i = 0; i < starts.n; i++)
+                gg_free(starts.v[i].key);
             gg_free(byn.v);
             gg_free(byk.v);
+            gg_free(starts.v);
             return GG_EINVAL;
         }
         uint8_t flags = (strchr(fl[3], 'c') ? F_CUE : 0) | (strchr(fl[3], 'm') ? F_MULTI : 0);
         entries_add(&byn, fl[0], strlen(fl[0]), u, flags);
         entries_add(&byk, fl[1], strlen(fl[1]), u, flags);
+        for (size_t l = 1; l <= strlen(fl[1]); l++)
+            entries_add(&starts, fl[1], l, 0, 0);
         int words = 1;
         for (const char *p = fl[0]; *p; p++)
             words += *p == ' ';
@@ -392,6 +399,7 @@ static int load_aliases(gg_geo *g, const char *dir)
     fclose(f);
     stab_build(&g->alias, &byn);
     stab_build(&g->alias_key, &byk);
+    stab_build(&g->starts, &starts);
     return 0;
 }
 
@@ -428,6 +436,7 @@ void gg_geo_close(gg_geo *g)
     stab_dispose(&g->alias);
     stab_dispose(&g->alias_key);
     stab_dispose(&g->kec);
+    stab_dispose(&g->starts);
     gg_free(g);
 }
 
@@ -773,7 +782,9 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         size_t best = 0;
         long bslot = -1;
         const stab *btab = &g->alias;
-        for (size_t n = 1; n <= (size_t)g->max_ngram && i + n <= nt; n++) {
+        size_t kn1 = key_of(s, t, i, i + 1, key, 1);
+        int can_start = kn1 && stab_get(&g->starts, key, kn1) >= 0;
+        for (size_t n = 1; can_start && n <= (size_t)g->max_ngram && i + n <= nt; n++) {
             if (t[i + n - 1].flags & T_SKIP)
                 break;
             size_t kn = key_of(s, t, i, i + n, key, 1);

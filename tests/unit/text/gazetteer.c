@@ -203,6 +203,56 @@ Test(geo, max_limits_writes_not_count)
     cr_assert_null(gg_geo_name(G, "99.99"));
 }
 
+/* tests/unit/text/gazetteer.golden: "< text" then "> span | code" lines. */
+Test(geo, golden_cases)
+{
+    FILE *f = fopen("tests/unit/text/gazetteer.golden", "r");
+    cr_assert_not_null(f, "tests/unit/text/gazetteer.golden (run from the repo root)");
+    char line[1024], text[1024] = "";
+    char want[MAXM][2][256];
+    int nwant = 0, cases = 0, failed = 0, in_case = 0;
+    for (int more = 1; more;) {
+        more = fgets(line, sizeof line, f) != NULL;
+        if (more)
+            line[strcspn(line, "\n")] = '\0';
+        if (!more || strncmp(line, "< ", 2) == 0) {
+            if (in_case) {
+                /* check the previous case */
+                int n = gg_geo_find(G, text, strlen(text), M, MAXM), ok = n == nwant;
+                for (int i = 0; ok && i < n; i++) {
+                    const char *code = M[i].multi ? "*" : M[i].ambiguous ? "?" : M[i].code;
+                    ok = span_is(text, &M[i], want[i][0]) && strcmp(code, want[i][1]) == 0;
+                }
+                if (!ok) {
+                    failed++;
+                    cr_log_error("golden: [%s] expected %d mention(s), got %d:", text, nwant, n);
+                    for (int i = 0; i < n && i < MAXM; i++)
+                        cr_log_error("   [%.*s] %s", (int)M[i].len, text + M[i].start,
+                                     M[i].multi ? "*" : M[i].ambiguous ? "?" : M[i].code);
+                }
+                cases++;
+            }
+            if (more) {
+                snprintf(text, sizeof text, "%.1000s", line + 2);
+                nwant = 0;
+                in_case = 1;
+            }
+        } else if (strncmp(line, "> ", 2) == 0 && strcmp(line, "> -") != 0) {
+            char *bar = strstr(line, " | ");
+            cr_assert_not_null(bar, "golden: bad line [%s]", line);
+            cr_assert_lt(nwant, MAXM);
+            *bar = '\0';
+            snprintf(want[nwant][0], sizeof want[0][0], "%.250s", line + 2);
+            snprintf(want[nwant][1], sizeof want[0][1], "%.250s", bar + 3);
+            nwant++;
+        }
+    }
+    fclose(f);
+    cr_log_info("golden: %d cases, %d failed", cases, failed);
+    cr_assert_gt(cases, 30);
+    cr_assert_eq(failed, 0);
+}
+
 /* The main region of a post: the first mention that is not a comparison
  * ("kayak di Bali", "seperti di …"). */
 static int main_match(const char *t, const gg_geo_match *m, int n)
