@@ -30,6 +30,9 @@ enum { GG_AUTH_JSON = 0, GG_AUTH_HTML = 1 };
  * response is sent and NULL returned.
  */
 gg_session *gg_api__staff(gg_api *a, gg_req *r, int roles, int check_csrf, int mode);
+/** Integer query parameter name in [min, max], def when absent. On a bad
+ *  value answers 400 and returns -1; else 0 with *out set. */
+int gg_api__query_int(gg_req *r, const char *name, int def, int min, int max, int *out);
 /** Parse r's body as a JSON object; on failure answers 400 and returns NULL. */
 json_t *gg_api__json_body(gg_req *r);
 /** Parse a decimal id from a route parameter; -1 when not a positive integer. */

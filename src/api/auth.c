@@ -151,6 +151,23 @@ json_t *gg_api__json_body(gg_req *r)
     return j;
 }
 
+int gg_api__query_int(gg_req *r, const char *name, int def, int min, int max, int *out)
+{
+    const char *v = gg_req_query(r, name);
+    if (v == NULL || *v == '\0') {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end != '\0' || n < min || n > max) {
+        gg_req_error(r, GG_EINVAL, "%s must be a whole number from %d to %d", name, min, max);
+        return -1;
+    }
+    *out = (int)n;
+    return 0;
+}
+
 int64_t gg_api__id(gg_str s)
 {
     if (s.len == 0 || s.len > 18)

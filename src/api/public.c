@@ -105,8 +105,10 @@ static int h_campaign_ideas(gg_req *r, void *ctx)
     const char *sort = gg_req_query(r, "sort");
     if (sort && strcmp(sort, "top") != 0 && strcmp(sort, "new") != 0)
         return gg_req_error(r, GG_EINVAL, "sort must be top or new");
-    const char *lim = gg_req_query(r, "limit");
-    rc = gg_store_idea_list(a->store, s, sort ? sort : "top", lim ? atoi(lim) : 50, &out);
+    int limit;
+    if (gg_api__query_int(r, "limit", 50, 1, 500, &limit) != 0)
+        return 0;
+    rc = gg_store_idea_list(a->store, s, sort ? sort : "top", limit, &out);
     if (rc != 0)
         return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
     gg_req_json(r, 200, out);

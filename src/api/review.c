@@ -25,19 +25,20 @@ static int h_queue(gg_req *r, void *ctx)
     gg_api *a = ctx;
     if (gg_api__staff(a, r, GG_ROLE_ADMIN | GG_ROLE_REVIEWER, 0, GG_AUTH_JSON) == NULL)
         return 0;
-    const char *sort = gg_req_query(r, "sort"), *lim = gg_req_query(r, "limit"),
-               *off = gg_req_query(r, "offset"), *state = gg_req_query(r, "state");
+    const char *sort = gg_req_query(r, "sort"), *state = gg_req_query(r, "state");
+    int limit, offset;
+    if (gg_api__query_int(r, "limit", 50, 1, 100000, &limit) != 0 ||
+        gg_api__query_int(r, "offset", 0, 0, 1 << 30, &offset) != 0)
+        return 0;
     if (sort && strcmp(sort, "new") != 0 && strcmp(sort, "priority") != 0)
         return gg_req_error(r, GG_EINVAL, "sort must be new or priority");
     gg_queue_query q = {
         .campaign = gg_req_query(r, "campaign"),
         .state = state,
         .by_priority = sort && strcmp(sort, "priority") == 0,
-        .limit = lim ? atoi(lim) : 50,
-        .offset = off ? atoi(off) : 0,
+        .limit = limit,
+        .offset = offset,
     };
-    if (q.limit < 1 || q.limit > 100000)
-        return gg_req_error(r, GG_EINVAL, "limit must be 1..100000");
     json_t *out = NULL;
     int rc = gg_store_queue(a->store, &q, &out);
     if (rc != 0)
@@ -104,9 +105,11 @@ static int h_audit(gg_req *r, void *ctx)
     gg_api *a = ctx;
     if (gg_api__staff(a, r, GG_ROLE_ADMIN, 0, GG_AUTH_JSON) == NULL)
         return 0;
-    const char *lim = gg_req_query(r, "limit");
+    int limit;
+    if (gg_api__query_int(r, "limit", 100, 1, 1000, &limit) != 0)
+        return 0;
     json_t *out = NULL;
-    int rc = gg_store_audit_list(a->store, lim ? atoi(lim) : 100, &out);
+    int rc = gg_store_audit_list(a->store, limit, &out);
     if (rc != 0)
         return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
     gg_req_json(r, 200, out);

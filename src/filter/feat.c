@@ -205,6 +205,24 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
                     continue;
                 }
             }
+            if (c == '[' && ts.start == UINT32_MAX) {
+                /* placeholders of the text layer: "[mention]" reads like the
+                 * corpora's "USER", "[url]" like "URL" */
+                static const struct { const char *ph; const char *word; } phs[] = {
+                    {"[mention]", "user"}, {"[url]", "url"}, {"[email]", "email"},
+                    {"[telepon]", "telepon"}, {"[nik]", "nik"}};
+                size_t j;
+                for (j = 0; j < sizeof phs / sizeof phs[0]; j++) {
+                    size_t pl = strlen(phs[j].ph);
+                    if (len - i >= pl && memcmp(text + i, phs[j].ph, pl) == 0) {
+                        i += pl;
+                        tok_word(fv, &ts, phs[j].word);
+                        break;
+                    }
+                }
+                if (j < sizeof phs / sizeof phs[0])
+                    continue;
+            }
             if (is_alnum(c)) {
                 tok_add_ascii(fv, &ts, (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
                 i++;

@@ -41,6 +41,7 @@ const char *gg_filter_head_name(gg_filter_head h)
 
 void gg_filter_scratch_init(gg_filter_scratch *s)
 {
+    memset(s, 0, sizeof *s);
     gg_filter_fv_init(&s->fv);
 }
 
@@ -215,6 +216,23 @@ static unsigned bits_of(const gg_filter *f)
     return GG_FILTER_BITS;
 }
 
+typedef struct build_arg {
+    gg_filter_fv *fv;
+    unsigned bits;
+} build_arg;
+
+static void build_cb(void *arg, const char *norm, size_t n)
+{
+    build_arg *a = arg;
+    gg_filter_fv_build(a->fv, norm, n, a->bits);
+}
+
+void gg_filter_text_features(gg_filter_scratch *s, const char *text, size_t len, unsigned bits)
+{
+    build_arg a = {&s->fv, bits};
+    gg_filter_normalize(s, text, len, build_cb, &a);
+}
+
 /* 1 hit -> 0.5, 2 -> 0.75, …: saturating evidence from term counts */
 static float sat(int n)
 {
@@ -230,7 +248,7 @@ void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *te
 
     memset(out, 0, sizeof *out);
     out->lang = out->kind = out->sentiment = -1;
-    gg_filter_fv_build(fv, text, len, bits);
+    gg_filter_text_features(s, text, len, bits);
 
     const gg_filter_model *m;
     if ((m = f->m[GG_HEAD_LANG])) {

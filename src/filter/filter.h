@@ -122,6 +122,10 @@ const gg_filter_lex *gg_filter_kind_lex(const gg_filter *f);
 void gg_filter_normalize(gg_filter_scratch *s, const char *text, size_t len,
                          void (*fn)(void *arg, const char *norm, size_t n), void *arg);
 
+/** gg_filter_normalize then gg_filter_fv_build into s->fv: the text
+ *  features every head reads. */
+void gg_filter_text_features(gg_filter_scratch *s, const char *text, size_t len, unsigned bits);
+
 /** Score text[0..len) (any bytes). Thread-safe with one scratch per thread. */
 void gg_filter_classify(const gg_filter *f, gg_filter_scratch *s, const char *text, size_t len,
                         gg_filter_result *out);

@@ -476,7 +476,7 @@ const char *gg_req_ip(gg_req *r)
     struct sockaddr_storage ss;
     char *out = gg_req_alloc(r, INET6_ADDRSTRLEN);
     socklen_t n = r->req->conn->callbacks->get_peername(r->req->conn, (struct sockaddr *)&ss);
-    strcpy(out, "unknown");
+    snprintf(out, INET6_ADDRSTRLEN, "unknown");
     if (n == 0)
         return out;
     if (ss.ss_family == AF_INET)
@@ -619,7 +619,11 @@ static int open_listener(const char *listen_addr)
         return -1;
     memcpy(host, listen_addr, (size_t)(colon - listen_addr));
     host[colon - listen_addr] = '\0';
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || port < 0 || port > 65535)
+        return -1;
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     if (inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa.sin_addr) != 1)
         return -1;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
