@@ -155,4 +155,10 @@ describe('citizen -> reviewer -> public idea, on a phone', () => {
     assert.deepEqual(pageErrors, [], 'JavaScript errors on the pages');
     assert.deepEqual(offSite, [], 'requests to other hosts');
   });
+
+  test('the server stops cleanly with no sanitizer report', async () => {
+    const exit = await srv.shutdown();
+    assert.deepEqual(exit, { code: 0, signal: null }, 'SIGTERM did not stop the server cleanly');
+    assert.deepEqual(srv.sanitizerReports(), [], `sanitizer reports in ${srv.logPath}`);
+  });
 });

@@ -109,7 +109,9 @@ test('every 202 survives kill -9, exactly once', { timeout: 180000 }, async (t) 
   assert.equal(after.status, 202, show(after));
 
   // and the file itself holds each text once (sqlite3 CLI, server stopped)
-  await srv.shutdown();
+  const exit = await srv.shutdown();
+  assert.deepEqual(exit, { code: 0, signal: null }, 'SIGTERM after the restart did not stop the server cleanly');
+  assert.deepEqual(srv.sanitizerReports(), [], `sanitizer reports in ${srv.logPath}`);
   const dupes = sqliteDuplicates(srv.db, run);
   if (dupes === null) t.diagnostic('sqlite3 CLI not available or no table with a "text" column: file check skipped');
   else assert.deepEqual(dupes, [], `rows stored twice in the database: ${dupes.join(', ')}`);

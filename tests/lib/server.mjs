@@ -365,6 +365,22 @@ export class Server {
     }
   }
 
+  /**
+   * Sanitizer and crash reports in the server's log so far (AddressSanitizer,
+   * LeakSanitizer, UBSan "runtime error:"), for builds made with make asan.
+   */
+  sanitizerReports() {
+    let t = '';
+    try {
+      t = fs.readFileSync(this.logPath, 'utf8');
+    } catch {
+      return [];
+    }
+    return t
+      .split('\n')
+      .filter((l) => /ERROR: (Address|Leak|Thread|Memory)Sanitizer|SUMMARY: \w+Sanitizer|runtime error:/.test(l));
+  }
+
   /** SIGKILL: no chance to flush anything (the crash test). */
   async kill9() {
     if (!this.proc) return;
