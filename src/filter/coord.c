@@ -2,8 +2,9 @@
  * coord.c — coordinated-campaign detector (filter layer). Each near-duplicate
  * cluster has a current "run" of posts chained in time; a run turns into a
  * group when its distinct authors reach min_authors, and every member, the
- * earlier ones too, belongs to it from then on. Two open-addressing maps
- * (id -> run, cluster -> current run) keep observe O(1) amortized.
+ * earlier ones too, belongs to it from then on. Open-addressing maps
+ * (id -> run, cluster -> current run, solo posts) keep observe O(1)
+ * amortized; a post nobody copied costs ~64-128 bytes, not a run.
  */
 #include "filter/coord.h"
 #include "core/alloc.h"
@@ -27,7 +28,16 @@ typedef struct run {
     size_t new_accounts;
     tagcount *tags;
     size_t ntags, tcap;
+    size_t n_tagged;         /* members whose hashtags were seen (a seeded root's were not) */
 } run;
+
+/* A post no other post has copied yet: kept compactly, since most posts stay
+ * alone; it seeds a run when its first copy arrives. */
+typedef struct solo {
+    uint64_t author;
+    int64_t t;
+    uint8_t new_account, used, short_post;
+} solo;
 
 /* int64 -> size_t map, open addressing; key INT64_MIN = empty */
 typedef struct imap {
@@ -37,13 +47,16 @@ typedef struct imap {
 } imap;
 
 struct gg_coord {
-    int min_authors;
+    int min_authors, min_words;
     int64_t window, new_account;
     run *runs;
     size_t nruns, rcap;
     size_t *groups; /* group id - 1 -> run index */
     size_t ngroups, gcap;
-    imap by_id, by_cluster;
+    imap by_id, by_cluster; /* run members -> run; cluster -> its current run */
+    int64_t *skeys;         /* solo posts: open addressing, INT64_MIN = empty */
+    solo *svals;
+    size_t sslots, scount;
 };
 
 /* ---- maps ------------------------------------------------------------------ */
@@ -95,6 +108,47 @@ static void imap_dispose(imap *m)
 {
     gg_free(m->keys);
     gg_free(m->vals);
+}
+
+static size_t solo_slot(const gg_coord *c, int64_t id)
+{
+    size_t mask = c->sslots - 1, s = (size_t)XXH3_64bits(&id, sizeof id) & mask;
+    while (c->skeys[s] != INT64_MIN && c->skeys[s] != id)
+        s = (s + 1) & mask;
+    return s;
+}
+
+static solo *solo_get(const gg_coord *c, int64_t id)
+{
+    size_t s = solo_slot(c, id);
+    return c->skeys[s] == id ? &c->svals[s] : NULL;
+}
+
+static void solo_put(gg_coord *c, int64_t id, const solo *v)
+{
+    if ((c->scount + 1) * 2 > c->sslots) {
+        int64_t *ok = c->skeys;
+        solo *ov = c->svals;
+        size_t on = c->sslots;
+        c->sslots = on * 2;
+        c->skeys = gg_malloc(c->sslots * sizeof *c->skeys);
+        c->svals = gg_malloc(c->sslots * sizeof *c->svals);
+        for (size_t i = 0; i < c->sslots; i++)
+            c->skeys[i] = INT64_MIN;
+        for (size_t i = 0; i < on; i++)
+            if (ok[i] != INT64_MIN) {
+                size_t s = solo_slot(c, ok[i]);
+                c->skeys[s] = ok[i];
+                c->svals[s] = ov[i];
+            }
+        gg_free(ok);
+        gg_free(ov);
+    }
+    size_t s = solo_slot(c, id);
+    if (c->skeys[s] != id)
+        c->scount++;
+    c->skeys[s] = id;
+    c->svals[s] = *v;
 }
 
 /* ---- runs ------------------------------------------------------------------- */
@@ -174,8 +228,14 @@ gg_coord *gg_coord_new(const gg_coord_opts *opts)
     c->min_authors = o.min_authors > 1 ? o.min_authors : 3;
     c->window = o.window > 0 ? o.window : 6 * 3600;
     c->new_account = o.new_account > 0 ? o.new_account : 30 * 86400;
+    c->min_words = o.min_words > 0 ? o.min_words : 5;
     imap_init(&c->by_id, 1024);
     imap_init(&c->by_cluster, 1024);
+    c->sslots = 1024;
+    c->skeys = gg_malloc(c->sslots * sizeof *c->skeys);
+    c->svals = gg_malloc(c->sslots * sizeof *c->svals);
+    for (size_t i = 0; i < c->sslots; i++)
+        c->skeys[i] = INT64_MIN;
     return c;
 }
 
@@ -196,24 +256,22 @@ void gg_coord_free(gg_coord *c)
     gg_free(c->groups);
     imap_dispose(&c->by_id);
     imap_dispose(&c->by_cluster);
+    gg_free(c->skeys);
+    gg_free(c->svals);
     gg_free(c);
 }
 
-int64_t gg_coord_observe(gg_coord *c, const gg_coord_obs *obs)
+/* Add one member to run ri; tags may be NULL (not known). */
+static void run_add(gg_coord *c, size_t ri, int64_t id, int64_t t, uint64_t author, int new_account,
+                    const char *const *tags, size_t ntags, int tags_known)
 {
-    if (obs->id < 0 || imap_get(&c->by_id, obs->id) != NULL)
-        return GG_EINVAL;
-    int64_t t = obs->created_at;
-    const size_t *cur = imap_get(&c->by_cluster, obs->cluster);
-    size_t ri = cur && run_takes(c, &c->runs[*cur], t) ? *cur : run_new(c, obs->cluster);
     run *r = &c->runs[ri];
-
     if (r->n == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 4;
         r->ids = gg_realloc(r->ids, r->cap * sizeof *r->ids);
         r->times = gg_realloc(r->times, r->cap * sizeof *r->times);
     }
-    r->ids[r->n] = obs->id;
+    r->ids[r->n] = id;
     r->times[r->n] = t;
     r->n++;
     if (t != GG_COORD_NOTIME) {
@@ -221,18 +279,16 @@ int64_t gg_coord_observe(gg_coord *c, const gg_coord_obs *obs)
             r->first_at = t;
         if (r->last_at == GG_COORD_NOTIME || t > r->last_at)
             r->last_at = t;
-        if (obs->author_created_at > 0 && t - obs->author_created_at < c->new_account)
-            r->new_accounts++;
     }
-    /* an unknown author counts as one more distinct author */
-    uint64_t ah = obs->author ? XXH3_64bits(obs->author, obs->author_len)
-                              : XXH3_64bits_withSeed(&obs->id, sizeof obs->id, 0x616e6f6eULL);
-    author_add(r, ah);
-    for (size_t i = 0; i < obs->n_hashtags; i++)
-        if (obs->hashtags && obs->hashtags[i])
-            tag_add(r, obs->hashtags[i]);
-    imap_put(&c->by_id, obs->id, ri);
-
+    r->new_accounts += new_account != 0;
+    author_add(r, author);
+    if (tags_known) {
+        r->n_tagged++;
+        for (size_t i = 0; i < ntags; i++)
+            if (tags && tags[i])
+                tag_add(r, tags[i]);
+    }
+    imap_put(&c->by_id, id, ri);
     if (r->group == 0 && r->acount >= (size_t)c->min_authors) {
         if (c->ngroups == c->gcap) {
             c->gcap = c->gcap ? c->gcap * 2 : 16;
@@ -241,7 +297,48 @@ int64_t gg_coord_observe(gg_coord *c, const gg_coord_obs *obs)
         c->groups[c->ngroups++] = ri;
         r->group = (int64_t)c->ngroups;
     }
-    return r->group;
+}
+
+int64_t gg_coord_observe(gg_coord *c, const gg_coord_obs *obs)
+{
+    if (obs->id < 0 || imap_get(&c->by_id, obs->id) != NULL || solo_get(c, obs->id) != NULL)
+        return GG_EINVAL;
+    int64_t t = obs->created_at, cluster = obs->cluster;
+    /* an unknown author counts as one more distinct author */
+    solo me = {.author = obs->author ? XXH3_64bits(obs->author, obs->author_len)
+                                     : XXH3_64bits_withSeed(&obs->id, sizeof obs->id, 0x616e6f6eULL),
+               .t = t,
+               .new_account = t != GG_COORD_NOTIME && obs->author_created_at > 0 &&
+                              t - obs->author_created_at < c->new_account,
+               .short_post = obs->n_words > 0 && obs->n_words < c->min_words};
+    /* dedup answers the earliest similar post, which may itself be a copy
+     * filed under an older cluster: follow it so a chain stays one cluster */
+    const size_t *via = cluster != obs->id ? imap_get(&c->by_id, cluster) : NULL;
+    if (via)
+        cluster = c->runs[*via].cluster;
+    solo *root = via || cluster == obs->id ? NULL : solo_get(c, cluster);
+    /* short posts ("setuju pak") never group: many people write them alike
+     * on their own. A post nobody copied (yet) is kept as a solo. */
+    if (me.short_post || cluster == obs->id || (root && root->short_post)) {
+        solo_put(c, obs->id, &me);
+        return 0;
+    }
+    const size_t *cur = imap_get(&c->by_cluster, cluster);
+    size_t ri;
+    if (cur && run_takes(c, &c->runs[*cur], t)) {
+        ri = *cur;
+    } else {
+        ri = run_new(c, cluster);
+        /* the first copy of a solo post brings the original into the run,
+         * when it is within the window (its hashtags were not kept) */
+        if (root && !root->used && (t == GG_COORD_NOTIME || root->t == GG_COORD_NOTIME ||
+                                    (t - root->t <= c->window && root->t - t <= c->window))) {
+            root->used = 1;
+            run_add(c, ri, cluster, root->t, root->author, root->new_account, NULL, 0, 0);
+        }
+    }
+    run_add(c, ri, obs->id, t, me.author, me.new_account, obs->hashtags, obs->n_hashtags, 1);
+    return c->runs[ri].group;
 }
 
 int64_t gg_coord_group_of(const gg_coord *c, int64_t id)
@@ -293,7 +390,7 @@ int gg_coord_group_get(const gg_coord *c, int64_t group, gg_coord_group *out)
     while (out->n_tags < GG_COORD_MAX_TAGS) {
         size_t best = SIZE_MAX;
         for (size_t i = 0; i < r->ntags; i++)
-            if (!taken[i] && r->tags[i].count * 2 >= r->n &&
+            if (!taken[i] && r->tags[i].count * 2 >= r->n_tagged &&
                 (best == SIZE_MAX || r->tags[i].count > r->tags[best].count))
                 best = i;
         if (best == SIZE_MAX)

@@ -21,6 +21,8 @@ typedef struct gg_coord_opts {
     int min_authors;       /* distinct authors that make a group; 3 */
     int64_t window;        /* seconds between consecutive posts of one run; 6 h */
     int64_t new_account;   /* an account younger than this at posting is "new"; 30 days */
+    int min_words;         /* posts known to be shorter ("setuju pak") never group:
+                              many people write them alike on their own; 5 */
 } gg_coord_opts;
 
 /** One observed post. Strings are borrowed for the call only. */
@@ -29,7 +31,10 @@ typedef struct gg_coord_obs {
     const char *author;          /* author key (e.g. HMAC hex); NULL = unknown, counts as distinct */
     size_t author_len;
     int64_t created_at;          /* epoch seconds, or GG_COORD_NOTIME */
-    int64_t cluster;             /* dedup cluster id: gg_dedup_add's answer, else id itself */
+    int64_t cluster;             /* dedup cluster id: gg_dedup_add's answer, else id itself.
+                                    An answer that is itself an observed copy is followed
+                                    to that copy's cluster. */
+    int n_words;                 /* words in the post; 0 = unknown (no length rule) */
     const char *const *hashtags; /* lower-cased, without '#'; may be NULL */
     size_t n_hashtags;
     int64_t author_created_at;   /* account creation, epoch seconds; 0 = unknown */

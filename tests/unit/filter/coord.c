@@ -112,6 +112,33 @@ Test(coord, unknown_authors_count_as_distinct)
     gg_coord_free(c);
 }
 
+Test(coord, chained_clusters_stay_one)
+{
+    gg_coord *c = gg_coord_new(NULL);
+    /* 2 copies of post 1; post 4 is closest to copy 3, which dedup filed under 1 */
+    obs(c, 1, "a", 100, 1);
+    obs(c, 2, "b", 110, 1);
+    obs(c, 3, "c", 120, 1);
+    cr_assert_gt(gg_coord_group_of(c, 1), 0);
+    cr_assert_eq(obs(c, 4, "d", 130, 3), gg_coord_group_of(c, 1));
+    gg_coord_free(c);
+}
+
+Test(coord, short_posts_never_group)
+{
+    gg_coord *c = gg_coord_new(NULL);
+    for (int i = 0; i < 10; i++) {
+        char a[8];
+        snprintf(a, sizeof a, "u%d", i);
+        gg_coord_obs o = {.id = i, .author = a, .author_len = strlen(a), .created_at = 100 + i, .cluster = 0,
+                          .n_words = 2}; /* "setuju pak" */
+        cr_assert_eq(gg_coord_observe(c, &o), 0);
+    }
+    cr_assert_eq(gg_coord_count(c), 0);
+    cr_assert_eq(gg_coord_group_of(c, 3), 0);
+    gg_coord_free(c);
+}
+
 /* dedup -> coord over aspirasi-dev, as `gagas classify` would run them: no
  * times (same window), no authors (each post its own author). */
 Test(coord, devset_pairwise)
