@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include <ctype.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -966,4 +967,39 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
     gg_free(t);
     gg_free(cm);
     return found;
+}
+
+json_t *gg_geo_match_json(const gg_geo_match *m, const char *text)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "text", json_stringn(text + m->start, m->len));
+    json_object_set_new(o, "start", json_integer((json_int_t)m->start));
+    json_object_set_new(o, "len", json_integer((json_int_t)m->len));
+    if (m->level != GG_GEO_NONE)
+        json_object_set_new(o, "level", json_string(gg_geo_level_name(m->level)));
+    if (*m->code)
+        json_object_set_new(o, "code", json_string(m->code));
+    if (m->name)
+        json_object_set_new(o, "name", json_string(m->name));
+    if (*m->province)
+        json_object_set_new(o, "province", json_string(m->province));
+    if (*m->kabkota)
+        json_object_set_new(o, "kabkota", json_string(m->kabkota));
+    if (*m->dapil) {
+        json_object_set_new(o, "dapil", json_string(m->dapil));
+        json_object_set_new(o, "dapil_name", json_string(m->dapil_name));
+    }
+    if (m->ambiguous)
+        json_object_set_new(o, "ambiguous", json_true());
+    if (m->multi)
+        json_object_set_new(o, "multi", json_true());
+    if (m->n_cand) {
+        json_t *a = json_array();
+        for (int i = 0; i < m->n_cand; i++)
+            json_array_append_new(a, json_string(m->cand[i]));
+        json_object_set_new(o, "candidates", a);
+    }
+    if (m->how)
+        json_object_set_new(o, "how", json_string(m->how));
+    return o;
 }

@@ -73,4 +73,14 @@ const char *gg_geo_name(const gg_geo *g, const char *code);
 /** Level name: "provinsi", "kabkota", "kecamatan" or "" (static). */
 const char *gg_geo_level_name(gg_geo_level level);
 
+/**
+ * One match as a JSON object for `gagas classify` and the API:
+ * {"text","start","len","level","code","name","province","kabkota","dapil",
+ *  "dapil_name","ambiguous","multi","candidates","how"}; empty fields are
+ * left out. text is the text the match came from (for "text"). New
+ * reference, caller owns (json_decref); never NULL.
+ */
+struct json_t;
+struct json_t *gg_geo_match_json(const gg_geo_match *m, const char *text);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <stdint.h>
 #include <strings.h>
+#include <jansson.h>
 #include "core/err.h"
 #include "text/gazetteer.h"
 #include "unit/filter/devset.h"
@@ -61,6 +62,25 @@ Test(geo, prefixed_kabupaten_with_dapil)
     cr_assert_str_eq(M[0].dapil_name, "JAWA BARAT V");
     cr_assert_str_eq(M[0].name, "Kabupaten Bogor");
     cr_assert_eq(M[0].ambiguous, 0);
+}
+
+Test(geo, match_as_json)
+{
+    const char *t = "banjir di Kab. Bogor dan Bandung";
+    cr_assert_eq(find(t), 2);
+    json_t *o = gg_geo_match_json(&M[0], t);
+    cr_assert_str_eq(json_string_value(json_object_get(o, "text")), "Kab. Bogor");
+    cr_assert_str_eq(json_string_value(json_object_get(o, "code")), "32.01");
+    cr_assert_str_eq(json_string_value(json_object_get(o, "level")), "kabkota");
+    cr_assert_str_eq(json_string_value(json_object_get(o, "dapil_name")), "JAWA BARAT V");
+    cr_assert_eq(json_integer_value(json_object_get(o, "start")), 10);
+    cr_assert_null(json_object_get(o, "ambiguous"));
+    json_decref(o);
+    o = gg_geo_match_json(&M[1], t);
+    cr_assert(json_is_true(json_object_get(o, "ambiguous")));
+    cr_assert_null(json_object_get(o, "code"));
+    cr_assert_eq(json_array_size(json_object_get(o, "candidates")), 2);
+    json_decref(o);
 }
 
 Test(geo, kota_vs_kabupaten)
