@@ -157,8 +157,6 @@ describe('citizen -> reviewer -> public idea, on a phone', () => {
   });
 
   test('the server stops cleanly with no sanitizer report', async () => {
-    const exit = await srv.shutdown();
-    assert.deepEqual(exit, { code: 0, signal: null }, 'SIGTERM did not stop the server cleanly');
-    assert.deepEqual(srv.sanitizerReports(), [], `sanitizer reports in ${srv.logPath}`);
+    await srv.assertCleanStop();
   });
 });

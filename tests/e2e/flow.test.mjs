@@ -37,13 +37,6 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-/** Stops a server with SIGTERM and checks it went cleanly (exit 0, no sanitizer report). */
-async function assertCleanStop(s) {
-  const exit = await s.shutdown();
-  assert.deepEqual(exit, { code: 0, signal: null }, `SIGTERM did not stop the server cleanly; log:\n${s.logTail(2000)}`);
-  const reports = s.sanitizerReports();
-  assert.deepEqual(reports, [], `sanitizer reports in ${s.logPath}`);
-}
 
 /** Finds the value of `want` anywhere in an object tree (for "with its reason"). */
 function containsValue(obj, want) {
@@ -684,12 +677,12 @@ describe('rate limit (default limits on)', () => {
   });
 
   test('it stops cleanly too', async () => {
-    await assertCleanStop(limited);
+    await limited.assertCleanStop();
   });
 });
 
 // Last: everything above ran against this server; it must stop cleanly and,
 // in a sanitizer build (make asan), have reported nothing.
 test('SIGTERM stops the server with exit 0 and no sanitizer report', async () => {
-  await assertCleanStop(srv);
+  await srv.assertCleanStop();
 });

@@ -381,6 +381,28 @@ export class Server {
       .filter((l) => /ERROR: (Address|Leak|Thread|Memory)Sanitizer|SUMMARY: \w+Sanitizer|runtime error:/.test(l));
   }
 
+  /**
+   * Stops the server with SIGTERM and asserts a clean stop: no sanitizer
+   * report in its log (checked first: a leak report also turns the exit
+   * status into 1), then exit status 0.
+   */
+  async assertCleanStop() {
+    const exit = (await this.shutdown()) ?? this.lastExit;
+    const reports = this.sanitizerReports();
+    if (reports.length) {
+      // the frames in our own code say where to look
+      const ours = this.logTail(1e7)
+        .split('\n')
+        .filter((l) => /#\d+ 0x[0-9a-f]+ in (gg_|main)/.test(l))
+        .map((l) => l.trim().replace(/^#\d+ 0x[0-9a-f]+ in /, ''));
+      assert.fail(
+        `sanitizer reports in ${path.basename(this.logPath)}:\n  ${reports.join('\n  ')}\n` +
+          `frames in gagas code:\n  ${[...new Set(ours)].slice(0, 15).join('\n  ') || '(none: all inside libraries)'}`,
+      );
+    }
+    assert.deepEqual(exit, { code: 0, signal: null }, `SIGTERM did not stop the server cleanly; log:\n${this.logTail(2000)}`);
+  }
+
   /** SIGKILL: no chance to flush anything (the crash test). */
   async kill9() {
     if (!this.proc) return;
@@ -400,6 +422,7 @@ export class Server {
     const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
     const res = await this.exited;
     clearTimeout(t);
+    this.lastExit = res;
     this.agent.destroy();
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
     return res;
