@@ -20,6 +20,9 @@ int gg_api_init(gg_api *a, gg_store *store, gg_http *http, const gg_config *cfg)
     gg_api__register_review(a, http);
     gg_api__register_pages(a, http);
     gg_api__register_console(a, http);
+    gg_api__register_engage(a, http);
+    gg_api__register_insight(a, http);
+    gg_api__register_hooks(a, http);
     return 0;
 }
 

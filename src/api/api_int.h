@@ -72,5 +72,8 @@ void gg_api__register_auth(gg_api *a, gg_http *h);
 void gg_api__register_review(gg_api *a, gg_http *h);
 void gg_api__register_pages(gg_api *a, gg_http *h);
 void gg_api__register_console(gg_api *a, gg_http *h);
+void gg_api__register_engage(gg_api *a, gg_http *h);  /* api/engage.c (issue 5) */
+void gg_api__register_insight(gg_api *a, gg_http *h); /* api/insight.c (issue 6) */
+void gg_api__register_hooks(gg_api *a, gg_http *h);   /* api/hooks.c (issue 7) */
 
 #endif

@@ -4,6 +4,11 @@
  * version is below N; never edit a shipped migration, add the next one.
  * Times are ISO-8601 UTC text; JSON columns end in _json.
  */
+/* Migrations 2.. live beside the code that owns their tables; each file
+ * defines one string. Their numbers are fixed here, in order. */
+extern const char gg_store__m2_review[], gg_store__m3_engage[], gg_store__m4_insight[],
+    gg_store__m5_channels[], gg_store__m6_filter[];
+
 const char *const gg_store__migrations[] = {
     /* 1: campaigns, submissions, ideas, staff, sessions, append-only audit */
     "CREATE TABLE campaigns("
@@ -102,5 +107,10 @@ const char *const gg_store__migrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     " BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+    gg_store__m2_review,   /* store/review_schema.c: review workspace (issue 4) */
+    gg_store__m3_engage,   /* store/engage_schema.c: threads, supports, polls, quizzes (issue 5) */
+    gg_store__m4_insight,  /* store/insight_schema.c: aggregates (issue 6) */
+    gg_store__m5_channels, /* store/channels_schema.c: inbox, outbox, watermarks (issue 7) */
+    gg_store__m6_filter,   /* store/filter_schema.c: labels, dedup, groups (issue 3) */
 };
 const int gg_store__nmigrations = sizeof(gg_store__migrations) / sizeof(gg_store__migrations[0]);
