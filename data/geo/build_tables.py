@@ -6,7 +6,7 @@ reference data (see data/README.md, section "geo").
 
 Deterministic: same inputs, same bytes out (rows sorted, LF, UTF-8).
 Inputs: data/geo/regions.csv, aliases.csv, regency_to_dapil_dpr_ri_2024.csv,
-dapil_dpr_ri_2024.csv under SHARED_DIR. Python standard library only.
+dapil_dpr_ri_2024.csv, dapil_dpr_ri_aliases.csv under SHARED_DIR. Python standard library only.
 """
 import csv
 import os
@@ -69,6 +69,18 @@ def main():
         f.write("# dapil_code\tname\tprovince\tseats\n")
         for r in sorted(rows("dapil_dpr_ri_2024.csv"), key=lambda r: r["dapil_code"]):
             f.write("\t".join([r["dapil_code"], r["dapil_name"], r["province_code"], r["seats"]]) + "\n")
+
+    # explicit dapil mentions ("Dapil Jabar V", "dapil DKI Jakarta 2"): only
+    # the forms that say "dapil", since "Jabar 5" alone is ambiguous
+    dap = set()
+    for a in rows("dapil_dpr_ri_aliases.csv"):
+        n = norm(a["alias"])
+        if n.startswith("dapil "):
+            dap.add((n, a["dapil_code"]))
+    with open(os.path.join(HERE, "dapil_aliases.tsv"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("# alias_norm\tdapil_code\n")
+        for t in sorted(dap):
+            f.write("\t".join(t) + "\n")
 
     out = set()
     for a in rows("aliases.csv"):

@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include <ctype.h>
+#include <strings.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ typedef struct unit {
 typedef struct dapil {
     char code[8];
     char *name;
+    char prov[4];  /* province code, plain */
 } dapil;
 
 /* string -> list of (unit, flags) */
@@ -54,6 +56,7 @@ struct gg_geo {
     size_t ndapils;
     int32_t *prov_dapil;  /* per unit: the only dapil of a province, or -1 */
     stab by_code, alias, alias_key, kec;
+    stab dapil_alias;     /* "dapil jabar v" -> dapil index (in vunit) */
     stab starts;          /* every string prefix of an alias key: a token that is
                              not one cannot begin an alias (skips most lookups) */
     int max_ngram;
@@ -352,7 +355,12 @@ static int load_dapils(gg_geo *g, const char *dir)
             cap = cap ? cap * 2 : 128;
             g->dapils = gg_realloc(g->dapils, cap * sizeof *g->dapils);
         }
+        if (strlen(fl[2]) >= sizeof g->dapils[0].prov) {
+            fclose(f);
+            return GG_EINVAL;
+        }
         snprintf(g->dapils[g->ndapils].code, sizeof g->dapils[0].code, "%s", fl[0]);
+        snprintf(g->dapils[g->ndapils].prov, sizeof g->dapils[0].prov, "%s", fl[2]);
         g->dapils[g->ndapils].name = gg_strdup(fl[1]);
         g->ndapils++;
     }
@@ -404,6 +412,35 @@ static int load_aliases(gg_geo *g, const char *dir)
     return 0;
 }
 
+static int load_dapil_aliases(gg_geo *g, const char *dir)
+{
+    char line[512];
+    entries e = {0};
+    int rc = 0;
+    FILE *f = open_table(dir, "dapil_aliases.tsv");
+    if (!f)
+        return GG_EIO;
+    while (fgets(line, sizeof line, f)) {
+        chomp(line);
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *fl[2];
+        int32_t d = -1;
+        if (split_tabs(line, fl, 2) == 2)
+            for (size_t i = 0; i < g->ndapils; i++)
+                if (strcmp(g->dapils[i].code, fl[1]) == 0)
+                    d = (int32_t)i;
+        if (d < 0) {
+            rc = GG_EINVAL;
+            break;
+        }
+        entries_add(&e, fl[0], strlen(fl[0]), d, 0);
+    }
+    fclose(f);
+    stab_build(&g->dapil_alias, &e); /* on error too: it frees the keys */
+    return rc;
+}
+
 int gg_geo_open(gg_geo **out, const char *data_dir)
 {
     int rc;
@@ -414,6 +451,8 @@ int gg_geo_open(gg_geo **out, const char *data_dir)
     if ((rc = load_regions(g, data_dir)) != 0)
         goto done;
     if ((rc = load_aliases(g, data_dir)) != 0)
+        goto done;
+    if ((rc = load_dapil_aliases(g, data_dir)) != 0)
         goto done;
     *out = g;
     g = NULL;
@@ -438,6 +477,7 @@ void gg_geo_close(gg_geo *g)
     stab_dispose(&g->alias_key);
     stab_dispose(&g->kec);
     stab_dispose(&g->starts);
+    stab_dispose(&g->dapil_alias);
     gg_free(g);
 }
 
@@ -459,6 +499,7 @@ const char *gg_geo_level_name(gg_geo_level level)
     case GG_GEO_PROVINSI: return "provinsi";
     case GG_GEO_KABKOTA: return "kabkota";
     case GG_GEO_KECAMATAN: return "kecamatan";
+    case GG_GEO_DAPIL: return "dapil";
     default: return "";
     }
 }
@@ -480,6 +521,7 @@ typedef struct cand_m {
     int32_t units[32];
     int nu;
     int multi, needs_cue, has_cue;
+    int32_t dapil;       /* an explicit dapil mention, else -1 */
     const char *how;
     int dropped;
 } cand_m;
@@ -682,6 +724,14 @@ static void fill_match(const gg_geo *g, const cand_m *cm, gg_geo_match *m)
     m->start = cm->start;
     m->len = cm->end - cm->start;
     m->how = cm->how;
+    if (cm->dapil >= 0) {
+        const dapil *d = &g->dapils[cm->dapil];
+        m->level = GG_GEO_DAPIL;
+        copy_str(m->dapil, sizeof m->dapil, d->code);
+        m->dapil_name = d->name;
+        copy_str(m->province, sizeof m->province, d->prov);
+        return;
+    }
     if (cm->nu == 1 && !cm->multi) {
         const unit *u = &g->units[cm->units[0]];
         m->level = (gg_geo_level)u->level;
@@ -747,6 +797,36 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         }
         cand_m *c = &cm[ncm];
         memset(c, 0, sizeof *c);
+        c->dapil = -1;
+
+        /* 0. "Dapil Jabar V", "dapil DKI Jakarta 2" */
+        if (i + 1 < nt && !(t[i].flags & T_BREAK) && t[i].end - t[i].start == 5 &&
+            strncasecmp(s + t[i].start, "dapil", 5) == 0) {
+            size_t bd = 0;
+            long sd = -1;
+            for (size_t n = 2; n <= 6 && i + n <= nt; n++) {
+                if (t[i + n - 1].flags & T_SKIP)
+                    break;
+                size_t kn = key_of(s, t, i, i + n, key, 1);
+                long sl = kn ? stab_get(&g->dapil_alias, key, kn) : -1;
+                if (sl >= 0) {
+                    bd = n;
+                    sd = sl;
+                }
+                if (t[i + n - 1].flags & T_BREAK)
+                    break;
+            }
+            if (sd >= 0) {
+                c->t0 = i;
+                c->t1 = i + bd;
+                c->dapil = g->dapil_alias.vunit[g->dapil_alias.first[sd]];
+                c->has_cue = 1;
+                c->how = "dapil";
+                ncm++;
+                i = c->t1;
+                continue;
+            }
+        }
 
         /* 1. a whole hashtag: #Sumbar, #KabBogor, #AcehBarat */
         if (t[i].flags & T_HASH) {
@@ -899,7 +979,7 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
     for (int pass = 0; pass < 2; pass++) {
         for (size_t a = 0; a < ncm; a++) {
             cand_m *c = &cm[a];
-            if (c->dropped || c->multi)
+            if (c->dropped || c->multi || c->dapil >= 0)
                 continue;
             int settled = c->nu == 1 && (!c->needs_cue || c->has_cue);
             if (settled)

@@ -20,6 +20,8 @@ typedef enum gg_geo_level {
     GG_GEO_PROVINSI = 1,
     GG_GEO_KABKOTA = 2,   /* kabupaten or kota */
     GG_GEO_KECAMATAN = 3,
+    GG_GEO_DAPIL = 4,     /* an explicit dapil mention ("Dapil Jabar V"): code is "",
+                             dapil, dapil_name and province are set */
 } gg_geo_level;
 
 #define GG_GEO_MAX_CAND 8
@@ -48,7 +50,8 @@ typedef struct gg_geo_match {
 
 /**
  * Load the tables from data_dir (the directory holding geo/regions.tsv,
- * geo/aliases.tsv, geo/dapil.tsv; NULL = "data"). On success 0 and *out
+ * geo/aliases.tsv, geo/dapil.tsv, geo/dapil_aliases.tsv; NULL = "data").
+ * On success 0 and *out
  * (free with gg_geo_close); GG_EIO when a file is missing or unreadable,
  * GG_EINVAL when a table is malformed.
  */
@@ -70,7 +73,7 @@ int gg_geo_find(const gg_geo *g, const char *text, size_t len, gg_geo_match *out
  *  NULL when unknown. */
 const char *gg_geo_name(const gg_geo *g, const char *code);
 
-/** Level name: "provinsi", "kabkota", "kecamatan" or "" (static). */
+/** Level name: "provinsi", "kabkota", "kecamatan", "dapil" or "" (static). */
 const char *gg_geo_level_name(gg_geo_level level);
 
 /**

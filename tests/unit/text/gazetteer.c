@@ -240,7 +240,12 @@ Test(geo, golden_cases)
                 /* check the previous case */
                 int n = gg_geo_find(G, text, strlen(text), M, MAXM), ok = n == nwant;
                 for (int i = 0; ok && i < n; i++) {
-                    const char *code = M[i].multi ? "*" : M[i].ambiguous ? "?" : M[i].code;
+                    char dap[16];
+                    snprintf(dap, sizeof dap, "dapil %s", M[i].dapil);
+                    const char *code = M[i].level == GG_GEO_DAPIL ? dap
+                                       : M[i].multi               ? "*"
+                                       : M[i].ambiguous           ? "?"
+                                                                  : M[i].code;
                     ok = span_is(text, &M[i], want[i][0]) && strcmp(code, want[i][1]) == 0;
                 }
                 if (!ok) {
