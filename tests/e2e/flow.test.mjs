@@ -224,6 +224,22 @@ describe('review actions: validation', () => {
     }
   });
 
+  test('two reviewers deciding one item at once: one wins, the other gets 409', async () => {
+    const other = await srv.login(USERS.admin);
+    for (let round = 0; round < 5; round++) {
+      const id = await srv.submitOk(`Keputusan serentak ${round} ${marker('race')}`);
+      const [a, b] = await Promise.all([
+        srv.act(reviewer, id, { action: 'accept' }),
+        srv.act(other, id, { action: 'reject', reason: 'duplicate' }),
+      ]);
+      const statuses = [a.status, b.status].sort();
+      assert.deepEqual(statuses, [200, 409], `round ${round}: ${show(a)} / ${show(b)}`);
+      const win = a.status === 200 ? a : b;
+      const g = await srv.get(`/api/v1/submissions/${id}`);
+      assert.equal(g.json?.state, win.json.submission.state, 'the stored state is not the winner\'s');
+    }
+  });
+
   test('action on an unknown item is 404', async () => {
     assertError(await srv.act(reviewer, 987654321, { action: 'accept' }), 404, 'unknown item');
   });
