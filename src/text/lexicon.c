@@ -1,8 +1,9 @@
 /*
  * lexicon.c — the process-wide word tables of the text layer (slang, known
  * formal words, stop words, stemmer exceptions), loaded from data files by
- * gg_text_init. Each table is an open-addressing hash over one string pool;
- * tables are written only while loading (before threads start), then read
+ * gg_text_init. One open-addressing hash over one string pool holds every
+ * word with flags for the tables it is in, so the hot path asks once per
+ * word. Written only while loading (before threads start), then read
  * without locks. Lines: `key<TAB>value`, `#` starts a comment line.
  */
 #include "text/text_int.h"
@@ -11,22 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct entry {
-    uint32_t hash; /* 0 marks an empty slot */
-    uint32_t koff, voff;
-    uint16_t klen, vlen;
-} entry;
-
-typedef struct table {
-    entry *slots;
-    size_t nslots; /* power of two */
-    size_t count;
-} table;
-
-static table g_tables[GG_TEXT__NTABLES];
+static gg_text__entry *g_slots;
+static size_t g_nslots, g_count; /* g_nslots: power of two */
 static char *g_pool;
 static size_t g_pool_len, g_pool_alloc;
 static int g_ready;
+static uint32_t g_generation; /* bumped by every load: caches key on it */
 
 /* FNV-1a: keys are short words, so a simple byte hash is as fast as any. */
 static uint32_t hash_of(const char *s, size_t n)
@@ -55,11 +46,11 @@ static uint32_t pool_add(const char *s, size_t n)
     return off;
 }
 
-static entry *find_slot(table *t, const char *k, size_t n, uint32_t h)
+static gg_text__entry *find_slot(const char *k, size_t n, uint32_t h)
 {
-    size_t mask = t->nslots - 1;
+    size_t mask = g_nslots - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-        entry *e = &t->slots[i];
+        gg_text__entry *e = &g_slots[i];
         if (e->hash == 0)
             return e;
         if (e->hash == h && e->klen == n && memcmp(g_pool + e->koff, k, n) == 0)
@@ -67,53 +58,80 @@ static entry *find_slot(table *t, const char *k, size_t n, uint32_t h)
     }
 }
 
-static void table_grow(table *t)
+static void table_grow(void)
 {
-    size_t old_n = t->nslots;
-    entry *old = t->slots;
-    t->nslots = old_n ? old_n * 2 : 1024;
-    t->slots = gg_calloc(t->nslots, sizeof(entry));
+    size_t old_n = g_nslots;
+    gg_text__entry *old = g_slots;
+    g_nslots = old_n ? old_n * 2 : 4096;
+    g_slots = gg_calloc(g_nslots, sizeof(gg_text__entry));
     for (size_t i = 0; i < old_n; i++) {
         if (old[i].hash == 0)
             continue;
-        entry *e = find_slot(t, g_pool + old[i].koff, old[i].klen, old[i].hash);
-        *e = old[i];
+        *find_slot(g_pool + old[i].koff, old[i].klen, old[i].hash) = old[i];
     }
     gg_free(old);
 }
 
-/* Insert or replace; later lines win, so a local file can override. Keys
- * and values longer than 255 bytes are ignored (no word is that long). */
+/* Add key to table `which` (with a value for SLANG and STEMX); later lines
+ * win, so a local file can override. Keys and values longer than 255 bytes
+ * are ignored (no word is that long). */
 static void table_put(int which, const char *k, size_t kn, const char *v, size_t vn)
 {
-    table *t = &g_tables[which];
     if (kn == 0 || kn > 255 || vn > 255)
         return;
-    if ((t->count + 1) * 2 > t->nslots)
-        table_grow(t);
+    /* a load factor under 1/4 keeps probe chains short for misses, which
+     * are most lookups */
+    if ((g_count + 1) * 4 > g_nslots)
+        table_grow();
     uint32_t h = hash_of(k, kn);
-    entry *e = find_slot(t, k, kn, h);
+    gg_text__entry *e = find_slot(k, kn, h);
     if (e->hash == 0) {
         e->hash = h;
         e->koff = pool_add(k, kn);
         e->klen = (uint16_t)kn;
-        t->count++;
+        g_count++;
     }
-    e->voff = pool_add(v, vn);
-    e->vlen = (uint16_t)vn;
+    e->flags |= (uint8_t)(1u << which);
+    if (which == GG_TEXT__SLANG) {
+        e->slang_off = pool_add(v, vn);
+        e->slang_len = (uint16_t)vn;
+    } else if (which == GG_TEXT__STEMX) {
+        e->stem_off = pool_add(v, vn);
+        e->stem_len = (uint16_t)vn;
+    }
+}
+
+const gg_text__entry *gg_text__get(const char *w, size_t n)
+{
+    if (g_count == 0 || n == 0 || n > 255)
+        return NULL;
+    gg_text__entry *e = find_slot(w, n, hash_of(w, n));
+    return e->hash ? e : NULL;
+}
+
+const char *gg_text__str(uint32_t off)
+{
+    return g_pool + off;
 }
 
 const char *gg_text__lookup(int which, const char *w, size_t n, size_t *vlen)
 {
-    table *t = &g_tables[which];
-    if (t->count == 0 || n == 0 || n > 255)
+    const gg_text__entry *e = gg_text__get(w, n);
+    if (!e || !(e->flags & (1u << which)))
         return NULL;
-    entry *e = find_slot(t, w, n, hash_of(w, n));
-    if (e->hash == 0)
-        return NULL;
+    if (which == GG_TEXT__SLANG) {
+        if (vlen)
+            *vlen = e->slang_len;
+        return g_pool + e->slang_off;
+    }
+    if (which == GG_TEXT__STEMX) {
+        if (vlen)
+            *vlen = e->stem_len;
+        return g_pool + e->stem_off;
+    }
     if (vlen)
-        *vlen = e->vlen;
-    return g_pool + e->voff;
+        *vlen = 0;
+    return "";
 }
 
 int gg_text__has(int which, const char *w, size_t n)
@@ -126,12 +144,16 @@ int gg_text__tables_ready(void)
     return g_ready;
 }
 
+uint32_t gg_text__tables_generation(void)
+{
+    return g_generation;
+}
+
 static void tables_free(void)
 {
-    for (int i = 0; i < GG_TEXT__NTABLES; i++) {
-        gg_free(g_tables[i].slots);
-        memset(&g_tables[i], 0, sizeof(table));
-    }
+    gg_free(g_slots);
+    g_slots = NULL;
+    g_nslots = g_count = 0;
     gg_free(g_pool);
     g_pool = NULL;
     g_pool_len = g_pool_alloc = 0;
@@ -216,6 +238,7 @@ int gg_text__tables_load(const char *dir)
 {
     int rc;
     tables_free();
+    g_generation++;
     rc = load_file(dir, "slang.tsv", KIND_SLANG);
     if (rc < 0)
         goto done;

@@ -183,30 +183,42 @@ static void push_str(json_t *arr, const char *s, size_t n)
 
 /* ---- informal-Indonesian word rules ------------------------------------ */
 
-/* Is w[0..n) a word the tables know (a formal word or a slang key)? */
+/* Is the word of entry e one the tables know (a formal word or a slang key)? */
+static inline int known_e(const gg_text__entry *e)
+{
+    return e && (e->flags & (GG_TEXT__F_KNOWN | GG_TEXT__F_SLANG));
+}
+
 static int known(const char *w, size_t n)
 {
-    return gg_text__has(GG_TEXT__KNOWN, w, n) || gg_text__has(GG_TEXT__SLANG, w, n);
+    return known_e(gg_text__get(w, n));
 }
 
 /* Squeeze letter runs: 3+ repeats are elongation ("bangettt", "maaaaf");
  * the run becomes one letter, or two when only that makes a known word
  * ("maaf", "saat"). A double letter is undone only when the result is a
  * known word and the word itself is not ("bangett" -> "banget", "saat" stays).
- * Writes at most n bytes to out; returns the new length. */
-static size_t squeeze(const char *w, size_t n, char *out)
+ * e is the table entry of w (NULL: none). Writes at most n bytes to out;
+ * returns the new length (n exactly when nothing changed). */
+static size_t squeeze(const char *w, size_t n, const gg_text__entry *e, char *out)
 {
     char one[256], two[256];
-    size_t n1 = 0, n2 = 0;
+    size_t n1 = 0, n2 = 0, i;
     int has3 = 0;
-    for (size_t i = 0; i < n;) {
+
+    for (i = 0; i + 1 < n && w[i] != w[i + 1]; i++)
+        ;
+    if (i + 1 >= n || !gg_text__tables_ready()) { /* no repeated letter: most words */
+        memcpy(out, w, n);
+        return n;
+    }
+    for (i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && w[j] == w[i])
             j++;
         size_t run = j - i;
-        if (run >= 3)
-            has3 = 1;
         if (run >= 3) {
+            has3 = 1;
             one[n1++] = w[i];
             two[n2++] = w[i];
             two[n2++] = w[i];
@@ -217,7 +229,7 @@ static size_t squeeze(const char *w, size_t n, char *out)
         i = j;
     }
     if (has3) {
-        if (!gg_text__tables_ready() || known(one, n1) || !known(two, n2)) {
+        if (known(one, n1) || !known(two, n2)) {
             memcpy(out, one, n1);
             return n1;
         }
@@ -225,10 +237,10 @@ static size_t squeeze(const char *w, size_t n, char *out)
         return n2;
     }
     memcpy(out, w, n);
-    if (!gg_text__tables_ready() || n < 4 || known(w, n))
+    if (n < 4 || known_e(e))
         return n;
     /* try undoing each double letter on its own */
-    for (size_t i = 0; i + 1 < n; i++) {
+    for (i = 0; i + 1 < n; i++) {
         if (w[i] != w[i + 1])
             continue;
         memcpy(out, w, i);
@@ -259,15 +271,16 @@ static int suffix_ok(const char *s, size_t n)
     return 0;
 }
 
-/* Append one letters-only word, with elongation squeezed and slang replaced. */
-static void emit_base(obuf *o, const char *w, size_t n)
+/* Append one letters-only word, with elongation squeezed and slang
+ * replaced; e is the table entry of w (NULL: none). */
+static void emit_base(obuf *o, const char *w, size_t n, const gg_text__entry *e)
 {
     char sq[256];
-    size_t m = squeeze(w, n, sq);
-    size_t vn;
-    const char *v = gg_text__lookup(GG_TEXT__SLANG, sq, m, &vn);
-    if (v)
-        ob_add(o, v, vn);
+    size_t m = squeeze(w, n, e, sq);
+    if (m != n)
+        e = gg_text__get(sq, m);
+    if (e && (e->flags & GG_TEXT__F_SLANG))
+        ob_add(o, gg_text__str(e->slang_off), e->slang_len);
     else
         ob_add(o, sq, m);
 }
@@ -275,16 +288,14 @@ static void emit_base(obuf *o, const char *w, size_t n)
 /* One word of lower-case letters and digits (ASCII): the informal rules. */
 static void emit_word(obuf *o, const char *w, size_t n)
 {
-    size_t vn;
-    const char *v;
     if (n > 255) {
         ob_add(o, w, n);
         return;
     }
     /* whole-word slang first: keys may hold digits ("7an", "d4") */
-    v = gg_text__lookup(GG_TEXT__SLANG, w, n, &vn);
-    if (v) {
-        ob_add(o, v, vn);
+    const gg_text__entry *e = gg_text__get(w, n);
+    if (e && (e->flags & GG_TEXT__F_SLANG)) {
+        ob_add(o, gg_text__str(e->slang_off), e->slang_len);
         return;
     }
     size_t digits = 0, two = n;
@@ -292,7 +303,7 @@ static void emit_word(obuf *o, const char *w, size_t n)
         if (is_digit((unsigned char)w[i]))
             digits++, two = i;
     if (digits == 0) {
-        emit_base(o, w, n);
+        emit_base(o, w, n, e);
         return;
     }
     /* Reduplication: base + "2" (+ suffix), anak2 -> anak-anak,
@@ -312,7 +323,7 @@ static void emit_word(obuf *o, const char *w, size_t n)
             pre = 2;
         else if (bn >= 5 && memcmp(b, "di", 2) == 0 && sn == 3 && memcmp(sfx, "kan", 3) == 0)
             pre = 2;
-        emit_base(&fb, b, bn);
+        emit_base(&fb, b, bn, gg_text__get(b, bn));
         ob_add(o, fb.p, fb.len);
         ob_addc(o, '-');
         if (pre) {
@@ -752,6 +763,20 @@ static void run_scan(scan *s)
         } else if (is_alnum(c) || c == '+' || c == '(') {
             char ph[24];
             size_t phn = 0;
+            if (is_alpha(c)) {
+                /* Fast path for plain words, most of the text: a URL or an
+                 * e-mail needs one of these right after the first letters. */
+                size_t j = i + 1;
+                while (j < len && is_alnum(t[j]))
+                    j++;
+                unsigned char nx = j < len ? t[j] : 0;
+                if (!(nx == '.' || nx == '@' || nx == '-' || nx == '_' || nx == '+' ||
+                      nx == '%' || nx == ':')) {
+                    i = j;
+                    boundary = 0;
+                    continue;
+                }
+            }
             if (is_alpha(c) && (e = match_url(t, len, i)) != 0) {
                 flush_plain(s, plain, i);
                 push_str(s->urls, (const char *)t + i, e - i);

@@ -75,6 +75,7 @@ typedef struct gg_text_tokens {
     size_t count;     /* number of tokens */
     size_t buf_cap, tok_cap;
     void *stemmer;    /* struct sb_stemmer *, created on first GG_TEXT_STEM use */
+    void *stem_cache; /* recent stems (private), created with the stemmer */
 } gg_text_tokens;
 
 /** Prepare an empty token list (no allocation). */

@@ -18,6 +18,28 @@ enum {
     GG_TEXT__NTABLES
 };
 
+/** All tables live in one hash keyed by the word, so one probe answers
+ *  every question about a word; flags say which tables hold it. */
+enum {
+    GG_TEXT__F_SLANG = 1 << GG_TEXT__SLANG,
+    GG_TEXT__F_KNOWN = 1 << GG_TEXT__KNOWN,
+    GG_TEXT__F_STOP = 1 << GG_TEXT__STOP,
+    GG_TEXT__F_STEMX = 1 << GG_TEXT__STEMX,
+};
+
+typedef struct gg_text__entry {
+    uint32_t hash; /* 0: empty slot */
+    uint32_t koff, slang_off, stem_off; /* offsets into the string pool */
+    uint16_t klen, slang_len, stem_len;
+    uint8_t flags;
+} gg_text__entry;
+
+/** The entry of word w[0..n), or NULL; borrowed, valid until the next load. */
+const gg_text__entry *gg_text__get(const char *w, size_t n);
+
+/** The string at offset off of the tables' pool (entry values). */
+const char *gg_text__str(uint32_t off);
+
 /** Value stored for key w[0..n) in table `which`, or NULL; *vlen gets its
  *  length. The pointer is borrowed from the table and lives until exit. */
 const char *gg_text__lookup(int which, const char *w, size_t n, size_t *vlen);
@@ -31,6 +53,10 @@ int gg_text__tables_load(const char *dir);
 
 /** 1 once gg_text__tables_load succeeded. */
 int gg_text__tables_ready(void);
+
+/** Changes with every load, so per-thread caches of table results can tell
+ *  that they are stale. */
+uint32_t gg_text__tables_generation(void);
 
 /** Length of the UTF-8 sequence whose lead byte is c (1 for ASCII and for
  *  continuation bytes, which valid input never starts with). */

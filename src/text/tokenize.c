@@ -27,6 +27,7 @@ void gg_text_tokens_dispose(gg_text_tokens *t)
     gg_free(t->len);
     if (t->stemmer)
         sb_stemmer_delete(t->stemmer);
+    gg_free(t->stem_cache);
     memset(t, 0, sizeof *t);
 }
 
@@ -66,32 +67,75 @@ static int stemmer_ready(gg_text_tokens *t)
 }
 
 /* The exception for w, also after the particles and possessives Snowball
- * would strip first (keluarganya -> keluarga, sepertinya -> seperti). */
-static const char *exception(const char *w, size_t n, size_t *vn)
+ * would strip first (keluarganya -> keluarga, sepertinya -> seperti).
+ * e: the entry of w when the caller has it, else NULL (looked up here). */
+static const char *exception(const char *w, size_t n, const gg_text__entry *e, size_t *vn)
 {
-    static const char *const sfx[] = {"lah", "kah", "pun", "tah", "nya", "ku", "mu"};
-    const char *v = gg_text__lookup(GG_TEXT__STEMX, w, n, vn);
-    for (int round = 0; !v && round < 2; round++) {
+    static const char sfx[][4] = {"lah", "kah", "pun", "tah", "nya", "ku", "mu"};
+    static const size_t sfx_len[] = {3, 3, 3, 3, 3, 2, 2};
+    if (!e)
+        e = gg_text__get(w, n);
+    for (int round = 0;; round++) {
+        if (e && (e->flags & GG_TEXT__F_STEMX)) {
+            *vn = e->stem_len;
+            return gg_text__str(e->stem_off);
+        }
+        if (round == 2)
+            return NULL;
         size_t m = n;
         for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
-            size_t k = strlen(sfx[i]);
+            size_t k = sfx_len[i];
             if (n > k + 3 && memcmp(w + n - k, sfx[i], k) == 0) {
                 m = n - k;
                 break;
             }
         }
         if (m == n)
-            break;
+            return NULL;
         n = m;
-        v = gg_text__lookup(GG_TEXT__STEMX, w, n, vn);
+        e = gg_text__get(w, n);
     }
-    return v;
 }
 
-int gg_text_stem(gg_text_tokens *t, const char *word, size_t len, char *out, size_t cap)
+/* A small direct-mapped cache of recent stems per gg_text_tokens: words
+ * repeat a lot in posts and Snowball costs about 500 instructions a word. */
+#define STEM_CACHE 2048
+typedef struct stem_slot {
+    uint32_t hash;
+    uint8_t wlen, slen; /* wlen 0: empty */
+    char w[27];
+    char s[27];
+} stem_slot;
+
+static uint32_t word_hash(const char *w, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h;
+}
+
+static int stem_part(gg_text_tokens *t, const char *word, size_t len, const gg_text__entry *e,
+                     char *out, size_t cap)
 {
     size_t vn;
-    const char *v = exception(word, len, &vn);
+    stem_slot *slot = NULL;
+    if (len < sizeof slot->w) {
+        if (!t->stem_cache)
+            t->stem_cache = gg_calloc(STEM_CACHE, sizeof(stem_slot));
+        uint32_t h = word_hash(word, len) ^ (gg_text__tables_generation() * 0x9E3779B9u);
+        slot = &((stem_slot *)t->stem_cache)[h & (STEM_CACHE - 1)];
+        if (slot->wlen == len && slot->hash == h && memcmp(slot->w, word, len) == 0) {
+            if ((size_t)slot->slen + 1 > cap)
+                return GG_ELIMIT;
+            memcpy(out, slot->s, slot->slen);
+            out[slot->slen] = '\0';
+            return slot->slen;
+        }
+        slot->wlen = 0;
+        slot->hash = h;
+    }
+    const char *v = exception(word, len, e, &vn);
     if (!v) {
         if (!stemmer_ready(t))
             return GG_EINTERNAL;
@@ -101,20 +145,30 @@ int gg_text_stem(gg_text_tokens *t, const char *word, size_t len, char *out, siz
         vn = (size_t)sb_stemmer_length(t->stemmer);
         /* "@out" entries repair Snowball outputs that are not words */
         char key[80];
-        if (vn + 1 < sizeof key) {
-            size_t fn;
+        if (vn != len && vn + 1 < sizeof key) {
             key[0] = '@';
             memcpy(key + 1, v, vn);
-            const char *fix = gg_text__lookup(GG_TEXT__STEMX, key, vn + 1, &fn);
-            if (fix)
-                v = fix, vn = fn;
+            const gg_text__entry *fx = gg_text__get(key, vn + 1);
+            if (fx && (fx->flags & GG_TEXT__F_STEMX))
+                v = gg_text__str(fx->stem_off), vn = fx->stem_len;
         }
     }
     if (vn + 1 > cap)
         return GG_ELIMIT;
     memcpy(out, v, vn);
     out[vn] = '\0';
+    if (slot && vn < sizeof slot->s) {
+        memcpy(slot->w, word, len);
+        memcpy(slot->s, v, vn);
+        slot->wlen = (uint8_t)len;
+        slot->slen = (uint8_t)vn;
+    }
     return (int)vn;
+}
+
+int gg_text_stem(gg_text_tokens *t, const char *word, size_t len, char *out, size_t cap)
+{
+    return stem_part(t, word, len, NULL, out, cap);
 }
 
 static inline int ascii_alnum(unsigned char c)
@@ -123,7 +177,7 @@ static inline int ascii_alnum(unsigned char c)
 }
 
 /* Is there a word character at s[i]? Sets *adv to its byte length. */
-static int word_at(const char *s, size_t len, size_t i, size_t *adv)
+static inline int word_at(const char *s, size_t len, size_t i, size_t *adv)
 {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80) {
@@ -140,21 +194,26 @@ static int word_at(const char *s, size_t len, size_t i, size_t *adv)
  * word by its first part). */
 static int add_word(gg_text_tokens *t, const char *w, size_t n, int flags)
 {
-    if ((flags & GG_TEXT_STOPWORDS) && gg_text__has(GG_TEXT__STOP, w, n))
+    const gg_text__entry *e = gg_text__get(w, n);
+    if ((flags & GG_TEXT_STOPWORDS) && e && (e->flags & GG_TEXT__F_STOP))
         return 0;
     if (!(flags & GG_TEXT_STEM) || n > 64) {
         push(t, w, n);
         return 0;
     }
     const char *h = memchr(w, '-', n);
-    size_t part = h ? (size_t)(h - w) : n;
+    size_t part = n;
+    if (h && !(e && (e->flags & GG_TEXT__F_STEMX))) {
+        part = (size_t)(h - w);
+        e = NULL;
+    }
     for (size_t i = 0; i < part; i++)
-        if (!(w[i] >= 'a' && w[i] <= 'z')) {
+        if (!(w[i] >= 'a' && w[i] <= 'z') && w[i] != '-') {
             push(t, w, n); /* digits, non-Latin letters: no Indonesian stemming */
             return 0;
         }
     char st[80];
-    int r = gg_text_stem(t, w, part, st, sizeof st);
+    int r = stem_part(t, w, part, e, st, sizeof st);
     if (r < 0)
         return r;
     push(t, st, (size_t)r);

@@ -17,6 +17,7 @@ static char **g_text;
 static size_t *g_len;
 static size_t g_n;
 static int g_tokens = 1;
+static size_t g_passes; /* BENCH_PASSES: a fixed amount of work (for perf stat) */
 
 static double now(void)
 {
@@ -87,7 +88,7 @@ static void *worker(void *arg)
             j->bytes += g_len[i];
         }
         j->posts += g_n;
-    } while (now() - t0 < 2.0);
+    } while (g_passes ? j->posts < g_passes * g_n : now() - t0 < 2.0);
     j->secs = now() - t0;
     gg_text_tokens_dispose(&tk);
     return NULL;
@@ -123,6 +124,13 @@ int main(int argc, char **argv)
         return 1;
     }
     load(argv[1]);
+    if (getenv("BENCH_PASSES"))
+        g_passes = (size_t)atol(getenv("BENCH_PASSES"));
+    if (getenv("BENCH_ONLY")) { /* one run, for perf stat: analyze or tokens */
+        g_tokens = strcmp(getenv("BENCH_ONLY"), "tokens") == 0;
+        run(1);
+        return 0;
+    }
     int threads = argc > 2 ? atoi(argv[2]) : 2;
     printf("%zu posts loaded\n", g_n);
     g_tokens = 0;
