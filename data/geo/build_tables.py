@@ -33,6 +33,7 @@ EXTRA_CUE = {
     "subang",   # an earring
     "binjai",   # a fruit
     "biak",     # root of berbiak (to breed)
+    "bau bau",  # bau-bau = smells (Kota Baubau)
 }
 
 

@@ -871,7 +871,11 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             size_t kn = key_of(s, t, i, i + n, key, 1);
             long sl = kn ? stab_get(&g->alias, key, kn) : -1;
             const stab *tab = &g->alias;
-            if (sl < 0 && n > 1) {
+            /* glued only from words of 3+ letters: "en de" is not Ende */
+            int glue_ok = n > 1;
+            for (size_t j = i; glue_ok && j < i + n; j++)
+                glue_ok = t[j].end - t[j].start >= 3;
+            if (sl < 0 && glue_ok) {
                 kn = key_of(s, t, i, i + n, key, 0);
                 sl = kn ? stab_get(&g->alias_key, key, kn) : -1;
                 tab = &g->alias_key;
@@ -945,7 +949,7 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         /* 4. a bare kecamatan name, only capitalised and after a place word */
         int strong = prev && tok_is(s, prev, KEC_STRONG);
         if (prev && (t[i].flags & T_CAP) && !(t[i].flags & T_INHASH) && (strong || tok_is(s, prev, KEC_WEAK)) &&
-            t[i].end - t[i].start >= 4) {
+            t[i].end - t[i].start >= 5) { /* "Jaya" (Pasar Jaya) is a word, not a kecamatan */
             size_t b2 = 0;
             long s2 = -1;
             for (size_t n = 1; n <= 3 && i + n <= nt; n++) {
@@ -984,36 +988,32 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             int settled = c->nu == 1 && (!c->needs_cue || c->has_cue);
             if (settled)
                 continue;
-            /* units named unambiguously elsewhere */
-            int keep[32], nk = 0, any_ctx = 0;
+            /* score each candidate against the units named unambiguously
+             * elsewhere: 3 = is, contains or lies in a named kab/kota or
+             * kecamatan; 2 = lies in a named province; 1 = same province.
+             * The best-scoring candidates stay. */
+            int keep[32], nk = 0, any_ctx = 0, best = 0;
             for (int u = 0; u < c->nu; u++) {
-                int hit = 0;
-                for (size_t b = 0; b < ncm && !hit; b++) {
+                int score = 0;
+                for (size_t b = 0; b < ncm; b++) {
                     const cand_m *o = &cm[b];
-                    if (b == a || o->dropped || o->multi || o->nu != 1 || (o->needs_cue && !o->has_cue))
+                    if (b == a || o->dropped || o->multi || o->dapil >= 0 || o->nu != 1 ||
+                        (o->needs_cue && !o->has_cue))
                         continue;
                     any_ctx = 1;
-                    hit = related(g, c->units[u], o->units[0]) ||
-                          (g->units[c->units[u]].prov >= 0 && g->units[c->units[u]].prov == g->units[o->units[0]].prov);
+                    int32_t x = c->units[u], y = o->units[0];
+                    int sc = related(g, x, y) ? (g->units[y].level == GG_GEO_PROVINSI ? 2 : 3)
+                             : g->units[x].prov >= 0 && g->units[x].prov == g->units[y].prov ? 1
+                                                                                          : 0;
+                    if (sc > score)
+                        score = sc;
                 }
-                if (hit)
+                if (score > best) {
+                    best = score;
+                    nk = 0;
+                }
+                if (score > 0 && score == best)
                     keep[nk++] = c->units[u];
-            }
-            /* prefer an exact or parent/child relation over a shared province */
-            if (nk > 1) {
-                int strict[32], ns = 0;
-                for (int u = 0; u < nk; u++)
-                    for (size_t b = 0; b < ncm; b++) {
-                        const cand_m *o = &cm[b];
-                        if (b != a && !o->dropped && !o->multi && o->nu == 1 && related(g, keep[u], o->units[0])) {
-                            strict[ns++] = keep[u];
-                            break;
-                        }
-                    }
-                if (ns >= 1) {
-                    memcpy(keep, strict, (size_t)ns * sizeof *keep);
-                    nk = ns;
-                }
             }
             /* an everyday word takes context only when written like a name */
             if (c->needs_cue && !c->has_cue && !(t[c->t0].flags & (T_CAP | T_INHASH)))
