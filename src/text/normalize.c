@@ -478,7 +478,10 @@ static size_t url_tail(const unsigned char *t, size_t len, size_t i)
     return j;
 }
 
-static size_t match_url(const unsigned char *t, size_t len, size_t i)
+/* *fail_to: when there is no bare-host URL at i, none starts before it
+ * either (a later start in the same host has the same TLD), so the caller
+ * skips those starts: "a.a.a.a…" stays linear. */
+static size_t match_url(const unsigned char *t, size_t len, size_t i, size_t *fail_to)
 {
     size_t j;
     if (len - i >= 8 && ieq(t + i, "https://", 8))
@@ -494,12 +497,14 @@ static size_t match_url(const unsigned char *t, size_t len, size_t i)
     /* bare host: labels of [a-z0-9-] joined by dots, "www." or a known TLD */
     size_t h = i, last_dot = 0;
     int alpha_tld = 1;
-    while (h < len && (is_alnum(t[h]) || t[h] == '-' || (t[h] == '.' && h + 1 < len && is_alnum(t[h + 1]) && h > i && t[h - 1] != '.')))
-        {
+    while (h < len && (is_alnum(t[h]) || t[h] == '-' ||
+                       (t[h] == '.' && h + 1 < len && is_alnum(t[h + 1]) && h > i &&
+                        t[h - 1] != '.'))) {
         if (t[h] == '.')
             last_dot = h;
         h++;
     }
+    *fail_to = h;
     if (!last_dot)
         return 0;
     if (h < len && (t[h] == '@' || !end_ok(t, len, h)))
@@ -516,12 +521,15 @@ static size_t match_url(const unsigned char *t, size_t len, size_t i)
     return h;
 }
 
-static size_t match_email(const unsigned char *t, size_t len, size_t i)
+/* *fail_to as for match_url: no e-mail starts before it when the local
+ * part run does not end in '@'. */
+static size_t match_email(const unsigned char *t, size_t len, size_t i, size_t *fail_to)
 {
     size_t j = i;
     while (j < len && (is_alnum(t[j]) || t[j] == '.' || t[j] == '_' || t[j] == '-' ||
                        t[j] == '+' || t[j] == '%'))
         j++;
+    *fail_to = j < len && t[j] == '@' ? 0 : j;
     if (j == i || j >= len || t[j] != '@' || t[j - 1] == '.')
         return 0;
     size_t d = ++j, last_dot = 0;
@@ -695,6 +703,7 @@ static void run_scan(scan *s)
     const unsigned char *t = s->t;
     size_t len = s->len, i = 0, plain = 0;
     int boundary = 1; /* previous character does not continue a word */
+    size_t url_fail = 0, mail_fail = 0; /* no URL / e-mail starts before these */
 
     while (i < len) {
         unsigned char c = t[i];
@@ -777,7 +786,7 @@ static void run_scan(scan *s)
                     continue;
                 }
             }
-            if (is_alpha(c) && (e = match_url(t, len, i)) != 0) {
+            if (is_alpha(c) && i >= url_fail && (e = match_url(t, len, i, &url_fail)) != 0) {
                 flush_plain(s, plain, i);
                 push_str(s->urls, (const char *)t + i, e - i);
                 put_token(s, "[url]", 5);
@@ -785,7 +794,8 @@ static void run_scan(scan *s)
                 i = plain = e;
                 continue;
             }
-            if (c != '+' && (e = match_email(t, len, i)) != 0) {
+            if (c != '+' && c != '(' && i >= mail_fail &&
+                (e = match_email(t, len, i, &mail_fail)) != 0) {
                 flush_plain(s, plain, i);
                 size_t mark = s->tmp.len;
                 for (size_t k = i; k < e; k++)

@@ -245,3 +245,86 @@ Test(text_normalize, dispose_twice_and_null)
     gg_text_doc_dispose(&doc);
     gg_text_doc_dispose(NULL);
 }
+
+/* ---- pathological and random inputs ------------------------------------ */
+
+/* Fill a GG_TEXT_MAX buffer with copies of pat and analyze it. */
+static void analyze_repeated(const char *pat)
+{
+    static char big[GG_TEXT_MAX + 1];
+    size_t n = strlen(pat), o = 0;
+    while (o + n <= GG_TEXT_MAX) {
+        memcpy(big + o, pat, n);
+        o += n;
+    }
+    gg_text_doc_dispose(&doc);
+    cr_assert_eq(gg_text_analyze(&doc, big, o), 0, "pattern \"%s\"", pat);
+    cr_assert(gg_text_utf8_valid(doc.norm, doc.norm_len), "pattern \"%s\"", pat);
+    cr_assert(gg_text_utf8_valid(doc.display, doc.display_len), "pattern \"%s\"", pat);
+}
+
+/* Each must stay linear: 64 KiB in well under the time limit. */
+Test(text_normalize, pathological_inputs_stay_fast, .timeout = 10)
+{
+    const char *pats[] = {"a", "a.", "a-", "a_", "1.", "a@", "@a", "#a", "#", "@", ".", "0812 ",
+                          "08123456789 ", "+62", "+", "(0", "(021) ", "http://", "www.",
+                          "bit.ly/", "x.com ", "a.com@", "anak2 ", "2", "aaab", "\xf0\x9f\x98\x82",
+                          "\xe2\x80\x8d", "\xf0\x9f\x87\xae", "\xef\xb8\x8f", "e\xcc\x81", "\xef\xbc\xa1",
+                          "3201231508900001", "1234567890123456 ", "a.b@c.de "};
+    for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++)
+        analyze_repeated(pats[i]);
+}
+
+/* Encode cp as UTF-8 into out; returns the length. */
+static size_t put_cp(char *out, unsigned cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Random texts drawn from the characters the scanner cares about: every
+ * output must be valid UTF-8, norm has no doubled or edge spaces. */
+Test(text_normalize, random_inputs_keep_invariants)
+{
+    static const unsigned alphabet[] = {
+        'a', 'b', 'k', 'g', 'x', 'w', 'h', 't', 'p', 's', ':', '/', 'A', 'Z', '0', '8', '2', '6',
+        '1', '9', ' ', ' ', '.', ',', '-', '_', '@', '#', '+', '(', ')', '\n', '\t', '!', '[', ']',
+        0xE9, 0x301, 0xDF, 0xFB01, 0xFF21, 0x1D400, 0x200B, 0x200D, 0xFE0F, 0x1F602, 0x1F44D,
+        0x1F3FD, 0x1F1EE, 0x1F1E9, 0x2764, 0x20E3, 0x3000, 0xA0, 0x2019, 0x201C, 0x5B57, 0x627};
+    unsigned seed = 12345;
+    char buf[600];
+    for (int iter = 0; iter < 20000; iter++) {
+        size_t n = 0, want = (size_t)(iter % 120);
+        for (size_t k = 0; k < want; k++) {
+            seed = seed * 1103515245u + 12345u;
+            n += put_cp(buf + n, alphabet[(seed >> 16) % (sizeof alphabet / sizeof alphabet[0])]);
+        }
+        cr_assert(gg_text_utf8_valid(buf, n));
+        gg_text_doc_dispose(&doc);
+        cr_assert_eq(gg_text_analyze(&doc, buf, n), 0);
+        cr_assert(gg_text_utf8_valid(doc.norm, doc.norm_len), "input %.*s", (int)n, buf);
+        cr_assert(gg_text_utf8_valid(doc.display, doc.display_len), "input %.*s", (int)n, buf);
+        cr_assert_eq(strlen(doc.norm), doc.norm_len);
+        cr_assert(strstr(doc.norm, "  ") == NULL, "double space in \"%s\"", doc.norm);
+        if (doc.norm_len)
+            cr_assert(doc.norm[0] != ' ' && doc.norm[doc.norm_len - 1] != ' ');
+    }
+}
