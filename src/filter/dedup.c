@@ -25,7 +25,7 @@ typedef struct exact_slot {
 } exact_slot;
 
 struct gg_dedup {
-    double threshold, index_skip;
+    double threshold, short_threshold, index_skip;
     int k, rows, bands, min_words;
     uint64_t seeds[MAX_HASHES];
     /* indexed posts */
@@ -139,7 +139,8 @@ static inline void sig_add(const gg_dedup *d, uint32_t *sig, uint64_t h)
     }
 }
 
-/* Signature and exact hash of a text; returns 0 when the text has no token. */
+/* Signature and exact hash of a text; returns 0 when the text has no token,
+ * 2 for a short text (character grams), 1 otherwise. */
 static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig, uint64_t *exact)
 {
     toks t;
@@ -157,8 +158,10 @@ static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig
         for (size_t i = 0; i + 1 < t.n; i++)
             sig_add(d, sig, XXH3_64bits(t.s + t.start[i], t.end[i + 1] - t.start[i]));
     } else if (t.len <= 4) {
+        ok = 2;
         sig_add(d, sig, XXH3_64bits(t.s, t.len));
     } else {
+        ok = 2;
         /* short post: character 4-grams (bytes; Indonesian is mostly ASCII) */
         for (size_t i = 0; i + 4 <= t.len; i++)
             sig_add(d, sig, XXH3_64bits_withSeed(t.s + i, 4, 0x4772616dULL));
@@ -255,6 +258,7 @@ gg_dedup *gg_dedup_new(const gg_dedup_opts *opts)
     d->rows = o.band_rows > 0 && o.band_rows <= d->k ? o.band_rows : 4;
     d->bands = d->k / d->rows;
     d->min_words = o.min_words > 0 ? o.min_words : 6;
+    d->short_threshold = o.short_threshold > 0 && o.short_threshold <= 1 ? o.short_threshold : 0.8;
     d->index_skip = o.index_skip > 0 && o.index_skip <= 1 ? o.index_skip : 0.9;
     /* fixed seeds: signatures are reproducible across runs and machines */
     uint64_t x = 0x9e3779b97f4a7c15ULL;
@@ -291,7 +295,7 @@ void gg_dedup_free(gg_dedup *d)
 
 /* Earliest indexed post at or above the threshold (or -1) and its similarity;
  * *best gets the best similarity seen. */
-static int64_t lookup(const gg_dedup *d, const uint32_t *sig, double *sim_hit, double *best)
+static int64_t lookup(const gg_dedup *d, const uint32_t *sig, double threshold, double *sim_hit, double *best)
 {
     size_t mask = d->bslots - 1;
     uint32_t hit = EMPTY;
@@ -310,7 +314,7 @@ static int64_t lookup(const gg_dedup *d, const uint32_t *sig, double *sim_hit, d
             double sim = sig_sim(d, sig, other);
             if (sim > *best)
                 *best = sim;
-            if (sim >= d->threshold) {
+            if (sim >= threshold) {
                 hit = idx;
                 *sim_hit = sim;
             }
@@ -325,7 +329,8 @@ int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *
     uint64_t h;
     double sim = 0, best = 0;
     int64_t r = -1;
-    if (!signature(d, norm, len, sig, &h))
+    int kind = signature(d, norm, len, sig, &h);
+    if (!kind)
         goto done;
     const exact_slot *e = exact_find(d, h);
     if (e->h == h) {
@@ -333,7 +338,7 @@ int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *
         sim = e->sim;
         goto done;
     }
-    r = lookup(d, sig, &sim, &best);
+    r = lookup(d, sig, kind == 2 ? d->short_threshold : d->threshold, &sim, &best);
     if (r < 0)
         sim = best;
 done:
@@ -349,7 +354,8 @@ int64_t gg_dedup_add(gg_dedup *d, int64_t id, const char *norm, size_t len, doub
     uint64_t h;
     double sim = 0, best = 0;
     int64_t r = -1;
-    if (!signature(d, norm, len, sig, &h))
+    int kind = signature(d, norm, len, sig, &h);
+    if (!kind)
         goto done;
     d->st.added++;
     const exact_slot *e = exact_find(d, h);
@@ -360,7 +366,7 @@ int64_t gg_dedup_add(gg_dedup *d, int64_t id, const char *norm, size_t len, doub
         d->st.exact++;
         goto done;
     }
-    r = lookup(d, sig, &sim, &best);
+    r = lookup(d, sig, kind == 2 ? d->short_threshold : d->threshold, &sim, &best);
     if (r >= 0)
         d->st.near++;
     else

@@ -18,6 +18,9 @@ typedef struct gg_dedup_opts {
     int num_hashes;     /* MinHash signature length, 8..128; 64 */
     int band_rows;      /* rows per LSH band (num_hashes / band_rows bands); 4 */
     int min_words;      /* posts with fewer tokens use character 4-grams; 6 */
+    double short_threshold; /* threshold for such short posts, whose estimate is noisier
+                               and whose words are few ("USER cacat lu" vs "USER Cacat
+                               anjir" is not a copy); 0.8 */
     double index_skip;  /* a post this similar to an indexed one is not indexed itself
                            (it adds nothing and would lengthen bucket chains); 0.9 */
     size_t expected;    /* expected number of posts, pre-sizes the tables; 1024 */

@@ -157,3 +157,16 @@ Test(dedup, garbage_input)
     }
     gg_dedup_free(d);
 }
+
+/* Short posts need a higher similarity: a few shared words are not a copy. */
+Test(dedup, short_posts_need_more)
+{
+    gg_dedup *d = gg_dedup_new(NULL);
+    double sim;
+    gg_dedup_add(d, 1, S("USER cacat lu"), NULL);
+    cr_assert_eq(gg_dedup_add(d, 2, S("USER Cacat anjir"), &sim), -1, "sim %.2f", sim);
+    gg_dedup_add(d, 3, S("slot gacor maxwin hari ini"), NULL);
+    cr_assert_eq(gg_dedup_add(d, 4, S("slot gacor maxwin hari ini!!! 🎰"), &sim), 3);
+    cr_assert_eq(gg_dedup_add(d, 5, S("slot gacorr maxwin hari ini"), &sim), 3, "sim %.2f", sim);
+    gg_dedup_free(d);
+}
