@@ -493,6 +493,55 @@ const char *gg_geo_name(const gg_geo *g, const char *code)
     return u < 0 ? NULL : g->units[u].name;
 }
 
+static int32_t unit_by_code(const gg_geo *g, const char *code)
+{
+    char plain[16];
+    size_t n = 0;
+    for (; *code && n + 1 < sizeof plain; code++)
+        if (*code != '.')
+            plain[n++] = *code;
+    plain[n] = '\0';
+    return unit_by_plain(g, plain);
+}
+
+int gg_geo_lookup(const gg_geo *g, const char *code, gg_geo_unit *out)
+{
+    int32_t i = unit_by_code(g, code);
+    if (i < 0)
+        return GG_ENOTFOUND;
+    const unit *u = &g->units[i];
+    memset(out, 0, sizeof *out);
+    snprintf(out->code, sizeof out->code, "%s", u->code);
+    out->level = (gg_geo_level)u->level;
+    out->is_kota = u->is_kota;
+    out->name = u->name;
+    if (u->parent >= 0)
+        snprintf(out->parent, sizeof out->parent, "%s", g->units[u->parent].code);
+    if (u->prov >= 0)
+        snprintf(out->province, sizeof out->province, "%.3s", g->units[u->prov].code);
+    int32_t d = u->level == GG_GEO_PROVINSI ? g->prov_dapil[i] : u->dapil;
+    if (d >= 0) {
+        snprintf(out->dapil, sizeof out->dapil, "%.7s", g->dapils[d].code);
+        out->dapil_name = g->dapils[d].name;
+    }
+    return 0;
+}
+
+int gg_geo_dapil_count(const gg_geo *g)
+{
+    return (int)g->ndapils;
+}
+
+int gg_geo_dapil_at(const gg_geo *g, int i, const char **code, const char **name, const char **province)
+{
+    if (i < 0 || (size_t)i >= g->ndapils)
+        return GG_ENOTFOUND;
+    *code = g->dapils[i].code;
+    *name = g->dapils[i].name;
+    *province = g->dapils[i].prov;
+    return 0;
+}
+
 const char *gg_geo_level_name(gg_geo_level level)
 {
     switch (level) {

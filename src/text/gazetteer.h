@@ -73,6 +73,26 @@ int gg_geo_find(const gg_geo *g, const char *text, size_t len, gg_geo_match *out
  *  NULL when unknown. */
 const char *gg_geo_name(const gg_geo *g, const char *code);
 
+/** One administrative unit, for dashboards and reports. */
+typedef struct gg_geo_unit {
+    char code[16];          /* dotted */
+    gg_geo_level level;
+    int is_kota;            /* kab/kota level: 1 kota, 0 kabupaten */
+    const char *name;       /* borrowed, lives until gg_geo_close */
+    char parent[16];        /* dotted parent code, "" for a province */
+    char province[4];
+    char dapil[8];          /* DPR RI 2024 dapil: kab/kota, kecamatan, one-dapil province */
+    const char *dapil_name;
+} gg_geo_unit;
+
+/** Look up a unit by dotted or plain code: 0 and *out, or GG_ENOTFOUND. Thread-safe. */
+int gg_geo_lookup(const gg_geo *g, const char *code, gg_geo_unit *out);
+
+/** Number of DPR RI dapil (84), and dapil i (0..count-1): its code, name and
+ *  province code, borrowed. 0, or GG_ENOTFOUND for i out of range. */
+int gg_geo_dapil_count(const gg_geo *g);
+int gg_geo_dapil_at(const gg_geo *g, int i, const char **code, const char **name, const char **province);
+
 /** Level name: "provinsi", "kabkota", "kecamatan", "dapil" or "" (static). */
 const char *gg_geo_level_name(gg_geo_level level);
 

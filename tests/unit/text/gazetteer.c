@@ -223,6 +223,37 @@ Test(geo, max_limits_writes_not_count)
     cr_assert_null(gg_geo_name(G, "99.99"));
 }
 
+Test(geo, lookup_units_and_dapil)
+{
+    gg_geo_unit u;
+    cr_assert_eq(gg_geo_lookup(G, "3201", &u), 0);
+    cr_assert_str_eq(u.code, "32.01");
+    cr_assert_str_eq(u.name, "Kabupaten Bogor");
+    cr_assert_eq(u.level, GG_GEO_KABKOTA);
+    cr_assert_eq(u.is_kota, 0);
+    cr_assert_str_eq(u.parent, "32");
+    cr_assert_str_eq(u.dapil, "3205");
+    cr_assert_eq(gg_geo_lookup(G, "32.01.01", &u), 0);
+    cr_assert_eq(u.level, GG_GEO_KECAMATAN);
+    cr_assert_str_eq(u.parent, "32.01");
+    cr_assert_str_eq(u.province, "32");
+    cr_assert_str_eq(u.dapil_name, "JAWA BARAT V");
+    cr_assert_eq(gg_geo_lookup(G, "51", &u), 0);
+    cr_assert_str_eq(u.dapil, "5101"); /* Bali: one dapil */
+    cr_assert_eq(gg_geo_lookup(G, "32", &u), 0);
+    cr_assert_str_eq(u.dapil, ""); /* Jawa Barat: eleven */
+    cr_assert_eq(gg_geo_lookup(G, "99.99", &u), GG_ENOTFOUND);
+    cr_assert_eq(gg_geo_dapil_count(G), 84);
+    const char *code, *name, *prov;
+    int dapil_jabar = 0;
+    for (int i = 0; i < gg_geo_dapil_count(G); i++) {
+        cr_assert_eq(gg_geo_dapil_at(G, i, &code, &name, &prov), 0);
+        dapil_jabar += strcmp(prov, "32") == 0;
+    }
+    cr_assert_eq(dapil_jabar, 11);
+    cr_assert_eq(gg_geo_dapil_at(G, 84, &code, &name, &prov), GG_ENOTFOUND);
+}
+
 /* tests/unit/text/gazetteer.golden: "< text" then "> span | code" lines. */
 Test(geo, golden_cases)
 {
