@@ -302,6 +302,16 @@ static void emit_word(obuf *o, const char *w, size_t n)
     for (size_t i = 0; i < n; i++)
         if (is_digit((unsigned char)w[i]))
             digits++, two = i;
+    /* a number glued to an abbreviated unit: 10rb -> 10 ribu, 3thn -> 3 tahun */
+    if (digits > 0 && digits < n && two + 1 == digits && n - digits >= 2) {
+        const gg_text__entry *u = gg_text__get(w + digits, n - digits);
+        if (u && (u->flags & GG_TEXT__F_SLANG)) {
+            ob_add(o, w, digits);
+            ob_addc(o, ' ');
+            ob_add(o, gg_text__str(u->slang_off), u->slang_len);
+            return;
+        }
+    }
     if (digits == 0) {
         emit_base(o, w, n, e);
         return;
