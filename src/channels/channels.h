@@ -304,4 +304,24 @@ int gg_channels_x_build_poll(gg_channel_request *out, const gg_poll_opts *p);
 int gg_channels_mastodon_build_poll(gg_channel_request *out, const gg_poll_opts *p,
                                     const char *idempotency_key, const char *language);
 
+/** What a platform answered to one of our calls (gg_channels_decode_sent). */
+typedef struct gg_channel_sent {
+    char *id;            /* created reply/post/message id, named as decode names it
+                            (Telegram "chat:message"); owned */
+    char *poll_id;       /* Telegram sendPoll: the poll id poll_answer updates will carry */
+    int64_t retry_after; /* seconds the platform asked us to wait (Telegram, Meta usage) */
+    char err[200];
+} gg_channel_sent;
+
+/**
+ * Parse the response body of a call built above. channel = the event channel
+ * name ("facebook" … "tiktok"); usage_header = Meta's x-business-use-case-usage
+ * value or NULL. 0 with out->id set; GG_ERATE (throttled: wait retry_after or
+ * the platform's reset header), GG_EUPSTREAM (other platform error),
+ * GG_EINVAL/GG_EUTF8 (not a response we know). Release with _sent_dispose.
+ */
+int gg_channels_decode_sent(const char *channel, const char *raw, size_t len,
+                            const char *usage_header, gg_channel_sent *out);
+void gg_channels_sent_dispose(gg_channel_sent *s);
+
 #endif

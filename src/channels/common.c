@@ -141,7 +141,7 @@ int gg_channels__push(gg_channel_batch *b, const char *channel, gg_event_kind ki
         return gg_channels__fail(b, GG_ELIMIT, "more than %u events in one body",
                                  GG_CHANNELS_MAX_EVENTS);
     /* Grow geometrically; the array is realloc'd, so callers re-fetch *out. */
-    if ((b->n & (b->n - 1)) == 0) {
+    if (b->n == 0 || (b->n >= 4 && (b->n & (b->n - 1)) == 0)) {
         size_t cap = b->n ? b->n * 2 : 4;
         b->events = gg_realloc(b->events, cap * sizeof *b->events);
     }

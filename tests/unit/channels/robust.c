@@ -1,7 +1,7 @@
 /*
  * robust.c — a deterministic fuzz replay for every decoder in src/channels/:
  * each fixture body is truncated and byte-mutated (fixed seed) and fed to
- * every decoder. Invariants: no crash (run under `make asan` for memory
+ * every decoder (and the send-result parser). Invariants: no crash (run under `make asan` for memory
  * errors), a known error code, an error message on failure and an empty
  * batch, and on success every event has a channel, a version and a key.
  */
@@ -87,6 +87,27 @@ static uint64_t rnd(void)
     return rnd_state;
 }
 
+/* The send-result parser under the same mutations. */
+static void check_sent(const char *raw, size_t len, const char *what)
+{
+    static const char *chans[] = {"facebook", "whatsapp", "x", "telegram",
+                                  "youtube",  "mastodon", "tiktok"};
+    for (size_t i = 0; i < sizeof chans / sizeof chans[0]; i++) {
+        gg_channel_sent s;
+        int rc = gg_channels_decode_sent(chans[i], raw, len, "{\"1\":[{\"x\":1}]}", &s);
+        if (rc == 0) {
+            cr_assert_not_null(s.id, "%s", what);
+        } else {
+            cr_assert(rc == GG_EINVAL || rc == GG_EUTF8 || rc == GG_ELIMIT || rc == GG_ERATE ||
+                          rc == GG_EUPSTREAM,
+                      "%s: rc %d", what, rc);
+            cr_assert_null(s.id, "%s", what);
+            cr_assert(s.err[0] != '\0', "%s", what);
+        }
+        gg_channels_sent_dispose(&s);
+    }
+}
+
 static size_t mutate_file(const char *rel)
 {
     size_t len, runs = 0;
@@ -111,6 +132,8 @@ static size_t mutate_file(const char *rel)
                 break;
             }
             check(fn, m, n, rel);
+            if (d == 0)
+                check_sent(m, n, rel);
             runs++;
         }
     }
