@@ -65,17 +65,17 @@ const char *gg_channels_pairs_get(void *ctx, const char *name);
 
 /** What happened. EDIT/DELETE/HIDE/UNHIDE name the affected item in native_id. */
 typedef enum gg_event_kind {
-    GG_EVENT_POST = 1,     /* a top-level public post: visitor post, X post, status, channel post */
-    GG_EVENT_COMMENT,      /* a public comment or reply under a post/video */
-    GG_EVENT_MESSAGE,      /* a private/chat message (Messenger, IG DM, WhatsApp, Telegram chat) */
-    GG_EVENT_MENTION,      /* a post or comment that @mentions our account */
-    GG_EVENT_EDIT,         /* new text of an item we may already hold */
-    GG_EVENT_DELETE,       /* the item was deleted / revoked */
-    GG_EVENT_HIDE,         /* hidden by a moderator (or made non-public) */
-    GG_EVENT_UNHIDE,       /* made visible again */
-    GG_EVENT_POLL_ANSWER,  /* a vote in our poll; detail = chosen option ids, "1,3" ("" = retracted) */
-    GG_EVENT_POLL_UPDATE,  /* poll state (closed, counts); detail = "closed" or "open" */
-    GG_EVENT_STATUS,       /* delivery status of our own message; version = status, detail = error */
+    GG_EVENT_POST = 1,    /* a top-level public post: visitor post, X post, status, channel post */
+    GG_EVENT_COMMENT,     /* a public comment or reply under a post/video */
+    GG_EVENT_MESSAGE,     /* a private/chat message (Messenger, IG DM, WhatsApp, Telegram chat) */
+    GG_EVENT_MENTION,     /* a post or comment that @mentions our account */
+    GG_EVENT_EDIT,        /* new text of an item we may already hold */
+    GG_EVENT_DELETE,      /* the item was deleted / revoked */
+    GG_EVENT_HIDE,        /* hidden by a moderator (or made non-public) */
+    GG_EVENT_UNHIDE,      /* made visible again */
+    GG_EVENT_POLL_ANSWER, /* a vote in our poll; detail = option ids "1,3" ("" = retracted) */
+    GG_EVENT_POLL_UPDATE, /* poll state (closed, counts); detail = "closed" or "open" */
+    GG_EVENT_STATUS,      /* delivery status of our own message; version = status, detail = error */
 } gg_event_kind;
 
 /** Stable lower-case name of a kind ("comment", "poll_answer", …); never NULL. */
@@ -83,11 +83,11 @@ const char *gg_channels_kind_name(gg_event_kind k);
 
 /** Event flags. */
 enum {
-    GG_EVF_SELF = 1u << 0,       /* sent by our own account (echo, page reply): do not ingest */
-    GG_EVF_BOT = 1u << 1,        /* the author is a bot */
-    GG_EVF_NEEDS_FETCH = 1u << 2,/* the payload carries ids only; fetch the text by API */
-    GG_EVF_HTML = 1u << 3,       /* text was converted to plain text from the platform's HTML */
-    GG_EVF_HAS_GEO = 1u << 4,    /* lat/lon are set */
+    GG_EVF_SELF = 1u << 0,        /* sent by our own account (echo, page reply): do not ingest */
+    GG_EVF_BOT = 1u << 1,         /* the author is a bot */
+    GG_EVF_NEEDS_FETCH = 1u << 2, /* the payload carries ids only; fetch the text by API */
+    GG_EVF_HTML = 1u << 3,        /* text was converted to plain text from the platform's HTML */
+    GG_EVF_HAS_GEO = 1u << 4,     /* lat/lon are set */
 };
 
 /**
@@ -113,15 +113,15 @@ typedef struct gg_event {
     const char *channel; /* static: "facebook" "instagram" "messenger" "whatsapp" "x"
                             "telegram" "youtube" "mastodon" "tiktok" */
     gg_event_kind kind;
-    unsigned flags;      /* GG_EVF_* */
-    char *account_id;    /* our account it arrived for: Page/IG/WABA phone id, X user, chat… */
-    char *native_id;     /* platform id of the item (Telegram: "chat_id:message_id") */
-    char *version;       /* "" for the original; edit marker / status otherwise */
+    unsigned flags;   /* GG_EVF_* */
+    char *account_id; /* our account it arrived for: Page/IG/WABA phone id, X user, chat… */
+    char *native_id;  /* platform id of the item (Telegram: "chat_id:message_id") */
+    char *version;    /* "" for the original; edit marker / status otherwise */
     char *author_id;
     char *author_handle; /* only where the platform made it public */
     char *author_name;
-    char *text;          /* UTF-8; NULL when the item has none (remove, location, mention ids) */
-    char *lang;          /* platform language tag ("in" on X, "id" on Mastodon) */
+    char *text; /* UTF-8; NULL when the item has none (remove, location, mention ids) */
+    char *lang; /* platform language tag ("in" on X, "id" on Mastodon) */
     int64_t created_at;
     int64_t edited_at;
     char *thread_root_id; /* post / media / video / conversation the item belongs to */
@@ -141,10 +141,10 @@ typedef struct gg_event {
 typedef struct gg_channel_batch {
     gg_event *events;
     size_t n;
-    char *next_page;  /* pull: token / cursor / URL of the next (older) page; NULL at the end */
-    char *prev_page;  /* Mastodon: Link rel="prev" URL (min_id) for gapless forward polling */
-    char *newest_id;  /* pull watermark: X meta.newest_id, Telegram next getUpdates offset */
-    char *notice;     /* in-band stream error (X operational-disconnect), else NULL */
+    char *next_page;     /* pull: token / cursor / URL of the next (older) page; NULL at the end */
+    char *prev_page;     /* Mastodon: Link rel="prev" URL (min_id) for gapless forward polling */
+    char *newest_id;     /* pull watermark: X meta.newest_id, Telegram next getUpdates offset */
+    char *notice;        /* in-band stream error (X operational-disconnect), else NULL */
     int64_t retry_after; /* seconds to wait, when an error body says so (Telegram) */
     char err[200];
 } gg_channel_batch;
@@ -232,9 +232,9 @@ int gg_channels_tiktok_decode_list(const char *raw, size_t len, gg_channel_batch
 
 /** How the HTTP client authenticates the request it is handed. */
 typedef enum gg_channel_auth {
-    GG_AUTH_BEARER = 1,     /* Authorization: Bearer <token> (Graph, X, Google, Mastodon) */
-    GG_AUTH_ACCESS_TOKEN,   /* TikTok Business: Access-Token: <token> */
-    GG_AUTH_TELEGRAM_PATH,  /* Telegram: the client prefixes path with "/bot<token>" */
+    GG_AUTH_BEARER = 1,    /* Authorization: Bearer <token> (Graph, X, Google, Mastodon) */
+    GG_AUTH_ACCESS_TOKEN,  /* TikTok Business: Access-Token: <token> */
+    GG_AUTH_TELEGRAM_PATH, /* Telegram: the client prefixes path with "/bot<token>" */
 } gg_channel_auth;
 
 /**
@@ -248,7 +248,7 @@ typedef struct gg_channel_request {
     const char *content_type; /* static, "application/json" */
     char *body;               /* NUL-terminated JSON */
     size_t body_len;
-    char *idempotency_key;    /* Mastodon Idempotency-Key header value, else NULL */
+    char *idempotency_key; /* Mastodon Idempotency-Key header value, else NULL */
     gg_channel_auth auth;
 } gg_channel_request;
 
@@ -280,12 +280,12 @@ typedef struct gg_poll_opts {
     const char *question;
     const char *const *options; /* option texts */
     size_t n_options;
-    int quiz;                   /* Telegram only */
-    int correct_option;         /* quiz: index of the right option */
-    const char *explanation;    /* quiz: shown after answering, may be NULL */
-    int anonymous;              /* Telegram: 0 (default) so poll_answer updates arrive */
-    int multiple;               /* allow several answers */
-    int64_t duration_s;         /* open period in seconds (0 = platform default) */
+    int quiz;                /* Telegram only */
+    int correct_option;      /* quiz: index of the right option */
+    const char *explanation; /* quiz: shown after answering, may be NULL */
+    int anonymous;           /* Telegram: 0 (default) so poll_answer updates arrive */
+    int multiple;            /* allow several answers */
+    int64_t duration_s;      /* open period in seconds (0 = platform default) */
 } gg_poll_opts;
 
 /**

@@ -134,8 +134,7 @@ int gg_channels__fail(gg_channel_batch *b, int code, const char *fmt, ...)
     return code;
 }
 
-int gg_channels__push(gg_channel_batch *b, const char *channel, gg_event_kind kind,
-                      gg_event **out)
+int gg_channels__push(gg_channel_batch *b, const char *channel, gg_event_kind kind, gg_event **out)
 {
     if (b->n >= GG_CHANNELS_MAX_EVENTS)
         return gg_channels__fail(b, GG_ELIMIT, "more than %u events in one body",
@@ -508,7 +507,7 @@ static size_t entity(const char *s, gg_buf *o)
     static const struct {
         const char *name;
         const char *text;
-    } named[] = {{"amp;", "&"}, {"lt;", "<"},   {"gt;", ">"},
+    } named[] = {{"amp;", "&"},   {"lt;", "<"},   {"gt;", ">"},
                  {"quot;", "\""}, {"apos;", "'"}, {"nbsp;", "\xC2\xA0"}};
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
         size_t n = strlen(named[i].name);
@@ -548,9 +547,9 @@ char *gg_channels__html_to_text(const char *html)
             if (end == NULL)
                 break; /* an unterminated tag: drop the rest */
             size_t n = (size_t)(end - s);
-            if ((n >= 3 && strncasecmp(s, "<br", 3) == 0) || (n >= 2 && strncasecmp(s, "<p", 2) == 0 &&
-                                                              (s[2] == '>' || s[2] == ' ') &&
-                                                              o.len > 0))
+            if ((n >= 3 && strncasecmp(s, "<br", 3) == 0) ||
+                (n >= 2 && strncasecmp(s, "<p", 2) == 0 && (s[2] == '>' || s[2] == ' ') &&
+                 o.len > 0))
                 gg_buf_adds(&o, strncasecmp(s, "<br", 3) == 0 ? "\n" : "\n\n");
             s = end + 1;
         } else if (*s == '&') {
@@ -600,8 +599,8 @@ int gg_channels_build_reply(gg_channel_request *out, const gg_event *ev, const g
     if (ev->reply.to_id == NULL || (ev->flags & GG_EVF_SELF))
         return GG_EINVAL; /* deletes, statuses, our own posts: nothing to answer */
     const char *c = ev->channel;
-    if (strcmp(c, "facebook") == 0 || strcmp(c, "instagram") == 0 ||
-        strcmp(c, "messenger") == 0 || strcmp(c, "whatsapp") == 0)
+    if (strcmp(c, "facebook") == 0 || strcmp(c, "instagram") == 0 || strcmp(c, "messenger") == 0 ||
+        strcmp(c, "whatsapp") == 0)
         return gg_channels__meta_reply(out, ev, o);
     if (strcmp(c, "x") == 0)
         return gg_channels__x_reply(out, ev, o);
@@ -620,9 +619,8 @@ int gg_channels_build_reply(gg_channel_request *out, const gg_event *ev, const g
 
 const gg_channel *gg_channels_find(const char *name)
 {
-    static const gg_channel *const all[] = {&gg_channel_meta, &gg_channel_x,
-                                            &gg_channel_telegram, &gg_channel_mastodon,
-                                            &gg_channel_tiktok};
+    static const gg_channel *const all[] = {&gg_channel_meta, &gg_channel_x, &gg_channel_telegram,
+                                            &gg_channel_mastodon, &gg_channel_tiktok};
     if (name == NULL)
         return NULL;
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)

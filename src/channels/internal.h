@@ -20,8 +20,7 @@ int gg_channels__load(const char *raw, size_t len, json_t **out, gg_channel_batc
 int gg_channels__fail(gg_channel_batch *b, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /** Append a zeroed event; *out points at it until the next push. GG_ELIMIT at the cap. */
-int gg_channels__push(gg_channel_batch *b, const char *channel, gg_event_kind kind,
-                      gg_event **out);
+int gg_channels__push(gg_channel_batch *b, const char *channel, gg_event_kind kind, gg_event **out);
 /** Give every event from index `from` its version ("" default) and dedupe key. */
 void gg_channels__finish(gg_channel_batch *b, size_t from);
 /** 1 when s[0..n) is well-formed UTF-8 (no overlongs, surrogates, > U+10FFFF). */
@@ -74,11 +73,9 @@ int gg_channels__meta_reply(gg_channel_request *out, const gg_event *ev, const g
 int gg_channels__x_reply(gg_channel_request *out, const gg_event *ev, const gg_reply_opts *o);
 int gg_channels__telegram_reply(gg_channel_request *out, const gg_event *ev,
                                 const gg_reply_opts *o);
-int gg_channels__youtube_reply(gg_channel_request *out, const gg_event *ev,
-                               const gg_reply_opts *o);
+int gg_channels__youtube_reply(gg_channel_request *out, const gg_event *ev, const gg_reply_opts *o);
 int gg_channels__mastodon_reply(gg_channel_request *out, const gg_event *ev,
                                 const gg_reply_opts *o);
-int gg_channels__tiktok_reply(gg_channel_request *out, const gg_event *ev,
-                              const gg_reply_opts *o);
+int gg_channels__tiktok_reply(gg_channel_request *out, const gg_event *ev, const gg_reply_opts *o);
 
 #endif

@@ -185,7 +185,7 @@ int gg_channels_mastodon_decode_page(const char *raw, size_t len, const char *li
         return finish(b, root, rc);
     if (!json_is_array(root)) {
         const char *err = gg_channels__str(root, "error");
-        int code = err == NULL                                   ? GG_EINVAL
+        int code = err == NULL                                  ? GG_EINVAL
                    : strncmp(err, "Too many requests", 17) == 0 ? GG_ERATE
                                                                 : GG_EUPSTREAM;
         return finish(b, root,
@@ -329,8 +329,7 @@ done:
     return rc;
 }
 
-int gg_channels__mastodon_reply(gg_channel_request *out, const gg_event *ev,
-                                const gg_reply_opts *o)
+int gg_channels__mastodon_reply(gg_channel_request *out, const gg_event *ev, const gg_reply_opts *o)
 {
     char *status = NULL;
     const char *h = ev->reply.handle;
@@ -349,9 +348,9 @@ int gg_channels__mastodon_reply(gg_channel_request *out, const gg_event *ev,
     if (ev->detail && (strcmp(ev->detail, "direct") == 0 || strcmp(ev->detail, "private") == 0 ||
                        strcmp(ev->detail, "unlisted") == 0))
         vis = ev->detail;
-    json_t *body = json_pack("{s:o, s:s, s:s, s:s}", "status", gg_channels__jstr(status),
-                             "in_reply_to_id", ev->reply.to_id, "visibility", vis, "language",
-                             o->language ? o->language : "id");
+    json_t *body =
+        json_pack("{s:o, s:s, s:s, s:s}", "status", gg_channels__jstr(status), "in_reply_to_id",
+                  ev->reply.to_id, "visibility", vis, "language", o->language ? o->language : "id");
     gg_free(status);
     return status_request(out, body, o->idempotency_key);
 }
@@ -374,9 +373,9 @@ int gg_channels_mastodon_build_poll(gg_channel_request *out, const gg_poll_opts 
             return GG_EINVAL;
         }
     }
-    json_t *body = json_pack("{s:o, s:{s:o, s:I, s:b}, s:s, s:s}", "status",
-                             gg_channels__jstr(p->question), "poll", "options", opts, "expires_in",
-                             (json_int_t)expires, "multiple", p->multiple, "visibility", "public",
-                             "language", language ? language : "id");
+    json_t *body =
+        json_pack("{s:o, s:{s:o, s:I, s:b}, s:s, s:s}", "status", gg_channels__jstr(p->question),
+                  "poll", "options", opts, "expires_in", (json_int_t)expires, "multiple",
+                  p->multiple, "visibility", "public", "language", language ? language : "id");
     return status_request(out, body, idempotency_key);
 }

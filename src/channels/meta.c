@@ -14,8 +14,8 @@
 #include "core/alloc.h"
 #include "core/err.h"
 
-static int meta_verify(const gg_channel_secrets *s, const char *method,
-                       const gg_channel_headers *h, const char *raw, size_t len, int64_t now)
+static int meta_verify(const gg_channel_secrets *s, const char *method, const gg_channel_headers *h,
+                       const char *raw, size_t len, int64_t now)
 {
     unsigned char mac[32];
     (void)now;
@@ -101,7 +101,8 @@ static int decode_messaging(gg_channel_batch *b, const char *channel, const char
         e->created_at = ts;
         if (json_is_object(msg)) {
             json_t *att = json_array_get(json_object_get(msg, "attachments"), 0);
-            e->parent_id = gg_channels__dup(gg_channels__str(json_object_get(msg, "reply_to"), "mid"));
+            e->parent_id =
+                gg_channels__dup(gg_channels__str(json_object_get(msg, "reply_to"), "mid"));
             e->media = gg_channels__dup(gg_channels__str(json_object_get(att, "payload"), "url"));
             if (json_is_true(json_object_get(msg, "is_echo")))
                 e->flags |= GG_EVF_SELF; /* a message our Page sent */
@@ -170,7 +171,8 @@ static int decode_feed(gg_channel_batch *b, const char *page, const json_t *v, i
     e->thread_root_id = gg_channels__id(v, "post_id");
     if (is_comment)
         e->parent_id = gg_channels__id(v, "parent_id");
-    e->media = gg_channels__dup(gg_channels__str(v, json_object_get(v, "photo") ? "photo" : "video"));
+    e->media =
+        gg_channels__dup(gg_channels__str(v, json_object_get(v, "photo") ? "photo" : "video"));
     if (e->native_id == NULL)
         return gg_channels__fail(b, GG_EINVAL, "feed %s without its id", item);
     if (e->author_id && page && strcmp(e->author_id, page) == 0)
@@ -264,7 +266,8 @@ static int decode_whatsapp_message(gg_channel_batch *b, const char *phone_id,
     json_array_foreach(contacts, i, c)
     {
         const char *wa = gg_channels__str(c, "wa_id"), *uid = gg_channels__str(c, "user_id");
-        if ((from && wa && strcmp(wa, from) == 0) || (from_user && uid && strcmp(uid, from_user) == 0))
+        if ((from && wa && strcmp(wa, from) == 0) ||
+            (from_user && uid && strcmp(uid, from_user) == 0))
             contact = c;
     }
     gg_event_kind kind = GG_EVENT_MESSAGE;
@@ -302,10 +305,11 @@ static int decode_whatsapp_message(gg_channel_batch *b, const char *phone_id,
             e->lat = json_number_value(json_object_get(media, "latitude"));
             e->lon = json_number_value(json_object_get(media, "longitude"));
             e->flags |= GG_EVF_HAS_GEO;
-            const char *nm = gg_channels__str(media, "name"), *ad = gg_channels__str(media, "address");
+            const char *nm = gg_channels__str(media, "name"),
+                       *ad = gg_channels__str(media, "address");
             if (nm || ad)
-                e->detail = gg_channels__printf("%s%s%s", nm ? nm : "", nm && ad ? ", " : "",
-                                                ad ? ad : "");
+                e->detail =
+                    gg_channels__printf("%s%s%s", nm ? nm : "", nm && ad ? ", " : "", ad ? ad : "");
         } else if (json_is_object(media) && json_object_get(media, "id")) {
             e->media = gg_channels__id(media, "id"); /* fetch with GET /{media-id} */
         }
@@ -466,11 +470,11 @@ int gg_channels__meta_reply(gg_channel_request *out, const gg_event *ev, const g
             return rc;
         if (ev->reply.chat_id == NULL)
             return GG_EINVAL;
-        json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}, s:{s:b, s:o}}",
-                                 "messaging_product", "whatsapp", "recipient_type", "individual",
-                                 "to", ev->reply.chat_id, "type", "text", "context", "message_id",
-                                 ev->reply.to_id, "text", "preview_url", 0, "body",
-                                 gg_channels__jstr(o->text));
+        json_t *body =
+            json_pack("{s:s, s:s, s:s, s:s, s:{s:s}, s:{s:b, s:o}}", "messaging_product",
+                      "whatsapp", "recipient_type", "individual", "to", ev->reply.chat_id, "type",
+                      "text", "context", "message_id", ev->reply.to_id, "text", "preview_url", 0,
+                      "body", gg_channels__jstr(o->text));
         return graph_request(out, host, ver, ev->reply.via_id, "messages", body);
     }
     if (ev->reply.chat_id != NULL) {
@@ -481,9 +485,9 @@ int gg_channels__meta_reply(gg_channel_request *out, const gg_event *ev, const g
             return rc;
         if (ev->reply.chat_id == NULL)
             return GG_EINVAL;
-        json_t *body = json_pack("{s:{s:s}, s:s, s:{s:o}}", "recipient", "id", ev->reply.chat_id,
-                                 "messaging_type", "RESPONSE", "message", "text",
-                                 gg_channels__jstr(o->text));
+        json_t *body =
+            json_pack("{s:{s:s}, s:s, s:{s:o}}", "recipient", "id", ev->reply.chat_id,
+                      "messaging_type", "RESPONSE", "message", "text", gg_channels__jstr(o->text));
         return graph_request(out, host, ver, ev->reply.via_id, "messages", body);
     }
     if (o->private_reply) {

@@ -61,8 +61,8 @@ static int decode_message(gg_channel_batch *b, const json_t *m, gg_event_kind ki
     if (json_is_object(from)) {
         e->author_id = gg_channels__id(from, "id");
         e->author_handle = gg_channels__dup(gg_channels__str(from, "username"));
-        e->author_name = full_name(gg_channels__str(from, "first_name"),
-                                   gg_channels__str(from, "last_name"));
+        e->author_name =
+            full_name(gg_channels__str(from, "first_name"), gg_channels__str(from, "last_name"));
         e->lang = gg_channels__dup(gg_channels__str(from, "language_code")); /* UI language */
         if (json_is_true(json_object_get(from, "is_bot")))
             e->flags |= GG_EVF_BOT;
@@ -104,8 +104,8 @@ static int decode_update(gg_channel_batch *b, const json_t *u)
         const char *key;
         gg_event_kind kind;
     } msgs[] = {
-        {"message", GG_EVENT_MESSAGE},        {"business_message", GG_EVENT_MESSAGE},
-        {"channel_post", GG_EVENT_POST},      {"edited_message", GG_EVENT_EDIT},
+        {"message", GG_EVENT_MESSAGE},          {"business_message", GG_EVENT_MESSAGE},
+        {"channel_post", GG_EVENT_POST},        {"edited_message", GG_EVENT_EDIT},
         {"edited_channel_post", GG_EVENT_EDIT}, {"edited_business_message", GG_EVENT_EDIT},
     };
     gg_event *e;
@@ -127,8 +127,8 @@ static int decode_update(gg_channel_batch *b, const json_t *u)
         if (e->author_id == NULL) /* anonymous admin votes come as voter_chat */
             e->author_id = gg_channels__id(json_object_get(ans, "voter_chat"), "id");
         e->author_handle = gg_channels__dup(gg_channels__str(user, "username"));
-        e->author_name = full_name(gg_channels__str(user, "first_name"),
-                                   gg_channels__str(user, "last_name"));
+        e->author_name =
+            full_name(gg_channels__str(user, "first_name"), gg_channels__str(user, "last_name"));
         if (e->thread_root_id == NULL || e->author_id == NULL)
             return gg_channels__fail(b, GG_EINVAL, "poll_answer without poll_id/user");
         /* One vote per person per poll; a changed vote is a new version. */
@@ -157,8 +157,8 @@ static int decode_update(gg_channel_batch *b, const json_t *u)
         e->text = gg_channels__dup(gg_channels__str(poll, "question"));
         e->detail = gg_strdup(closed ? "closed" : "open");
         e->version = closed ? gg_strdup("closed")
-                            : gg_channels__printf("%lld", (long long)gg_channels__int(
-                                                              poll, "total_voter_count"));
+                            : gg_channels__printf(
+                                  "%lld", (long long)gg_channels__int(poll, "total_voter_count"));
         e->created_at = gg_channels__int(poll, "close_date");
         if (e->native_id == NULL)
             return gg_channels__fail(b, GG_EINVAL, "poll without id");
@@ -203,16 +203,18 @@ int gg_channels_telegram_decode_updates(const char *raw, size_t len, gg_channel_
     int rc = gg_channels__load(raw, len, &root, b);
     if (rc != 0)
         return finish(b, root, rc);
-    if (json_is_true(json_object_get(root, "ok")) && !json_is_array(json_object_get(root, "result")))
+    if (json_is_true(json_object_get(root, "ok")) &&
+        !json_is_array(json_object_get(root, "result")))
         return finish(b, root, gg_channels__fail(b, GG_EINVAL, "not a getUpdates response"));
     if (!json_is_true(json_object_get(root, "ok"))) {
         const char *d = gg_channels__str(root, "description");
         int64_t code = gg_channels__int(root, "error_code");
         /* 429 carries parameters.retry_after: obey it, never retry sooner. */
         b->retry_after = gg_channels__int(json_object_get(root, "parameters"), "retry_after");
-        rc = gg_channels__fail(b, !json_is_object(root) ? GG_EINVAL
-                                  : code == 429         ? GG_ERATE
-                                                        : GG_EUPSTREAM,
+        rc = gg_channels__fail(b,
+                               !json_is_object(root) ? GG_EINVAL
+                               : code == 429         ? GG_ERATE
+                                                     : GG_EUPSTREAM,
                                "getUpdates failed: %.120s", d ? d : "no result");
         return finish(b, root, rc);
     }
@@ -270,8 +272,7 @@ done:
     return rc;
 }
 
-int gg_channels__telegram_reply(gg_channel_request *out, const gg_event *ev,
-                                const gg_reply_opts *o)
+int gg_channels__telegram_reply(gg_channel_request *out, const gg_event *ev, const gg_reply_opts *o)
 {
     json_int_t chat, msg;
     size_t n = gg_channels__chars(o->text);

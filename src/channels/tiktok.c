@@ -190,16 +190,17 @@ int gg_channels_tiktok_decode_list(const char *raw, size_t len, gg_channel_batch
     const json_t *err = json_object_get(root, "error");
     int research = json_is_object(err);
     if ((code && json_integer_value(code) != 0) ||
-        (research && strcmp(gg_channels__str(err, "code") ? gg_channels__str(err, "code") : "",
-                            "ok") != 0)) {
-        const char *msg = research ? gg_channels__str(err, "message")
-                                   : gg_channels__str(root, "message");
+        (research &&
+         strcmp(gg_channels__str(err, "code") ? gg_channels__str(err, "code") : "", "ok") != 0)) {
+        const char *msg =
+            research ? gg_channels__str(err, "message") : gg_channels__str(root, "message");
         return finish(b, root,
                       gg_channels__fail(b, GG_EUPSTREAM, "TikTok error: %.120s", msg ? msg : "?"));
     }
     const json_t *data = json_object_get(root, "data");
     if (!json_is_array(json_object_get(data, "comments")))
-        return finish(b, root, gg_channels__fail(b, GG_EINVAL, "TikTok list without data.comments"));
+        return finish(b, root,
+                      gg_channels__fail(b, GG_EINVAL, "TikTok list without data.comments"));
     json_array_foreach(json_object_get(data, "comments"), i, it)
     {
         if ((rc = list_item(b, it, research)) != 0)
@@ -210,8 +211,7 @@ int gg_channels_tiktok_decode_list(const char *raw, size_t len, gg_channel_batch
     return finish(b, root, 0);
 }
 
-int gg_channels__tiktok_reply(gg_channel_request *out, const gg_event *ev,
-                              const gg_reply_opts *o)
+int gg_channels__tiktok_reply(gg_channel_request *out, const gg_event *ev, const gg_reply_opts *o)
 {
     int rc = GG_EINVAL;
     /* Integrators report 150 characters; a retry can post twice (no key). */

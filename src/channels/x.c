@@ -22,8 +22,7 @@ static void b64_mac(const char *key, const void *msg, size_t len, char out[X_SIG
     unsigned char mac[32];
     gg_channels__hmac(key, msg, len, NULL, 0, mac);
     memcpy(out, "sha256=", 7);
-    sodium_bin2base64(out + 7, X_SIG_LEN + 1 - 7, mac, sizeof mac,
-                      sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(out + 7, X_SIG_LEN + 1 - 7, mac, sizeof mac, sodium_base64_VARIANT_ORIGINAL);
 }
 
 static int x_verify(const gg_channel_secrets *s, const char *method, const gg_channel_headers *h,
@@ -127,8 +126,8 @@ static int decode_post(gg_channel_batch *b, const json_t *p, const json_t *inclu
         e->edited_at = e->created_at;
     e->thread_root_id = gg_channels__id(p, "conversation_id");
     e->parent_id = gg_channels__dup(parent);
-    e->media = gg_channels__dup(
-        json_string_value(json_array_get(json_object_get(json_object_get(p, "attachments"), "media_keys"), 0)));
+    e->media = gg_channels__dup(json_string_value(
+        json_array_get(json_object_get(json_object_get(p, "attachments"), "media_keys"), 0)));
     const json_t *geo = json_object_get(p, "geo");
     const json_t *coords = json_object_get(json_object_get(geo, "coordinates"), "coordinates");
     if (json_array_size(coords) == 2) { /* GeoJSON order: [lon, lat] */
@@ -286,7 +285,8 @@ static int decode_record(gg_channel_batch *b, const json_t *root)
     if (!json_is_object(root))
         return gg_channels__fail(b, GG_EINVAL, "X response is not an object");
     /* RFC 7807 problem body (429, 4xx, 5xx): no data, a status and a title. */
-    if (!data && json_is_integer(json_object_get(root, "status")) && json_object_get(root, "title")) {
+    if (!data && json_is_integer(json_object_get(root, "status")) &&
+        json_object_get(root, "title")) {
         json_int_t st = json_integer_value(json_object_get(root, "status"));
         const char *title = gg_channels__str(root, "title");
         return gg_channels__fail(b, st == 429 ? GG_ERATE : GG_EUPSTREAM, "X error %lld: %.80s",

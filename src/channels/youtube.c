@@ -28,7 +28,8 @@ static int decode_comment(gg_channel_batch *b, const json_t *c)
     const char *updated = gg_channels__str(sn, "updatedAt");
     e->native_id = gg_strdup(id);
     e->account_id = gg_channels__dup(gg_channels__str(sn, "channelId"));
-    e->author_id = gg_channels__dup(gg_channels__str(json_object_get(sn, "authorChannelId"), "value"));
+    e->author_id =
+        gg_channels__dup(gg_channels__str(json_object_get(sn, "authorChannelId"), "value"));
     e->author_name = gg_channels__dup(name);
     if (name && name[0] == '@') /* display names are @handles now */
         e->author_handle = gg_strdup(name + 1);
@@ -65,17 +66,16 @@ int gg_channels_youtube_decode_page(const char *raw, size_t len, gg_channel_batc
         goto done;
     const json_t *err = json_object_get(root, "error");
     if (json_is_object(err)) {
-        const char *reason = gg_channels__str(json_array_get(json_object_get(err, "errors"), 0),
-                                              "reason");
+        const char *reason =
+            gg_channels__str(json_array_get(json_object_get(err, "errors"), 0), "reason");
         reason = reason ? reason : "unknown";
         /* quotaExceeded is not transient: the caller waits for the daily reset. */
-        rc = gg_channels__fail(b,
-                               strcmp(reason, "quotaExceeded") == 0 ||
-                                       strcmp(reason, "rateLimitExceeded") == 0
-                                   ? GG_ERATE
-                                   : GG_EUPSTREAM,
-                               "YouTube error %lld %.80s",
-                               (long long)gg_channels__int(err, "code"), reason);
+        rc = gg_channels__fail(
+            b,
+            strcmp(reason, "quotaExceeded") == 0 || strcmp(reason, "rateLimitExceeded") == 0
+                ? GG_ERATE
+                : GG_EUPSTREAM,
+            "YouTube error %lld %.80s", (long long)gg_channels__int(err, "code"), reason);
         goto done;
     }
     if (!json_is_array(json_object_get(root, "items"))) {
@@ -112,8 +112,7 @@ done:
     return rc;
 }
 
-int gg_channels__youtube_reply(gg_channel_request *out, const gg_event *ev,
-                               const gg_reply_opts *o)
+int gg_channels__youtube_reply(gg_channel_request *out, const gg_event *ev, const gg_reply_opts *o)
 {
     int rc = GG_EINVAL;
     if (gg_channels__chars(o->text) > 10000)

@@ -139,11 +139,11 @@ static inline const gg_event *fx_find(const gg_channel_batch *b, const char *nat
     return NULL;
 }
 
-#define fx_str_eq(got, want)                                                                     \
-    do {                                                                                         \
-        const char *g_ = (got);                                                                  \
-        cr_assert_not_null(g_, "%s is NULL, want %s", #got, (want));                             \
-        cr_assert_str_eq(g_, (want), "%s", #got);                                                \
+#define fx_str_eq(got, want)                                                                       \
+    do {                                                                                           \
+        const char *g_ = (got);                                                                    \
+        cr_assert_not_null(g_, "%s is NULL, want %s", #got, (want));                               \
+        cr_assert_str_eq(g_, (want), "%s", #got);                                                  \
     } while (0)
 
 #endif

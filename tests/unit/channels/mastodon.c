@@ -153,10 +153,12 @@ Test(channels_mastodon, rest_pages)
     fx_str_eq(e->text, "Kami di Bandung butuh TPS3R di tiap kelurahan, sampah numpuk di pinggir "
                        "jalan. #GagasanWarga");
     cr_assert_eq(e->created_at, 1795143967);
-    fx_str_eq(b.next_page,
-              "https://kabar.example.id/api/v1/timelines/tag/gagasanwarga?max_id=115612345678800001");
-    fx_str_eq(b.prev_page,
-              "https://kabar.example.id/api/v1/timelines/tag/gagasanwarga?min_id=115612345678901234");
+    fx_str_eq(
+        b.next_page,
+        "https://kabar.example.id/api/v1/timelines/tag/gagasanwarga?max_id=115612345678800001");
+    fx_str_eq(
+        b.prev_page,
+        "https://kabar.example.id/api/v1/timelines/tag/gagasanwarga?min_id=115612345678901234");
     gg_channels_batch_dispose(&b);
     fx_head_free(&h);
     free(raw);
@@ -212,7 +214,8 @@ Test(channels_mastodon, html_and_malformed)
     cr_assert_eq(b.events[0].created_at, 1795144867, "+07:00 offset applied");
     gg_channels_batch_dispose(&b);
     /* A boost is not new content. */
-    const char *boost = "{\"event\":\"status.created\",\"object\":{\"id\":\"8\",\"reblog\":{\"id\":\"7\"}}}";
+    const char *boost =
+        "{\"event\":\"status.created\",\"object\":{\"id\":\"8\",\"reblog\":{\"id\":\"7\"}}}";
     cr_assert_eq(gg_channel_mastodon.decode(boost, strlen(boost), &b), 0);
     cr_assert_eq(b.n, 0);
     gg_channels_batch_dispose(&b);

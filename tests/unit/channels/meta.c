@@ -62,8 +62,8 @@ Test(channels_meta, facebook_reply_edit_remove_post)
     cr_assert_eq(e->created_at, 1795144867);
     cr_assert_eq(strlen(e->version), 16);
     char key[256];
-    snprintf(key, sizeof key, "facebook|104729385610923|122193847561038291_1092837465012345|edit|%s",
-             e->version);
+    snprintf(key, sizeof key,
+             "facebook|104729385610923|122193847561038291_1092837465012345|edit|%s", e->version);
     fx_str_eq(e->dedupe_key, key);
     gg_channels_batch_dispose(&b);
 
@@ -97,7 +97,8 @@ Test(channels_meta, facebook_batch_skips_reaction)
     cr_assert_eq(b.n, 1, "the reaction entry is not an idea");
     fx_str_eq(b.events[0].native_id, "122193847561038291_1092837465031111");
     fx_str_eq(b.events[0].author_name, "Rina Wulandari");
-    fx_str_eq(b.events[0].text, "Kapan ada program beasiswa untuk mahasiswa dari desa? #GagasanWarga");
+    fx_str_eq(b.events[0].text,
+              "Kapan ada program beasiswa untuk mahasiswa dari desa? #GagasanWarga");
     cr_assert_eq(b.events[0].created_at, 1795146166);
     gg_channels_batch_dispose(&b);
 }
@@ -183,8 +184,9 @@ Test(channels_meta, messenger)
     fx_decode(M, "messenger/webhook-message-reply-attachment.json", &b);
     cr_assert_eq(b.n, 1);
     e = &b.events[0];
-    fx_str_eq(e->parent_id, "m_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp9Oo8Nn7Mm6Ll5Kk4Jj3Ii2Hh1Gg0Ff9Ee8Dd7"
-                            "Cc6Bb5Aa4Zz3Yy");
+    fx_str_eq(e->parent_id,
+              "m_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp9Oo8Nn7Mm6Ll5Kk4Jj3Ii2Hh1Gg0Ff9Ee8Dd7"
+              "Cc6Bb5Aa4Zz3Yy");
     fx_str_eq(e->media, "https://scontent.xx.fbcdn.net/v/t1.15752-9/468123456_1234567890_n.jpg"
                         "?stp=dst-jpg&_nc_cat=1&oh=00_AYB1&oe=6750A1B2");
     fx_str_eq(e->text, "Ini fotonya, pipanya bocor di dekat balai desa.");
@@ -229,7 +231,8 @@ Test(channels_meta, whatsapp_messages)
 
     fx_decode(M, "whatsapp/webhook-message-reply-context.json", &b);
     cr_assert_eq(b.n, 1);
-    fx_str_eq(b.events[0].parent_id, "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABEYEjk4QTdCNkM1RDRFM0YyMDExMgA=");
+    fx_str_eq(b.events[0].parent_id,
+              "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABEYEjk4QTdCNkM1RDRFM0YyMDExMgA=");
     fx_str_eq(b.events[0].author_id, "6281234567890");
     fx_str_eq(b.events[0].text, "Baik, terima kasih. Saya tunggu kabarnya ya.");
     cr_assert_eq(b.events[0].created_at, 1795145267);
@@ -280,7 +283,8 @@ Test(channels_meta, whatsapp_edit_revoke_status)
     fx_decode(M, "whatsapp/webhook-status-read.json", &b);
     cr_assert_eq(b.n, 1);
     cr_assert_eq(b.events[0].kind, GG_EVENT_STATUS);
-    fx_str_eq(b.events[0].native_id, "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABEYEjk4QTdCNkM1RDRFM0YyMDExMgA=");
+    fx_str_eq(b.events[0].native_id,
+              "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABEYEjk4QTdCNkM1RDRFM0YyMDExMgA=");
     fx_str_eq(b.events[0].version, "read");
     cr_assert_null(b.events[0].detail);
     cr_assert_eq(b.events[0].created_at, 1795145247);
@@ -322,29 +326,34 @@ Test(channels_meta, malformed)
     /* A lone surrogate escape is not text either. */
     cr_assert_eq(decode_str("{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":"
                             "\"feed\",\"value\":{\"item\":\"comment\",\"verb\":\"add\","
-                            "\"comment_id\":\"1_2\",\"message\":\"\\ud83d\"}}]}]}", &b),
+                            "\"comment_id\":\"1_2\",\"message\":\"\\ud83d\"}}]}]}",
+                            &b),
                  GG_EINVAL);
     cr_assert_eq(decode_str("[]", &b), GG_EINVAL);
     cr_assert_eq(decode_str("{\"object\":\"user\",\"entry\":[]}", &b), GG_EINVAL);
     cr_assert_eq(decode_str("{\"object\":\"page\"}", &b), GG_EINVAL);
-    cr_assert_eq(decode_str("{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"changes\":[{"
-                            "\"field\":\"feed\",\"value\":{\"item\":\"comment\",\"verb\":\"add\"}}]}]}",
-                            &b),
-                 GG_EINVAL);
+    cr_assert_eq(
+        decode_str("{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"changes\":[{"
+                   "\"field\":\"feed\",\"value\":{\"item\":\"comment\",\"verb\":\"add\"}}]}]}",
+                   &b),
+        GG_EINVAL);
     cr_assert(strstr(b.err, "id") != NULL, "err: %s", b.err);
     cr_assert_eq(decode_str("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\","
-                            "\"changes\":[{\"field\":\"messages\",\"value\":{}}]}]}", &b),
+                            "\"changes\":[{\"field\":\"messages\",\"value\":{}}]}]}",
+                            &b),
                  GG_EINVAL);
     /* An empty batch is fine. */
     cr_assert_eq(decode_str("{\"object\":\"page\",\"entry\":[]}", &b), 0);
     cr_assert_eq(b.n, 0);
     gg_channels_batch_dispose(&b);
     /* Our own Page replying comes back flagged, not dropped. */
-    cr_assert_eq(decode_str("{\"object\":\"page\",\"entry\":[{\"id\":\"9\",\"time\":1,\"changes\":[{"
-                            "\"field\":\"feed\",\"value\":{\"from\":{\"id\":\"9\",\"name\":\"P\"},"
-                            "\"item\":\"comment\",\"verb\":\"add\",\"comment_id\":\"1_2\","
-                            "\"post_id\":\"9_1\",\"message\":\"ok\",\"created_time\":5}}]}]}", &b),
-                 0);
+    cr_assert_eq(
+        decode_str("{\"object\":\"page\",\"entry\":[{\"id\":\"9\",\"time\":1,\"changes\":[{"
+                   "\"field\":\"feed\",\"value\":{\"from\":{\"id\":\"9\",\"name\":\"P\"},"
+                   "\"item\":\"comment\",\"verb\":\"add\",\"comment_id\":\"1_2\","
+                   "\"post_id\":\"9_1\",\"message\":\"ok\",\"created_time\":5}}]}]}",
+                   &b),
+        0);
     cr_assert_eq(b.n, 1);
     cr_assert(b.events[0].flags & GG_EVF_SELF);
     gg_channels_batch_dispose(&b);

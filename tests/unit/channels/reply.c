@@ -64,9 +64,10 @@ Test(channels_reply, facebook_comment)
     o.private_reply = 1;
     cr_assert_eq(gg_channels_build_reply(&r, e, &o), 0);
     cr_assert_str_eq(r.path, "/v24.0/104729385610923/messages");
-    cr_assert_str_eq(r.body, "{\"recipient\":{\"comment_id\":\"122193847561038291_1092837465012345\"},"
-                             "\"message\":{\"text\":\"Terima kasih, Bu Siti! Usulan Anda sudah kami "
-                             "teruskan ke fraksi di DPRD Sleman.\"}}");
+    cr_assert_str_eq(r.body,
+                     "{\"recipient\":{\"comment_id\":\"122193847561038291_1092837465012345\"},"
+                     "\"message\":{\"text\":\"Terima kasih, Bu Siti! Usulan Anda sudah kami "
+                     "teruskan ke fraksi di DPRD Sleman.\"}}");
     gg_channels_request_dispose(&r);
     o.private_reply = 0;
     o.graph_version = "v25.0";
@@ -165,9 +166,11 @@ Test(channels_reply, x_reply_and_poll)
 Test(channels_reply, telegram_message_and_polls)
 {
     gg_channel_request r;
-    const gg_event *e = event_of(&gg_channel_telegram, "telegram/update-message-group-reply.json", 0);
-    gg_reply_opts o = {.text = "Terima kasih, Kak Rina! Usulan lampu jalan di Jl. Palagan sudah kami "
-                               "catat \xE2\x9C\x85"};
+    const gg_event *e =
+        event_of(&gg_channel_telegram, "telegram/update-message-group-reply.json", 0);
+    gg_reply_opts o = {.text =
+                           "Terima kasih, Kak Rina! Usulan lampu jalan di Jl. Palagan sudah kami "
+                           "catat \xE2\x9C\x85"};
     cr_assert_eq(gg_channels_build_reply(&r, e, &o), 0);
     cr_assert_eq(r.auth, GG_AUTH_TELEGRAM_PATH);
     expect_request(&r, "telegram/sendMessage.request", "/bot{BOT_TOKEN}");
@@ -185,10 +188,8 @@ Test(channels_reply, telegram_message_and_polls)
     expect_request(&r, "telegram/sendPoll-quiz.request", "/bot{BOT_TOKEN}");
     gg_channels_request_dispose(&r);
 
-    gg_poll_opts reg = {.question = "Isu apa yang paling penting?",
-                        .options = opts,
-                        .n_options = 3,
-                        .multiple = 1};
+    gg_poll_opts reg = {
+        .question = "Isu apa yang paling penting?", .options = opts, .n_options = 3, .multiple = 1};
     cr_assert_eq(gg_channels_telegram_build_poll(&r, "-1002233445566", &reg), 0);
     cr_assert_str_eq(r.body, "{\"chat_id\":-1002233445566,\"question\":\"Isu apa yang paling "
                              "penting?\",\"options\":[{\"text\":\"10%\"},{\"text\":\"15%\"},"
@@ -216,8 +217,9 @@ Test(channels_reply, youtube)
     cr_assert_eq(gg_channels_youtube_decode_page(raw, len, &B), 0);
     free(raw);
     e = &B.events[1];
-    gg_reply_opts o = {.text = "Terima kasih, Pak Budi. Usulan gudang desa dan koperasi sudah masuk "
-                               "bahan rapat kebijakan pertanian."};
+    gg_reply_opts o = {.text =
+                           "Terima kasih, Pak Budi. Usulan gudang desa dan koperasi sudah masuk "
+                           "bahan rapat kebijakan pertanian."};
     cr_assert_eq(gg_channels_build_reply(&r, e, &o), 0);
     expect_request(&r, "youtube/comments-insert.request", "");
     gg_channels_request_dispose(&r);
@@ -232,8 +234,9 @@ Test(channels_reply, mastodon_reply_and_poll)
     gg_channel_request r;
     const gg_event *e =
         event_of(&gg_channel_mastodon, "mastodon/admin-webhook-status-created.json", 0);
-    gg_reply_opts o = {.text = "Terima kasih, Pak Made! Usulan angkutan Denpasar\xE2\x80\x93Gianyar "
-                               "kami catat.",
+    gg_reply_opts o = {.text =
+                           "Terima kasih, Pak Made! Usulan angkutan Denpasar\xE2\x80\x93Gianyar "
+                           "kami catat.",
                        .idempotency_key = "reply-mastodon-115612345678901234-v1"};
     cr_assert_eq(gg_channels_build_reply(&r, e, &o), 0);
     cr_assert_null(r.host, "per-instance base URL");
@@ -264,8 +267,9 @@ Test(channels_reply, mastodon_reply_and_poll)
 Test(channels_reply, mastodon_direct_stays_direct)
 {
     gg_channel_request r;
-    const char *st = "{\"event\":\"status.created\",\"object\":{\"id\":\"5\",\"visibility\":"
-                     "\"direct\",\"content\":\"hai\",\"account\":{\"id\":\"2\",\"acct\":\"a@b.id\"}}}";
+    const char *st =
+        "{\"event\":\"status.created\",\"object\":{\"id\":\"5\",\"visibility\":"
+        "\"direct\",\"content\":\"hai\",\"account\":{\"id\":\"2\",\"acct\":\"a@b.id\"}}}";
     cr_assert_eq(gg_channel_mastodon.decode(st, strlen(st), &B), 0);
     gg_reply_opts o = {.text = "halo", .idempotency_key = "k1"};
     cr_assert_eq(gg_channels_build_reply(&r, &B.events[0], &o), 0);

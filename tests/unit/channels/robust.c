@@ -1,9 +1,10 @@
 /*
  * robust.c — a deterministic fuzz replay for every decoder in src/channels/:
  * each fixture body is truncated and byte-mutated (fixed seed) and fed to
- * every decoder (and the send-result parser). Invariants: no crash (run under `make asan` for memory
- * errors), a known error code, an error message on failure and an empty
- * batch, and on success every event has a channel, a version and a key.
+ * every decoder and the send-result parser. Invariants: no crash (run it
+ * under `make asan` for memory errors), a known error code, a message on
+ * failure and an empty batch; on success every event has a channel, a
+ * version and a dedupe key.
  */
 #include <dirent.h>
 
@@ -90,7 +91,7 @@ static uint64_t rnd(void)
 /* The send-result parser under the same mutations. */
 static void check_sent(const char *raw, size_t len, const char *what)
 {
-    static const char *chans[] = {"facebook", "whatsapp", "x", "telegram",
+    static const char *chans[] = {"facebook", "whatsapp", "x",     "telegram",
                                   "youtube",  "mastodon", "tiktok"};
     for (size_t i = 0; i < sizeof chans / sizeof chans[0]; i++) {
         gg_channel_sent s;
@@ -120,9 +121,12 @@ static size_t mutate_file(const char *rel)
             memcpy(m, raw, len);
             size_t n = len;
             switch (k % 4) {
-            case 0: n = len ? rnd() % len : 0; break;                       /* truncate */
+            case 0: n = len ? rnd() % len : 0; break;                               /* truncate */
             case 1: m[rnd() % (len ? len : 1)] ^= (char)(1u << (rnd() % 8)); break; /* bit flip */
-            case 2: m[rnd() % (len ? len : 1)] = "{}[]\",:\\\x80\xFF" "0"[rnd() % 12]; break;
+            case 2:
+                m[rnd() % (len ? len : 1)] = "{}[]\",:\\\x80\xFF"
+                                             "0"[rnd() % 12];
+                break;
             case 3: /* swap two bytes */
                 if (len > 1) {
                     size_t a = rnd() % len, c = rnd() % len;

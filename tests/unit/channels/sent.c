@@ -13,24 +13,25 @@ static int sent(const char *channel, const char *stem, gg_channel_sent *s)
     snprintf(file, sizeof file, "%s.json", stem);
     char *raw = fx_body(file, &len);
     fx_head_load(&h, stem);
-    int rc = gg_channels_decode_sent(channel, raw, len, fx_header(&h, "x-business-use-case-usage"),
-                                     s);
+    int rc =
+        gg_channels_decode_sent(channel, raw, len, fx_header(&h, "x-business-use-case-usage"), s);
     fx_head_free(&h);
     free(raw);
     return rc;
 }
 
-#define OK_ID(ch, stem, want)                                                                    \
-    do {                                                                                         \
-        gg_channel_sent s_;                                                                      \
-        cr_assert_eq(sent(ch, stem, &s_), 0, "%s: %s", stem, s_.err);                            \
-        fx_str_eq(s_.id, want);                                                                  \
-        gg_channels_sent_dispose(&s_);                                                           \
+#define OK_ID(ch, stem, want)                                                                      \
+    do {                                                                                           \
+        gg_channel_sent s_;                                                                        \
+        cr_assert_eq(sent(ch, stem, &s_), 0, "%s: %s", stem, s_.err);                              \
+        fx_str_eq(s_.id, want);                                                                    \
+        gg_channels_sent_dispose(&s_);                                                             \
     } while (0)
 
 Test(channels_sent, created_ids)
 {
-    OK_ID("facebook", "facebook/graph-comment-reply.response", "122193847561038291_1092837465020001");
+    OK_ID("facebook", "facebook/graph-comment-reply.response",
+          "122193847561038291_1092837465020001");
     OK_ID("instagram", "instagram/graph-comment-reply.response", "17934567890123456");
     OK_ID("instagram", "instagram/graph-private-reply.response",
           "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1ODIyMzA0OTE0OjM0MDI4MjM2Njg0MTcxMDMwMTI0"
@@ -85,9 +86,10 @@ Test(channels_sent, telegram_echo_matches_decoded_id)
     gg_channel_sent s;
     gg_channel_batch b;
     cr_assert_eq(sent("telegram", "telegram/sendMessage.response", &s), 0);
-    const char *echo = "{\"update_id\":5,\"message\":{\"message_id\":5522,\"from\":{\"id\":7712345678,"
-                       "\"is_bot\":true,\"first_name\":\"Bot\"},\"chat\":{\"id\":-1002233445566,"
-                       "\"type\":\"supergroup\"},\"date\":1795144887,\"text\":\"ok\"}}";
+    const char *echo =
+        "{\"update_id\":5,\"message\":{\"message_id\":5522,\"from\":{\"id\":7712345678,"
+        "\"is_bot\":true,\"first_name\":\"Bot\"},\"chat\":{\"id\":-1002233445566,"
+        "\"type\":\"supergroup\"},\"date\":1795144887,\"text\":\"ok\"}}";
     cr_assert_eq(gg_channel_telegram.decode(echo, strlen(echo), &b), 0);
     cr_assert_str_eq(b.events[0].native_id, s.id);
     cr_assert(b.events[0].flags & GG_EVF_BOT);

@@ -68,30 +68,37 @@ static int decode_content(const char *content_json, gg_channel_batch *b)
 Test(channels_tiktok, visibility_actions)
 {
     gg_channel_batch b;
-    cr_assert_eq(decode_content("{\"comment_id\":7571234567890123456,\"video_id\":7570987654321098765,"
-                                "\"comment_action\":\"set_to_hidden\",\"timestamp\":1795145000}",
-                                &b),
-                 0, "%s", b.err);
+    cr_assert_eq(
+        decode_content("{\"comment_id\":7571234567890123456,\"video_id\":7570987654321098765,"
+                       "\"comment_action\":\"set_to_hidden\",\"timestamp\":1795145000}",
+                       &b),
+        0, "%s", b.err);
     cr_assert_eq(b.events[0].kind, GG_EVENT_HIDE);
     fx_str_eq(b.events[0].version, "1795145000");
     gg_channels_batch_dispose(&b);
     cr_assert_eq(decode_content("{\"comment_id\":1,\"video_id\":2,\"comment_action\":"
-                                "\"set_to_friends_only\",\"timestamp\":5}", &b), 0);
+                                "\"set_to_friends_only\",\"timestamp\":5}",
+                                &b),
+                 0);
     cr_assert_eq(b.events[0].kind, GG_EVENT_HIDE);
     gg_channels_batch_dispose(&b);
     cr_assert_eq(decode_content("{\"comment_id\":1,\"video_id\":2,\"comment_action\":"
-                                "\"set_to_public\",\"timestamp\":6}", &b), 0);
+                                "\"set_to_public\",\"timestamp\":6}",
+                                &b),
+                 0);
     cr_assert_eq(b.events[0].kind, GG_EVENT_UNHIDE);
     fx_str_eq(b.events[0].dedupe_key, "tiktok|" OPENID "|1|unhide|6");
     gg_channels_batch_dispose(&b);
-    cr_assert_eq(decode_content("{\"comment_id\":1,\"video_id\":2,\"comment_action\":\"explode\"}", &b),
-                 GG_EINVAL);
+    cr_assert_eq(
+        decode_content("{\"comment_id\":1,\"video_id\":2,\"comment_action\":\"explode\"}", &b),
+        GG_EINVAL);
     cr_assert_eq(decode_content("{\"comment_id\":1,\"video_id\":2,\"comment_action\":", &b),
                  GG_EINVAL, "truncated inner JSON");
     cr_assert_eq(decode_content("{\"video_id\":2,\"comment_action\":\"insert\"}", &b), GG_EINVAL);
     /* A 20-digit id does not fit int64: refused, never rounded through a double. */
     cr_assert_eq(decode_content("{\"comment_id\":75712345678901234567,\"video_id\":2,"
-                                "\"comment_action\":\"insert\"}", &b),
+                                "\"comment_action\":\"insert\"}",
+                                &b),
                  GG_EINVAL);
 }
 

@@ -167,7 +167,8 @@ Test(channels_verify, tiktok_stale_or_future_timestamp_fails)
     cr_assert_eq(gg_channel_tiktok.verify(&s, "POST", &hd, raw, len, t - 301), GG_EAUTH);
     /* A signature moved onto another timestamp does not verify. */
     char moved[160];
-    snprintf(moved, sizeof moved, "t=1795144898,%s", strchr(fx_header(&h, "TikTok-Signature"), 's'));
+    snprintf(moved, sizeof moved, "t=1795144898,%s",
+             strchr(fx_header(&h, "TikTok-Signature"), 's'));
     gg_channel_header_pair p[] = {{"TikTok-Signature", moved}, {NULL, NULL}};
     gg_channel_headers hd2 = {gg_channels_pairs_get, p};
     cr_assert_eq(gg_channel_tiktok.verify(&s, "POST", &hd2, raw, len, t), GG_EAUTH);
@@ -279,15 +280,24 @@ Test(channels_handshake, meta_matches_vector)
         cr_assert_eq(ch->handshake(&s, qs, &body, &ct), GG_EAUTH, "negative case %zu", i);
     }
     /* Keys stay literal (no PHP-style hub_mode), the challenge is echoed only if a token. */
-    cr_assert_eq(ch->handshake(&s, "hub_mode=subscribe&hub_challenge=1&hub_verify_token="
-                                  "gagasan-uji-verify-7f3a", &body, &ct), GG_EAUTH);
-    cr_assert_eq(ch->handshake(&s, "hub.mode=subscribe&hub.challenge=%3Cscript%3E&hub.verify_"
-                                  "token=gagasan-uji-verify-7f3a", &body, &ct), GG_EAUTH);
+    cr_assert_eq(ch->handshake(&s,
+                               "hub_mode=subscribe&hub_challenge=1&hub_verify_token="
+                               "gagasan-uji-verify-7f3a",
+                               &body, &ct),
+                 GG_EAUTH);
+    cr_assert_eq(ch->handshake(&s,
+                               "hub.mode=subscribe&hub.challenge=%3Cscript%3E&hub.verify_"
+                               "token=gagasan-uji-verify-7f3a",
+                               &body, &ct),
+                 GG_EAUTH);
     cr_assert_eq(ch->handshake(&s, "hub.mode=subscribe&hub.challenge=1158201444", &body, &ct),
                  GG_EAUTH);
     /* Percent-encoded token still matches. */
-    cr_assert_eq(ch->handshake(&s, "hub.mode=subscribe&hub.challenge=77&hub.verify_token="
-                                  "gagasan%2Duji-verify-7f3a", &body, &ct), 0);
+    cr_assert_eq(ch->handshake(&s,
+                               "hub.mode=subscribe&hub.challenge=77&hub.verify_token="
+                               "gagasan%2Duji-verify-7f3a",
+                               &body, &ct),
+                 0);
     cr_assert_str_eq(body.data, "77");
     /* Missing verify token: fail closed. */
     free(s.meta_verify_token);
@@ -320,11 +330,11 @@ Test(channels_handshake, x_crc_matches_vector)
     cr_assert_str_eq(ct, json_string_value(json_object_get(exp, "content_type")));
     json_t *got = json_loads(body.data, 0, NULL);
     cr_assert_not_null(got);
-    cr_assert_str_eq(json_string_value(json_object_get(got, "response_token")),
-                     json_string_value(json_object_get(json_object_get(exp, "body"),
-                                                       "response_token")));
-    cr_assert_str_eq(body.data,
-                     "{\"response_token\":\"sha256=mzczVbkqsv15joRCN2LHTdgZZ6X2NYhhmH4jlfetofg=\"}");
+    cr_assert_str_eq(
+        json_string_value(json_object_get(got, "response_token")),
+        json_string_value(json_object_get(json_object_get(exp, "body"), "response_token")));
+    cr_assert_str_eq(
+        body.data, "{\"response_token\":\"sha256=mzczVbkqsv15joRCN2LHTdgZZ6X2NYhhmH4jlfetofg=\"}");
     cr_assert_eq(gg_channels_x_crc(&s, "other=1", &body, &ct), GG_EAUTH);
     free(s.x_consumer_secret);
     s.x_consumer_secret = NULL;

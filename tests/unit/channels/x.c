@@ -171,10 +171,11 @@ Test(channels_x, errors_and_malformed)
 Test(channels_x, own_post_flagged_and_big_ids_exact)
 {
     gg_channel_batch b;
-    const char *body = "{\"for_user_id\":\"1578901234567890123\",\"tweet_create_events\":[{\"id\":"
-                       "1991827364501928999,\"id_str\":\"1991827364501928999\",\"text\":\"hai\","
-                       "\"user\":{\"id_str\":\"1578901234567890123\",\"screen_name\":\"SuaraWargaID\"},"
-                       "\"timestamp_ms\":\"1795144867000\"}]}";
+    const char *body =
+        "{\"for_user_id\":\"1578901234567890123\",\"tweet_create_events\":[{\"id\":"
+        "1991827364501928999,\"id_str\":\"1991827364501928999\",\"text\":\"hai\","
+        "\"user\":{\"id_str\":\"1578901234567890123\",\"screen_name\":\"SuaraWargaID\"},"
+        "\"timestamp_ms\":\"1795144867000\"}]}";
     cr_assert_eq(gg_channel_x.decode(body, strlen(body), &b), 0, "%s", b.err);
     cr_assert_eq(b.n, 1);
     fx_str_eq(b.events[0].native_id, "1991827364501928999");

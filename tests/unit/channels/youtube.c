@@ -51,7 +51,8 @@ Test(channels_youtube, comment_threads_page)
     fx_str_eq(e->thread_root_id, "Ugy8LpQ0wZc3RtY7uJk94AaABAg");
     fx_str_eq(e->detail, "k3Jd9X2mQpA");
     fx_str_eq(e->reply.to_id, "Ugy8LpQ0wZc3RtY7uJk94AaABAg");
-    fx_str_eq(e->dedupe_key, "youtube|UCq3Ck8TV4vHGb1a2B3c4D5e|Ugy8LpQ0wZc3RtY7uJk94AaABAg|comment|");
+    fx_str_eq(e->dedupe_key,
+              "youtube|UCq3Ck8TV4vHGb1a2B3c4D5e|Ugy8LpQ0wZc3RtY7uJk94AaABAg|comment|");
 
     e = &b.events[1];
     fx_str_eq(e->native_id, "UgxR4nT7bK2mPq9sVw14AaABAg");
@@ -99,9 +100,9 @@ Test(channels_youtube, malformed_and_self)
     for (size_t n = 0; n < len; n += 97)
         cr_assert_eq(gg_channels_youtube_decode_page(raw, n, &b), GG_EINVAL, "prefix %zu", n);
     free(raw);
-    cr_assert_eq(gg_channels_youtube_decode_page("{\"items\":[{\"kind\":\"youtube#comment\"}]}", 39,
-                                                 &b),
-                 GG_EINVAL);
+    cr_assert_eq(
+        gg_channels_youtube_decode_page("{\"items\":[{\"kind\":\"youtube#comment\"}]}", 39, &b),
+        GG_EINVAL);
     const char *own = "{\"items\":[{\"kind\":\"youtube#comment\",\"id\":\"A.b\",\"snippet\":{"
                       "\"channelId\":\"UC1\",\"authorChannelId\":{\"value\":\"UC1\"},"
                       "\"textDisplay\":\"<b>hi</b>\",\"parentId\":\"A\","
