@@ -21,6 +21,7 @@
 #define F_MULTI 2 /* member of a multi-unit region */
 #define MAX_NGRAM 8
 #define KEY_MAX 128
+#define MAX_CTX 64 /* distinct settled units used as context */
 
 typedef struct unit {
     char code[16];   /* dotted */
@@ -1028,8 +1029,22 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         i++;
     }
 
-    /* resolution: the other mentions are the context */
+    /* resolution: the other mentions are the context. The distinct settled
+     * units are gathered first (at most MAX_CTX), so a text of thousands of
+     * mentions costs linear time, not quadratic. */
     for (int pass = 0; pass < 2; pass++) {
+        int32_t ctx[MAX_CTX];
+        int nctx = 0;
+        for (size_t b = 0; b < ncm && nctx < MAX_CTX; b++) {
+            const cand_m *o = &cm[b];
+            if (o->dropped || o->multi || o->dapil >= 0 || o->nu != 1 || (o->needs_cue && !o->has_cue))
+                continue;
+            int seen = 0;
+            for (int k = 0; k < nctx && !seen; k++)
+                seen = ctx[k] == o->units[0];
+            if (!seen)
+                ctx[nctx++] = o->units[0];
+        }
         for (size_t a = 0; a < ncm; a++) {
             cand_m *c = &cm[a];
             if (c->dropped || c->multi || c->dapil >= 0)
@@ -1041,16 +1056,11 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
              * elsewhere: 3 = is, contains or lies in a named kab/kota or
              * kecamatan; 2 = lies in a named province; 1 = same province.
              * The best-scoring candidates stay. */
-            int keep[32], nk = 0, any_ctx = 0, best = 0;
+            int keep[32], nk = 0, any_ctx = nctx > 0, best = 0;
             for (int u = 0; u < c->nu; u++) {
                 int score = 0;
-                for (size_t b = 0; b < ncm; b++) {
-                    const cand_m *o = &cm[b];
-                    if (b == a || o->dropped || o->multi || o->dapil >= 0 || o->nu != 1 ||
-                        (o->needs_cue && !o->has_cue))
-                        continue;
-                    any_ctx = 1;
-                    int32_t x = c->units[u], y = o->units[0];
+                for (int k = 0; k < nctx; k++) {
+                    int32_t x = c->units[u], y = ctx[k];
                     int sc = related(g, x, y) ? (g->units[y].level == GG_GEO_PROVINSI ? 2 : 3)
                              : g->units[x].prov >= 0 && g->units[x].prov == g->units[y].prov ? 1
                                                                                           : 0;
