@@ -360,3 +360,31 @@ Test(channels_meta, malformed)
     free(bad);
     free(raw);
 }
+
+Test(channels_meta, facebook_hide_unhide_and_page_mention)
+{
+    gg_channel_batch b;
+    const char *hide = "{\"object\":\"page\",\"entry\":[{\"id\":\"104729385610923\",\"time\":1,"
+                       "\"changes\":[{\"field\":\"feed\",\"value\":{\"item\":\"comment\",\"verb\":"
+                       "\"hide\",\"comment_id\":\"1_2\",\"post_id\":\"104729385610923_1\","
+                       "\"created_time\":1795145000}},{\"field\":\"feed\",\"value\":{\"item\":"
+                       "\"comment\",\"verb\":\"unhide\",\"comment_id\":\"1_2\",\"post_id\":"
+                       "\"104729385610923_1\",\"created_time\":1795145001}},{\"field\":\"feed\","
+                       "\"value\":{\"item\":\"comment\",\"verb\":\"block\",\"comment_id\":\"1_3\"}}"
+                       ",{\"field\":\"mention\",\"value\":{\"item\":\"post\",\"verb\":\"add\","
+                       "\"post_id\":\"555_777\",\"message\":\"@Partai tolong\",\"from\":{\"id\":"
+                       "\"42\",\"name\":\"Wati\"},\"created_time\":1795145002}}]}]}";
+    cr_assert_eq(gg_channel_meta.decode(hide, strlen(hide), &b), 0, "%s", b.err);
+    cr_assert_eq(b.n, 3, "block is moderation bookkeeping, not an event");
+    cr_assert_eq(b.events[0].kind, GG_EVENT_HIDE);
+    cr_assert_eq(b.events[1].kind, GG_EVENT_UNHIDE);
+    fx_str_eq(b.events[0].native_id, "1_2");
+    cr_assert_null(b.events[0].reply.to_id);
+    cr_assert_eq(b.events[2].kind, GG_EVENT_MENTION);
+    fx_str_eq(b.events[2].native_id, "555_777");
+    fx_str_eq(b.events[2].text, "@Partai tolong");
+    fx_str_eq(b.events[2].reply.to_id, "555_777");
+    /* Every key differs, so a redelivered batch dedupes event by event. */
+    cr_assert_str_neq(b.events[0].dedupe_key, b.events[1].dedupe_key);
+    gg_channels_batch_dispose(&b);
+}
