@@ -23,11 +23,12 @@ int gg_api_init(gg_api *a, gg_store *store, gg_http *http, const gg_config *cfg)
     gg_api__register_engage(a, http);
     gg_api__register_insight(a, http);
     gg_api__register_hooks(a, http);
-    return 0;
+    return gg_api__hooks_start(a);
 }
 
 void gg_api_dispose(gg_api *a)
 {
+    gg_api__hooks_stop(a);
     gg_rate_free(a->rate_submit);
     gg_rate_free(a->rate_login);
 }

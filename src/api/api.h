@@ -9,6 +9,7 @@
 #include "http/rate.h"
 #include "store/store.h"
 #include "text/text.h"
+#include "channels/channels.h"
 
 typedef struct gg_api {
     gg_store *store;
@@ -17,6 +18,8 @@ typedef struct gg_api {
     unsigned char secret[32]; /* install secret: author keys, form tokens */
     gg_rate *rate_submit;     /* public writes per address per minute */
     gg_rate *rate_login;      /* failed logins per address+e-mail per 15 min */
+    gg_channel_secrets secrets; /* webhook secrets, from GAGAS_* variables */
+    struct gg_inbox *inbox;     /* the channels' inbox processor (api/hooks.c) */
 } gg_api;
 
 /** Load (or create, mode 0600) the install secret and register every route

@@ -75,5 +75,10 @@ void gg_api__register_console(gg_api *a, gg_http *h);
 void gg_api__register_engage(gg_api *a, gg_http *h);  /* api/engage.c (issue 5) */
 void gg_api__register_insight(gg_api *a, gg_http *h); /* api/insight.c (issue 6) */
 void gg_api__register_hooks(gg_api *a, gg_http *h);   /* api/hooks.c (issue 7) */
+/** Start/stop the channels' inbox processor (api/hooks.c). */
+int gg_api__hooks_start(gg_api *a);
+void gg_api__hooks_stop(gg_api *a);
+/** Channel health lines for /metrics. */
+void gg_api__metrics_channels(gg_api *a, gg_buf *b);
 
 #endif

@@ -24,6 +24,7 @@ static int h_metrics(gg_req *r, void *ctx)
     gg_buf_printf(&b, "# HELP gagas_queue_depth Writes waiting for the store's writer.\n"
                       "# TYPE gagas_queue_depth gauge\ngagas_queue_depth %d\n",
                   gg_store_pending_writes(a->store));
+    gg_api__metrics_channels(a, &b);
     gg_buf_adds(&b, "# HELP gagas_submissions Submissions by state.\n"
                     "# TYPE gagas_submissions gauge\n");
     if (gg_store_state_counts(a->store, &counts) == 0) {

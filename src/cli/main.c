@@ -22,7 +22,7 @@ static const char usage[] =
     "\n"
     "configuration: --config FILE, GAGAS_<KEY> environment variables, or --key value flags;\n"
     "keys: listen db web_dir data_dir secret_file log_level base_url threads body_cap\n"
-    "      rate_submit rate_login tls commit_batch\n";
+    "      rate_submit rate_login tls commit_batch default_campaign\n";
 
 /* The filter's commands live in their own files; until a build has them,
  * these weak fallbacks say so instead of failing the link. */

@@ -21,6 +21,7 @@ static const struct key {
 #define L(f) {#f, T_LONG, offsetof(gg_config, f), 0}
     S(listen), S(db),     S(web_dir),     S(data_dir),     S(secret_file), S(log_level),
     S(base_url), I(threads), L(body_cap), I(rate_submit), I(rate_login), I(tls), I(commit_batch),
+    S(default_campaign),
 #undef S
 #undef I
 #undef L
@@ -40,6 +41,7 @@ void gg_config_defaults(gg_config *cfg)
     cfg->rate_submit = 30;
     cfg->rate_login = 10;
     cfg->commit_batch = 512;
+    snprintf(cfg->default_campaign, sizeof(cfg->default_campaign), "demo");
 }
 
 static void norm_key(char *out, size_t cap, const char *in, size_t n)

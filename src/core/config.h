@@ -22,6 +22,7 @@ typedef struct gg_config {
     int rate_login;         /* failed logins per 15 min per address+email */
     int tls;                /* 1 when served behind TLS: Secure cookies */
     int commit_batch;       /* max writes per commit */
+    char default_campaign[64]; /* campaign for channel posts that name none of its hashtags */
 } gg_config;
 
 /** Fill cfg with defaults. */

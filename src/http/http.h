@@ -51,6 +51,8 @@ int gg_http_status_of(int code);
 
 gg_str gg_req_method(gg_req *r);
 gg_str gg_req_path(gg_req *r);
+/** The path with its query string, as received. */
+gg_str gg_req_path_full(gg_req *r);
 /** Route parameter ({name} in the pattern); empty slice when absent. */
 gg_str gg_req_param(gg_req *r, const char *name);
 /** Decoded query parameter, NUL-terminated, in the request pool; NULL when absent. */

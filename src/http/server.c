@@ -342,6 +342,11 @@ gg_str gg_req_path(gg_req *r)
     return (gg_str){r->req->path.base, n};
 }
 
+gg_str gg_req_path_full(gg_req *r)
+{
+    return (gg_str){r->req->path.base, r->req->path.len};
+}
+
 gg_str gg_req_param(gg_req *r, const char *name)
 {
     for (int i = 0; i < r->nparams; i++)

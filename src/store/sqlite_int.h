@@ -51,6 +51,11 @@ json_t *gg_store__row(sqlite3_stmt *st);
 int gg_store__submit(gg_store *s, gg_job *j);
 /** Queue j and wait for it; returns its rc (and id, result via j copies). */
 int gg_store__submit_wait(gg_store *s, gg_job *j, int64_t *id_out, json_t **result_out);
+/** Insert a submission inside the current transaction; GG_ECONFLICT with
+ *  the stored id when (campaign, channel, native_id) exists. */
+int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t *id_out);
+/** A dispose that frees nothing: for jobs whose data the waiting caller owns. */
+void gg_store__keep(gg_job *j);
 /** Bind text or NULL. */
 void gg_store__bind_text(sqlite3_stmt *st, int i, const char *v);
 

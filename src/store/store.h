@@ -130,4 +130,48 @@ int gg_store_session_delete(gg_store *s, const char *token_hash);
 /** {"entries":[…]} newest first (caller decrefs). */
 int gg_store_audit_list(gg_store *s, int limit, json_t **out);
 
+/* ---- channel inbox (store/inbox.c, issue 7) ---------------------------- */
+
+/** Queue a raw webhook delivery: done gets the inbox id once it is on disk
+ *  (only then may the platform get its 200). body is copied. */
+int gg_store_inbox_put(gg_store *s, const char *channel, const char *headers_json,
+                       const void *body, size_t len, gg_store_done_fn done, void *arg);
+
+typedef struct gg_inbox_row {
+    int64_t id;
+    char *channel, *headers_json;
+    char *body; /* raw bytes, NUL added after len */
+    size_t len;
+} gg_inbox_row;
+/** Up to limit unprocessed rows with id > after_id, oldest first (caller
+ *  frees with gg_store_inbox_rows_free). */
+int gg_store_inbox_next(gg_store *s, int64_t after_id, int limit, gg_inbox_row **rows, int *n);
+void gg_store_inbox_rows_free(gg_inbox_row *rows, int n);
+
+/** What one event does to the submissions. */
+enum {
+    GG_INBOX_RECORD = 0, /* remember the key only (own echoes, votes, statuses) */
+    GG_INBOX_NEW,        /* a new submission: sub is filled */
+    GG_INBOX_EDIT,       /* new text for (channel, native_id): sub.text/display/norm/entities */
+    GG_INBOX_WITHDRAW,   /* deleted or hidden: out of public view and analytics, kept */
+    GG_INBOX_RESTORE,    /* unhidden: back to the queue */
+};
+typedef struct gg_inbox_event {
+    const char *dedupe_key, *channel, *kind, *native_id, *version;
+    int action;
+    gg_submission_in sub;
+} gg_inbox_event;
+typedef struct gg_inbox_result {
+    int64_t inbox_id;
+    const char *error; /* non-NULL: the delivery could not be decoded; kept as 'error' */
+    const gg_inbox_event *events;
+    int nevents;
+} gg_inbox_result;
+/** Apply decoded deliveries in ONE transaction (blocking): every event whose
+ *  key is new is applied, repeated keys are skipped, and each inbox row is
+ *  marked processed or error. *applied_out counts events applied. */
+int gg_store_inbox_apply(gg_store *s, const gg_inbox_result *rows, int n, int *applied_out);
+/** {"new":N,"processed":N,"error":N} of the inbox (caller decrefs). */
+int gg_store_inbox_counts(gg_store *s, json_t **out);
+
 #endif

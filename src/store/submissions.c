@@ -25,9 +25,8 @@ static void dispose_sub(gg_job *j)
     free(sj);
 }
 
-static int run_put(gg_store *s, gg_conn *c, gg_job *j)
+int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t *id_out)
 {
-    sub_job *sj = j->data;
     sqlite3_stmt *st = gg_store__stmt(
         c, "INSERT INTO submissions(campaign_id,channel,native_id,author_key,author_handle,text,"
            "display,norm,entities_json,labels_json,state,reason,priority,created_at)"
@@ -36,15 +35,17 @@ static int run_put(gg_store *s, gg_conn *c, gg_job *j)
            " ON CONFLICT(campaign_id,channel,native_id) DO NOTHING RETURNING id");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
-    sqlite3_bind_int64(st, 1, sj->campaign_id);
-    for (int i = 0; i < NF; i++) {
-        int col = i < F_REASON + 1 ? i + 2 : 14; /* F_CREATED binds ?14 */
-        gg_store__bind_text(st, col, sj->f[i]);
-    }
-    sqlite3_bind_double(st, 13, sj->priority);
+    const char *v[NF] = {in->channel, in->native_id, in->author_key, in->author_handle,
+                         in->text, in->display ? in->display : in->text,
+                         in->norm ? in->norm : in->text, in->entities_json, in->labels_json,
+                         in->state, in->reason, in->created_at};
+    sqlite3_bind_int64(st, 1, in->campaign_id);
+    for (int i = 0; i < NF; i++)
+        gg_store__bind_text(st, i < F_CREATED ? i + 2 : 14, v[i]); /* F_CREATED binds ?14 */
+    sqlite3_bind_double(st, 13, in->priority);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        j->id = sqlite3_column_int64(st, 0);
+        *id_out = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
         return 0;
     }
@@ -56,13 +57,25 @@ static int run_put(gg_store *s, gg_conn *c, gg_job *j)
                            " AND native_id=?3");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
-    sqlite3_bind_int64(st, 1, sj->campaign_id);
-    gg_store__bind_text(st, 2, sj->f[F_CHANNEL]);
-    gg_store__bind_text(st, 3, sj->f[F_NATIVE]);
+    sqlite3_bind_int64(st, 1, in->campaign_id);
+    gg_store__bind_text(st, 2, in->channel);
+    gg_store__bind_text(st, 3, in->native_id);
     if (sqlite3_step(st) == SQLITE_ROW)
-        j->id = sqlite3_column_int64(st, 0);
+        *id_out = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    return gg_store__fail(GG_ECONFLICT, "already stored as %lld", (long long)j->id);
+    return gg_store__fail(GG_ECONFLICT, "already stored as %lld", (long long)*id_out);
+}
+
+static int run_put(gg_store *s, gg_conn *c, gg_job *j)
+{
+    sub_job *sj = j->data;
+    gg_submission_in in = {
+        .campaign_id = sj->campaign_id, .channel = sj->f[F_CHANNEL], .native_id = sj->f[F_NATIVE],
+        .author_key = sj->f[F_AKEY], .author_handle = sj->f[F_AHANDLE], .text = sj->f[F_TEXT],
+        .display = sj->f[F_DISPLAY], .norm = sj->f[F_NORM], .entities_json = sj->f[F_ENT],
+        .labels_json = sj->f[F_LABELS], .state = sj->f[F_STATE], .reason = sj->f[F_REASON],
+        .priority = sj->priority, .created_at = sj->f[F_CREATED]};
+    return gg_store__submission_insert(c, &in, &j->id);
 }
 
 int gg_store_submission_put(gg_store *s, const gg_submission_in *in, gg_store_done_fn done,
