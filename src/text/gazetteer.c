@@ -104,7 +104,8 @@ static uint64_t khash(const char *k, size_t n)
 /* Build a table from entries (consumed: keys move into the table). */
 static void stab_build(stab *t, entries *e)
 {
-    qsort(e->v, e->n, sizeof *e->v, entry_cmp);
+    if (e->n) /* qsort must not get a NULL base */
+        qsort(e->v, e->n, sizeof *e->v, entry_cmp);
     t->slots = 64;
     while (t->slots < e->n * 2)
         t->slots *= 2;
@@ -326,6 +327,10 @@ static int load_regions(gg_geo *g, const char *dir)
         }
     }
 done:
+    if (codes.v) /* error before the tables were built: they take the keys */
+        stab_build(&g->by_code, &codes);
+    if (kec.v)
+        stab_build(&g->kec, &kec);
     for (size_t i = 0; i < g->nunits; i++) {
         gg_free(parent[i]);
         gg_free(dapilc[i]);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <stdint.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <stdlib.h>
 #include <jansson.h>
 #include "core/err.h"
 #include "text/gazetteer.h"
@@ -47,6 +49,55 @@ Test(geo, open_missing_dir_fails)
     cr_assert_eq(gg_geo_open(&g, "no/such/dir"), GG_EIO);
     cr_assert_null(g);
     gg_geo_close(NULL);
+}
+
+static void write_file(const char *path, const char *body)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(body, f);
+    fclose(f);
+}
+
+Test(geo, malformed_tables_are_einval)
+{
+    char dir[] = "/tmp/gg-geo-XXXXXX", path[256];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/geo", dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/geo/dapil.tsv", dir);
+    write_file(path, "3201\tJAWA BARAT I\t32\t7\n");
+    snprintf(path, sizeof path, "%s/geo/regions.tsv", dir);
+    write_file(path, "32\tprovinsi\t\tJawa Barat\tJawa Barat\t\n3273\tkota\t32\n"); /* short row */
+    gg_geo *g = NULL;
+    cr_assert_eq(gg_geo_open(&g, dir), GG_EINVAL);
+    cr_assert_null(g);
+    /* a kab/kota whose dapil is not in dapil.tsv */
+    write_file(path, "32\tprovinsi\t\tJawa Barat\tJawa Barat\t\n3273\tkota\t32\tKota Bandung\tBandung\t9999\n");
+    cr_assert_eq(gg_geo_open(&g, dir), GG_EINVAL);
+    /* valid regions, an alias to an unknown code */
+    write_file(path, "32\tprovinsi\t\tJawa Barat\tJawa Barat\t\n3273\tkota\t32\tKota Bandung\tBandung\t3201\n");
+    snprintf(path, sizeof path, "%s/geo/aliases.tsv", dir);
+    write_file(path, "bandung\tbandung\t3273\t-\nbogor\tbogor\t3201\t-\n");
+    cr_assert_eq(gg_geo_open(&g, dir), GG_EINVAL);
+    /* all valid: it opens and finds */
+    write_file(path, "bandung\tbandung\t3273\t-\n");
+    snprintf(path, sizeof path, "%s/geo/dapil_aliases.tsv", dir);
+    write_file(path, "dapil jabar 1\t3201\n");
+    cr_assert_eq(gg_geo_open(&g, dir), 0);
+    gg_geo_match m[2];
+    cr_assert_eq(gg_geo_find(g, "di Bandung", 10, m, 2), 1);
+    cr_assert_str_eq(m[0].code, "32.73");
+    cr_assert_str_eq(m[0].dapil_name, "JAWA BARAT I");
+    gg_geo_close(g);
+    static const char *const files[] = {"dapil.tsv", "regions.tsv", "aliases.tsv", "dapil_aliases.tsv"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/geo/%s", dir, files[i]);
+        remove(path);
+    }
+    snprintf(path, sizeof path, "%s/geo", dir);
+    remove(path);
+    remove(dir);
 }
 
 Test(geo, prefixed_kabupaten_with_dapil)
