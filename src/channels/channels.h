@@ -242,7 +242,7 @@ typedef enum gg_channel_auth {
  * credentials and retries. All strings owned (gg_channels_request_dispose).
  */
 typedef struct gg_channel_request {
-    const char *method;       /* static, "POST" */
+    const char *method;       /* static, "POST" (pull requests: "GET") */
     const char *host;         /* static default host, e.g. "graph.facebook.com" */
     char *path;               /* path + query, e.g. "/v24.0/<id>/comments" */
     const char *content_type; /* static, "application/json" */
@@ -303,6 +303,36 @@ int gg_channels_x_build_poll(gg_channel_request *out, const gg_poll_opts *p);
 /** Mastodon POST /api/v1/statuses with poll[options], poll[expires_in]; key required. */
 int gg_channels_mastodon_build_poll(gg_channel_request *out, const gg_poll_opts *p,
                                     const char *idempotency_key, const char *language);
+
+/** The pull requests a loop can ask for. */
+typedef enum gg_pull_kind {
+    GG_PULL_X_SEARCH = 1,      /* target = query ("(#GagasanWarga OR @Akun) lang:in") */
+    GG_PULL_X_MENTIONS,        /* target = our numeric user id */
+    GG_PULL_TELEGRAM_UPDATES,  /* since = offset (newest_id of the last batch) */
+    GG_PULL_YOUTUBE_VIDEO,     /* target = video id */
+    GG_PULL_YOUTUBE_CHANNEL,   /* target = channel id (all threads on our videos) */
+    GG_PULL_YOUTUBE_REPLIES,   /* target = top-level comment id */
+    GG_PULL_MASTODON_TAG,      /* target = hashtag without '#' */
+    GG_PULL_MASTODON_MENTIONS, /* notifications of type mention */
+    GG_PULL_TIKTOK_COMMENTS,   /* target = video id, business_id required */
+} gg_pull_kind;
+
+/** Inputs of gg_channels_build_pull; strings borrowed. */
+typedef struct gg_pull_opts {
+    gg_pull_kind kind;
+    const char *target;
+    const char *since;       /* X since_id, Mastodon min_id, Telegram offset; NULL on a first run */
+    const char *page;        /* cursor of the previous page (next_page), Mastodon: a Link URL */
+    const char *business_id; /* TikTok */
+    int limit;               /* page size, 0 = the API's maximum */
+} gg_pull_opts;
+
+/**
+ * Build the next pull request (GET with an encoded query; Telegram getUpdates
+ * is a POST with a 25 s long-poll timeout). The decoders above read the
+ * answers. GG_EINVAL when a required input is missing or malformed.
+ */
+int gg_channels_build_pull(gg_channel_request *out, const gg_pull_opts *o);
 
 /** What a platform answered to one of our calls (gg_channels_decode_sent). */
 typedef struct gg_channel_sent {
