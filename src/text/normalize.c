@@ -572,6 +572,29 @@ static int nik_ok(const unsigned char *d)
     return (day >= 1 && day <= 31) || (day >= 41 && day <= 71);
 }
 
+/* A NIK at t[i]: 16 digits, written together or in groups of 2+ digits
+ * with single spaces, dashes or dots between them ("3201 2315 0890 0001",
+ * "320123-150890-0001"). The 16 digits go to out. Returns the end or 0. */
+static size_t match_nik(const unsigned char *t, size_t len, size_t i, char *out)
+{
+    size_t nd = 0, j = i;
+    for (;;) {
+        size_t g = j;
+        while (j < len && is_digit(t[j]) && nd < 17)
+            out[nd++] = (char)t[j++];
+        if (nd > 16 || j - g < 2 || (j < len && is_digit(t[j])))
+            return 0;
+        if (nd == 16)
+            break;
+        if (j + 1 < len && (t[j] == ' ' || t[j] == '-' || t[j] == '.') && is_digit(t[j + 1]))
+            j++;
+        else
+            return 0;
+    }
+    out[16] = '\0';
+    return end_ok(t, len, j) && nik_ok((const unsigned char *)out) ? j : 0;
+}
+
 /* Indonesian phone numbers: 08…, +62…, 62 8…, landlines 0[2-7]…, written
  * with single spaces, dashes or dots between digit groups. The longest
  * digit-group prefix that is a valid length wins. out gets "+62…". */
@@ -817,12 +840,11 @@ static void run_scan(scan *s)
                 continue;
             }
             if (is_digit(c)) {
-                size_t j = i;
-                while (j < len && is_digit(t[j]))
-                    j++;
-                if (j - i == 16 && end_ok(t, len, j) && nik_ok(t + i)) {
+                char nik[17];
+                size_t j = match_nik(t, len, i, nik);
+                if (j) {
                     flush_plain(s, plain, i);
-                    push_str(s->nik, (const char *)t + i, 16);
+                    push_str(s->nik, nik, 16);
                     put_token(s, "[nik]", 5);
                     OB_LIT(&s->display, "[NIK]");
                     i = plain = j;

@@ -198,6 +198,15 @@ Test(text_normalize, nik_redacted)
     cr_assert_str_eq(ent("nik", 0), "3201231508900001");
     cr_assert_str_eq(doc.display, "NIK saya [NIK], istri [NIK].");
     cr_assert_str_eq(doc.norm, "nik saya [nik] , istri [nik] .");
+    /* written in groups */
+    analyze("NIK: 3201 2315 0890 0001 / 320123-150890-0001 / 3201.2315.0890.0001");
+    cr_assert_eq(nent("nik"), 3);
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_str_eq(ent("nik", i), "3201231508900001");
+    cr_assert_str_eq(doc.display, "NIK: [NIK] / [NIK] / [NIK]");
+    /* groups that do not add up to 16 digits are left alone */
+    analyze("3201 2315 0890 001 dan 3201 2315 0890 00011");
+    cr_assert_eq(nent("nik"), 0);
     /* 16 digits that cannot be a NIK (month 13), and 17 digits */
     analyze("3201231513900001 32012315089000012");
     cr_assert_eq(nent("nik"), 0);

@@ -7,6 +7,7 @@
 #include "text/text.h"
 #include "core/err.h"
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,4 +137,64 @@ Test(text_tokenize, dispose_null_and_twice)
     gg_text_tokens_dispose(NULL);
     gg_text_tokens_dispose(&tk);
     gg_text_tokens_dispose(&tk);
+}
+
+/* ---- threads ------------------------------------------------------------ */
+
+static const char *const thread_inputs[] = {
+    "Gw gk ngerti knp anak2 di #PendidikanGratis bayar mahal bangettt \xf0\x9f\x98\xa1",
+    "Mereka bilang perekonomian membaik, tapi harga2 naik terus @KemenkeuRI",
+    "Keluarganya sepertinya menunggu bantuan dari pemerintah sejak kemarin",
+    "hubungi Budi.Santoso@Gmail.com atau 0812-3456-7890, NIK 3201231508900001",
+    "Cek https://bit.ly/abc123. jalan di desa kami rusak parahhh, tlg dibenerin min!!!",
+};
+#define NIN (sizeof thread_inputs / sizeof thread_inputs[0])
+static char thread_want[NIN][1024];
+
+/* analyze + tokenize(stop, stem) of input k, joined by spaces */
+static void pipeline(gg_text_tokens *t, size_t k, char *out, size_t cap)
+{
+    gg_text_doc d;
+    size_t o = 0;
+    out[0] = '\0';
+    if (gg_text_analyze(&d, thread_inputs[k], strlen(thread_inputs[k])) != 0)
+        return;
+    if (gg_text_tokenize(t, d.norm, d.norm_len, GG_TEXT_STOPWORDS | GG_TEXT_STEM) == 0)
+        for (size_t i = 0; i < t->count && o < cap; i++)
+            o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? " " : "", gg_text_token(t, i));
+    gg_text_doc_dispose(&d);
+}
+
+static void *thread_main(void *arg)
+{
+    gg_text_tokens t;
+    char got[1024];
+    long bad = 0;
+    (void)arg;
+    gg_text_tokens_init(&t);
+    for (int round = 0; round < 3000; round++) {
+        size_t k = (size_t)round % NIN;
+        pipeline(&t, k, got, sizeof got);
+        bad += strcmp(got, thread_want[k]) != 0;
+    }
+    gg_text_tokens_dispose(&t);
+    return (void *)bad;
+}
+
+/* The tables are shared read-only; each thread has its own gg_text_tokens
+ * (and so its own stemmer): results must match the single-thread ones. */
+Test(text_tokenize, threads_share_tables)
+{
+    pthread_t th[4];
+    for (size_t k = 0; k < NIN; k++) {
+        pipeline(&tk, k, thread_want[k], sizeof thread_want[k]);
+        cr_assert(thread_want[k][0] != '\0');
+    }
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&th[i], NULL, thread_main, NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        void *bad;
+        pthread_join(th[i], &bad);
+        cr_assert_eq((long)bad, 0, "thread %d saw %ld different results", i, (long)bad);
+    }
 }
