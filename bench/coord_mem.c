@@ -55,6 +55,12 @@ int main(int argc, char **argv)
     double s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
     printf("posts %ld: %.0f observe/s, groups %zu, posts in groups %ld, RSS %.1f MiB (+%.1f)\n", n, n / s,
            gg_coord_count(c), grouped, rss_kib("VmRSS:") / 1024.0, (rss_kib("VmRSS:") - base) / 1024.0);
+    gg_coord_burst bursts[4];
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    int nb = gg_coord_bursts(c, bursts, 4);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    printf("bursts: %d in %.3f s (one tag with %ld uses)\n", nb,
+           (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9, n);
     gg_coord_free(c);
     return 0;
 }

@@ -46,9 +46,29 @@ typedef struct imap {
     size_t slots, count;
 } imap;
 
+/* Every timed use of a hashtag, for burst detection. */
+typedef struct tag_use {
+    int64_t t;
+    uint64_t author;
+    uint8_t new_account;
+} tag_use;
+
+typedef struct tag_series {
+    char *tag;
+    tag_use *v;
+    size_t n, cap;
+} tag_series;
+
 struct gg_coord {
-    int min_authors, min_words;
-    int64_t window, new_account;
+    int min_authors, min_words, burst_authors;
+    int64_t window, new_account, burst_window;
+    double burst_ratio;
+    int64_t t_min, t_max;   /* known times seen, GG_COORD_NOTIME when none */
+    tag_series *series;     /* hashtag uses; index by the tags map */
+    size_t nseries, secap;
+    uint64_t *tkeys;        /* tag hash -> series index + 1 (0 = empty) */
+    size_t *tvals;
+    size_t tslots;
     run *runs;
     size_t nruns, rcap;
     size_t *groups; /* group id - 1 -> run index */
@@ -229,6 +249,10 @@ gg_coord *gg_coord_new(const gg_coord_opts *opts)
     c->window = o.window > 0 ? o.window : 6 * 3600;
     c->new_account = o.new_account > 0 ? o.new_account : 30 * 86400;
     c->min_words = o.min_words > 0 ? o.min_words : 5;
+    c->burst_authors = o.burst_authors > 1 ? o.burst_authors : 20;
+    c->burst_window = o.burst_window > 0 ? o.burst_window : 3600;
+    c->burst_ratio = o.burst_ratio > 0 ? o.burst_ratio : 3.0;
+    c->t_min = c->t_max = GG_COORD_NOTIME;
     imap_init(&c->by_id, 1024);
     imap_init(&c->by_cluster, 1024);
     c->sslots = 1024;
@@ -258,7 +282,59 @@ void gg_coord_free(gg_coord *c)
     imap_dispose(&c->by_cluster);
     gg_free(c->skeys);
     gg_free(c->svals);
+    for (size_t i = 0; i < c->nseries; i++) {
+        gg_free(c->series[i].tag);
+        gg_free(c->series[i].v);
+    }
+    gg_free(c->series);
+    gg_free(c->tkeys);
+    gg_free(c->tvals);
     gg_free(c);
+}
+
+/* Record a timed hashtag use. Tags are matched by a 64-bit hash of their
+ * text (a collision would merge two tags' series: 1 in 2^64 per pair). */
+static void series_add(gg_coord *c, const char *tag, int64_t t, uint64_t author, int new_account)
+{
+    uint64_t h = XXH3_64bits(tag, strlen(tag));
+    if ((c->nseries + 1) * 2 > c->tslots) {
+        uint64_t *ok = c->tkeys;
+        size_t *ov = c->tvals, on = c->tslots;
+        c->tslots = on ? on * 2 : 256;
+        c->tkeys = gg_calloc(c->tslots, sizeof *c->tkeys);
+        c->tvals = gg_malloc(c->tslots * sizeof *c->tvals);
+        for (size_t i = 0; i < on; i++)
+            if (ok[i]) {
+                size_t s = (size_t)ok[i] & (c->tslots - 1);
+                while (c->tkeys[s])
+                    s = (s + 1) & (c->tslots - 1);
+                c->tkeys[s] = ok[i];
+                c->tvals[s] = ov[i];
+            }
+        gg_free(ok);
+        gg_free(ov);
+    }
+    if (h == 0)
+        h = 1;
+    size_t s = (size_t)h & (c->tslots - 1);
+    while (c->tkeys[s] && c->tkeys[s] != h)
+        s = (s + 1) & (c->tslots - 1);
+    if (!c->tkeys[s]) {
+        if (c->nseries == c->secap) {
+            c->secap = c->secap ? c->secap * 2 : 64;
+            c->series = gg_realloc(c->series, c->secap * sizeof *c->series);
+        }
+        memset(&c->series[c->nseries], 0, sizeof c->series[0]);
+        c->series[c->nseries].tag = gg_strdup(tag);
+        c->tkeys[s] = h;
+        c->tvals[s] = c->nseries++;
+    }
+    tag_series *ts = &c->series[c->tvals[s]];
+    if (ts->n == ts->cap) {
+        ts->cap = ts->cap ? ts->cap * 2 : 4;
+        ts->v = gg_realloc(ts->v, ts->cap * sizeof *ts->v);
+    }
+    ts->v[ts->n++] = (tag_use){.t = t, .author = author, .new_account = (uint8_t)new_account};
 }
 
 /* Add one member to run ri; tags may be NULL (not known). */
@@ -311,6 +387,16 @@ int64_t gg_coord_observe(gg_coord *c, const gg_coord_obs *obs)
                .new_account = t != GG_COORD_NOTIME && obs->author_created_at > 0 &&
                               t - obs->author_created_at < c->new_account,
                .short_post = obs->n_words > 0 && obs->n_words < c->min_words};
+    if (t != GG_COORD_NOTIME) {
+        if (c->t_min == GG_COORD_NOTIME || t < c->t_min)
+            c->t_min = t;
+        if (c->t_max == GG_COORD_NOTIME || t > c->t_max)
+            c->t_max = t;
+    }
+    if (t != GG_COORD_NOTIME && obs->hashtags)
+        for (size_t i = 0; i < obs->n_hashtags; i++)
+            if (obs->hashtags[i])
+                series_add(c, obs->hashtags[i], t, me.author, me.new_account);
     /* dedup answers the earliest similar post, which may itself be a copy
      * filed under an older cluster: follow it so a chain stays one cluster */
     const size_t *via = cluster != obs->id ? imap_get(&c->by_id, cluster) : NULL;
@@ -409,4 +495,98 @@ int64_t gg_coord_members(const gg_coord *c, int64_t group, int64_t *ids, size_t 
     for (size_t i = 0; i < r->n && i < max; i++)
         ids[i] = r->ids[i];
     return (int64_t)r->n;
+}
+
+static int cmp_use(const void *a, const void *b)
+{
+    const tag_use *x = a, *y = b;
+    return (x->t > y->t) - (x->t < y->t);
+}
+
+/* Busiest window of one series: two pointers over the uses sorted by time,
+ * distinct authors counted in a small open-addressing multiset. */
+static void series_peak(const gg_coord *c, const tag_series *ts, gg_coord_burst *b)
+{
+    tag_use *v = gg_malloc(ts->n * sizeof *v);
+    memcpy(v, ts->v, ts->n * sizeof *v);
+    qsort(v, ts->n, sizeof *v, cmp_use);
+    size_t slots = 16;
+    while (slots < ts->n * 2)
+        slots *= 2;
+    uint64_t *key = gg_calloc(slots, sizeof *key);
+    uint32_t *cnt = gg_calloc(slots, sizeof *cnt);
+    size_t distinct = 0, total_distinct = 0, new_in = 0, lo = 0;
+    memset(b, 0, sizeof *b);
+    b->tag = ts->tag;
+    b->uses = ts->n;
+    for (size_t hi = 0; hi < ts->n; hi++) {
+        uint64_t h = v[hi].author ? v[hi].author : 1;
+        size_t s = (size_t)h & (slots - 1);
+        while (key[s] && key[s] != h)
+            s = (s + 1) & (slots - 1);
+        if (!key[s]) {
+            key[s] = h;
+            total_distinct++;
+        }
+        distinct += cnt[s]++ == 0;
+        new_in += v[hi].new_account;
+        while (v[hi].t - v[lo].t >= c->burst_window) {
+            uint64_t g = v[lo].author ? v[lo].author : 1;
+            size_t r = (size_t)g & (slots - 1);
+            while (key[r] != g)
+                r = (r + 1) & (slots - 1);
+            distinct -= --cnt[r] == 0;
+            new_in -= v[lo].new_account;
+            lo++;
+        }
+        if (distinct > b->peak_authors) {
+            b->peak_authors = distinct;
+            b->peak_start = v[lo].t;
+            b->peak_new_accounts = new_in;
+        }
+    }
+    b->authors = total_distinct;
+    /* mean distinct authors per window over the whole stream: a tag that
+     * appears from nowhere in one hour of a week has a high ratio, a tag
+     * used steadily all week a low one */
+    double span = (double)(c->t_max - c->t_min) + (double)c->burst_window;
+    double windows = span / (double)c->burst_window;
+    /* uses per window bounds the distinct authors per window from above */
+    double mean = windows > 1 ? (double)ts->n / windows : (double)total_distinct;
+    b->ratio = mean > 0 ? (double)b->peak_authors / mean : 0;
+    gg_free(v);
+    gg_free(key);
+    gg_free(cnt);
+}
+
+static int cmp_burst(const void *a, const void *b)
+{
+    const gg_coord_burst *x = a, *y = b;
+    return (x->peak_authors < y->peak_authors) - (x->peak_authors > y->peak_authors);
+}
+
+int gg_coord_bursts(const gg_coord *c, gg_coord_burst *out, int max)
+{
+    gg_coord_burst *all = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < c->nseries; i++) {
+        const tag_series *ts = &c->series[i];
+        if (ts->n < (size_t)c->burst_authors)
+            continue; /* cannot have enough authors */
+        gg_coord_burst b;
+        series_peak(c, ts, &b);
+        if (b.peak_authors < (size_t)c->burst_authors || b.ratio < c->burst_ratio)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            all = gg_realloc(all, cap * sizeof *all);
+        }
+        all[n++] = b;
+    }
+    if (n)
+        qsort(all, n, sizeof *all, cmp_burst);
+    for (size_t i = 0; i < n && (int)i < max; i++)
+        out[i] = all[i];
+    gg_free(all);
+    return (int)n;
 }

@@ -23,6 +23,9 @@ typedef struct gg_coord_opts {
     int64_t new_account;   /* an account younger than this at posting is "new"; 30 days */
     int min_words;         /* posts known to be shorter ("setuju pak") never group:
                               many people write them alike on their own; 5 */
+    int burst_authors;     /* hashtag burst: distinct authors within burst_window; 20 */
+    int64_t burst_window;  /* seconds; 1 h */
+    double burst_ratio;    /* and that many times the tag's usual rate; 3 */
 } gg_coord_opts;
 
 /** One observed post. Strings are borrowed for the call only. */
@@ -83,5 +86,27 @@ int gg_coord_group_get(const gg_coord *c, int64_t group, gg_coord_group *out);
 /** Member post ids of a group, in observation order, up to max into ids;
  *  returns the total member count (may exceed max), or GG_ENOTFOUND. */
 int64_t gg_coord_members(const gg_coord *c, int64_t group, int64_t *ids, size_t max);
+
+/** A hashtag burst: many distinct authors using one tag within a short window,
+ *  well above the tag's usual rate. Evidence for reviewers and dashboards,
+ *  not a label: a party's own campaign hashtag bursts too. */
+typedef struct gg_coord_burst {
+    const char *tag;          /* borrowed, lives until gg_coord_free */
+    size_t uses, authors;     /* over the whole stream (posts with a known time) */
+    size_t peak_authors;      /* distinct authors in the busiest window */
+    int64_t peak_start;       /* time of the first post of that window */
+    size_t peak_new_accounts; /* posts by new accounts in that window */
+    double ratio;             /* peak_authors / the tag's mean uses per window */
+} gg_coord_burst;
+
+/**
+ * Hashtag bursts in the stream so far (posts without a time are left out):
+ * tags whose busiest burst_window has at least burst_authors distinct authors
+ * and burst_ratio times the tag's mean uses per window over the whole stream
+ * (so a stream shorter than burst_ratio windows shows none). Writes up to max into
+ * out, most peak authors first; returns how many there are.
+ * O(tag uses log tag uses); memory ~24 bytes per timed hashtag use.
+ */
+int gg_coord_bursts(const gg_coord *c, gg_coord_burst *out, int max);
 
 #endif

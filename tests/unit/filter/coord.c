@@ -139,6 +139,48 @@ Test(coord, short_posts_never_group)
     gg_coord_free(c);
 }
 
+/* A week of steady #tolakkenaikan by many, and one hour in which 30 new
+ * accounts push #gantiketua with different texts. */
+Test(coord, hashtag_bursts)
+{
+    gg_coord *c = gg_coord_new(NULL);
+    int64_t t0 = 1700000000, id = 0;
+    const char *steady[] = {"tolakkenaikan"}, *push[] = {"gantiketua", "tolakkenaikan"};
+    for (int h = 0; h < 7 * 24; h++)
+        for (int k = 0; k < 5; k++) {
+            char a[16];
+            snprintf(a, sizeof a, "s%d", (h * 5 + k) % 400);
+            gg_coord_obs o = {.id = id, .author = a, .author_len = strlen(a), .created_at = t0 + h * 3600 + k * 600,
+                              .cluster = id, .hashtags = steady, .n_hashtags = 1};
+            id++;
+            gg_coord_observe(c, &o);
+        }
+    gg_coord_burst b[4];
+    cr_assert_eq(gg_coord_bursts(c, b, 4), 0); /* steady use is no burst */
+    for (int k = 0; k < 30; k++) {
+        char a[16];
+        snprintf(a, sizeof a, "b%d", k);
+        gg_coord_obs o = {.id = id, .author = a, .author_len = strlen(a), .created_at = t0 + 50 * 3600 + k * 60,
+                          .cluster = id, .hashtags = push, .n_hashtags = 2,
+                          .author_created_at = t0 + 49 * 3600};
+        id++;
+        gg_coord_observe(c, &o);
+    }
+    /* both tags burst in that hour: the pushed one and the one it rode on */
+    int n = gg_coord_bursts(c, b, 4);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(b[0].tag, "tolakkenaikan"); /* 5 steady + 30 pushed authors */
+    cr_assert_eq(b[0].peak_authors, 35);
+    cr_assert_str_eq(b[1].tag, "gantiketua");
+    cr_assert_eq(b[1].peak_authors, 30);
+    cr_assert_eq(b[1].peak_new_accounts, 30);
+    cr_assert_eq(b[1].peak_start, t0 + 50 * 3600);
+    cr_assert_gt(b[1].ratio, 100);
+    cr_assert_eq(gg_coord_bursts(c, b, 1), 2); /* count beyond max */
+    cr_assert_eq(gg_coord_count(c), 0); /* different texts: no text group */
+    gg_coord_free(c);
+}
+
 /* dedup -> coord over aspirasi-dev, as `gagas classify` would run them: no
  * times (same window), no authors (each post its own author). */
 Test(coord, devset_pairwise)
