@@ -149,6 +149,7 @@ typedef struct gg_channel_batch {
     char err[200];
 } gg_channel_batch;
 
+/** Make *b an empty batch (decoders do this themselves on entry). */
 void gg_channels_batch_init(gg_channel_batch *b);
 /** Free every event and cursor; leaves an empty batch. Accepts NULL. */
 void gg_channels_batch_dispose(gg_channel_batch *b);
@@ -185,11 +186,16 @@ typedef struct gg_channel {
                      const char **content_type);
 } gg_channel;
 
-extern const gg_channel gg_channel_meta;     /* facebook, instagram, messenger, whatsapp */
-extern const gg_channel gg_channel_x;        /* Account Activity + X Activity API */
-extern const gg_channel gg_channel_telegram; /* Bot API webhook updates */
-extern const gg_channel gg_channel_mastodon; /* admin webhooks (our own instance) */
-extern const gg_channel gg_channel_tiktok;   /* Business API comment.update */
+/** /hooks/meta: Facebook, Instagram, Messenger, WhatsApp (one app secret). */
+extern const gg_channel gg_channel_meta;
+/** /hooks/x: Account Activity and X Activity API deliveries, CRC handshake. */
+extern const gg_channel gg_channel_x;
+/** /hooks/telegram: Bot API updates (secret token, no HMAC). */
+extern const gg_channel gg_channel_telegram;
+/** /hooks/mastodon: admin webhooks of an instance we run. */
+extern const gg_channel gg_channel_mastodon;
+/** /hooks/tiktok: Business API comment.update. */
+extern const gg_channel gg_channel_tiktok;
 
 /** The connector for a /hooks/<name> route, or NULL. Borrowed, static. */
 const gg_channel *gg_channels_find(const char *name);
@@ -252,6 +258,7 @@ typedef struct gg_channel_request {
     gg_channel_auth auth;
 } gg_channel_request;
 
+/** Free the request's strings and zero it. Accepts NULL. */
 void gg_channels_request_dispose(gg_channel_request *r);
 
 /** Inputs for gg_channels_build_reply. */
@@ -352,6 +359,7 @@ typedef struct gg_channel_sent {
  */
 int gg_channels_decode_sent(const char *channel, const char *raw, size_t len,
                             const char *usage_header, gg_channel_sent *out);
+/** Free id and poll_id and zero *s. Accepts NULL. */
 void gg_channels_sent_dispose(gg_channel_sent *s);
 
 #endif
