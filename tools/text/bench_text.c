@@ -125,13 +125,15 @@ int main(int argc, char **argv)
     }
     load(argv[1]);
     if (getenv("BENCH_PASSES"))
-        g_passes = (size_t)atol(getenv("BENCH_PASSES"));
+        g_passes = (size_t)strtoul(getenv("BENCH_PASSES"), NULL, 10);
     if (getenv("BENCH_ONLY")) { /* one run, for perf stat: analyze or tokens */
         g_tokens = strcmp(getenv("BENCH_ONLY"), "tokens") == 0;
         run(1);
         return 0;
     }
-    int threads = argc > 2 ? atoi(argv[2]) : 2;
+    int threads = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 2;
+    if (threads < 1 || threads > 64)
+        threads = 2;
     printf("%zu posts loaded\n", g_n);
     g_tokens = 0;
     run(1);

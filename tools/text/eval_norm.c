@@ -18,7 +18,8 @@
 static size_t split(char *s, char **w)
 {
     size_t n = 0;
-    for (char *t = strtok(s, " \t\r\n"); t && n < MAXW; t = strtok(NULL, " \t\r\n"))
+    char *save = NULL;
+    for (char *t = strtok_r(s, " \t\r\n", &save); t && n < MAXW; t = strtok_r(NULL, " \t\r\n", &save))
         w[n++] = t;
     return n;
 }

@@ -30,7 +30,7 @@ static void snowball(const char *w, char *out)
 static void ours(const char *w, char *out)
 {
     if (gg_text_stem(&g_tk, w, strlen(w), out, 128) < 0)
-        strcpy(out, "?");
+        snprintf(out, 128, "?");
 }
 
 static int pairs(const char *path)
@@ -41,7 +41,8 @@ static int pairs(const char *path)
     if (!f)
         return 1;
     while (fgets(line, sizeof line, f)) {
-        char *w = strtok(line, "\t\r\n"), *want = strtok(NULL, "\t\r\n");
+        char *save = NULL;
+        char *w = strtok_r(line, "\t\r\n", &save), *want = strtok_r(NULL, "\t\r\n", &save);
         if (!w || !want || strcmp(w, "word") == 0 || strchr(w, ' ') || strlen(w) > 100)
             continue;
         for (char *p = w; *p; p++)
