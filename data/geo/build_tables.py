@@ -34,6 +34,11 @@ EXTRA_CUE = {
     "binjai",   # a fruit
     "biak",     # root of berbiak (to breed)
     "bau bau",  # bau-bau = smells (Kota Baubau)
+    "kaur",     # kepala urusan, a village official ("kaur desa")
+    "karimun",  # a car model (Suzuki Karimun)
+    "bungo",    # Minang: flower
+    "pesisir barat", "pesisir selatan",  # the west / south coast
+    "50 kota", "lima puluh kota",        # "di 50 kota" = in fifty cities
 }
 
 
