@@ -210,10 +210,17 @@ int gg_channels_x_crc(const gg_channel_secrets *s, const char *query, gg_buf *bo
 /* ----------------------------------------------------------- pull decoders */
 /* Same contract as gg_channel.decode; cursors land in the batch. */
 
-/** X v2 search / mentions page ({data:[…],meta}) or one stream record ({data:{…}}). */
-int gg_channels_x_decode_page(const char *raw, size_t len, gg_channel_batch *out);
+/**
+ * X v2 search / mentions page ({data:[…],meta}) or one stream record
+ * ({data:{…}}). user_id = our X user id (may be NULL): it becomes account_id,
+ * posts that @mention it become GG_EVENT_MENTION (the only posts a self-serve
+ * app may answer) and our own posts get GG_EVF_SELF.
+ */
+int gg_channels_x_decode_page(const char *raw, size_t len, const char *user_id,
+                              gg_channel_batch *out);
 /** X filtered-stream bytes: \r\n-separated records, empty keep-alives; in-band errors → notice. */
-int gg_channels_x_decode_stream(const char *raw, size_t len, gg_channel_batch *out);
+int gg_channels_x_decode_stream(const char *raw, size_t len, const char *user_id,
+                                gg_channel_batch *out);
 /** Telegram getUpdates response; newest_id = the next offset (last update_id + 1). */
 int gg_channels_telegram_decode_updates(const char *raw, size_t len, gg_channel_batch *out);
 /** YouTube commentThreads.list or comments.list page; next_page = nextPageToken. */

@@ -102,8 +102,19 @@ static int decode_post(gg_channel_batch *b, const json_t *p, const json_t *inclu
         if (t && strcmp(t, "replied_to") == 0)
             parent = gg_channels__str(r, "id");
     }
+    /* An explicit @mention of our account is what lets a self-serve app reply. */
+    int mentions_us = 0;
+    json_t *m;
+    json_array_foreach(json_object_get(json_object_get(p, "entities"), "mentions"), i, m)
+    {
+        const char *mid = gg_channels__str(m, "id");
+        if (account && mid && strcmp(mid, account) == 0)
+            mentions_us = 1;
+    }
     if (edited)
         kind = GG_EVENT_EDIT;
+    else if ((kind == GG_EVENT_POST || kind == GG_EVENT_COMMENT) && mentions_us)
+        kind = GG_EVENT_MENTION;
     else if (kind == GG_EVENT_POST && parent)
         kind = GG_EVENT_COMMENT;
     int rc = gg_channels__push(b, "x", kind, &e);
@@ -274,7 +285,7 @@ static int x_decode(const char *raw, size_t len, gg_channel_batch *b)
 }
 
 /* A pulled page or one stream record; in-band errors become the notice. */
-static int decode_record(gg_channel_batch *b, const json_t *root)
+static int decode_record(gg_channel_batch *b, const json_t *root, const char *account)
 {
     const json_t *data = json_object_get(root, "data");
     const json_t *inc = json_object_get(root, "includes");
@@ -299,11 +310,11 @@ static int decode_record(gg_channel_batch *b, const json_t *root)
     if (json_is_array(data)) {
         json_array_foreach(data, i, p)
         {
-            if ((rc = decode_post(b, p, inc, NULL, GG_EVENT_POST)) != 0)
+            if ((rc = decode_post(b, p, inc, account, GG_EVENT_POST)) != 0)
                 return rc;
         }
     } else if (json_is_object(data)) {
-        if ((rc = decode_post(b, data, inc, NULL, GG_EVENT_POST)) != 0)
+        if ((rc = decode_post(b, data, inc, account, GG_EVENT_POST)) != 0)
             return rc;
     } else if (data != NULL || errs == NULL) {
         if (json_object_get(root, "meta") == NULL) /* result_count 0 has meta only */
@@ -320,17 +331,18 @@ static int decode_record(gg_channel_batch *b, const json_t *root)
     return 0;
 }
 
-int gg_channels_x_decode_page(const char *raw, size_t len, gg_channel_batch *b)
+int gg_channels_x_decode_page(const char *raw, size_t len, const char *user_id, gg_channel_batch *b)
 {
     json_t *root = NULL;
     gg_channels_batch_init(b);
     int rc = gg_channels__load(raw, len, &root, b);
     if (rc == 0)
-        rc = decode_record(b, root);
+        rc = decode_record(b, root, user_id);
     return finish(b, root, rc);
 }
 
-int gg_channels_x_decode_stream(const char *raw, size_t len, gg_channel_batch *b)
+int gg_channels_x_decode_stream(const char *raw, size_t len, const char *user_id,
+                                gg_channel_batch *b)
 {
     int rc = 0;
     size_t pos = 0;
@@ -350,7 +362,7 @@ int gg_channels_x_decode_stream(const char *raw, size_t len, gg_channel_batch *b
             json_t *rec = NULL;
             rc = gg_channels__load(raw + pos, n, &rec, b);
             if (rc == 0)
-                rc = decode_record(b, rec);
+                rc = decode_record(b, rec, user_id);
             json_decref(rec);
         }
         pos = end + 1;

@@ -32,7 +32,7 @@ Test(channels_pull, x_search_pages_keep_since_id)
     gg_channels_request_dispose(&r);
 
     char *raw = fx_body("x/recent-search.response.json", &len);
-    cr_assert_eq(gg_channels_x_decode_page(raw, len, &b), 0);
+    cr_assert_eq(gg_channels_x_decode_page(raw, len, NULL, &b), 0);
     o.page = b.next_page;
     p = build(&o, &r);
     cr_assert(strstr(p, "&since_id=1991700000000000000&next_token="

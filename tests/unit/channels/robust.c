@@ -17,6 +17,16 @@ static int mstd_page(const char *raw, size_t len, gg_channel_batch *b)
     return gg_channels_mastodon_decode_page(raw, len, "<https://a/b?max_id=1>; rel=\"next\"", b);
 }
 
+static int x_page(const char *raw, size_t len, gg_channel_batch *b)
+{
+    return gg_channels_x_decode_page(raw, len, "1578901234567890123", b);
+}
+
+static int x_stream(const char *raw, size_t len, gg_channel_batch *b)
+{
+    return gg_channels_x_decode_stream(raw, len, NULL, b);
+}
+
 static int mstd_update(const char *raw, size_t len, gg_channel_batch *b)
 {
     return gg_channels_mastodon_decode_event("update", raw, len, b);
@@ -38,8 +48,8 @@ static decoder all_decoders(size_t i)
         d[k++] = gg_channel_telegram.decode;
         d[k++] = gg_channel_mastodon.decode;
         d[k++] = gg_channel_tiktok.decode;
-        d[k++] = gg_channels_x_decode_page;
-        d[k++] = gg_channels_x_decode_stream;
+        d[k++] = x_page;
+        d[k++] = x_stream;
         d[k++] = gg_channels_telegram_decode_updates;
         d[k++] = gg_channels_youtube_decode_page;
         d[k++] = mstd_page;

@@ -61,7 +61,7 @@ Test(channels_x, recent_search_page)
     gg_channel_batch b;
     size_t len;
     char *raw = fx_body("x/recent-search.response.json", &len);
-    cr_assert_eq(gg_channels_x_decode_page(raw, len, &b), 0, "%s", b.err);
+    cr_assert_eq(gg_channels_x_decode_page(raw, len, NULL, &b), 0, "%s", b.err);
     cr_assert_eq(b.n, 3);
     check_budi(&b.events[0]);
     cr_assert_eq(b.events[0].kind, GG_EVENT_POST);
@@ -100,9 +100,14 @@ Test(channels_x, mentions_page_and_stream_record)
     gg_channel_batch b;
     size_t len;
     char *raw = fx_body("x/mentions-timeline.response.json", &len);
-    cr_assert_eq(gg_channels_x_decode_page(raw, len, &b), 0, "%s", b.err);
+    cr_assert_eq(gg_channels_x_decode_page(raw, len, "1578901234567890123", &b), 0, "%s", b.err);
     cr_assert_eq(b.n, 2);
     check_budi(&b.events[0]);
+    /* With our user id known, @mentions of it are MENTION events (answerable). */
+    cr_assert_eq(b.events[0].kind, GG_EVENT_MENTION);
+    cr_assert_eq(b.events[1].kind, GG_EVENT_MENTION);
+    fx_str_eq(b.events[1].account_id, "1578901234567890123");
+    fx_str_eq(b.events[1].parent_id, "1991800000000000001");
     fx_str_eq(b.events[1].native_id, "1991811122233344455");
     cr_assert_null(b.next_page, "last page");
     fx_str_eq(b.newest_id, "1991827364501928371");
@@ -110,7 +115,7 @@ Test(channels_x, mentions_page_and_stream_record)
     free(raw);
 
     raw = fx_body("x/filtered-stream-post.json", &len);
-    cr_assert_eq(gg_channels_x_decode_page(raw, len, &b), 0, "%s", b.err);
+    cr_assert_eq(gg_channels_x_decode_page(raw, len, NULL, &b), 0, "%s", b.err);
     cr_assert_eq(b.n, 1);
     check_budi(&b.events[0]);
     gg_channels_batch_dispose(&b);
@@ -122,7 +127,7 @@ Test(channels_x, stream_transcript)
     gg_channel_batch b;
     size_t len;
     char *raw = fx_body("x/filtered-stream.transcript.ndjson", &len);
-    cr_assert_eq(gg_channels_x_decode_stream(raw, len, &b), 0, "%s", b.err);
+    cr_assert_eq(gg_channels_x_decode_stream(raw, len, NULL, &b), 0, "%s", b.err);
     cr_assert_eq(b.n, 2, "keep-alives produce nothing");
     check_budi(&b.events[0]);
     fx_str_eq(b.events[1].native_id, "1991811122233344455");
@@ -131,11 +136,11 @@ Test(channels_x, stream_transcript)
     cr_assert_null(b.next_page);
     gg_channels_batch_dispose(&b);
     /* Only keep-alives. */
-    cr_assert_eq(gg_channels_x_decode_stream("\r\n\r\n", 4, &b), 0);
+    cr_assert_eq(gg_channels_x_decode_stream("\r\n\r\n", 4, NULL, &b), 0);
     cr_assert_eq(b.n, 0);
     gg_channels_batch_dispose(&b);
     /* A record cut in half is an error, not a silent drop. */
-    cr_assert_eq(gg_channels_x_decode_stream(raw, 200, &b), GG_EINVAL);
+    cr_assert_eq(gg_channels_x_decode_stream(raw, 200, NULL, &b), GG_EINVAL);
     free(raw);
 }
 
@@ -144,7 +149,7 @@ Test(channels_x, errors_and_malformed)
     gg_channel_batch b;
     size_t len;
     char *raw = fx_body("x/rate-limited-429.response.json", &len);
-    cr_assert_eq(gg_channels_x_decode_page(raw, len, &b), GG_ERATE);
+    cr_assert_eq(gg_channels_x_decode_page(raw, len, NULL, &b), GG_ERATE);
     cr_assert(strstr(b.err, "429") != NULL, "%s", b.err);
     free(raw);
     raw = fx_body("x/aaa-tweet-create-events.json", &len);
@@ -163,7 +168,7 @@ Test(channels_x, errors_and_malformed)
     cr_assert_eq(b.n, 0);
     gg_channels_batch_dispose(&b);
     const char *nopid = "{\"data\":[{\"text\":\"x\"}]}";
-    cr_assert_eq(gg_channels_x_decode_page(nopid, strlen(nopid), &b), GG_EINVAL);
+    cr_assert_eq(gg_channels_x_decode_page(nopid, strlen(nopid), NULL, &b), GG_EINVAL);
     free(bad);
     free(raw);
 }
