@@ -1,6 +1,6 @@
 /*
  * gazetteer.h — finds the Indonesian regions a post names (text layer,
- * depends on core only): provinces, kabupaten/kota and kecamatan in the forms
+ * depends on core; jansson only for gg_geo_match_json): provinces, kabupaten/kota and kecamatan in the forms
  * people write ("Kab. Bogor", "Kota Bandung", "Jaksel", "#Sumbar",
  * "kec. Cibinong", "Jogja", "DKI"), resolved to Kemendagri codes and to the
  * DPR RI dapil (2024). A name that fits several units ("Bandung", "Bogor") is
@@ -88,9 +88,11 @@ typedef struct gg_geo_unit {
 /** Look up a unit by dotted or plain code: 0 and *out, or GG_ENOTFOUND. Thread-safe. */
 int gg_geo_lookup(const gg_geo *g, const char *code, gg_geo_unit *out);
 
-/** Number of DPR RI dapil (84), and dapil i (0..count-1): its code, name and
- *  province code, borrowed. 0, or GG_ENOTFOUND for i out of range. */
+/** Number of DPR RI dapil (84 for 2024). */
 int gg_geo_dapil_count(const gg_geo *g);
+
+/** Dapil i (0..count-1): its code ("3205"), name ("JAWA BARAT V") and province
+ *  code ("32"), borrowed until gg_geo_close. 0, or GG_ENOTFOUND for i out of range. */
 int gg_geo_dapil_at(const gg_geo *g, int i, const char **code, const char **name, const char **province);
 
 /** Level name: "provinsi", "kabkota", "kecamatan", "dapil" or "" (static). */
