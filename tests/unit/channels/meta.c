@@ -388,3 +388,37 @@ Test(channels_meta, facebook_hide_unhide_and_page_mention)
     cr_assert_str_neq(b.events[0].dedupe_key, b.events[1].dedupe_key);
     gg_channels_batch_dispose(&b);
 }
+
+Test(channels_meta, whatsapp_interactive_and_bsuid_only)
+{
+    gg_channel_batch b;
+    const char *body =
+        "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{"
+        "\"field\":"
+        "\"messages\",\"value\":{\"metadata\":{\"phone_number_id\":\"109283746501928\"},"
+        "\"contacts\":[{\"profile\":{\"name\":\"Sari\"},\"user_id\":\"ID.99\"}],\"messages\":["
+        "{\"from_user_id\":\"ID.99\",\"id\":\"wamid.A\",\"timestamp\":\"1795145000\",\"type\":"
+        "\"interactive\",\"interactive\":{\"type\":\"button_reply\",\"button_reply\":{\"id\":"
+        "\"b1\","
+        "\"title\":\"Setuju\"}}},{\"from\":\"628111\",\"id\":\"wamid.B\",\"timestamp\":"
+        "\"1795145001\","
+        "\"type\":\"reaction\",\"reaction\":{\"message_id\":\"wamid.A\",\"emoji\":\"x\"}},"
+        "{\"from\":\"628111\",\"id\":\"wamid.C\",\"timestamp\":\"1795145002\",\"type\":\"button\","
+        "\"button\":{\"text\":\"Info\",\"payload\":\"p\"}}]}}]}]}";
+    cr_assert_eq(gg_channel_meta.decode(body, strlen(body), &b), 0, "%s", b.err);
+    cr_assert_eq(b.n, 2, "reactions are not messages");
+    fx_str_eq(b.events[0].text, "Setuju");
+    fx_str_eq(b.events[0].author_id, "ID.99");
+    fx_str_eq(b.events[0].author_name, "Sari");
+    fx_str_eq(b.events[0].detail, "interactive");
+    /* No phone number: the send API cannot address a BSUID-only user yet. */
+    cr_assert_null(b.events[0].reply.chat_id);
+    gg_channel_request r;
+    gg_reply_opts o = {.text = "ok", .now = 1795145100};
+    cr_assert_eq(gg_channels_build_reply(&r, &b.events[0], &o), GG_EINVAL);
+    fx_str_eq(b.events[1].text, "Info");
+    fx_str_eq(b.events[1].author_id, "628111");
+    cr_assert_eq(gg_channels_build_reply(&r, &b.events[1], &o), 0);
+    gg_channels_request_dispose(&r);
+    gg_channels_batch_dispose(&b);
+}
