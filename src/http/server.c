@@ -204,6 +204,10 @@ void gg_req_send(gg_req *r, int status, const char *content_type, const char *bo
     r->req->res.reason = "";
     h2o_add_header(&r->req->pool, &r->req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
                    content_type, strlen(content_type));
+    /* h2o_send_inline leaves the length unknown; h2o's chunked encoder then
+     * gives up on keep-alive for every status but 200. A known length keeps
+     * the connection for 202s, redirects and errors too. */
+    r->req->res.content_length = len;
     h2o_send_inline(r->req, body, len);
 }
 
