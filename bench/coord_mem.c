@@ -21,7 +21,7 @@ static long rss_kib(const char *field)
     long v = -1;
     while (f && fgets(line, sizeof line, f))
         if (strncmp(line, field, strlen(field)) == 0)
-            v = atol(line + strlen(field) + 1);
+            v = strtol(line + strlen(field) + 1, NULL, 10);
     if (f)
         fclose(f);
     return v;
@@ -29,7 +29,7 @@ static long rss_kib(const char *field)
 
 int main(int argc, char **argv)
 {
-    long n = argc > 1 ? atol(argv[1]) : 1000000;
+    long n = argc > 1 ? strtol(argv[1], NULL, 10) : 1000000;
     uint64_t x = 0x9E3779B97F4A7C15ULL;
     long base = rss_kib("VmRSS:");
     struct timespec a, b;

@@ -104,7 +104,7 @@ static long rss_kib(const char *field)
     long v = -1;
     while (f && fgets(line, sizeof line, f))
         if (strncmp(line, field, strlen(field)) == 0)
-            v = atol(line + strlen(field) + 1);
+            v = strtol(line + strlen(field) + 1, NULL, 10);
     if (f)
         fclose(f);
     return v;
@@ -119,7 +119,7 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-    long n = argc > 1 ? atol(argv[1]) : 1000000;
+    long n = argc > 1 ? strtol(argv[1], NULL, 10) : 1000000;
     static const char *syl[] = {"ba", "ka", "ma", "sa", "ta", "ra", "la", "na", "pa", "da", "ga", "ja",
                                 "be", "ke", "me", "se", "te", "ri", "li", "ni", "pu", "du", "gu", "jo",
                                 "ng", "an", "in", "un", "ku", "mu", "si", "wa"};
@@ -127,9 +127,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < VOCAB; i++) {
         char b[16];
         int k = 2 + (int)(next() % 3);
-        b[0] = '\0';
+        size_t bl = 0;
         for (int j = 0; j < k; j++)
-            strcat(b, syl[next() % 32]);
+            bl += (size_t)snprintf(b + bl, sizeof b - bl, "%s", syl[next() % 32]);
         words[i] = strdup(b);
         z += 1.0 / (i + 1);
         cdf[i] = z;
