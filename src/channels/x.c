@@ -8,6 +8,7 @@
  * an edited post keeps the first id of edit_history_tweet_ids as identity.
  */
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "channels/internal.h"
@@ -156,6 +157,28 @@ static int decode_post(gg_channel_batch *b, const json_t *p, const json_t *inclu
     return 0;
 }
 
+/* v1.1 created_at, "Fri Nov 20 03:21:07 +0000 2026" → unix seconds; 0 if malformed. */
+static int64_t v1_time(const char *s)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    char iso[32], mon[4];
+    int d, h, mi, se, y, mo = 0;
+    char sign;
+    int off;
+    int64_t t = 0;
+    if (s == NULL || sscanf(s, "%*3s %3s %2d %2d:%2d:%2d %c%4d %4d", mon, &d, &h, &mi, &se, &sign,
+                            &off, &y) != 8)
+        return 0;
+    for (int i = 0; i < 12; i++)
+        if (memcmp(months + 3 * i, mon, 3) == 0)
+            mo = i + 1;
+    if (mo == 0 || (sign != '+' && sign != '-'))
+        return 0;
+    snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02d%c%04d", y, mo, d, h, mi, se, sign,
+             off);
+    return gg_channels__iso8601(iso, &t) == 0 ? t : 0;
+}
+
 /* One Account Activity v1.1 tweet. */
 static int decode_v1(gg_channel_batch *b, const json_t *t, const char *account)
 {
@@ -189,6 +212,8 @@ static int decode_v1(gg_channel_batch *b, const json_t *t, const char *account)
     e->text = gg_channels__dup(full ? full : gg_channels__str(t, "text"));
     e->lang = gg_channels__dup(gg_channels__str(t, "lang"));
     e->created_at = gg_channels__int(t, "timestamp_ms") / 1000;
+    if (e->created_at == 0)
+        e->created_at = v1_time(gg_channels__str(t, "created_at"));
     e->parent_id = gg_channels__dup(parent);
     if (account && e->author_id && strcmp(account, e->author_id) == 0)
         e->flags |= GG_EVF_SELF;

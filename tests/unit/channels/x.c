@@ -186,4 +186,10 @@ Test(channels_x, own_post_flagged_and_big_ids_exact)
     fx_str_eq(b.events[0].native_id, "1991827364501928999");
     cr_assert(b.events[0].flags & GG_EVF_SELF);
     gg_channels_batch_dispose(&b);
+    /* Without timestamp_ms the v1.1 created_at string is parsed. */
+    const char *v1 = "{\"for_user_id\":\"1\",\"tweet_create_events\":[{\"id_str\":\"5\","
+                     "\"text\":\"x\",\"created_at\":\"Fri Nov 20 03:21:07 +0000 2026\"}]}";
+    cr_assert_eq(gg_channel_x.decode(v1, strlen(v1), &b), 0, "%s", b.err);
+    cr_assert_eq(b.events[0].created_at, 1795144867);
+    gg_channels_batch_dispose(&b);
 }
