@@ -20,6 +20,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # The staged `caution` column marks most; cautions that only say "also a
 # kecamatan/area elsewhere" still name a place in Indonesia and need no cue.
 PLACE_CAUTION = ("kecamatan", "villages", "Jakarta", "places elsewhere", "Kab.", "Kota Blitar", "Lake Toba")
+# Cue-needing names that informal writers put in lower case after "di",
+# "ke" or "dari", where the everyday reading does not fit the grammar ("di
+# malang", "ke solo"). Not batu/padang/puncak/serang/palu: "di batu", "di
+# padang pasir", "di puncak gunung", "di serang" (= diserang) are common.
+LOWER_AFTER_LOCATIVE = {"malang", "solo", "medan", "pati", "kudus", "tegal", "bangka", "mataram",
+                        "pontianak", "lombok", "bima"}
 EXTRA_CUE = {
     # everyday words not marked upstream
     "medan",    # medan = field/terrain ("medan perang")
@@ -104,9 +110,12 @@ def main():
             flags += "c"
         if "multi-unit" in a["note"]:
             flags += "m"
+        if "c" in flags and a["alias_norm"] in LOWER_AFTER_LOCATIVE:
+            flags += "l"
         out.add((a["alias_norm"], a["alias_key"], a["code"], flags or "-"))
     with open(os.path.join(HERE, "aliases.tsv"), "w", encoding="utf-8", newline="\n") as f:
-        f.write("# alias_norm\talias_key\tcode\tflags (c = needs a cue, m = member of a multi-unit region)\n")
+        f.write("# alias_norm\talias_key\tcode\tflags (c = needs a cue, m = member of a multi-unit region, "
+                "l = lower case is enough after di/ke/dari)\n")
         for t in sorted(out):
             f.write("\t".join(t) + "\n")
 

@@ -19,6 +19,7 @@
 
 #define F_CUE 1   /* bare form needs a cue */
 #define F_MULTI 2 /* member of a multi-unit region */
+#define F_LOWER 4 /* a cue word (di/ke/dari) suffices even in lower case */
 #define MAX_NGRAM 8
 #define KEY_MAX 128
 #define MAX_CTX 64 /* distinct settled units used as context */
@@ -400,7 +401,8 @@ static int load_aliases(gg_geo *g, const char *dir)
             gg_free(starts.v);
             return GG_EINVAL;
         }
-        uint8_t flags = (strchr(fl[3], 'c') ? F_CUE : 0) | (strchr(fl[3], 'm') ? F_MULTI : 0);
+        uint8_t flags = (strchr(fl[3], 'c') ? F_CUE : 0) | (strchr(fl[3], 'm') ? F_MULTI : 0) |
+                        (strchr(fl[3], 'l') ? F_LOWER : 0);
         entries_add(&byn, fl[0], strlen(fl[0]), u, flags);
         entries_add(&byk, fl[1], strlen(fl[1]), u, flags);
         for (size_t l = 1; l <= strlen(fl[1]); l++)
@@ -575,7 +577,7 @@ typedef struct cand_m {
     size_t start, end;   /* bytes */
     int32_t units[32];
     int nu;
-    int multi, needs_cue, has_cue;
+    int multi, needs_cue, has_cue, lower_ok;
     int32_t dapil;       /* an explicit dapil mention, else -1 */
     const char *how;
     int dropped;
@@ -719,6 +721,10 @@ static const char *const CUES[] = {"di", "ke", "dari", "dr", "daerah", "wilayah"
                                    "prov", "provinsi", "pemprov", "bupati", "walikota", "gubernur", "wilayahnya",
                                    "masyarakat", "rakyat", "pemda", "menuju", "tinggal",
                                    NULL};
+static const char *const LOCATIVES[] = {"di", "ke", "dari", "dr", NULL};
+/* words after a name that make it the everyday word ("di medan perang") */
+static const char *const NOT_PLACE_NEXT[] = {"perang", "laga", "tempur", "pertempuran", "juang", "jihad",
+                                             "dakwah", "politik", "tugas", "kerja", NULL};
 /* words before a bare kecamatan name: strong ones ("jl. raya Parung",
  * "Stasiun Bojonggede") suffice for a name no other kecamatan has; after a
  * weak one ("di Koja") a related kab/kota or province must be named too,
@@ -733,6 +739,7 @@ static int take_units(const gg_geo *g, const stab *t, long s, cand_m *cm, int wa
     cm->nu = 0;
     cm->multi = 0;
     cm->needs_cue = 0;
+    cm->lower_ok = 0;
     for (uint32_t i = 0; i < t->count[s]; i++) {
         int32_t u = t->vunit[t->first[s] + i];
         uint8_t fl = t->vflags[t->first[s] + i];
@@ -747,6 +754,8 @@ static int take_units(const gg_geo *g, const stab *t, long s, cand_m *cm, int wa
             cm->multi = 1;
         if (fl & F_CUE)
             cm->needs_cue = 1;
+        if (fl & F_LOWER)
+            cm->lower_ok = 1;
     }
     return cm->nu;
 }
@@ -979,8 +988,12 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
                 c->how = "prefix";
                 c->has_cue = 1;
             }
-            /* a cue word before a bare name written like a name */
+            /* a cue word before a bare name written like a name; for a few
+             * names a locative suffices in lower case too ("di malang") */
             if (prev && tok_is(s, prev, CUES) && (t[i].flags & T_CAP))
+                c->has_cue = 1;
+            if (prev && c->lower_ok && tok_is(s, prev, LOCATIVES) &&
+                !(i + best < nt && tok_is(s, &t[i + best], NOT_PLACE_NEXT)))
                 c->has_cue = 1;
             /* "Pemkab"/"Bupati"/"Kota" before a bare name decides its level */
             if (prev) {
