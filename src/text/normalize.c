@@ -178,6 +178,8 @@ typedef struct scan {
 
 static void push_str(json_t *arr, const char *s, size_t n)
 {
+    if (!arr) /* GG_TEXT_NO_ENTITIES */
+        return;
     json_array_append_new(arr, json_stringn_nocheck(s, n));
 }
 
@@ -777,11 +779,15 @@ static void run_scan(scan *s)
                     ob_addc(&s->tmp, (char)lower(t[k]));
                 size_t tagn = s->tmp.len - mark;
                 split_tag(&s->tmp, t + i + 1, j - i - 1);
-                json_t *h = json_object();
-                json_object_set_new_nocheck(h, "tag", json_stringn_nocheck(s->tmp.p + mark, tagn));
-                json_object_set_new_nocheck(
-                    h, "words", json_stringn_nocheck(s->tmp.p + mark + tagn, s->tmp.len - mark - tagn));
-                json_array_append_new(s->hashtags, h);
+                if (s->hashtags) {
+                    json_t *h = json_object();
+                    json_object_set_new_nocheck(h, "tag",
+                                                json_stringn_nocheck(s->tmp.p + mark, tagn));
+                    json_object_set_new_nocheck(
+                        h, "words",
+                        json_stringn_nocheck(s->tmp.p + mark + tagn, s->tmp.len - mark - tagn));
+                    json_array_append_new(s->hashtags, h);
+                }
                 put_token(s, s->tmp.p + mark + tagn, s->tmp.len - mark - tagn);
                 ob_add(&s->display, (const char *)t + i, j - i);
                 i = plain = j;
@@ -890,6 +896,11 @@ int gg_text_init(const char *data_dir)
 
 int gg_text_analyze(gg_text_doc *out, const char *text, size_t len)
 {
+    return gg_text_analyze_ex(out, text, len, 0);
+}
+
+int gg_text_analyze_ex(gg_text_doc *out, const char *text, size_t len, int flags)
+{
     scan s;
     int rc = 0;
 
@@ -905,6 +916,8 @@ int gg_text_analyze(gg_text_doc *out, const char *text, size_t len)
     ob_grow(&s.norm, len + 16);
     ob_grow(&s.display, len + 16);
     ob_grow(&s.tmp, 256);
+    if (flags & GG_TEXT_NO_ENTITIES)
+        goto scan; /* every entity array stays NULL: nothing is collected */
     out->entities = json_object();
     s.urls = json_array();
     s.mentions = json_array();
@@ -920,7 +933,7 @@ int gg_text_analyze(gg_text_doc *out, const char *text, size_t len)
     json_object_set_new_nocheck(out->entities, "phones", s.phones);
     json_object_set_new_nocheck(out->entities, "nik", s.nik);
     json_object_set_new_nocheck(out->entities, "emoji", s.emoji);
-
+scan:
     run_scan(&s);
     squeeze_spaces(&s.norm);
 

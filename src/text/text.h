@@ -52,6 +52,15 @@ int gg_text_utf8_valid(const char *s, size_t len);
 int gg_text_analyze(gg_text_doc *out, const char *text, size_t len);
 void gg_text_doc_dispose(gg_text_doc *doc);
 
+/** Flags of gg_text_analyze_ex. */
+enum {
+    GG_TEXT_NO_ENTITIES = 1 << 0 /* leave doc.entities NULL (about a third faster):
+                                    for callers that read only norm/display */
+};
+
+/** gg_text_analyze with flags (0: the same as gg_text_analyze). */
+int gg_text_analyze_ex(gg_text_doc *out, const char *text, size_t len, int flags);
+
 /* ---- tokens ------------------------------------------------------------ */
 
 /** Flags of gg_text_tokenize. */

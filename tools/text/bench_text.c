@@ -1,6 +1,6 @@
 /*
  * bench_text.c — throughput of the text layer (tool, not part of the
- * library): gg_text_analyze (and gg_text_tokens when built with it) over
+ * library): gg_text_analyze(_ex) with and without gg_text_tokenize over
  * the tweets of a CSV whose second column is the text, repeated until a
  * couple of seconds have passed, on 1 and on N threads.
  *   bench_text FILE.csv [threads]
@@ -17,6 +17,7 @@ static char **g_text;
 static size_t *g_len;
 static size_t g_n;
 static int g_tokens = 1;
+static int g_flags;     /* gg_text_analyze_ex flags */
 static size_t g_passes; /* BENCH_PASSES: a fixed amount of work (for perf stat) */
 
 static double now(void)
@@ -79,7 +80,7 @@ static void *worker(void *arg)
     do {
         for (size_t i = 0; i < g_n; i++) {
             gg_text_doc d;
-            if (gg_text_analyze(&d, g_text[i], g_len[i]) == 0) {
+            if (gg_text_analyze_ex(&d, g_text[i], g_len[i], g_flags) == 0) {
                 if (g_tokens &&
                     gg_text_tokenize(&tk, d.norm, d.norm_len, GG_TEXT_STOPWORDS | GG_TEXT_STEM) == 0)
                     j->tokens += tk.count;
@@ -107,8 +108,9 @@ static void run(int threads)
         posts += jobs[i].posts / jobs[i].secs;
         bytes += jobs[i].bytes / jobs[i].secs;
     }
-    printf("%s, %d thread(s): %.0f posts/s (%.2f us/post/thread, %.1f MB/s)\n",
-           g_tokens ? "analyze+tokens(stop,stem)" : "analyze", threads, posts,
+    printf("%s%s, %d thread(s): %.0f posts/s (%.2f us/post/thread, %.1f MB/s)\n",
+           g_flags ? "analyze(no entities)" : "analyze", g_tokens ? "+tokens(stop,stem)" : "",
+           threads, posts,
            1e6 * threads / posts, bytes / 1e6);
 }
 
@@ -126,8 +128,10 @@ int main(int argc, char **argv)
     load(argv[1]);
     if (getenv("BENCH_PASSES"))
         g_passes = (size_t)strtoul(getenv("BENCH_PASSES"), NULL, 10);
-    if (getenv("BENCH_ONLY")) { /* one run, for perf stat: analyze or tokens */
-        g_tokens = strcmp(getenv("BENCH_ONLY"), "tokens") == 0;
+    if (getenv("BENCH_ONLY")) { /* one run, for callgrind: analyze, tokens, noent, noent-tokens */
+        const char *m = getenv("BENCH_ONLY");
+        g_tokens = strstr(m, "tokens") != NULL;
+        g_flags = strstr(m, "noent") ? GG_TEXT_NO_ENTITIES : 0;
         run(1);
         return 0;
     }
@@ -135,11 +139,11 @@ int main(int argc, char **argv)
     if (threads < 1 || threads > 64)
         threads = 2;
     printf("%zu posts loaded\n", g_n);
-    g_tokens = 0;
-    run(1);
-    run(threads);
-    g_tokens = 1;
-    run(1);
-    run(threads);
+    for (int mode = 0; mode < 4; mode++) {
+        g_tokens = mode & 1;
+        g_flags = mode & 2 ? GG_TEXT_NO_ENTITIES : 0;
+        run(1);
+        run(threads);
+    }
     return 0;
 }

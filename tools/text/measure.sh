@@ -45,7 +45,7 @@ if [ "$part" = instr ]; then
   # (3 passes - 1 pass) / 2 / posts removes loading and start-up.
   F="$S/id-multilabel-hatespeech/train.csv"
   n=$(($(wc -l <"$F") - 1))
-  for m in analyze tokens; do
+  for m in analyze noent tokens noent-tokens; do
     r1=$(BENCH_PASSES=1 BENCH_ONLY=$m valgrind --tool=callgrind --callgrind-out-file=/dev/null \
       $B/bench_text "$F" 2>&1 | awk '/Collected/{print $4}')
     r3=$(BENCH_PASSES=3 BENCH_ONLY=$m valgrind --tool=callgrind --callgrind-out-file=/dev/null \

@@ -337,3 +337,16 @@ Test(text_normalize, random_inputs_keep_invariants)
             cr_assert(doc.norm[0] != ' ' && doc.norm[doc.norm_len - 1] != ' ');
     }
 }
+
+Test(text_normalize, no_entities_flag)
+{
+    const char *in = "Halo @budi #AyoSekolah 08123456789 budi@x.com \xf0\x9f\x98\x82 bit.ly/x";
+    gg_text_doc full;
+    cr_assert_eq(gg_text_analyze(&full, in, strlen(in)), 0);
+    gg_text_doc_dispose(&doc);
+    cr_assert_eq(gg_text_analyze_ex(&doc, in, strlen(in), GG_TEXT_NO_ENTITIES), 0);
+    cr_assert_null(doc.entities);
+    cr_assert_str_eq(doc.norm, full.norm);
+    cr_assert_str_eq(doc.display, full.display);
+    gg_text_doc_dispose(&full);
+}
