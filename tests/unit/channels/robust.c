@@ -156,7 +156,7 @@ static size_t mutate_file(const char *rel)
     return runs;
 }
 
-Test(channels_robust, mutated_fixtures_every_decoder, .timeout = 120)
+Test(channels_robust, mutated_fixtures_every_decoder)
 {
     static const char *dirs[] = {"facebook", "instagram", "messenger", "whatsapp", "x",
                                  "telegram", "youtube",   "mastodon",  "tiktok"};
@@ -184,7 +184,7 @@ Test(channels_robust, mutated_fixtures_every_decoder, .timeout = 120)
     cr_assert_geq(runs, files * 15 * 24);
 }
 
-Test(channels_robust, pathological_inputs, .timeout = 30)
+Test(channels_robust, pathological_inputs)
 {
     size_t n = 1 << 20;
     char *deep = malloc(2 * n + 1);
