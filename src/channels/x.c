@@ -161,7 +161,7 @@ static int decode_post(gg_channel_batch *b, const json_t *p, const json_t *inclu
 static int64_t v1_time(const char *s)
 {
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    char iso[32], mon[4];
+    char iso[128], mon[4]; /* sized for any int the format can print */
     int d, h, mi, se, y, mo = 0;
     char sign;
     int off;
