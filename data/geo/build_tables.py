@@ -45,6 +45,8 @@ EXTRA_CUE = {
     "bungo",    # Minang: flower
     "pesisir barat", "pesisir selatan",  # the west / south coast
     "50 kota", "lima puluh kota",        # "di 50 kota" = in fifty cities
+    "muna",     # slang: munafik
+    "ketapang", # a tree and its fruit ("buah ketapang")
 }
 
 

@@ -578,6 +578,9 @@ typedef struct cand_m {
     int32_t units[32];
     int nu;
     int multi, needs_cue, has_cue, lower_ok;
+    int bare_kec;        /* a kecamatan name without Kec.: dropped if the post's
+                            other places are elsewhere ("Jl. Raya Kemang, Jakarta
+                            Selatan" is not Kemang in Kab. Bogor) */
     int32_t dapil;       /* an explicit dapil mention, else -1 */
     const char *how;
     int dropped;
@@ -609,6 +612,11 @@ static size_t tokenize(const char *s, size_t len, tok **out)
                 (k + 4 <= c1 && strncmp(s + k, "www.", 4) == 0))
                 skip = 1;
         size_t k = c0;
+        /* punctuation opening a chunk ("(Barat", "\"Bogor") ends the phrase
+         * before it, as it would after a word */
+        for (size_t q = c0; q < c1 && !is_alnum_ascii((unsigned char)s[q]); q++)
+            if (n && !strchr(".-'", s[q]))
+                t[n - 1].flags |= T_BREAK;
         while (k < c1) {
             if (!is_alnum_ascii((unsigned char)s[k])) {
                 k++;
@@ -1036,6 +1044,7 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
                 c->t0 = i;
                 c->t1 = i + b2;
                 c->how = "kecamatan";
+                c->bare_kec = 1;
                 /* a name found in several kab/kota needs a related mention */
                 c->has_cue = c->nu == 1 && strong;
                 c->needs_cue = !c->has_cue;
@@ -1055,8 +1064,9 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         int nctx = 0;
         for (size_t b = 0; b < ncm && nctx < MAX_CTX; b++) {
             const cand_m *o = &cm[b];
-            if (o->dropped || o->multi || o->dapil >= 0 || o->nu != 1 || (o->needs_cue && !o->has_cue))
-                continue;
+            if (o->dropped || o->multi || o->dapil >= 0 || o->bare_kec || o->nu != 1 ||
+                (o->needs_cue && !o->has_cue))
+                continue; /* a bare kecamatan is too weak to be context */
             int seen = 0;
             for (int k = 0; k < nctx && !seen; k++)
                 seen = ctx[k] == o->units[0];
@@ -1068,7 +1078,7 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             if (c->dropped || c->multi || c->dapil >= 0)
                 continue;
             int settled = c->nu == 1 && (!c->needs_cue || c->has_cue);
-            if (settled)
+            if (settled && !c->bare_kec)
                 continue;
             /* score each candidate against the units named unambiguously
              * elsewhere: 3 = is, contains or lies in a named kab/kota or
@@ -1092,6 +1102,12 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
                 if (score > 0 && score == best)
                     keep[nk++] = c->units[u];
             }
+            if (c->bare_kec && nctx > 0 && best == 0) {
+                c->dropped = 1; /* the post's places are all elsewhere */
+                continue;
+            }
+            if (settled)
+                continue;
             /* an everyday word takes context only when written like a name */
             if (c->needs_cue && !c->has_cue && !(t[c->t0].flags & (T_CAP | T_INHASH)))
                 nk = 0;
