@@ -139,7 +139,8 @@ static int apply_event(gg_conn *c, int64_t inbox_id, const gg_inbox_event *e, in
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     gg_store__bind_text(st, 1, e->dedupe_key);
-    sqlite3_bind_int64(st, 2, inbox_id);
+    if (inbox_id > 0) /* 0: not from the inbox (a file import) */
+        sqlite3_bind_int64(st, 2, inbox_id);
     gg_store__bind_text(st, 3, e->channel);
     gg_store__bind_text(st, 4, e->kind);
     if (sqlite3_step(st) != SQLITE_DONE) {
@@ -238,6 +239,8 @@ static int run_apply(gg_store *s, gg_conn *c, gg_job *j)
             rc = apply_event(c, r->inbox_id, &r->events[k], &a->applied);
         if (rc != 0)
             return rc; /* a store failure: the whole batch is retried later */
+        if (r->inbox_id <= 0)
+            continue;
         sqlite3_stmt *st = gg_store__stmt(
             c, "UPDATE inbox SET state=?2, error=?3, events=?4,"
                " processed_at=strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id=?1");
@@ -284,4 +287,57 @@ int gg_store_inbox_counts(gg_store *s, json_t **out)
     sqlite3_reset(st);
     *out = o;
     return 0;
+}
+
+int gg_store_channel_cursor_get(gg_store *s, const char *channel, const char *account,
+                                const char *stream, char **cursor_out)
+{
+    gg_conn *c = gg_store__reader(s);
+    *cursor_out = NULL;
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT cursor FROM channel_state WHERE channel=?1"
+                                         " AND account=?2 AND stream=?3");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    gg_store__bind_text(st, 1, channel);
+    gg_store__bind_text(st, 2, account);
+    gg_store__bind_text(st, 3, stream);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *cursor_out = gg_strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return 0;
+}
+
+typedef struct cursor_job {
+    const char *channel, *account, *stream, *cursor;
+} cursor_job;
+
+static int run_cursor_set(gg_store *s, gg_conn *c, gg_job *j)
+{
+    cursor_job *x = j->data;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "INSERT INTO channel_state(channel,account,stream,cursor,last_event_at)"
+           " VALUES(?1,?2,?3,?4,strftime('%Y-%m-%dT%H:%M:%fZ')) ON CONFLICT DO UPDATE SET"
+           " cursor=?4, last_event_at=strftime('%Y-%m-%dT%H:%M:%fZ')");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    gg_store__bind_text(st, 1, x->channel);
+    gg_store__bind_text(st, 2, x->account);
+    gg_store__bind_text(st, 3, x->stream);
+    gg_store__bind_text(st, 4, x->cursor);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "cursor");
+    sqlite3_reset(st);
+    return rc;
+}
+
+int gg_store_channel_cursor_set(gg_store *s, const char *channel, const char *account,
+                                const char *stream, const char *cursor)
+{
+    cursor_job x = {channel, account, stream, cursor};
+    gg_job *j = gg_calloc(1, sizeof(*j));
+    j->run = run_cursor_set;
+    j->data = &x; /* borrowed: we wait */
+    j->dispose = gg_store__keep;
+    return gg_store__submit_wait(s, j, NULL, NULL);
 }

@@ -171,6 +171,12 @@ typedef struct gg_inbox_result {
  *  key is new is applied, repeated keys are skipped, and each inbox row is
  *  marked processed or error. *applied_out counts events applied. */
 int gg_store_inbox_apply(gg_store *s, const gg_inbox_result *rows, int n, int *applied_out);
+/** Read and write a pull or import position in channel_state (blocking
+ *  write). cursor_out gets a malloc'd copy or NULL. */
+int gg_store_channel_cursor_get(gg_store *s, const char *channel, const char *account,
+                                const char *stream, char **cursor_out);
+int gg_store_channel_cursor_set(gg_store *s, const char *channel, const char *account,
+                                const char *stream, const char *cursor);
 /** {"new":N,"processed":N,"error":N} of the inbox (caller decrefs). */
 int gg_store_inbox_counts(gg_store *s, json_t **out);
 
