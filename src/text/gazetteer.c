@@ -909,7 +909,9 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             for (size_t j = t[i].start; j < t[i].hash_end && kn + 1 < KEY_MAX; j++)
                 key[kn++] = (char)tolower((unsigned char)s[j]);
             long sl = stab_get(&g->alias_key, key, kn);
-            if (sl >= 0 && take_units(g, &g->alias_key, sl, c, 0, -1)) {
+            /* a hashtag is a deliberate cue, except for letter abbreviations
+             * that are also people (#SBY) or chat (#smg) */
+            if (sl >= 0 && take_units(g, &g->alias_key, sl, c, 0, -1) && !(c->needs_cue && kn <= 3)) {
                 c->t0 = i;
                 c->t1 = e;
                 c->has_cue = 1;
