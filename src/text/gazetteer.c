@@ -1144,6 +1144,29 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
     return found;
 }
 
+int gg_geo_main(const gg_geo_match *m, int n, const char *text)
+{
+    static const char *const CMP[] = {"kayak", "kyk", "seperti", "spt", "macam", "contohnya", "misalnya", NULL};
+    for (int i = 0; i < n; i++) {
+        /* look at the (at most) two words before the mention */
+        size_t b = m[i].start, words = 0;
+        int cmp = 0;
+        while (b > 0 && words < 2 && !cmp) {
+            while (b > 0 && !isalnum((unsigned char)text[b - 1]))
+                b--;
+            size_t e = b;
+            while (b > 0 && isalnum((unsigned char)text[b - 1]))
+                b--;
+            for (const char *const *w = CMP; *w && e > b; w++)
+                cmp |= strlen(*w) == e - b && strncasecmp(text + b, *w, e - b) == 0;
+            words++;
+        }
+        if (!cmp)
+            return i;
+    }
+    return n > 0 ? 0 : -1;
+}
+
 json_t *gg_geo_match_json(const gg_geo_match *m, const char *text)
 {
     json_t *o = json_object();

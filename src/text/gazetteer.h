@@ -69,6 +69,14 @@ void gg_geo_close(gg_geo *g);
  */
 int gg_geo_find(const gg_geo *g, const char *text, size_t len, gg_geo_match *out, int max);
 
+/**
+ * The main region among n matches of text (as gg_geo_find wrote them): the
+ * first mention that is not a comparison ("kayak di Bali", "seperti di …");
+ * the first mention when all are. Returns its index, or -1 when n is 0.
+ * This is the rule measured in docs/geo.md.
+ */
+int gg_geo_main(const gg_geo_match *m, int n, const char *text);
+
 /** Name of the unit with dotted or plain code ("32.01" or "3201"), borrowed;
  *  NULL when unknown. */
 const char *gg_geo_name(const gg_geo *g, const char *code);

@@ -134,6 +134,18 @@ Test(geo, match_as_json)
     json_decref(o);
 }
 
+Test(geo, main_region_skips_comparisons)
+{
+    const char *t = "perda plastik kayak di Bali diterapkan di #Sumbar, pantai Padang";
+    int n = find(t);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(gg_geo_main(M, n, t), 1);
+    const char *t2 = "seperti di Bali";
+    n = find(t2);
+    cr_assert_eq(gg_geo_main(M, n, t2), 0); /* only a comparison: still the one */
+    cr_assert_eq(gg_geo_main(M, 0, t2), -1);
+}
+
 Test(geo, kota_vs_kabupaten)
 {
     const char *t = "Pemerintah Kota Bandung dan Kabupaten Bandung";
@@ -360,21 +372,6 @@ Test(geo, golden_cases)
     cr_assert_eq(failed, 0);
 }
 
-/* The main region of a post: the first mention that is not a comparison
- * ("kayak di Bali", "seperti di …"). */
-static int main_match(const char *t, const gg_geo_match *m, int n)
-{
-    for (int i = 0; i < n; i++) {
-        size_t s = m[i].start;
-        char before[32] = {0};
-        size_t b = s > 16 ? s - 16 : 0;
-        memcpy(before, t + b, s - b);
-        if (!strstr(before, "kayak") && !strstr(before, "seperti") && !strstr(before, "spt"))
-            return i;
-    }
-    return n ? 0 : -1;
-}
-
 /* Same span as the gold, or the same once a leading level word is dropped
  * from either ("Provinsi NTT" vs "NTT"): the annotation keeps "Prov." in one
  * row and drops "Provinsi" in others. */
@@ -420,7 +417,7 @@ Test(geo, devset_precision_recall)
             int n = gg_geo_find(G, t, strlen(t), m, MAXM);
             if (n > MAXM)
                 n = MAXM;
-            int k = main_match(t, m, n);
+            int k = gg_geo_main(m, n, t);
             int ok = k >= 0 && *gold && same_span(t + m[k].start, m[k].len, gold, strlen(gold), lenient);
             int is_pk = !*gold || strcmp(lvl, "provinsi") == 0 || strcmp(lvl, "kabkota") == 0;
             for (int j = 0; j < n; j++)
