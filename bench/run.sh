@@ -163,4 +163,10 @@ if [ -f bench/classify.sh ]; then
   GAGAS_BIN="$bin" bash bench/classify.sh "$build"
 fi
 
+# ---- webhooks (issue 7) ------------------------------------------------------
+if [ -f bench/hooks.sh ]; then
+  echo "bench: bench/hooks.sh"
+  bash bench/hooks.sh "$build"
+fi
+
 echo "bench: targets: read ratio >= $READ_TARGET (got $read_ratio), submit >= $SUBMIT_TARGET/s (got $acked_s)"
