@@ -2,7 +2,7 @@
  * dedup.c — exact and near-duplicate index: 64-bit token-stream hash table,
  * MinHash signatures (32-bit values, k per post) and LSH band tables
  * (filter layer). Band tables hold only 32-bit post indexes; the band key is
- * re-read from the stored signature, which keeps a post at ~430 bytes.
+ * re-read from the stored signature, which keeps a post at ~460 bytes.
  * Invariant: post index order is insertion order, so "earliest" = lowest index.
  */
 #include "filter/dedup.h"
