@@ -33,6 +33,7 @@ typedef struct gg_prepared {
     gg_text_doc doc;
     char *entities;
     char author_key[65];
+    char *reply_json; /* set by the channel sink (malloc'd); NULL for the web */
 } gg_prepared;
 
 /** Validate and analyze text, key the author (HMAC of channel:author under

@@ -185,6 +185,25 @@ static int sink_prepare(void *arg, const gg_event *ev, gg_submission_in *in, voi
         strftime(created, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
         p->in.created_at = created;
     }
+    /* how to answer this person later, on this channel */
+    json_t *rj = json_object();
+    const gg_reply_target *t = &ev->reply;
+    if (t->to_id)
+        json_object_set_new(rj, "to_id", json_string(t->to_id));
+    if (t->chat_id)
+        json_object_set_new(rj, "chat_id", json_string(t->chat_id));
+    if (t->via_id)
+        json_object_set_new(rj, "via_id", json_string(t->via_id));
+    if (t->handle)
+        json_object_set_new(rj, "handle", json_string(t->handle));
+    if (t->window_start)
+        json_object_set_new(rj, "window_start", json_integer(t->window_start));
+    if (ev->account_id)
+        json_object_set_new(rj, "account_id", json_string(ev->account_id));
+    json_object_set_new(rj, "kind", json_string(gg_channels_kind_name(ev->kind)));
+    p->reply_json = json_dumps(rj, JSON_COMPACT);
+    json_decref(rj);
+    p->in.reply_json = p->reply_json;
     *in = p->in;
     *cookie = p;
     return 0;
@@ -192,6 +211,7 @@ static int sink_prepare(void *arg, const gg_event *ev, gg_submission_in *in, voi
 
 static void sink_release(void *arg, void *cookie)
 {
+    free(((gg_prepared *)cookie)->reply_json);
     gg_api_prepared_dispose(cookie);
     free(cookie);
 }

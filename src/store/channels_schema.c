@@ -46,4 +46,33 @@ const char gg_store__m5_channels[] =
     " rate_json TEXT NOT NULL DEFAULT '{}',"
     " PRIMARY KEY (channel, account, stream)) WITHOUT ROWID;"
 
-    "CREATE INDEX submissions_native ON submissions(channel, native_id);";
+    "CREATE INDEX submissions_native ON submissions(channel, native_id);"
+
+    /* how to answer the person on the channel they used (from the event's
+     * reply target: to_id, chat_id, via_id, handle, window_start) */
+    "ALTER TABLE submissions ADD COLUMN reply_json TEXT;"
+
+    /* every message gagas sends out: replies and status news to people,
+     * polls, campaign calls. dedupe_key makes "answer this change once"
+     * hold across retries and restarts; the sender claims due rows, sends,
+     * and records the platform's id or the error with a next attempt. */
+    "CREATE TABLE outbox("
+    " id INTEGER PRIMARY KEY,"
+    " channel TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('reply','status','poll','publish')),"
+    " submission_id INTEGER REFERENCES submissions(id),"
+    " idea_id INTEGER REFERENCES ideas(id),"
+    " campaign_id INTEGER REFERENCES campaigns(id),"
+    " target_json TEXT NOT NULL DEFAULT '{}',"
+    " text TEXT NOT NULL,"
+    " payload_json TEXT NOT NULL DEFAULT '{}',"
+    " lang TEXT NOT NULL DEFAULT 'id',"
+    " dedupe_key TEXT UNIQUE,"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending','sending','sent','failed','skipped')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_at INTEGER NOT NULL DEFAULT 0,"
+    " remote_id TEXT, error TEXT,"
+    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),"
+    " sent_at TEXT);"
+    "CREATE INDEX outbox_due ON outbox(state, next_at) WHERE state IN ('pending','sending');";

@@ -54,6 +54,8 @@ int gg_store__submit_wait(gg_store *s, gg_job *j, int64_t *id_out, json_t **resu
 /** Insert a submission inside the current transaction; GG_ECONFLICT with
  *  the stored id when (campaign, channel, native_id) exists. */
 int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t *id_out);
+/** Queue an outbox row inside the current transaction (writer thread). */
+int gg_store__outbox_put(gg_conn *c, const gg_outbox_in *in, int64_t *id_out);
 /** A dispose that frees nothing: for jobs whose data the waiting caller owns. */
 void gg_store__keep(gg_job *j);
 /** Bind text or NULL. */

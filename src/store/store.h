@@ -66,6 +66,7 @@ typedef struct gg_submission_in {
     const char *reason;        /* why, for automatic decisions; NULL */
     double priority;
     const char *created_at;    /* ISO-8601 UTC from the platform, NULL: now */
+    const char *reply_json;    /* how to answer on the channel (channels' reply target), or NULL */
 } gg_submission_in;
 
 /** Queue a submission write. done gets the new id, or the existing id with
@@ -177,6 +178,33 @@ int gg_store_channel_cursor_get(gg_store *s, const char *channel, const char *ac
                                 const char *stream, char **cursor_out);
 int gg_store_channel_cursor_set(gg_store *s, const char *channel, const char *account,
                                 const char *stream, const char *cursor);
+/* ---- outbox (store/inbox.c, issue 7): every message gagas sends ------- */
+
+typedef struct gg_outbox_in {
+    const char *channel;     /* platform to send on */
+    const char *kind;        /* reply | status | poll | publish */
+    int64_t submission_id;   /* 0: none */
+    int64_t idea_id;         /* 0: none */
+    int64_t campaign_id;     /* 0: none */
+    const char *target_json; /* reply target (submissions.reply_json) or publish target */
+    const char *text;
+    const char *payload_json; /* poll options etc., NULL: {} */
+    const char *lang;        /* "id" | "en" */
+    const char *dedupe_key;  /* e.g. "status:<submission>:<status>": queued once */
+} gg_outbox_in;
+/** Queue a message inside a write of your own (writer thread, inside a job):
+ *  use gg_store__outbox_put from store code; from elsewhere this blocking
+ *  call. GG_ECONFLICT when dedupe_key was queued before. */
+int gg_store_outbox_put(gg_store *s, const gg_outbox_in *in, int64_t *id_out);
+/** Claim up to limit due rows (state pending, next_at <= now) by setting
+ *  them 'sending'; {"items":[…]} (caller decrefs). Rows left 'sending' by a
+ *  crash are due again after 5 minutes. */
+int gg_store_outbox_claim(gg_store *s, int64_t now, int limit, json_t **out);
+/** Record the outcome of one send: state sent (remote_id), failed (error,
+ *  final) or pending again at next_at (error, a retry). */
+int gg_store_outbox_done(gg_store *s, int64_t id, const char *state, const char *remote_id,
+                         const char *error, int64_t next_at);
+
 /** {"new":N,"processed":N,"error":N} of the inbox (caller decrefs). */
 int gg_store_inbox_counts(gg_store *s, json_t **out);
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 enum { F_CHANNEL, F_NATIVE, F_AKEY, F_AHANDLE, F_TEXT, F_DISPLAY, F_NORM, F_ENT, F_LABELS,
-       F_STATE, F_REASON, F_CREATED, NF };
+       F_STATE, F_REASON, F_CREATED, F_REPLY, NF };
 
 typedef struct sub_job {
     int64_t campaign_id;
@@ -29,19 +29,19 @@ int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t 
 {
     sqlite3_stmt *st = gg_store__stmt(
         c, "INSERT INTO submissions(campaign_id,channel,native_id,author_key,author_handle,text,"
-           "display,norm,entities_json,labels_json,state,reason,priority,created_at)"
+           "display,norm,entities_json,labels_json,state,reason,priority,created_at,reply_json)"
            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,coalesce(?9,'{}'),coalesce(?10,'{}'),?11,?12,?13,"
-           " coalesce(?14,strftime('%Y-%m-%dT%H:%M:%fZ')))"
+           " coalesce(?14,strftime('%Y-%m-%dT%H:%M:%fZ')),?15)"
            " ON CONFLICT(campaign_id,channel,native_id) DO NOTHING RETURNING id");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     const char *v[NF] = {in->channel, in->native_id, in->author_key, in->author_handle,
                          in->text, in->display ? in->display : in->text,
                          in->norm ? in->norm : in->text, in->entities_json, in->labels_json,
-                         in->state, in->reason, in->created_at};
+                         in->state, in->reason, in->created_at, in->reply_json};
     sqlite3_bind_int64(st, 1, in->campaign_id);
-    for (int i = 0; i < NF; i++)
-        gg_store__bind_text(st, i < F_CREATED ? i + 2 : 14, v[i]); /* F_CREATED binds ?14 */
+    for (int i = 0; i < NF; i++) /* ?2..?12 in order; created_at ?14, reply_json ?15 */
+        gg_store__bind_text(st, i < F_CREATED ? i + 2 : i == F_CREATED ? 14 : 15, v[i]);
     sqlite3_bind_double(st, 13, in->priority);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -74,7 +74,7 @@ static int run_put(gg_store *s, gg_conn *c, gg_job *j)
         .author_key = sj->f[F_AKEY], .author_handle = sj->f[F_AHANDLE], .text = sj->f[F_TEXT],
         .display = sj->f[F_DISPLAY], .norm = sj->f[F_NORM], .entities_json = sj->f[F_ENT],
         .labels_json = sj->f[F_LABELS], .state = sj->f[F_STATE], .reason = sj->f[F_REASON],
-        .priority = sj->priority, .created_at = sj->f[F_CREATED]};
+        .priority = sj->priority, .created_at = sj->f[F_CREATED], .reply_json = sj->f[F_REPLY]};
     return gg_store__submission_insert(c, &in, &j->id);
 }
 
@@ -88,7 +88,7 @@ int gg_store_submission_put(gg_store *s, const gg_submission_in *in, gg_store_do
     const char *v[NF] = {in->channel, in->native_id, in->author_key, in->author_handle,
                          in->text, in->display ? in->display : in->text,
                          in->norm ? in->norm : in->text, in->entities_json, in->labels_json,
-                         in->state, in->reason, in->created_at};
+                         in->state, in->reason, in->created_at, in->reply_json};
     for (int i = 0; i < NF; i++)
         sj->f[i] = v[i] ? gg_strdup(v[i]) : NULL;
     sj->campaign_id = in->campaign_id;

@@ -116,6 +116,10 @@ describe('webhooks with the recorded fixtures', () => {
     assert.match(fbText, /Jl\. Kaliurang km 7,2 \(depan pasar\) — sudah 3 bulan berlubang 🙏/);
     assert.match(sql(srv.db, `SELECT text FROM submission_versions WHERE submission_id=${fbId}`),
       /Jl\. Kaliurang km 7 — sudah 3 bulan berlubang 🙏/);
+    // each keeps how to answer the person on their channel
+    const tg = JSON.parse(sql(srv.db, "SELECT reply_json FROM submissions WHERE native_id='-1002233445566:5521'"));
+    assert.equal(tg.chat_id, '-1002233445566');
+    assert.equal(tg.to_id, '5521');
     // author ids are pseudonymized, never stored as given
     assert.equal(sql(srv.db, "SELECT count(*) FROM submissions WHERE author_key = '8127364501928374'"), '0');
   });

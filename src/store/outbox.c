@@ -1,0 +1,148 @@
+/*
+ * outbox.c — every message gagas sends out, in the SQLite backend (store
+ * layer): replies and status news to people, polls, campaign calls. A row
+ * is queued once per dedupe key, claimed by the sender, and ends 'sent'
+ * with the platform's id or 'failed' with the reason; a retry is a row put
+ * back to 'pending' with a later next_at.
+ */
+#include "store/sqlite_int.h"
+#include "core/alloc.h"
+#include "core/err.h"
+#include <string.h>
+
+int gg_store__outbox_put(gg_conn *c, const gg_outbox_in *in, int64_t *id_out)
+{
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "INSERT INTO outbox(channel,kind,submission_id,idea_id,campaign_id,target_json,text,"
+           "payload_json,lang,dedupe_key) VALUES(?1,?2,?3,?4,?5,coalesce(?6,'{}'),?7,"
+           "coalesce(?8,'{}'),coalesce(?9,'id'),?10) ON CONFLICT(dedupe_key) DO NOTHING"
+           " RETURNING id");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    gg_store__bind_text(st, 1, in->channel);
+    gg_store__bind_text(st, 2, in->kind);
+    if (in->submission_id > 0)
+        sqlite3_bind_int64(st, 3, in->submission_id);
+    if (in->idea_id > 0)
+        sqlite3_bind_int64(st, 4, in->idea_id);
+    if (in->campaign_id > 0)
+        sqlite3_bind_int64(st, 5, in->campaign_id);
+    gg_store__bind_text(st, 6, in->target_json);
+    gg_store__bind_text(st, 7, in->text);
+    gg_store__bind_text(st, 8, in->payload_json);
+    gg_store__bind_text(st, 9, in->lang);
+    gg_store__bind_text(st, 10, in->dedupe_key);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (id_out)
+            *id_out = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        return 0;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return gg_store__fail(GG_ECONFLICT, "already queued");
+    return gg_store__sqlfail(c, "outbox insert");
+}
+
+typedef struct outbox_job {
+    const gg_outbox_in *in;
+} outbox_job;
+
+static int run_outbox_put(gg_store *s, gg_conn *c, gg_job *j)
+{
+    outbox_job *x = j->data;
+    return gg_store__outbox_put(c, x->in, &j->id);
+}
+
+int gg_store_outbox_put(gg_store *s, const gg_outbox_in *in, int64_t *id_out)
+{
+    if (in->channel == NULL || in->kind == NULL || in->text == NULL)
+        return gg_store__fail(GG_EINVAL, "outbox needs channel, kind and text");
+    outbox_job x = {in};
+    gg_job *j = gg_calloc(1, sizeof(*j));
+    j->run = run_outbox_put;
+    j->data = &x; /* borrowed: we wait */
+    j->dispose = gg_store__keep;
+    return gg_store__submit_wait(s, j, id_out, NULL);
+}
+
+typedef struct claim_job {
+    int64_t now;
+    int limit;
+} claim_job;
+
+static int run_claim(gg_store *s, gg_conn *c, gg_job *j)
+{
+    claim_job *x = j->data;
+    /* due: pending and time has come, or stuck in 'sending' (a crash
+     * mid-send) for more than five minutes */
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "UPDATE outbox SET state='sending', attempts=attempts+1, next_at=?1+300"
+           " WHERE id IN (SELECT id FROM outbox WHERE (state='pending' AND next_at<=?1)"
+           " OR (state='sending' AND next_at<=?1) ORDER BY next_at, id LIMIT ?2)"
+           " RETURNING id, channel, kind, submission_id, idea_id, campaign_id, target_json,"
+           " text, payload_json, lang, dedupe_key, attempts");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, x->now);
+    sqlite3_bind_int(st, 2, x->limit);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, gg_store__row(st));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return gg_store__sqlfail(c, "outbox claim");
+    }
+    j->result = json_pack("{s:o}", "items", arr);
+    return 0;
+}
+
+int gg_store_outbox_claim(gg_store *s, int64_t now, int limit, json_t **out)
+{
+    claim_job x = {now, limit > 0 ? limit : 32};
+    gg_job *j = gg_calloc(1, sizeof(*j));
+    j->run = run_claim;
+    j->data = &x;
+    j->dispose = gg_store__keep;
+    return gg_store__submit_wait(s, j, NULL, out);
+}
+
+typedef struct done_job {
+    int64_t id, next_at;
+    const char *state, *remote_id, *error;
+} done_job;
+
+static int run_done(gg_store *s, gg_conn *c, gg_job *j)
+{
+    done_job *x = j->data;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "UPDATE outbox SET state=?2, remote_id=coalesce(?3,remote_id), error=?4, next_at=?5,"
+           " sent_at=CASE WHEN ?2='sent' THEN strftime('%Y-%m-%dT%H:%M:%fZ') END WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, x->id);
+    gg_store__bind_text(st, 2, x->state);
+    gg_store__bind_text(st, 3, x->remote_id);
+    gg_store__bind_text(st, 4, x->error);
+    sqlite3_bind_int64(st, 5, x->next_at);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "outbox done");
+    sqlite3_reset(st);
+    return rc;
+}
+
+int gg_store_outbox_done(gg_store *s, int64_t id, const char *state, const char *remote_id,
+                         const char *error, int64_t next_at)
+{
+    if (strcmp(state, "sent") != 0 && strcmp(state, "failed") != 0 &&
+        strcmp(state, "pending") != 0 && strcmp(state, "skipped") != 0)
+        return gg_store__fail(GG_EINVAL, "bad outbox state");
+    done_job x = {id, next_at, state, remote_id, error};
+    gg_job *j = gg_calloc(1, sizeof(*j));
+    j->run = run_done;
+    j->data = &x;
+    j->dispose = gg_store__keep;
+    return gg_store__submit_wait(s, j, NULL, NULL);
+}
