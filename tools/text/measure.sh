@@ -44,7 +44,7 @@ if [ "$part" = instr ]; then
   # Instructions per post from callgrind: independent of machine load.
   # (3 passes - 1 pass) / 2 / posts removes loading and start-up.
   F="$S/id-multilabel-hatespeech/train.csv"
-  n=$(($(wc -l <"$F") - 1))
+  n=$(BENCH_PASSES=1 BENCH_ONLY=analyze $B/bench_text "$F" | awk '/posts loaded/{print $1}')
   for m in analyze noent tokens noent-tokens; do
     r1=$(BENCH_PASSES=1 BENCH_ONLY=$m valgrind --tool=callgrind --callgrind-out-file=/dev/null \
       $B/bench_text "$F" 2>&1 | awk '/Collected/{print $4}')
