@@ -196,6 +196,15 @@ static int known(const char *w, size_t n)
     return known_e(gg_text__get(w, n));
 }
 
+/* Roman numerals ("viii", "xiii", "iii") repeat letters on purpose. */
+static int roman(const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("ivxlcdm", w[i]))
+            return 0;
+    return 1;
+}
+
 /* Squeeze letter runs: 3+ repeats are elongation ("bangettt", "maaaaf");
  * the run becomes one letter, or two when only that makes a known word
  * ("maaf", "saat"). A double letter is undone only when the result is a
@@ -210,8 +219,8 @@ static size_t squeeze(const char *w, size_t n, const gg_text__entry *e, char *ou
 
     for (i = 0; i + 1 < n && w[i] != w[i + 1]; i++)
         ;
-    if (i + 1 >= n || !gg_text__tables_ready()) { /* no repeated letter: most words */
-        memcpy(out, w, n);
+    if (i + 1 >= n || !gg_text__tables_ready() || roman(w, n)) {
+        memcpy(out, w, n); /* no repeated letter (most words), or "viii" */
         return n;
     }
     for (i = 0; i < n;) {
