@@ -4,7 +4,8 @@
  * gg_text_init. One open-addressing hash over one string pool holds every
  * word with flags for the tables it is in, so the hot path asks once per
  * word. Written only while loading (before threads start), then read
- * without locks. Lines: `key<TAB>value`, `#` starts a comment line.
+ * without locks. Lines: `key<TAB>value[<TAB>conditions]`, `#` starts a
+ * comment line; conditions (slang only): "nocaps", "nonum".
  */
 #include "text/text_int.h"
 #include "core/alloc.h"
@@ -99,6 +100,14 @@ static void table_put(int which, const char *k, size_t kn, const char *v, size_t
         e->stem_off = pool_add(v, vn);
         e->stem_len = (uint16_t)vn;
     }
+}
+
+/* Add condition flags to an existing entry. */
+static void flag_put(const char *k, size_t kn, uint8_t flags)
+{
+    gg_text__entry *e = find_slot(k, kn, hash_of(k, kn));
+    if (e->hash)
+        e->flags |= flags;
 }
 
 const gg_text__entry *gg_text__get(const char *w, size_t n)
@@ -202,10 +211,21 @@ static int load_file(const char *dir, const char *name, int kind)
         char *tab = memchr(line, '\t', n);
         const char *k = line, *v = "";
         size_t kn = n, vn = 0;
+        uint8_t extra = 0;
         if (tab) {
             kn = (size_t)(tab - line);
             v = tab + 1;
             vn = n - kn - 1;
+            /* optional third column: conditions, "nocaps" and/or "nonum" */
+            char *tab2 = memchr(v, '\t', vn);
+            if (tab2) {
+                *tab2 = '\0';
+                if (strstr(tab2 + 1, "nocaps"))
+                    extra |= GG_TEXT__F_NOCAPS;
+                if (strstr(tab2 + 1, "nonum"))
+                    extra |= GG_TEXT__F_NONUM;
+                vn = (size_t)(tab2 - v);
+            }
         }
         while (kn > 0 && line[kn - 1] == ' ') /* tolerate stray spaces */
             kn--;
@@ -215,6 +235,8 @@ static int load_file(const char *dir, const char *name, int kind)
                 table_put(GG_TEXT__KNOWN, k, kn, "", 0);
             } else {
                 table_put(GG_TEXT__SLANG, k, kn, v, vn);
+                if (extra)
+                    flag_put(k, kn, extra);
                 add_known_words(v, vn);
             }
             break;

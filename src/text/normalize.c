@@ -282,22 +282,38 @@ static int suffix_ok(const char *s, size_t n)
     return 0;
 }
 
+/* Where a word stands, for slang entries that depend on it. */
+enum {
+    CTX_CAPS = 1,     /* written in capitals: "LBH" is an acronym, not "lbh" (lebih) */
+    CTX_AFTER_NUM = 2 /* right after a number: "5 km", "2 cm" are units */
+};
+
+/* May the slang replacement of entry e be used here? */
+static inline int slang_ok(const gg_text__entry *e, unsigned ctx)
+{
+    if (!e || !(e->flags & GG_TEXT__F_SLANG))
+        return 0;
+    if ((ctx & CTX_CAPS) && (e->flags & GG_TEXT__F_NOCAPS))
+        return 0;
+    return !((ctx & CTX_AFTER_NUM) && (e->flags & GG_TEXT__F_NONUM));
+}
+
 /* Append one letters-only word, with elongation squeezed and slang
  * replaced; e is the table entry of w (NULL: none). */
-static void emit_base(obuf *o, const char *w, size_t n, const gg_text__entry *e)
+static void emit_base(obuf *o, const char *w, size_t n, const gg_text__entry *e, unsigned ctx)
 {
     char sq[256];
     size_t m = squeeze(w, n, e, sq);
     if (m != n)
         e = gg_text__get(sq, m);
-    if (e && (e->flags & GG_TEXT__F_SLANG))
+    if (slang_ok(e, ctx))
         ob_add(o, gg_text__str(e->slang_off), e->slang_len);
     else
         ob_add(o, sq, m);
 }
 
 /* One word of lower-case letters and digits (ASCII): the informal rules. */
-static void emit_word(obuf *o, const char *w, size_t n)
+static void emit_word(obuf *o, const char *w, size_t n, unsigned ctx)
 {
     if (n > 255) {
         ob_add(o, w, n);
@@ -305,7 +321,7 @@ static void emit_word(obuf *o, const char *w, size_t n)
     }
     /* whole-word slang first: keys may hold digits ("7an", "d4") */
     const gg_text__entry *e = gg_text__get(w, n);
-    if (e && (e->flags & GG_TEXT__F_SLANG)) {
+    if (slang_ok(e, ctx)) {
         ob_add(o, gg_text__str(e->slang_off), e->slang_len);
         return;
     }
@@ -316,7 +332,7 @@ static void emit_word(obuf *o, const char *w, size_t n)
     /* a number glued to an abbreviated unit: 10rb -> 10 ribu, 3thn -> 3 tahun */
     if (digits > 0 && digits < n && two + 1 == digits && n - digits >= 2) {
         const gg_text__entry *u = gg_text__get(w + digits, n - digits);
-        if (u && (u->flags & GG_TEXT__F_SLANG)) {
+        if (slang_ok(u, ctx | CTX_AFTER_NUM)) {
             ob_add(o, w, digits);
             ob_addc(o, ' ');
             ob_add(o, gg_text__str(u->slang_off), u->slang_len);
@@ -324,7 +340,7 @@ static void emit_word(obuf *o, const char *w, size_t n)
         }
     }
     if (digits == 0) {
-        emit_base(o, w, n, e);
+        emit_base(o, w, n, e, ctx);
         return;
     }
     /* Reduplication: base + "2" (+ suffix), anak2 -> anak-anak,
@@ -344,7 +360,7 @@ static void emit_word(obuf *o, const char *w, size_t n)
             pre = 2;
         else if (bn >= 5 && memcmp(b, "di", 2) == 0 && sn == 3 && memcmp(sfx, "kan", 3) == 0)
             pre = 2;
-        emit_base(&fb, b, bn, gg_text__get(b, bn));
+        emit_base(&fb, b, bn, gg_text__get(b, bn), ctx);
         ob_add(o, fb.p, fb.len);
         ob_addc(o, '-');
         if (pre) {
@@ -358,11 +374,25 @@ static void emit_word(obuf *o, const char *w, size_t n)
     ob_add(o, w, n);
 }
 
+/* Were the letters of orig[0..n) all capitals (2 or more of them)? */
+static int all_caps(const unsigned char *orig, size_t n)
+{
+    size_t letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_lower(orig[i]))
+            return 0;
+        letters += is_upper(orig[i]);
+    }
+    return letters >= 2;
+}
+
 /* Informal rules over a case-folded piece: words go through emit_word,
- * everything else is copied, whitespace becomes single spaces. */
-static void informal(obuf *o, const char *p, size_t n)
+ * everything else is copied, whitespace becomes single spaces. orig is the
+ * piece before folding when it has the same offsets (ASCII), else NULL. */
+static void informal(obuf *o, const char *p, size_t n, const unsigned char *orig)
 {
     size_t i = 0;
+    int after_num = 0; /* the previous word was a number */
     while (i < n) {
         unsigned char c = (unsigned char)p[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
@@ -370,10 +400,11 @@ static void informal(obuf *o, const char *p, size_t n)
             i++;
         } else if (is_alnum(c)) {
             size_t j = i + 1;
-            int ascii = 1;
+            int ascii = 1, number = is_digit(c);
             while (j < n) {
                 unsigned char d = (unsigned char)p[j];
                 if (is_alnum(d)) {
+                    number &= is_digit(d);
                     j++;
                 } else if (d >= 0x80) {
                     size_t adv;
@@ -386,10 +417,14 @@ static void informal(obuf *o, const char *p, size_t n)
                     break;
                 }
             }
-            if (ascii)
-                emit_word(o, p + i, j - i);
-            else
+            if (ascii) {
+                unsigned ctx = (after_num ? CTX_AFTER_NUM : 0) |
+                               (orig && all_caps(orig + i, j - i) ? CTX_CAPS : 0);
+                emit_word(o, p + i, j - i, ctx);
+            } else {
                 ob_add(o, p + i, j - i);
+            }
+            after_num = number;
             i = j;
         } else {
             ob_addc(o, (char)c);
@@ -441,7 +476,7 @@ static void flush_plain(scan *s, size_t from, size_t to)
         if (buf != stackbuf)
             gg_free(buf);
     }
-    informal(&s->norm, s->tmp.p, s->tmp.len);
+    informal(&s->norm, s->tmp.p, s->tmp.len, ascii ? t : NULL);
 }
 
 /* ---- entity recognizers ------------------------------------------------

@@ -25,6 +25,8 @@ enum {
     GG_TEXT__F_KNOWN = 1 << GG_TEXT__KNOWN,
     GG_TEXT__F_STOP = 1 << GG_TEXT__STOP,
     GG_TEXT__F_STEMX = 1 << GG_TEXT__STEMX,
+    GG_TEXT__F_NOCAPS = 1 << 4, /* slang entry not used when written in capitals */
+    GG_TEXT__F_NONUM = 1 << 5,  /* slang entry not used right after a number */
 };
 
 typedef struct gg_text__entry {
