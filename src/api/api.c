@@ -15,6 +15,10 @@ int gg_api_init(gg_api *a, gg_store *store, gg_http *http, const gg_config *cfg)
         return GG_EIO;
     a->rate_submit = gg_rate_new(1 << 14, 60);
     a->rate_login = gg_rate_new(1 << 12, 15 * 60);
+    if (gg_online_open(&a->online, cfg->data_dir) != 0)
+        return GG_EINVAL;
+    /* near-duplicates and coordination look back over the newest posts */
+    gg_api_online_rebuild(store, a->online, 500000);
     gg_api__register_public(a, http);
     gg_api__register_auth(a, http);
     gg_api__register_review(a, http);
@@ -29,6 +33,8 @@ int gg_api_init(gg_api *a, gg_store *store, gg_http *http, const gg_config *cfg)
 void gg_api_dispose(gg_api *a)
 {
     gg_api__hooks_stop(a);
+    gg_online_close(a->online);
+    a->online = NULL;
     gg_rate_free(a->rate_submit);
     gg_rate_free(a->rate_login);
 }

@@ -171,8 +171,13 @@ static int sink_prepare(void *arg, const gg_event *ev, gg_submission_in *in, voi
     }
     gg_prepared *p = gg_malloc(sizeof(*p) + 32);
     char *created = (char *)(p + 1);
-    int rc = gg_api_prepare(p, a->secret, cid, ev->channel, ev->text, strlen(ev->text),
-                            ev->author_id, ev->native_id);
+    json_t *pol = NULL;
+    gg_online_policy policy;
+    gg_store_campaign_policy(a->store, cid, &pol);
+    gg_online_policy_parse(&policy, pol);
+    json_decref(pol);
+    int rc = gg_api_prepare_filtered(p, a->secret, a->online, &policy, cid, ev->channel, ev->text,
+                                     strlen(ev->text), ev->author_id, ev->native_id);
     if (rc != 0) {
         free(p);
         return rc;
@@ -216,10 +221,17 @@ static void sink_release(void *arg, void *cookie)
     free(cookie);
 }
 
+static void sink_after(void *arg, const gg_event *ev, const gg_inbox_event *applied)
+{
+    gg_api *a = arg;
+    gg_api_after_stored(a->store, a->online, applied->sub.campaign_id, applied->submission_id,
+                        applied->sub.norm, applied->sub.author_key, ev->created_at);
+}
+
 int gg_api__hooks_start(gg_api *a)
 {
     gg_channels_secrets_from_env(&a->secrets);
-    gg_inbox_sink sink = {sink_prepare, sink_release, a};
+    gg_inbox_sink sink = {sink_prepare, sink_release, sink_after, a};
     return gg_inbox_start(&a->inbox, a->store, &sink);
 }
 

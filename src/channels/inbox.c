@@ -118,6 +118,10 @@ static int process_batch(gg_inbox *in, int64_t *after)
             }
         }
         atomic_fetch_add(&in->applied, (uint64_t)applied);
+        for (int i = 0; in->sink.after && i < n; i++)
+            for (size_t k = 0; w[i].ev && k < w[i].batch.n; k++)
+                if (w[i].ev[k].submission_id > 0)
+                    in->sink.after(in->sink.arg, &w[i].batch.events[k], &w[i].ev[k]);
     } else {
         gg_log(GG_LOG_ERROR, "inbox batch not applied; will retry", "\"error\":\"%s\"",
                gg_store_errmsg(in->store));

@@ -19,6 +19,9 @@ typedef struct gg_inbox_sink {
      *  *cookie is handed back to release once the batch is applied. */
     int (*prepare)(void *arg, const gg_event *ev, gg_submission_in *in, void **cookie);
     void (*release)(void *arg, void *cookie);
+    /** Called for each event that created a submission, after its batch
+     *  committed (may be NULL). */
+    void (*after)(void *arg, const gg_event *ev, const gg_inbox_event *applied);
     void *arg;
 } gg_inbox_sink;
 

@@ -56,6 +56,7 @@ typedef struct loop_ctx {
     h2o_multithread_receiver_t recv;
     h2o_socket_t *listener;
     int fd;
+    int inflight; /* deferred requests not yet answered (loop thread only) */
     pthread_t tid;
 } loop_ctx;
 
@@ -276,6 +277,7 @@ gg_pending *gg_req_defer(gg_req *r)
     p->r = r;
     p->lc = r->lc;
     p->refs = 2; /* the pool's slot and the completion */
+    r->lc->inflight++;
     gg_pending **slot = h2o_mem_alloc_shared(&r->req->pool, sizeof(*slot), on_pool_dispose);
     *slot = p;
     return p;
@@ -318,6 +320,7 @@ static void on_messages(h2o_multithread_receiver_t *recv, h2o_linklist_t *messag
     while (!h2o_linklist_is_empty(messages)) {
         gg_pending *p = (gg_pending *)messages->next;
         h2o_linklist_unlink(&p->msg.link);
+        p->lc->inflight--;
         if (p->r) {
             for (int i = 0; i < p->nhdr; i++)
                 gg_req_header_add(p->r, p->hname[i], p->hval[i]);
@@ -604,12 +607,21 @@ gg_http *gg_http_new(const gg_http_opts *opts)
 
 void gg_http_free(gg_http *h)
 {
+    /* The loops' h2o contexts are never disposed (h2o 2.2 cannot dispose a
+     * context while idle keep-alive connections still hang on it), and
+     * they point into h. Only a server that never ran is freed; one that
+     * ran stays reachable until the process ends, which is when serve
+     * calls this. */
+    static gg_http *retired __attribute__((used));
     if (h == NULL)
         return;
+    if (h->loops != NULL) {
+        retired = h;
+        return;
+    }
     for (int i = 0; i < h->nroutes; i++)
         for (int k = 0; k < h->routes[i].nseg; k++)
             free(h->routes[i].seg[k]);
-    free(h->loops);
     free(h->listen);
     free(h->web_dir);
     free(h);
@@ -673,7 +685,18 @@ static void *loop_main(void *arg)
     h2o_socket_read_start(lc->listener, on_accept);
     while (!h->stop)
         h2o_evloop_run(lc->loop, 100);
+    /* stop: accept nothing new, close connections after their response, and
+     * answer every deferred request still in flight (a write the store
+     * commits gets its 202) before the thread ends; 5 s at most */
     h2o_socket_read_stop(lc->listener);
+    h2o_socket_close(lc->listener);
+    lc->ctx.shutdown_requested = 1;
+    for (int i = 0; i < 50 && lc->inflight > 0; i++)
+        h2o_evloop_run(lc->loop, 100);
+    if (lc->inflight > 0)
+        gg_log(GG_LOG_WARN, "stopped with requests in flight", "\"count\":%d", lc->inflight);
+    /* the context and its connections live until the process exits: h2o 2.2
+     * cannot dispose a context that still has (idle) connections */
     return NULL;
 }
 
@@ -711,8 +734,6 @@ int gg_http_run(gg_http *h)
     gg_log(GG_LOG_INFO, "listening", "\"listen\":\"%s\",\"threads\":%d", h->opts.listen,
            h->opts.threads);
     for (int i = 0; i < h->opts.threads; i++)
-        pthread_join(h->loops[i].tid, NULL);
-    for (int i = 0; i < h->opts.threads; i++)
-        close(h->loops[i].fd);
+        pthread_join(h->loops[i].tid, NULL); /* each closed its listener */
     return 0;
 }

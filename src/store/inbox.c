@@ -132,7 +132,7 @@ static int audit_system(gg_conn *c, const char *action, int64_t id, const char *
     return rc;
 }
 
-static int apply_event(gg_conn *c, int64_t inbox_id, const gg_inbox_event *e, int *applied)
+static int apply_event(gg_conn *c, int64_t inbox_id, gg_inbox_event *e, int *applied)
 {
     sqlite3_stmt *st = gg_store__stmt(c, "INSERT INTO channel_events(dedupe_key,inbox_id,channel,"
                                          "kind) VALUES(?1,?2,?3,?4) ON CONFLICT DO NOTHING");
@@ -158,6 +158,8 @@ static int apply_event(gg_conn *c, int64_t inbox_id, const gg_inbox_event *e, in
         rc = gg_store__submission_insert(c, &e->sub, &sid);
         if (rc == GG_ECONFLICT)
             rc = 0; /* same item under another key (e.g. webhook and pull) */
+        else if (rc == 0)
+            e->submission_id = sid;
         break;
     case GG_INBOX_EDIT:
         sid = find_submission(c, e->channel, e->native_id);
@@ -224,7 +226,7 @@ static int apply_event(gg_conn *c, int64_t inbox_id, const gg_inbox_event *e, in
 }
 
 typedef struct apply_job {
-    const gg_inbox_result *rows;
+    gg_inbox_result *rows;
     int n, applied;
 } apply_job;
 
@@ -232,7 +234,7 @@ static int run_apply(gg_store *s, gg_conn *c, gg_job *j)
 {
     apply_job *a = j->data;
     for (int i = 0; i < a->n; i++) {
-        const gg_inbox_result *r = &a->rows[i];
+        gg_inbox_result *r = &a->rows[i];
         int rc = 0;
         const char *err = r->error;
         for (int k = 0; k < r->nevents && rc == 0; k++)
@@ -259,7 +261,7 @@ static int run_apply(gg_store *s, gg_conn *c, gg_job *j)
     return 0;
 }
 
-int gg_store_inbox_apply(gg_store *s, const gg_inbox_result *rows, int n, int *applied_out)
+int gg_store_inbox_apply(gg_store *s, gg_inbox_result *rows, int n, int *applied_out)
 {
     apply_job a = {rows, n, 0};
     gg_job *j = gg_calloc(1, sizeof(*j));

@@ -67,6 +67,8 @@ typedef struct gg_submission_in {
     double priority;
     const char *created_at;    /* ISO-8601 UTC from the platform, NULL: now */
     const char *reply_json;    /* how to answer on the channel (channels' reply target), or NULL */
+    int64_t dup_of;            /* earlier near-copy in the campaign (filter), 0 none */
+    int merge_duplicates;      /* 1: when dup_of already joined an idea, join it too */
 } gg_submission_in;
 
 /** Queue a submission write. done gets the new id, or the existing id with
@@ -74,6 +76,21 @@ typedef struct gg_submission_in {
  *  The strings are copied before this returns. */
 int gg_store_submission_put(gg_store *s, const gg_submission_in *in, gg_store_done_fn done,
                             void *arg);
+/** Flag submissions as members of a coordinated group with its evidence
+ *  (queued write; done may be NULL). */
+int gg_store_submissions_group(gg_store *s, int64_t campaign_id, int64_t group,
+                               const int64_t *ids, size_t n, const char *evidence_json,
+                               gg_store_done_fn done, void *arg);
+/** Walk the last `limit` submissions in id order (for rebuilding in-memory
+ *  indexes at start): fn gets campaign, id, norm, author key, created_at
+ *  (epoch seconds or 0). Runs on the calling thread. */
+int gg_store_submissions_scan(gg_store *s, int limit,
+                              void (*fn)(void *arg, int64_t campaign_id, int64_t id,
+                                         const char *norm, size_t norm_len,
+                                         const char *author_key, int64_t created_at),
+                              void *arg);
+/** A campaign's policy_json as a new object (caller decrefs); {} when unset. */
+int gg_store_campaign_policy(gg_store *s, int64_t campaign_id, json_t **out);
 /** Submission by id (public fields only unless staff != 0). */
 int gg_store_submission_get(gg_store *s, int64_t id, int staff, json_t **out);
 
@@ -161,17 +178,18 @@ typedef struct gg_inbox_event {
     const char *dedupe_key, *channel, *kind, *native_id, *version;
     int action;
     gg_submission_in sub;
+    int64_t submission_id; /* OUT: the submission a NEW event created (0: none or a repeat) */
 } gg_inbox_event;
 typedef struct gg_inbox_result {
     int64_t inbox_id;
     const char *error; /* non-NULL: the delivery could not be decoded; kept as 'error' */
-    const gg_inbox_event *events;
+    gg_inbox_event *events;
     int nevents;
 } gg_inbox_result;
 /** Apply decoded deliveries in ONE transaction (blocking): every event whose
  *  key is new is applied, repeated keys are skipped, and each inbox row is
  *  marked processed or error. *applied_out counts events applied. */
-int gg_store_inbox_apply(gg_store *s, const gg_inbox_result *rows, int n, int *applied_out);
+int gg_store_inbox_apply(gg_store *s, gg_inbox_result *rows, int n, int *applied_out);
 /** Read and write a pull or import position in channel_state (blocking
  *  write). cursor_out gets a malloc'd copy or NULL. */
 int gg_store_channel_cursor_get(gg_store *s, const char *channel, const char *account,

@@ -12,7 +12,8 @@ enum { F_CHANNEL, F_NATIVE, F_AKEY, F_AHANDLE, F_TEXT, F_DISPLAY, F_NORM, F_ENT,
        F_STATE, F_REASON, F_CREATED, F_REPLY, NF };
 
 typedef struct sub_job {
-    int64_t campaign_id;
+    int64_t campaign_id, dup_of;
+    int merge;
     double priority;
     char *f[NF];
 } sub_job;
@@ -25,13 +26,59 @@ static void dispose_sub(gg_job *j)
     free(sj);
 }
 
+/* A queued near-copy of a post that already joined an idea joins that idea
+ * too: its author becomes one more supporter, and nobody reviews the same
+ * idea twice. The audit row says the filter did it. */
+static int merge_into_idea(gg_conn *c, int64_t id, int64_t dup_of)
+{
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT idea_id FROM submissions WHERE id=?1 AND"
+                                         " state IN ('accepted','merged') AND idea_id IS NOT NULL");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, dup_of);
+    int64_t idea = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (idea == 0)
+        return 0;
+    st = gg_store__stmt(c, "UPDATE submissions SET state='merged', idea_id=?2, reason='duplicate',"
+                           " decided_at=strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, idea);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "merge");
+    sqlite3_reset(st);
+    if (rc)
+        return rc;
+    st = gg_store__stmt(c, "UPDATE ideas SET supporters=supporters+1,"
+                           " updated_at=strftime('%Y-%m-%dT%H:%M:%SZ') WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, idea);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "supporters");
+    sqlite3_reset(st);
+    if (rc)
+        return rc;
+    st = gg_store__stmt(c, "INSERT INTO audit(actor,action,object_type,object_id,after_json,"
+                           "reason) VALUES('filter','merge','submission',?1,"
+                           "json_object('idea_id',?2,'dup_of',?3),'duplicate')");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, idea);
+    sqlite3_bind_int64(st, 3, dup_of);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "audit");
+    sqlite3_reset(st);
+    return rc;
+}
+
 int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t *id_out)
 {
     sqlite3_stmt *st = gg_store__stmt(
         c, "INSERT INTO submissions(campaign_id,channel,native_id,author_key,author_handle,text,"
-           "display,norm,entities_json,labels_json,state,reason,priority,created_at,reply_json)"
-           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,coalesce(?9,'{}'),coalesce(?10,'{}'),?11,?12,?13,"
-           " coalesce(?14,strftime('%Y-%m-%dT%H:%M:%fZ')),?15)"
+           "display,norm,entities_json,labels_json,state,reason,priority,created_at,reply_json,"
+           "dup_of) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,coalesce(?9,'{}'),coalesce(?10,'{}'),?11,?12,"
+           "?13,coalesce(?14,strftime('%Y-%m-%dT%H:%M:%fZ')),?15,?16)"
            " ON CONFLICT(campaign_id,channel,native_id) DO NOTHING RETURNING id");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
@@ -43,10 +90,14 @@ int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t 
     for (int i = 0; i < NF; i++) /* ?2..?12 in order; created_at ?14, reply_json ?15 */
         gg_store__bind_text(st, i < F_CREATED ? i + 2 : i == F_CREATED ? 14 : 15, v[i]);
     sqlite3_bind_double(st, 13, in->priority);
+    if (in->dup_of > 0)
+        sqlite3_bind_int64(st, 16, in->dup_of);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *id_out = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
+        if (in->dup_of > 0 && in->merge_duplicates && strcmp(in->state, "queued") == 0)
+            return merge_into_idea(c, *id_out, in->dup_of);
         return 0;
     }
     sqlite3_reset(st);
@@ -74,8 +125,20 @@ static int run_put(gg_store *s, gg_conn *c, gg_job *j)
         .author_key = sj->f[F_AKEY], .author_handle = sj->f[F_AHANDLE], .text = sj->f[F_TEXT],
         .display = sj->f[F_DISPLAY], .norm = sj->f[F_NORM], .entities_json = sj->f[F_ENT],
         .labels_json = sj->f[F_LABELS], .state = sj->f[F_STATE], .reason = sj->f[F_REASON],
-        .priority = sj->priority, .created_at = sj->f[F_CREATED], .reply_json = sj->f[F_REPLY]};
-    return gg_store__submission_insert(c, &in, &j->id);
+        .priority = sj->priority, .created_at = sj->f[F_CREATED], .reply_json = sj->f[F_REPLY],
+        .dup_of = sj->dup_of, .merge_duplicates = sj->merge};
+    int rc = gg_store__submission_insert(c, &in, &j->id);
+    if (rc == 0 && in.dup_of > 0) {
+        /* the insert may have merged it into an idea: report the final state */
+        sqlite3_stmt *st = gg_store__stmt(c, "SELECT state FROM submissions WHERE id=?1");
+        if (st) {
+            sqlite3_bind_int64(st, 1, j->id);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                j->result = json_pack("{s:s}", "state", (const char *)sqlite3_column_text(st, 0));
+            sqlite3_reset(st);
+        }
+    }
+    return rc;
 }
 
 int gg_store_submission_put(gg_store *s, const gg_submission_in *in, gg_store_done_fn done,
@@ -93,6 +156,8 @@ int gg_store_submission_put(gg_store *s, const gg_submission_in *in, gg_store_do
         sj->f[i] = v[i] ? gg_strdup(v[i]) : NULL;
     sj->campaign_id = in->campaign_id;
     sj->priority = in->priority;
+    sj->dup_of = in->dup_of;
+    sj->merge = in->merge_duplicates;
     j->data = sj;
     j->dispose = dispose_sub;
     j->run = run_put;
@@ -193,5 +258,125 @@ int gg_store_state_counts(gg_store *s, json_t **out)
                             json_integer(sqlite3_column_int64(st, 1)));
     sqlite3_reset(st);
     *out = o;
+    return 0;
+}
+
+typedef struct group_job {
+    int64_t campaign_id, group;
+    int64_t *ids;
+    size_t n;
+    char *evidence;
+} group_job;
+
+static void dispose_group(gg_job *j)
+{
+    group_job *g = j->data;
+    free(g->ids);
+    free(g->evidence);
+    free(g);
+}
+
+static int run_group(gg_store *s, gg_conn *c, gg_job *j)
+{
+    group_job *g = j->data;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "INSERT INTO coord_groups(id,campaign_id,members,evidence_json) VALUES(?1,?2,"
+           "(SELECT count(*) FROM submissions WHERE group_id=?1),?3) ON CONFLICT(id) DO UPDATE"
+           " SET evidence_json=?3, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ')");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, g->group);
+    sqlite3_bind_int64(st, 2, g->campaign_id);
+    gg_store__bind_text(st, 3, g->evidence);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "group");
+    sqlite3_reset(st);
+    if (rc)
+        return rc;
+    /* members stay where the route put them, flagged and labelled */
+    st = gg_store__stmt(c, "UPDATE submissions SET group_id=?2,"
+                           " labels_json=json_set(labels_json,'$.coordinated',?2)"
+                           " WHERE id=?1 AND campaign_id=?3");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    for (size_t i = 0; i < g->n && rc == 0; i++) {
+        sqlite3_bind_int64(st, 1, g->ids[i]);
+        sqlite3_bind_int64(st, 2, g->group);
+        sqlite3_bind_int64(st, 3, g->campaign_id);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "group member");
+        sqlite3_reset(st);
+    }
+    if (rc)
+        return rc;
+    st = gg_store__stmt(c, "UPDATE coord_groups SET members=(SELECT count(*) FROM submissions"
+                           " WHERE group_id=?1) WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, g->group);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "group count");
+    sqlite3_reset(st);
+    j->bumps = 1;
+    return rc;
+}
+
+int gg_store_submissions_group(gg_store *s, int64_t campaign_id, int64_t group,
+                               const int64_t *ids, size_t n, const char *evidence_json,
+                               gg_store_done_fn done, void *arg)
+{
+    gg_job *j = gg_calloc(1, sizeof(*j));
+    group_job *g = gg_calloc(1, sizeof(*g));
+    g->campaign_id = campaign_id;
+    g->group = group;
+    g->ids = gg_malloc((n ? n : 1) * sizeof(int64_t));
+    memcpy(g->ids, ids, n * sizeof(int64_t));
+    g->n = n;
+    g->evidence = gg_strdup(evidence_json ? evidence_json : "{}");
+    j->data = g;
+    j->dispose = dispose_group;
+    j->run = run_group;
+    j->done = done;
+    j->arg = arg;
+    return gg_store__submit(s, j);
+}
+
+int gg_store_submissions_scan(gg_store *s, int limit,
+                              void (*fn)(void *arg, int64_t campaign_id, int64_t id,
+                                         const char *norm, size_t norm_len,
+                                         const char *author_key, int64_t created_at),
+                              void *arg)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT campaign_id, id, norm, author_key, CAST(strftime('%s',created_at) AS INTEGER)"
+           " FROM submissions WHERE id > coalesce((SELECT max(id) FROM submissions),0) - ?1"
+           " AND state <> 'withdrawn' ORDER BY id");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int(st, 1, limit);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        fn(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+           (const char *)sqlite3_column_text(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+           (const char *)sqlite3_column_text(st, 3), sqlite3_column_int64(st, 4));
+    sqlite3_reset(st);
+    return 0;
+}
+
+int gg_store_campaign_policy(gg_store *s, int64_t campaign_id, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT policy_json FROM campaigns WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, campaign_id);
+    json_t *o = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        o = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+    sqlite3_reset(st);
+    *out = json_is_object(o) ? o : json_object();
+    if (o && !json_is_object(o))
+        json_decref(o);
     return 0;
 }
