@@ -58,12 +58,30 @@ static inline void ob_space(obuf *b)
 
 /* ---- character classes ------------------------------------------------- */
 
-static inline int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static inline int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
-static inline int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
-static inline int is_alpha(unsigned char c) { return is_lower(c) || is_upper(c); }
-static inline int is_alnum(unsigned char c) { return is_alpha(c) || is_digit(c); }
-static inline unsigned char lower(unsigned char c) { return is_upper(c) ? (unsigned char)(c + 32) : c; }
+static inline int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+static inline int is_lower(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+static inline int is_upper(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+static inline int is_alpha(unsigned char c)
+{
+    return is_lower(c) || is_upper(c);
+}
+static inline int is_alnum(unsigned char c)
+{
+    return is_alpha(c) || is_digit(c);
+}
+static inline unsigned char lower(unsigned char c)
+{
+    return is_upper(c) ? (unsigned char)(c + 32) : c;
+}
 
 /* Bytes that continue a word for entity boundaries: an entity never starts
  * in the middle of one ("abc@def" is not a mention, "x08123…" no phone). */
@@ -83,13 +101,18 @@ int gg_text__wordcp(int32_t cp)
     if (cp < 0x80)
         return is_alnum((unsigned char)cp);
     switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
-        return 1;
-    default:
-        return 0;
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO: return 1;
+    default: return 0;
     }
 }
 
@@ -100,13 +123,33 @@ int gg_text__emoji_start(int32_t cp)
     if (cp >= 0x2600 && cp <= 0x27BF)
         return 1;
     switch (cp) {
-    case 0x203C: case 0x2049: case 0x2139: case 0x21A9: case 0x21AA:
-    case 0x231A: case 0x231B: case 0x2328: case 0x23CF: case 0x24C2:
-    case 0x25AA: case 0x25AB: case 0x25B6: case 0x25C0: case 0x2934:
-    case 0x2935: case 0x2B05: case 0x2B06: case 0x2B07: case 0x2B1B:
-    case 0x2B1C: case 0x2B50: case 0x2B55: case 0x3030: case 0x303D:
-    case 0x3297: case 0x3299:
-        return 1;
+    case 0x203C:
+    case 0x2049:
+    case 0x2139:
+    case 0x21A9:
+    case 0x21AA:
+    case 0x231A:
+    case 0x231B:
+    case 0x2328:
+    case 0x23CF:
+    case 0x24C2:
+    case 0x25AA:
+    case 0x25AB:
+    case 0x25B6:
+    case 0x25C0:
+    case 0x2934:
+    case 0x2935:
+    case 0x2B05:
+    case 0x2B06:
+    case 0x2B07:
+    case 0x2B1B:
+    case 0x2B1C:
+    case 0x2B50:
+    case 0x2B55:
+    case 0x3030:
+    case 0x303D:
+    case 0x3297:
+    case 0x3299: return 1;
     default:
         return (cp >= 0x2194 && cp <= 0x2199) || (cp >= 0x23E9 && cp <= 0x23F3) ||
                (cp >= 0x23F8 && cp <= 0x23FA) || (cp >= 0x25FB && cp <= 0x25FE);
@@ -172,7 +215,7 @@ typedef struct scan {
     const unsigned char *t;
     size_t len;
     obuf norm, display;
-    obuf tmp;            /* scratch for case-folded text pieces */
+    obuf tmp; /* scratch for case-folded text pieces */
     json_t *urls, *mentions, *hashtags, *emails, *phones, *nik, *emoji;
 } scan;
 
@@ -303,6 +346,17 @@ static inline int slang_ok(const gg_text__entry *e, unsigned ctx)
 static void emit_base(obuf *o, const char *w, size_t n, const gg_text__entry *e, unsigned ctx)
 {
     char sq[256];
+    /* Laughter and other repeated syllables: "wkwkwkwk", "hahahaha",
+     * "hehehe" -> "wkwk", "haha", "hehe" (one form for the models). */
+    if (n >= 6 && w[0] != w[1]) { /* 6+: "kakak" is a word */
+        size_t i = 2;
+        while (i < n && w[i] == w[i - 2])
+            i++;
+        if (i == n) {
+            ob_add(o, w, 4);
+            return;
+        }
+    }
     size_t m = squeeze(w, n, e, sq);
     if (m != n)
         e = gg_text__get(sq, m);
@@ -435,9 +489,9 @@ static void informal(obuf *o, const char *p, size_t n, const unsigned char *orig
 
 /* NFKC + case folding of t[0..n) into s->tmp, then the informal rules into
  * norm. ASCII needs no table: NFKC is the identity and folding is tolower. */
-#define FOLD_OPTS                                                                   \
-    (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |      \
-     UTF8PROC_IGNORE | UTF8PROC_STRIPCC | UTF8PROC_LUMP)
+#define FOLD_OPTS                                                                                  \
+    (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE |  \
+     UTF8PROC_STRIPCC | UTF8PROC_LUMP)
 
 static void flush_plain(scan *s, size_t from, size_t to)
 {
@@ -496,11 +550,11 @@ static int ieq(const unsigned char *a, const char *lit, size_t n)
  * "ke.to" or "log.in" are more often typos than links. */
 static int tld_ok(const unsigned char *s, size_t n, int has_path)
 {
-    static const char *const strong[] = {"com", "net", "org", "id", "info", "xyz", "ly",
-                                         "io", "gl", "me", "be", "gd"};
-    static const char *const weak[] = {"co", "to", "cc", "in", "tv", "app", "link", "site",
-                                       "online", "news", "asia", "edu", "gov", "sg",
-                                       "my", "us", "uk", "ai", "tk", "ws", "su", "la"};
+    static const char *const strong[] = {"com", "net", "org", "id", "info", "xyz",
+                                         "ly",  "io",  "gl",  "me", "be",   "gd"};
+    static const char *const weak[] = {
+        "co",  "to",  "cc", "in", "tv", "app", "link", "site", "online", "news", "asia",
+        "edu", "gov", "sg", "my", "us", "uk",  "ai",   "tk",   "ws",     "su",   "la"};
     for (size_t i = 0; i < sizeof strong / sizeof strong[0]; i++)
         if (strlen(strong[i]) == n && ieq(s, strong[i], n))
             return 1;
@@ -517,16 +571,15 @@ static int tld_ok(const unsigned char *s, size_t n, int has_path)
 static size_t url_tail(const unsigned char *t, size_t len, size_t i)
 {
     size_t j = i, open = 0;
-    while (j < len && t[j] > ' ' && t[j] < 0x7F && t[j] != '"' && t[j] != '<' &&
-           t[j] != '>') {
+    while (j < len && t[j] > ' ' && t[j] < 0x7F && t[j] != '"' && t[j] != '<' && t[j] != '>') {
         if (t[j] == '(')
             open++;
         j++;
     }
     while (j > i) {
         unsigned char c = t[j - 1];
-        if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' ||
-            c == '\'' || c == ']' || c == '}' || (c == ')' && open == 0))
+        if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\'' ||
+            c == ']' || c == '}' || (c == ')' && open == 0))
             j--;
         else
             break;
@@ -553,9 +606,9 @@ static size_t match_url(const unsigned char *t, size_t len, size_t i, size_t *fa
     /* bare host: labels of [a-z0-9-] joined by dots, "www." or a known TLD */
     size_t h = i, last_dot = 0;
     int alpha_tld = 1;
-    while (h < len && (is_alnum(t[h]) || t[h] == '-' ||
-                       (t[h] == '.' && h + 1 < len && is_alnum(t[h + 1]) && h > i &&
-                        t[h - 1] != '.'))) {
+    while (h < len &&
+           (is_alnum(t[h]) || t[h] == '-' ||
+            (t[h] == '.' && h + 1 < len && is_alnum(t[h + 1]) && h > i && t[h - 1] != '.'))) {
         if (t[h] == '.')
             last_dot = h;
         h++;
@@ -582,16 +635,16 @@ static size_t match_url(const unsigned char *t, size_t len, size_t i, size_t *fa
 static size_t match_email(const unsigned char *t, size_t len, size_t i, size_t *fail_to)
 {
     size_t j = i;
-    while (j < len && (is_alnum(t[j]) || t[j] == '.' || t[j] == '_' || t[j] == '-' ||
-                       t[j] == '+' || t[j] == '%'))
+    while (j < len && (is_alnum(t[j]) || t[j] == '.' || t[j] == '_' || t[j] == '-' || t[j] == '+' ||
+                       t[j] == '%'))
         j++;
     *fail_to = j < len && t[j] == '@' ? 0 : j;
     if (j == i || j >= len || t[j] != '@' || t[j - 1] == '.')
         return 0;
     size_t d = ++j, last_dot = 0;
-    while (j < len && (is_alnum(t[j]) || t[j] == '-' ||
-                       (t[j] == '.' && j + 1 < len && is_alnum(t[j + 1]) && t[j - 1] != '.' && j > d)))
-        {
+    while (j < len &&
+           (is_alnum(t[j]) || t[j] == '-' ||
+            (t[j] == '.' && j + 1 < len && is_alnum(t[j + 1]) && t[j - 1] != '.' && j > d))) {
         if (t[j] == '.')
             last_dot = j;
         j++;
@@ -781,7 +834,7 @@ static void run_scan(scan *s)
 {
     const unsigned char *t = s->t;
     size_t len = s->len, i = 0, plain = 0;
-    int boundary = 1; /* previous character does not continue a word */
+    int boundary = 1;                   /* previous character does not continue a word */
     size_t url_fail = 0, mail_fail = 0; /* no URL / e-mail starts before these */
 
     while (i < len) {
@@ -862,8 +915,8 @@ static void run_scan(scan *s)
                 while (j < len && is_alnum(t[j]))
                     j++;
                 unsigned char nx = j < len ? t[j] : 0;
-                if (!(nx == '.' || nx == '@' || nx == '-' || nx == '_' || nx == '+' ||
-                      nx == '%' || nx == ':')) {
+                if (!(nx == '.' || nx == '@' || nx == '-' || nx == '_' || nx == '+' || nx == '%' ||
+                      nx == ':')) {
                     i = j;
                     boundary = 0;
                     continue;

@@ -14,12 +14,12 @@
 
 /** Result of gg_text_analyze; every member is owned by the doc. */
 typedef struct gg_text_doc {
-    char *norm;        /* normalized text for matching/models, NUL-terminated */
+    char *norm; /* normalized text for matching/models, NUL-terminated */
     size_t norm_len;
-    char *display;     /* original text with e-mails, phones, NIKs redacted */
+    char *display; /* original text with e-mails, phones, NIKs redacted */
     size_t display_len;
-    json_t *entities;  /* {"urls":[…],"mentions":[…],"hashtags":[…],"emails":[…],
-                          "phones":[…],"nik":[…],"emoji":[…]} (hashtags split, see docs) */
+    json_t *entities; /* {"urls":[…],"mentions":[…],"hashtags":[…],"emails":[…],
+                         "phones":[…],"nik":[…],"emoji":[…]} (hashtags split, see docs) */
 } gg_text_doc;
 /* Shapes, in order of appearance; every key is always present:
  *   urls      strings as written ("https://bit.ly/x", "www.detik.com", "bit.ly/x")
@@ -50,6 +50,7 @@ int gg_text_utf8_valid(const char *s, size_t len);
  *  GG_ELIMIT when it is longer than GG_TEXT_MAX bytes. */
 #define GG_TEXT_MAX (64 * 1024)
 int gg_text_analyze(gg_text_doc *out, const char *text, size_t len);
+/** Free what doc holds and zero it; NULL and an already disposed doc are fine. */
 void gg_text_doc_dispose(gg_text_doc *doc);
 
 /** Flags of gg_text_analyze_ex. */
@@ -78,10 +79,10 @@ enum {
  *  gg_text_tokens allocates nothing in the steady state. Not thread-safe:
  *  one per thread (it also owns that thread's Snowball stemmer). */
 typedef struct gg_text_tokens {
-    char *buf;        /* tokens, each NUL-terminated; owned */
-    uint32_t *off;    /* token i starts at buf + off[i]; owned */
-    uint32_t *len;    /* its length in bytes, without the NUL; owned */
-    size_t count;     /* number of tokens */
+    char *buf;     /* tokens, each NUL-terminated; owned */
+    uint32_t *off; /* token i starts at buf + off[i]; owned */
+    uint32_t *len; /* its length in bytes, without the NUL; owned */
+    size_t count;  /* number of tokens */
     size_t buf_cap, tok_cap;
     void *stemmer;    /* struct sb_stemmer *, created on first GG_TEXT_STEM use */
     void *stem_cache; /* recent stems (private), created with the stemmer */

@@ -30,7 +30,7 @@ enum {
 };
 
 typedef struct gg_text__entry {
-    uint32_t hash; /* 0: empty slot */
+    uint32_t hash;                      /* 0: empty slot */
     uint32_t koff, slang_off, stem_off; /* offsets into the string pool */
     uint16_t klen, slang_len, stem_len;
     uint8_t flags;

@@ -92,8 +92,8 @@ static void *worker(void *arg)
         for (size_t i = 0; i < g_n; i++) {
             gg_text_doc d;
             if (gg_text_analyze_ex(&d, g_text[i], g_len[i], g_flags) == 0) {
-                if (g_tokens &&
-                    gg_text_tokenize(&tk, d.norm, d.norm_len, GG_TEXT_STOPWORDS | GG_TEXT_STEM) == 0)
+                if (g_tokens && gg_text_tokenize(&tk, d.norm, d.norm_len,
+                                                 GG_TEXT_STOPWORDS | GG_TEXT_STEM) == 0)
                     j->tokens += tk.count;
                 gg_text_doc_dispose(&d);
             }

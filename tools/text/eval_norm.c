@@ -19,7 +19,8 @@ static size_t split(char *s, char **w)
 {
     size_t n = 0;
     char *save = NULL;
-    for (char *t = strtok_r(s, " \t\r\n", &save); t && n < MAXW; t = strtok_r(NULL, " \t\r\n", &save))
+    for (char *t = strtok_r(s, " \t\r\n", &save); t && n < MAXW;
+         t = strtok_r(NULL, " \t\r\n", &save))
         w[n++] = t;
     return n;
 }

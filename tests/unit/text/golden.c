@@ -105,8 +105,8 @@ static int run_stanza(const stanza *st)
         else if (strcmp(k, "display") == 0)
             snprintf(got, sizeof got, "%s", doc.display);
         else if (strcmp(k, "tokens") == 0 || strcmp(k, "stems") == 0)
-            tokens_of(doc.norm, doc.norm_len,
-                      k[0] == 's' ? GG_TEXT_STOPWORDS | GG_TEXT_STEM : 0, got, sizeof got);
+            tokens_of(doc.norm, doc.norm_len, k[0] == 's' ? GG_TEXT_STOPWORDS | GG_TEXT_STEM : 0,
+                      got, sizeof got);
         else if (json_object_get(doc.entities, k))
             joined(doc.entities, k, got, sizeof got);
         else {

@@ -41,22 +41,22 @@ Test(text_normalize, utf8_valid_accepts_good_input)
     cr_assert(gg_text_utf8_valid("", 0));
     cr_assert(gg_text_utf8_valid("halo dunia", 10));
     cr_assert(gg_text_utf8_valid("caf\xc3\xa9", 5));
-    cr_assert(gg_text_utf8_valid("\xe2\x82\xac", 3));          /* € */
-    cr_assert(gg_text_utf8_valid("\xf0\x9f\x98\x82", 4));      /* 😂 */
-    cr_assert(gg_text_utf8_valid("\xf4\x8f\xbf\xbf", 4));      /* U+10FFFF */
+    cr_assert(gg_text_utf8_valid("\xe2\x82\xac", 3));     /* € */
+    cr_assert(gg_text_utf8_valid("\xf0\x9f\x98\x82", 4)); /* 😂 */
+    cr_assert(gg_text_utf8_valid("\xf4\x8f\xbf\xbf", 4)); /* U+10FFFF */
     cr_assert(gg_text_utf8_valid("abcdefghijklmnop\xc3\xa9xyz", 21));
 }
 
 Test(text_normalize, utf8_valid_rejects_bad_input)
 {
-    cr_assert_not(gg_text_utf8_valid("\xc0\xaf", 2));          /* overlong '/' */
-    cr_assert_not(gg_text_utf8_valid("\xe0\x80\xaf", 3));      /* overlong */
-    cr_assert_not(gg_text_utf8_valid("\xf0\x80\x80\xaf", 4));  /* overlong */
-    cr_assert_not(gg_text_utf8_valid("\xed\xa0\x80", 3));      /* surrogate D800 */
-    cr_assert_not(gg_text_utf8_valid("\xf4\x90\x80\x80", 4));  /* > U+10FFFF */
-    cr_assert_not(gg_text_utf8_valid("\x80", 1));              /* lone continuation */
-    cr_assert_not(gg_text_utf8_valid("\xc3", 1));              /* truncated */
-    cr_assert_not(gg_text_utf8_valid("ab\xe2\x82", 4));        /* truncated at end */
+    cr_assert_not(gg_text_utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+    cr_assert_not(gg_text_utf8_valid("\xe0\x80\xaf", 3));     /* overlong */
+    cr_assert_not(gg_text_utf8_valid("\xf0\x80\x80\xaf", 4)); /* overlong */
+    cr_assert_not(gg_text_utf8_valid("\xed\xa0\x80", 3));     /* surrogate D800 */
+    cr_assert_not(gg_text_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+    cr_assert_not(gg_text_utf8_valid("\x80", 1));             /* lone continuation */
+    cr_assert_not(gg_text_utf8_valid("\xc3", 1));             /* truncated */
+    cr_assert_not(gg_text_utf8_valid("ab\xe2\x82", 4));       /* truncated at end */
     cr_assert_not(gg_text_utf8_valid("\xff", 1));
     cr_assert_not(gg_text_utf8_valid("abcdefgh\0ijklmnop", 17)); /* NUL in fast path */
     cr_assert_not(gg_text_utf8_valid("a\0b", 3));
@@ -85,8 +85,10 @@ Test(text_normalize, empty_input)
 Test(text_normalize, nfkc_and_case_folding)
 {
     /* fullwidth, mathematical bold, ß, ligature, NBSP, em dash */
-    analyze("\xef\xbc\xa6\xef\xbc\xb5\xef\xbc\xac\xef\xbc\xac \xf0\x9d\x90\x81\xf0\x9d\x90\x94\xf0\x9d\x90\x98"
-            " Stra\xc3\x9f" "e \xef\xac\x81le\xc2\xa0JALAN");
+    analyze("\xef\xbc\xa6\xef\xbc\xb5\xef\xbc\xac\xef\xbc\xac "
+            "\xf0\x9d\x90\x81\xf0\x9d\x90\x94\xf0\x9d\x90\x98"
+            " Stra\xc3\x9f"
+            "e \xef\xac\x81le\xc2\xa0JALAN");
     cr_assert_str_eq(doc.norm, "full buy strasse file jalan");
     /* NFKC composes: e + combining acute == é */
     analyze("cafe\xcc\x81");
@@ -221,12 +223,14 @@ Test(text_normalize, emoji_tokens)
     cr_assert_eq(nent("emoji"), 6);
     cr_assert_str_eq(ent("emoji", 0), "\xf0\x9f\x98\x82");
     cr_assert_str_eq(ent("emoji", 2), "\xf0\x9f\x91\x8d");
-    cr_assert_str_eq(ent("emoji", 3), "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7");
+    cr_assert_str_eq(ent("emoji", 3),
+                     "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7");
     cr_assert_str_eq(ent("emoji", 4), "\xf0\x9f\x87\xae\xf0\x9f\x87\xa9");
     cr_assert_str_eq(ent("emoji", 5), "\xe2\x9d\xa4");
-    cr_assert_str_eq(doc.norm, "keren \xf0\x9f\x98\x82 \xf0\x9f\x98\x82 \xf0\x9f\x91\x8d "
-                               "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7 "
-                               "\xf0\x9f\x87\xae\xf0\x9f\x87\xa9 \xe2\x9d\xa4");
+    cr_assert_str_eq(doc.norm,
+                     "keren \xf0\x9f\x98\x82 \xf0\x9f\x98\x82 \xf0\x9f\x91\x8d "
+                     "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7 "
+                     "\xf0\x9f\x87\xae\xf0\x9f\x87\xa9 \xe2\x9d\xa4");
     /* display keeps the original bytes */
     cr_assert(strstr(doc.display, "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd") != NULL);
 }
@@ -275,11 +279,40 @@ static void analyze_repeated(const char *pat)
 /* Each must stay linear: 64 KiB in well under the time limit. */
 Test(text_normalize, pathological_inputs_stay_fast, .timeout = 10)
 {
-    const char *pats[] = {"a", "a.", "a-", "a_", "1.", "a@", "@a", "#a", "#", "@", ".", "0812 ",
-                          "08123456789 ", "+62", "+", "(0", "(021) ", "http://", "www.",
-                          "bit.ly/", "x.com ", "a.com@", "anak2 ", "2", "aaab", "\xf0\x9f\x98\x82",
-                          "\xe2\x80\x8d", "\xf0\x9f\x87\xae", "\xef\xb8\x8f", "e\xcc\x81", "\xef\xbc\xa1",
-                          "3201231508900001", "1234567890123456 ", "a.b@c.de "};
+    const char *pats[] = {"a",
+                          "a.",
+                          "a-",
+                          "a_",
+                          "1.",
+                          "a@",
+                          "@a",
+                          "#a",
+                          "#",
+                          "@",
+                          ".",
+                          "0812 ",
+                          "08123456789 ",
+                          "+62",
+                          "+",
+                          "(0",
+                          "(021) ",
+                          "http://",
+                          "www.",
+                          "bit.ly/",
+                          "x.com ",
+                          "a.com@",
+                          "anak2 ",
+                          "2",
+                          "aaab",
+                          "\xf0\x9f\x98\x82",
+                          "\xe2\x80\x8d",
+                          "\xf0\x9f\x87\xae",
+                          "\xef\xb8\x8f",
+                          "e\xcc\x81",
+                          "\xef\xbc\xa1",
+                          "3201231508900001",
+                          "1234567890123456 ",
+                          "a.b@c.de "};
     for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++)
         analyze_repeated(pats[i]);
 }
@@ -314,10 +347,12 @@ static size_t put_cp(char *out, unsigned cp)
 Test(text_normalize, random_inputs_keep_invariants)
 {
     static const unsigned alphabet[] = {
-        'a', 'b', 'k', 'g', 'x', 'w', 'h', 't', 'p', 's', ':', '/', 'A', 'Z', '0', '8', '2', '6',
-        '1', '9', ' ', ' ', '.', ',', '-', '_', '@', '#', '+', '(', ')', '\n', '\t', '!', '[', ']',
-        0xE9, 0x301, 0xDF, 0xFB01, 0xFF21, 0x1D400, 0x200B, 0x200D, 0xFE0F, 0x1F602, 0x1F44D,
-        0x1F3FD, 0x1F1EE, 0x1F1E9, 0x2764, 0x20E3, 0x3000, 0xA0, 0x2019, 0x201C, 0x5B57, 0x627};
+        'a',    'b',     'k',    'g',    'x',    'w',     'h',     't',     'p',     's',
+        ':',    '/',     'A',    'Z',    '0',    '8',     '2',     '6',     '1',     '9',
+        ' ',    ' ',     '.',    ',',    '-',    '_',     '@',     '#',     '+',     '(',
+        ')',    '\n',    '\t',   '!',    '[',    ']',     0xE9,    0x301,   0xDF,    0xFB01,
+        0xFF21, 0x1D400, 0x200B, 0x200D, 0xFE0F, 0x1F602, 0x1F44D, 0x1F3FD, 0x1F1EE, 0x1F1E9,
+        0x2764, 0x20E3,  0x3000, 0xA0,   0x2019, 0x201C,  0x5B57,  0x627};
     unsigned seed = 12345;
     char buf[600];
     for (int iter = 0; iter < 20000; iter++) {

@@ -57,9 +57,11 @@ Test(text_tokenize, words_and_punctuation)
 
 Test(text_tokenize, placeholders_and_emoji)
 {
-    const char *norm = "halo [mention] cek [url] \xf0\x9f\x98\x82 \xf0\x9f\x87\xae\xf0\x9f\x87\xa9 [telepon]";
-    cr_assert_str_eq(joined(norm, 0),
-                     "halo [mention] cek [url] \xf0\x9f\x98\x82 \xf0\x9f\x87\xae\xf0\x9f\x87\xa9 [telepon]");
+    const char *norm =
+        "halo [mention] cek [url] \xf0\x9f\x98\x82 \xf0\x9f\x87\xae\xf0\x9f\x87\xa9 [telepon]";
+    cr_assert_str_eq(
+        joined(norm, 0),
+        "halo [mention] cek [url] \xf0\x9f\x98\x82 \xf0\x9f\x87\xae\xf0\x9f\x87\xa9 [telepon]");
     cr_assert_str_eq(joined(norm, GG_TEXT_NO_SPECIAL), "halo cek");
     cr_assert_str_eq(joined("[bukan placeholder] [x1]", 0), "bukan placeholder x1");
 }
@@ -78,7 +80,8 @@ Test(text_tokenize, stemming)
     /* hyphenated words are stemmed by their first part */
     cr_assert_str_eq(joined("anak-anak berkali-kali", GG_TEXT_STEM), "anak kali");
     /* digits and non-Latin words pass through */
-    cr_assert_str_eq(joined("covid19 caf\xc3\xa9 [url]", GG_TEXT_STEM), "covid19 caf\xc3\xa9 [url]");
+    cr_assert_str_eq(joined("covid19 caf\xc3\xa9 [url]", GG_TEXT_STEM),
+                     "covid19 caf\xc3\xa9 [url]");
 }
 
 Test(text_tokenize, stem_exceptions)
@@ -125,7 +128,8 @@ Test(text_tokenize, many_tokens_grow)
 Test(text_tokenize, end_to_end_with_analyze)
 {
     gg_text_doc d;
-    const char *in = "Gw gk ngerti knp anak2 di #PendidikanGratis bayar mahal bangettt \xf0\x9f\x98\xa1";
+    const char *in =
+        "Gw gk ngerti knp anak2 di #PendidikanGratis bayar mahal bangettt \xf0\x9f\x98\xa1";
     cr_assert_eq(gg_text_analyze(&d, in, strlen(in)), 0);
     cr_assert_str_eq(joined(d.norm, GG_TEXT_STOPWORDS | GG_TEXT_STEM),
                      "tidak erti anak didik gratis bayar mahal banget \xf0\x9f\x98\xa1");
