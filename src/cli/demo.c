@@ -123,6 +123,7 @@ static int wait_done(sync_done *s)
 int gg_cli_demo(gg_config *cfg, int argc, char **argv)
 {
     gg_store *s = NULL;
+    gg_online *online = NULL;
     unsigned char secret[32];
     int rc = 1, added = 0, accepted = 0;
     if (argc > 0) {
@@ -136,6 +137,10 @@ int gg_cli_demo(gg_config *cfg, int argc, char **argv)
         fprintf(stderr, "gagas demo: %s\n", gg_store_errmsg(NULL));
         return 1;
     }
+    /* the samples go through the same filter as live traffic */
+    if (gg_online_open(&online, cfg->data_dir) != 0)
+        online = NULL;
+    gg_api_online_rebuild(s, online, 500000);
     gg_campaign_in c = {
         .slug = "demo",
         .title = "Suara Warga 2029",
@@ -157,16 +162,19 @@ int gg_cli_demo(gg_config *cfg, int argc, char **argv)
         char native[32];
         gg_prepared p;
         snprintf(native, sizeof(native), "demo-%zu", i + 1);
-        if (gg_api_prepare(&p, secret, cid, posts[i].channel, posts[i].text,
-                           strlen(posts[i].text), posts[i].author, native) != 0) {
+        if (gg_api_prepare_filtered(&p, secret, online, NULL, cid, posts[i].channel,
+                                    posts[i].text, strlen(posts[i].text), posts[i].author,
+                                    native) != 0) {
             fprintf(stderr, "gagas demo: sample %zu could not be analyzed\n", i + 1);
             goto done;
         }
         sync_done sd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
         int prc = gg_store_submission_put(s, &p.in, on_done, &sd);
-        gg_api_prepared_dispose(&p);
         if (prc == 0)
             prc = wait_done(&sd);
+        if (prc == 0)
+            gg_api_after_stored(s, online, cid, sd.id, p.in.norm, p.in.author_key, 0);
+        gg_api_prepared_dispose(&p);
         if (prc == GG_ECONFLICT)
             continue; /* seeded by an earlier run */
         if (prc != 0) {
@@ -186,5 +194,6 @@ int gg_cli_demo(gg_config *cfg, int argc, char **argv)
     rc = 0;
 done:
     gg_store_close(s);
+    gg_online_close(online);
     return rc;
 }

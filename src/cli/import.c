@@ -32,6 +32,8 @@
 
 typedef struct importer {
     gg_store *store;
+    gg_online *online;
+    gg_online_policy policy;
     unsigned char secret[32];
     int64_t campaign_id;
     const char *campaign;
@@ -74,6 +76,10 @@ static int flush(importer *im)
     gg_inbox_result r = {.inbox_id = 0, .events = im->ev, .nevents = im->n};
     int applied = 0;
     int rc = gg_store_inbox_apply(im->store, &r, 1, &applied);
+    for (int i = 0; rc == 0 && i < im->n; i++)
+        if (im->ev[i].submission_id > 0)
+            gg_api_after_stored(im->store, im->online, im->campaign_id, im->ev[i].submission_id,
+                                im->ev[i].sub.norm, im->ev[i].sub.author_key, 0);
     for (int i = 0; i < im->n; i++) {
         if (im->ev[i].action == GG_INBOX_NEW)
             gg_api_prepared_dispose(&im->prep[i]);
@@ -116,8 +122,9 @@ static int add_record(importer *im, const char *channel, const char *native_id, 
     channel = own_channel;
     if (created_at && *created_at == '\0')
         created_at = NULL;
-    if (gg_api_prepare(&im->prep[i], im->secret, im->campaign_id, channel, own_text,
-                       strlen(own_text), author, native_id) != 0) {
+    if (gg_api_prepare_filtered(&im->prep[i], im->secret, im->online, &im->policy,
+                                im->campaign_id, channel, own_text, strlen(own_text), author,
+                                native_id) != 0) {
         free(own_text);
         free(own_channel);
         im->bad++;
@@ -471,6 +478,13 @@ int gg_cli_import(gg_config *cfg, int argc, char **argv)
         goto done;
     }
     im->campaign_id = json_integer_value(json_object_get(c, "id"));
+    json_t *pol = NULL;
+    gg_store_campaign_policy(im->store, im->campaign_id, &pol);
+    gg_online_policy_parse(&im->policy, pol);
+    json_decref(pol);
+    if (gg_online_open(&im->online, cfg->data_dir) != 0)
+        im->online = NULL;
+    gg_api_online_rebuild(im->store, im->online, 500000);
     /* the file's identity: its size and a hash of its first 64 KiB */
     snprintf(im->file_key, sizeof(im->file_key), "%llx-%lld",
              (unsigned long long)XXH3_64bits(data, len < 65536 ? len : 65536), (long long)len);
@@ -528,6 +542,7 @@ int gg_cli_import(gg_config *cfg, int argc, char **argv)
 done:
     json_decref(c);
     gg_store_close(im->store);
+    gg_online_close(im->online);
     free(im);
     free(data);
     return rc;

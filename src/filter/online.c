@@ -237,7 +237,7 @@ int gg_online_judge(gg_online *o, const gg_online_in *in, gg_online_verdict *out
                                               "reason", out->reason, "priority",
                                               num(out->priority), "rules", rules, "models",
                                               scored));
-    out->labels_json = json_dumps(l, JSON_COMPACT);
+    out->labels_json = json_dumps(l, JSON_COMPACT | JSON_REAL_PRECISION(6));
     json_decref(l);
     return 0;
 }
