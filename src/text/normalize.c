@@ -762,6 +762,37 @@ static size_t match_phone(const unsigned char *t, size_t len, size_t i, char *ou
     return best;
 }
 
+/* Is u[0..n) a WhatsApp chat link (wa.me/628…, api.whatsapp.com/send?phone=628…)?
+ * Then out gets the number as "+62…". */
+static int wa_link(const unsigned char *u, size_t n, char *out, size_t *outn)
+{
+    static const char *const marks[] = {"wa.me/",
+                                        "whatsapp.com/send?phone=", "whatsapp.com/send/?phone="};
+    for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+        size_t k = strlen(marks[m]);
+        for (size_t i = 0; i + k <= n && i < 40; i++) {
+            if (!ieq(u + i, marks[m], k))
+                continue;
+            size_t j = i + k, d = 0;
+            if (j < n && u[j] == '+')
+                j++;
+            out[0] = '+';
+            while (j < n && is_digit(u[j]) && d < 15)
+                out[1 + d++] = (char)u[j++];
+            if (d < 9)
+                return 0;
+            if (out[1] == '0') { /* a local 08… number */
+                memmove(out + 3, out + 2, d - 1);
+                out[1] = '6', out[2] = '2';
+                d++;
+            }
+            *outn = d + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Hashtag body t[i..e) -> lower-case words: "PendidikanGratis" ->
  * "pendidikan gratis", "KPKLemah" -> "kpk lemah", "2019GantiPresiden" ->
  * "2019 ganti presiden", "save_kpk" -> "save kpk". */
@@ -924,6 +955,14 @@ static void run_scan(scan *s)
             }
             if (is_alpha(c) && i >= url_fail && (e = match_url(t, len, i, &url_fail)) != 0) {
                 flush_plain(s, plain, i);
+                if (wa_link(t + i, e - i, ph, &phn)) {
+                    /* a WhatsApp link is a phone number: redact it as one */
+                    push_str(s->phones, ph, phn);
+                    put_token(s, "[telepon]", 9);
+                    OB_LIT(&s->display, "[telepon]");
+                    i = plain = e;
+                    continue;
+                }
                 push_str(s->urls, (const char *)t + i, e - i);
                 put_token(s, "[url]", 5);
                 ob_add(&s->display, (const char *)t + i, e - i);

@@ -178,6 +178,20 @@ Test(text_normalize, phones_redacted)
                                   "Kantor [telepon] atau [telepon]");
 }
 
+Test(text_normalize, whatsapp_links_are_phones)
+{
+    analyze(
+        "chat wa.me/6281234567890 atau https://api.whatsapp.com/send?phone=081234567890&text=hi "
+        "dan https://wa.me/+628123456789?text=halo, bukan wa.me/abc");
+    cr_assert_eq(nent("phones"), 3);
+    cr_assert_str_eq(ent("phones", 0), "+6281234567890");
+    cr_assert_str_eq(ent("phones", 1), "+6281234567890");
+    cr_assert_str_eq(ent("phones", 2), "+628123456789");
+    cr_assert_eq(nent("urls"), 1);
+    cr_assert_str_eq(ent("urls", 0), "wa.me/abc");
+    cr_assert_str_eq(doc.display, "chat [telepon] atau [telepon] dan [telepon], bukan wa.me/abc");
+}
+
 Test(text_normalize, phone_stops_at_following_number)
 {
     analyze("hubungi 0812 3456 7890 2 orang");
