@@ -17,6 +17,7 @@ static const char usage[] =
     "  user add  add a staff user    (--db PATH --email E --role admin|reviewer|analyst;\n"
     "            password from standard input, or a prompt on a terminal)\n"
     "  import    FILE --campaign SLUG [--format jsonl|csv|x-v2|meta|telegram]\n"
+    "  backup    --out FILE: a consistent copy of the live database\n"
     "  classify  JSON lines in, labels out (see README)\n"
     "  train     rebuild the shipped models\n"
     "  eval      precision/recall/F1 of a model on a labeled CSV\n"
@@ -54,7 +55,8 @@ typedef struct cmd {
 
 static const cmd cmds[] = {
     {"serve", gg_cli_serve, NULL},       {"demo", gg_cli_demo, NULL},
-    {"user", gg_cli_user, NULL},         {"import", gg_cli_import, NULL},         {"classify", NULL, gg_cli_classify},
+    {"user", gg_cli_user, NULL},         {"import", gg_cli_import, NULL},
+    {"backup", gg_cli_backup, NULL},         {"classify", NULL, gg_cli_classify},
     {"train", NULL, gg_cli_train},       {"eval", NULL, gg_cli_eval},
 };
 

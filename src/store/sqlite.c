@@ -506,3 +506,33 @@ uint64_t gg_store_generation(gg_store *s)
 {
     return atomic_load(&s->generation);
 }
+
+int gg_store_backup(gg_store *s, const char *path)
+{
+    sqlite3 *dst = NULL;
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        int rc = gg_store__fail(GG_EIO, "backup: cannot create %s", path);
+        sqlite3_close(dst);
+        return rc;
+    }
+    /* the read connection is query_only; backup reads through it page by
+     * page, 1024 pages a step, letting the writer commit in between */
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->db, "main");
+    int rc = 0;
+    if (b == NULL) {
+        rc = gg_store__fail(GG_EIO, "backup: %s", sqlite3_errmsg(dst));
+    } else {
+        int step;
+        while ((step = sqlite3_backup_step(b, 1024)) == SQLITE_OK || step == SQLITE_BUSY ||
+               step == SQLITE_LOCKED)
+            sqlite3_sleep(5);
+        if (step != SQLITE_DONE)
+            rc = gg_store__fail(GG_EIO, "backup: %s", sqlite3_errstr(step));
+        sqlite3_backup_finish(b);
+    }
+    sqlite3_close(dst);
+    return rc;
+}

@@ -28,6 +28,10 @@ void gg_store_close(gg_store *s);
 const char *gg_store_errmsg(gg_store *s);
 /** Schema version after migrations. */
 int gg_store_schema_version(gg_store *s);
+/** Copy the live database to path with SQLite's online backup (readers and
+ *  the writer go on meanwhile); the copy is consistent as of one commit.
+ *  0, or GG_EIO with a message. */
+int gg_store_backup(gg_store *s, const char *path);
 /** Writes waiting for the writer thread (for /metrics). */
 int gg_store_pending_writes(gg_store *s);
 /** Bumped on every commit that changed public objects (for read caches). */
@@ -225,5 +229,63 @@ int gg_store_outbox_done(gg_store *s, int64_t id, const char *state, const char 
 
 /** {"new":N,"processed":N,"error":N} of the inbox (caller decrefs). */
 int gg_store_inbox_counts(gg_store *s, json_t **out);
+
+
+/* ---- channels, network side (store/channels_accounts.c, issue 7) ------- */
+
+/** Connect or update an account (blocking). settings_json and token_box
+ *  NULL keep what is stored; token_box is the SEALED token (hex), never the
+ *  plain one. GG_EINVAL without channel/account. */
+int gg_store_chaccount_put(gg_store *s, const char *channel, const char *account,
+                           const char *settings_json, const char *token_box);
+/** {"accounts":[{channel, account, settings, has_token, created_at, …}]};
+ *  with_token adds token_box (sealed) for the channel workers only. */
+int gg_store_chaccount_list(gg_store *s, int with_token, json_t **out);
+
+/** Everything a pull loop keeps per (channel, account, stream). */
+typedef struct gg_chstate {
+    const char *channel, *account, *stream;
+    const char *watermark;  /* newest item fully taken in */
+    const char *cursor;     /* page in progress (JSON), NULL when idle */
+    int64_t next_at;        /* unix seconds of the next attempt */
+    int failures;           /* consecutive failures (backoff exponent) */
+    const char *last_error; /* one impersonal line, NULL when fine */
+    const char *rate_json;  /* {"remaining","reset","wait"} as last seen, NULL keeps */
+    int got_events;         /* 1: stamp last_event_at */
+} gg_chstate;
+/** One channel_state row as JSON (caller decrefs); GG_ENOTFOUND. */
+int gg_store_chstate_get(gg_store *s, const char *channel, const char *account,
+                         const char *stream, json_t **out);
+/** Upsert a whole channel_state row (blocking write). */
+int gg_store_chstate_put(gg_store *s, const gg_chstate *st);
+/** Every channel_state row, for health pages (array, caller decrefs). */
+int gg_store_chstate_list(gg_store *s, json_t **out);
+
+/** Decided submissions with a reply target and no outbox row yet for their
+ *  state ('status:<id>:<state>') or their idea's later status
+ *  ('status:<id>:idea-<status>'), id > after_id, oldest first (array). */
+int gg_store_status_unanswered(gg_store *s, int64_t after_id, int limit, json_t **out);
+/** Answer template for (campaign or install-wide, event, lang): *out is
+ *  malloc'd; GG_ENOTFOUND when none is stored (use built-in defaults). */
+int gg_store_template_get(gg_store *s, int64_t campaign_id, const char *event, const char *lang,
+                          char **out);
+/** Store a template (campaign_id 0: install-wide), replacing the old one. */
+int gg_store_template_put(gg_store *s, int64_t campaign_id, const char *event, const char *lang,
+                          const char *text);
+/** Record a vote in one of our polls (blocking); a new vote replaces the old. */
+int gg_store_poll_answer_put(gg_store *s, const char *channel, const char *poll_id,
+                             const char *author_key, const char *options);
+/** Votes of one poll: [{author_key, options, outbox_id, at}] (caller decrefs). */
+int gg_store_poll_answers(gg_store *s, const char *channel, const char *poll_id, json_t **out);
+/** The campaign whose call (or poll) we published as remote_id on channel;
+ *  GG_ENOTFOUND. Used to tie replies under that post to the campaign. */
+int gg_store_published_campaign(gg_store *s, const char *channel, const char *remote_id,
+                                int64_t *campaign_out);
+/** Keep what the platform reported for a sent row (capped JSON). */
+int gg_store_outbox_result(gg_store *s, int64_t id, const char *result_json);
+/** Newest outbox rows, optionally of one kind (array, caller decrefs). */
+int gg_store_outbox_list(gg_store *s, const char *kind, int limit, json_t **out);
+/** [{channel, kind, state, n}] counts of the outbox (caller decrefs). */
+int gg_store_outbox_counts(gg_store *s, json_t **out);
 
 #endif
