@@ -852,6 +852,42 @@ static size_t emoji_seq(const unsigned char *t, size_t len, size_t i, int32_t cp
     return i;
 }
 
+/* ASCII emoticons -> the emoji with the same meaning, so sentiment models
+ * see one token for ":)" and "🙂". The last character may repeat (":)))",
+ * "xDDD"); the emoticon must end before a space, punctuation or the end. */
+static const struct emoticon {
+    const char *text, *emoji;
+} emoticons[] = {
+    {":-)", "\xf0\x9f\x99\x82"}, {":)", "\xf0\x9f\x99\x82"},  {"=)", "\xf0\x9f\x99\x82"},
+    {":-(", "\xf0\x9f\x99\x81"}, {":(", "\xf0\x9f\x99\x81"},  {"=(", "\xf0\x9f\x99\x81"},
+    {":-D", "\xf0\x9f\x98\x80"}, {":D", "\xf0\x9f\x98\x80"},  {"=D", "\xf0\x9f\x98\x80"},
+    {";-)", "\xf0\x9f\x98\x89"}, {";)", "\xf0\x9f\x98\x89"},  {":'(", "\xf0\x9f\x98\xa2"},
+    {":-p", "\xf0\x9f\x98\x9b"}, {":-P", "\xf0\x9f\x98\x9b"}, {":p", "\xf0\x9f\x98\x9b"},
+    {":P", "\xf0\x9f\x98\x9b"},  {"<3", "\xe2\x9d\xa4"},      {":o", "\xf0\x9f\x98\xae"},
+    {":O", "\xf0\x9f\x98\xae"},  {":-/", "\xf0\x9f\x98\x95"}, {":/", "\xf0\x9f\x98\x95"},
+    {":*", "\xf0\x9f\x98\x98"},  {"xD", "\xf0\x9f\x98\x86"},  {"XD", "\xf0\x9f\x98\x86"},
+    {"-_-", "\xf0\x9f\x98\x91"}, {"^_^", "\xf0\x9f\x98\x8a"}, {"^^", "\xf0\x9f\x98\x8a"},
+    {"T_T", "\xf0\x9f\x98\xad"}, {"T.T", "\xf0\x9f\x98\xad"},
+};
+
+static size_t match_emoticon(const unsigned char *t, size_t len, size_t i, const char **emoji)
+{
+    for (size_t k = 0; k < sizeof emoticons / sizeof emoticons[0]; k++) {
+        const char *e = emoticons[k].text;
+        size_t n = strlen(e);
+        if (len - i < n || memcmp(t + i, e, n) != 0)
+            continue;
+        size_t j = i + n;
+        while (j < len && t[j] == (unsigned char)e[n - 1] && j - i < 16)
+            j++;
+        if (j < len && (is_alnum(t[j]) || t[j] == '_' || t[j] == '/'))
+            continue; /* ":pasti", ":/path", "xDemo" */
+        *emoji = emoticons[k].emoji;
+        return j;
+    }
+    return 0;
+}
+
 /* ---- the scanner ------------------------------------------------------- */
 
 static void put_token(scan *s, const char *tok, size_t n)
@@ -889,6 +925,18 @@ static void run_scan(scan *s)
             boundary = !gg_text__wordcp(cp);
             i += adv;
             continue;
+        }
+        if (c == ':' || c == ';' || c == '=' || c == '<' || c == '-' || c == '^' ||
+            (boundary && (c == 'x' || c == 'X' || c == 'T'))) {
+            const char *emo;
+            if ((e = match_emoticon(t, len, i, &emo)) != 0) {
+                flush_plain(s, plain, i);
+                put_token(s, emo, strlen(emo));
+                ob_add(&s->display, (const char *)t + i, e - i);
+                i = plain = e;
+                boundary = 1;
+                continue;
+            }
         }
         if (!boundary) {
             boundary = !is_wordish(c);
