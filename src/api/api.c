@@ -27,6 +27,7 @@ int gg_api_init(gg_api *a, gg_store *store, gg_http *http, const gg_config *cfg)
     gg_api__register_engage(a, http);
     gg_api__register_insight(a, http);
     gg_api__register_hooks(a, http);
+    gg_api__register_channels(a, http); /* api/channels.c (issue 7) */
     return gg_api__hooks_start(a);
 }
 

@@ -80,5 +80,16 @@ int gg_api__hooks_start(gg_api *a);
 void gg_api__hooks_stop(gg_api *a);
 /** Channel health lines for /metrics. */
 void gg_api__metrics_channels(gg_api *a, gg_buf *b);
+/* api/channels.c (issue 7, network side): sender and puller threads,
+ * GET /api/v1/channels, POST /api/v1/campaigns/{slug}/publish,
+ * /console/channels, and their /metrics lines */
+void gg_api__register_channels(gg_api *a, gg_http *h);
+int gg_api__channels_start(gg_api *a);
+void gg_api__channels_stop(gg_api *a);
+void gg_api__metrics_channels_net(gg_api *a, gg_buf *b);
+/** The webhook sink (api/hooks.c), for pulled pages: same campaign match,
+ *  text pipeline and reply target as webhooks. */
+struct gg_inbox_sink;
+void gg_api__hooks_sink(gg_api *a, struct gg_inbox_sink *out);
 
 #endif

@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -159,10 +160,23 @@ static int64_t match_campaign(gg_api *a, const char *text)
     return default_id > 0 ? default_id : -1;
 }
 
+/* The inbox thread and the puller (api/channels.c) both prepare events:
+ * match_campaign's cache is shared, so one of them at a time. */
+static pthread_mutex_t match_mu = PTHREAD_MUTEX_INITIALIZER;
+
 static int sink_prepare(void *arg, const gg_event *ev, gg_submission_in *in, void **cookie)
 {
     gg_api *a = arg;
-    int64_t cid = match_campaign(a, ev->text);
+    int64_t cid = -1;
+    /* a reply or mention under a campaign call we published belongs to
+     * that campaign, whatever its text says */
+    if (ev->thread_root_id &&
+        gg_store_published_campaign(a->store, ev->channel, ev->thread_root_id, &cid) != 0)
+        cid = -1;
+    pthread_mutex_lock(&match_mu);
+    if (cid <= 0)
+        cid = match_campaign(a, ev->text);
+    pthread_mutex_unlock(&match_mu);
     if (cid < 0) {
         gg_log(GG_LOG_WARN, "channel event has no campaign; kept in the inbox only",
                "\"channel\":\"%s\",\"default_campaign\":\"%s\"", ev->channel,
@@ -228,15 +242,24 @@ static void sink_after(void *arg, const gg_event *ev, const gg_inbox_event *appl
                         applied->sub.norm, applied->sub.author_key, ev->created_at);
 }
 
+void gg_api__hooks_sink(gg_api *a, gg_inbox_sink *out)
+{
+    *out = (gg_inbox_sink){sink_prepare, sink_release, sink_after, a};
+}
+
 int gg_api__hooks_start(gg_api *a)
 {
     gg_channels_secrets_from_env(&a->secrets);
     gg_inbox_sink sink = {sink_prepare, sink_release, sink_after, a};
-    return gg_inbox_start(&a->inbox, a->store, &sink);
+    int rc = gg_inbox_start(&a->inbox, a->store, &sink);
+    if (rc == 0)
+        rc = gg_api__channels_start(a); /* api/channels.c: sender and puller */
+    return rc;
 }
 
 void gg_api__hooks_stop(gg_api *a)
 {
+    gg_api__channels_stop(a);
     gg_inbox_stop(a->inbox);
     a->inbox = NULL;
     gg_channels_secrets_dispose(&a->secrets);
@@ -244,6 +267,7 @@ void gg_api__hooks_stop(gg_api *a)
 
 void gg_api__metrics_channels(gg_api *a, gg_buf *b)
 {
+    gg_api__metrics_channels_net(a, b); /* api/channels.c: streams, outbox, sends */
     json_t *counts = NULL;
     if (gg_store_inbox_counts(a->store, &counts) == 0) {
         gg_buf_adds(b, "# HELP gagas_inbox Webhook deliveries in the inbox by state.\n"

@@ -11,6 +11,7 @@ int gg_cli_serve(gg_config *cfg, int argc, char **argv);
 int gg_cli_demo(gg_config *cfg, int argc, char **argv);
 int gg_cli_user(gg_config *cfg, int argc, char **argv);
 int gg_cli_import(gg_config *cfg, int argc, char **argv);
+int gg_cli_channel(gg_config *cfg, int argc, char **argv); /* cli/channel.c (issue 7) */
 int gg_cli_backup(gg_config *cfg, int argc, char **argv);
 int gg_cli_classify(int argc, char **argv);
 int gg_cli_train(int argc, char **argv);

@@ -16,6 +16,7 @@ static const char usage[] =
     "  demo      seed the demo campaign 'demo' with sample posts (--db PATH)\n"
     "  user add  add a staff user    (--db PATH --email E --role admin|reviewer|analyst;\n"
     "            password from standard input, or a prompt on a terminal)\n"
+    "  channel   add|list|template: connect accounts (token from stdin, stored encrypted)\n"
     "  import    FILE --campaign SLUG [--format jsonl|csv|x-v2|meta|telegram]\n"
     "  backup    --out FILE: a consistent copy of the live database\n"
     "  classify  JSON lines in, labels out (see README)\n"
@@ -24,7 +25,9 @@ static const char usage[] =
     "\n"
     "configuration: --config FILE, GAGAS_<KEY> environment variables, or --key value flags;\n"
     "keys: listen db web_dir data_dir secret_file log_level base_url threads body_cap\n"
-    "      rate_submit rate_login tls commit_batch default_campaign\n";
+    "      rate_submit rate_login tls commit_batch default_campaign\n"
+    "      secrets_file channel_base_urls channel_tick_ms channel_poll_s channel_backoff_ms\n"
+    "      channel_max_attempts channels_run instagram_image_url\n";
 
 /* The filter's commands live in their own files; until a build has them,
  * these weak fallbacks say so instead of failing the link. */
@@ -55,7 +58,7 @@ typedef struct cmd {
 
 static const cmd cmds[] = {
     {"serve", gg_cli_serve, NULL},       {"demo", gg_cli_demo, NULL},
-    {"user", gg_cli_user, NULL},         {"import", gg_cli_import, NULL},
+    {"user", gg_cli_user, NULL},         {"import", gg_cli_import, NULL}, {"channel", gg_cli_channel, NULL},
     {"backup", gg_cli_backup, NULL},         {"classify", NULL, gg_cli_classify},
     {"train", NULL, gg_cli_train},       {"eval", NULL, gg_cli_eval},
 };

@@ -4,6 +4,7 @@
  * writes are committed before exit).
  */
 #include "api/api.h"
+#include "channels/accounts.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "http/http.h"
@@ -46,6 +47,9 @@ int gg_cli_serve(gg_config *cfg, int argc, char **argv)
                       .body_cap = (size_t)cfg->body_cap,
                       .web_dir = cfg->web_dir,
                       .tls = cfg->tls};
+    /* channels: GAGAS_* secrets from the secrets file, before any thread reads them */
+    if (gg_secrets_file_load(cfg->secrets_file) != 0)
+        goto done;
     http = gg_http_new(&o);
     if (gg_api_init(&api, store, http, cfg) != 0)
         goto done;

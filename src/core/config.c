@@ -22,6 +22,8 @@ static const struct key {
     S(listen), S(db),     S(web_dir),     S(data_dir),     S(secret_file), S(log_level),
     S(base_url), I(threads), L(body_cap), I(rate_submit), I(rate_login), I(tls), I(commit_batch),
     S(default_campaign),
+    S(secrets_file), S(channel_base_urls), I(channel_tick_ms), I(channel_poll_s),
+    I(channel_backoff_ms), I(channel_max_attempts), I(channels_run), S(instagram_image_url),
 #undef S
 #undef I
 #undef L
@@ -42,6 +44,11 @@ void gg_config_defaults(gg_config *cfg)
     cfg->rate_login = 10;
     cfg->commit_batch = 512;
     snprintf(cfg->default_campaign, sizeof(cfg->default_campaign), "demo");
+    cfg->channel_tick_ms = 1000;
+    cfg->channel_poll_s = 60;
+    cfg->channel_backoff_ms = 2000;
+    cfg->channel_max_attempts = 8;
+    cfg->channels_run = 1;
 }
 
 static void norm_key(char *out, size_t cap, const char *in, size_t n)

@@ -23,6 +23,15 @@ typedef struct gg_config {
     int tls;                /* 1 when served behind TLS: Secure cookies */
     int commit_batch;       /* max writes per commit */
     char default_campaign[64]; /* campaign for channel posts that name none of its hashtags */
+    /* channels, network side (issue 7) */
+    char secrets_file[512];        /* NAME=value lines (GAGAS_* secrets, tokens); env wins */
+    char channel_base_urls[1024];  /* "host=url,…" ("*" = every host, "mastodon" = instance) */
+    int channel_tick_ms;           /* sender/puller wake-up period */
+    int channel_poll_s;            /* seconds between pulls of one stream */
+    int channel_backoff_ms;        /* first retry delay; doubles with jitter */
+    int channel_max_attempts;      /* sends before an outbox row is 'failed' */
+    int channels_run;              /* 0: do not start the sender and puller */
+    char instagram_image_url[512]; /* image for Instagram campaign calls */
 } gg_config;
 
 /** Fill cfg with defaults. */

@@ -75,4 +75,39 @@ const char gg_store__m5_channels[] =
     " remote_id TEXT, error TEXT,"
     " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),"
     " sent_at TEXT);"
-    "CREATE INDEX outbox_due ON outbox(state, next_at) WHERE state IN ('pending','sending');";
+    "CREATE INDEX outbox_due ON outbox(state, next_at) WHERE state IN ('pending','sending');"
+
+    /* connected accounts (channels/accounts.c): token_box is the access
+     * token sealed with crypto_secretbox under the key file beside the
+     * database (hex of nonce || ciphertext), never the plain token.
+     * settings_json: streams to pull, publish flag, ids the builders need. */
+    "CREATE TABLE channel_accounts("
+    " channel TEXT NOT NULL, account TEXT NOT NULL,"
+    " settings_json TEXT NOT NULL DEFAULT '{}',"
+    " token_box TEXT,"
+    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),"
+    " updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),"
+    " PRIMARY KEY (channel, account)) WITHOUT ROWID;"
+
+    /* answer templates per campaign (NULL: every campaign) and event
+     * (accepted, merged, rejected, idea-diadopsi, …, publish); the sender
+     * falls back to its built-in Indonesian and English defaults */
+    "CREATE TABLE reply_templates("
+    " id INTEGER PRIMARY KEY,"
+    " campaign_id INTEGER REFERENCES campaigns(id),"
+    " event TEXT NOT NULL, lang TEXT NOT NULL DEFAULT 'id', text TEXT NOT NULL,"
+    " UNIQUE (campaign_id, event, lang));"
+
+    /* votes that came back for polls we sent out (Telegram poll_answer):
+     * one row per (channel, poll, voter); a changed vote replaces options */
+    "CREATE TABLE poll_answers("
+    " channel TEXT NOT NULL, poll_id TEXT NOT NULL, author_key TEXT NOT NULL,"
+    " options TEXT NOT NULL DEFAULT '',"
+    " outbox_id INTEGER REFERENCES outbox(id),"
+    " at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),"
+    " PRIMARY KEY (channel, poll_id, author_key)) WITHOUT ROWID;"
+
+    /* what the platform said about a sent row: the send result or a later
+     * fetch (reach and engagement counts where reported), capped JSON */
+    "ALTER TABLE outbox ADD COLUMN result_json TEXT;"
+    "CREATE INDEX outbox_remote ON outbox(channel, remote_id) WHERE remote_id IS NOT NULL;";

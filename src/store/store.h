@@ -287,5 +287,10 @@ int gg_store_outbox_result(gg_store *s, int64_t id, const char *result_json);
 int gg_store_outbox_list(gg_store *s, const char *kind, int limit, json_t **out);
 /** [{channel, kind, state, n}] counts of the outbox (caller decrefs). */
 int gg_store_outbox_counts(gg_store *s, json_t **out);
+/** Queue up to 64 outbox rows in one write (strings copied), due at
+ *  next_at (0: now). done gets {"queued":[ids],"duplicates":N}. Safe from
+ *  an event loop: it does not wait. */
+int gg_store_outbox_queue(gg_store *s, const gg_outbox_in *rows, int n, int64_t next_at,
+                          gg_store_done_fn done, void *arg);
 
 #endif
