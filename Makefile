@@ -58,6 +58,7 @@ unit: all $(UNIT_BIN)
 	@bash tests/run.sh $(BUILD) unit
 
 asan:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test
 
 bench: deps all

@@ -5,6 +5,7 @@
 #include "api/api_int.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,25 +41,39 @@ static int h_metrics(gg_req *r, void *ctx)
     return 0;
 }
 
-/* GET /api/v1/campaigns/{slug}: read-mostly and hot, so each loop thread
- * keeps the rendered JSON until the store's generation moves on. */
-static int h_campaign(gg_req *r, void *ctx)
-{
-    gg_api *a = ctx;
-    static __thread struct {
+/* GET /api/v1/campaigns/{slug}: read-mostly and hot, so the rendered JSON
+ * is kept until the store's generation moves on. One small cache for the
+ * process, behind a mutex held only to compare and copy. */
+static struct {
+    pthread_mutex_t mu;
+    struct {
         char slug[64];
         uint64_t gen;
         char *body;
         size_t len;
-    } cache[4];
+    } e[8];
+} campaign_cache = {PTHREAD_MUTEX_INITIALIZER, {{{0}, 0, NULL, 0}}};
+
+static int h_campaign(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
     gg_str slug = gg_req_param(r, "slug");
     uint64_t gen = gg_store_generation(a->store);
-    unsigned h = slug.len ? (unsigned char)slug.ptr[0] % 4 : 0;
-    if (cache[h].body && cache[h].gen == gen && gg_str_eq_c(slug, cache[h].slug)) {
+    unsigned h = 0;
+    for (size_t i = 0; i < slug.len; i++)
+        h = h * 31 + (unsigned char)slug.ptr[i];
+    h %= 8;
+    pthread_mutex_lock(&campaign_cache.mu);
+    if (campaign_cache.e[h].body && campaign_cache.e[h].gen == gen &&
+        gg_str_eq_c(slug, campaign_cache.e[h].slug)) {
+        char *copy = gg_req_strdup(r, campaign_cache.e[h].body, campaign_cache.e[h].len);
+        size_t len = campaign_cache.e[h].len;
+        pthread_mutex_unlock(&campaign_cache.mu);
         gg_req_header_add(r, "cache-control", "no-cache");
-        gg_req_send(r, 200, "application/json; charset=utf-8", cache[h].body, cache[h].len);
+        gg_req_send(r, 200, "application/json; charset=utf-8", copy, len);
         return 0;
     }
+    pthread_mutex_unlock(&campaign_cache.mu);
     json_t *c = NULL;
     char *s = gg_req_strdup(r, slug.ptr, slug.len);
     int rc = gg_store_campaign_get(a->store, s, &c);
@@ -67,16 +82,18 @@ static int h_campaign(gg_req *r, void *ctx)
     json_object_del(c, "id");
     char *body = json_dumps(c, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(c);
-    if (slug.len < sizeof(cache[h].slug)) {
-        free(cache[h].body);
-        snprintf(cache[h].slug, sizeof(cache[h].slug), "%s", s);
-        cache[h].gen = gen;
-        cache[h].body = body;
-        cache[h].len = strlen(body);
-        gg_req_header_add(r, "cache-control", "no-cache");
-        gg_req_send(r, 200, "application/json; charset=utf-8", body, cache[h].len);
+    size_t len = strlen(body);
+    gg_req_header_add(r, "cache-control", "no-cache");
+    gg_req_send(r, 200, "application/json; charset=utf-8", body, len);
+    if (slug.len < sizeof(campaign_cache.e[h].slug)) {
+        pthread_mutex_lock(&campaign_cache.mu);
+        free(campaign_cache.e[h].body);
+        snprintf(campaign_cache.e[h].slug, sizeof(campaign_cache.e[h].slug), "%s", s);
+        campaign_cache.e[h].gen = gen;
+        campaign_cache.e[h].body = body;
+        campaign_cache.e[h].len = len;
+        pthread_mutex_unlock(&campaign_cache.mu);
     } else {
-        gg_req_send(r, 200, "application/json; charset=utf-8", body, strlen(body));
         free(body);
     }
     return 0;

@@ -35,8 +35,33 @@ struct gg_online {
     int ncamps, acamps;
 };
 
-static __thread gg_filter_scratch scratch;
-static __thread int scratch_ready;
+/* Each thread's scratch lives until the thread ends (the key's destructor
+ * frees it). */
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p)
+{
+    gg_filter_scratch_dispose(p);
+    free(p);
+}
+
+static void scratch_key_make(void)
+{
+    pthread_key_create(&scratch_key, scratch_free);
+}
+
+static gg_filter_scratch *thread_scratch(void)
+{
+    pthread_once(&scratch_once, scratch_key_make);
+    gg_filter_scratch *s = pthread_getspecific(scratch_key);
+    if (s == NULL) {
+        s = gg_malloc(sizeof(*s));
+        gg_filter_scratch_init(s);
+        pthread_setspecific(scratch_key, s);
+    }
+    return s;
+}
 
 int gg_online_open(gg_online **out, const char *data_dir)
 {
@@ -172,11 +197,7 @@ int gg_online_judge(gg_online *o, const gg_online_in *in, gg_online_verdict *out
     gg_filter_result r;
     int scored = 0;
     if (o->filter) {
-        if (!scratch_ready) {
-            gg_filter_scratch_init(&scratch);
-            scratch_ready = 1;
-        }
-        gg_filter_classify(o->filter, &scratch, in->text, in->text_len, &r);
+        gg_filter_classify(o->filter, thread_scratch(), in->text, in->text_len, &r);
         add_model_labels(l, &r);
         scored = 1;
     }
