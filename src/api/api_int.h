@@ -33,6 +33,10 @@ gg_session *gg_api__staff(gg_api *a, gg_req *r, int roles, int check_csrf, int m
 /** Integer query parameter name in [min, max], def when absent. On a bad
  *  value answers 400 and returns -1; else 0 with *out set. */
 int gg_api__query_int(gg_req *r, const char *name, int def, int min, int max, int *out);
+/** 0 when every key of body is in the NULL-terminated list allowed; else
+ *  answers 400 naming the first unknown field and returns -1 (a typo in a
+ *  field name should fail loudly, not be ignored). */
+int gg_api__json_fields(gg_req *r, json_t *body, const char *const *allowed);
 /** Parse r's body as a JSON object; on failure answers 400 and returns NULL. */
 json_t *gg_api__json_body(gg_req *r);
 /** Parse a decimal id from a route parameter; -1 when not a positive integer. */

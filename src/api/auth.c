@@ -168,6 +168,25 @@ int gg_api__query_int(gg_req *r, const char *name, int def, int min, int max, in
     return 0;
 }
 
+int gg_api__json_fields(gg_req *r, json_t *body, const char *const *allowed)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(body, k, v)
+    {
+        int ok = 0;
+        for (int i = 0; allowed[i] && !ok; i++)
+            ok = strcmp(k, allowed[i]) == 0;
+        if (!ok) {
+            char safe[64];
+            gg_log_escape(safe, sizeof(safe), k);
+            gg_req_error(r, GG_EINVAL, "unknown field '%s'", safe);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int64_t gg_api__id(gg_str s)
 {
     if (s.len == 0 || s.len > 18)
@@ -375,9 +394,14 @@ static int start_login(gg_api *a, gg_req *r, const char *email, const char *pass
 
 static int h_session_post(gg_req *r, void *ctx)
 {
+    static const char *const fields[] = {"email", "password", NULL};
     json_t *b = gg_api__json_body(r);
     if (b == NULL)
         return 0;
+    if (gg_api__json_fields(r, b, fields) != 0) {
+        json_decref(b);
+        return 0;
+    }
     int rc = start_login(ctx, r, json_string_value(json_object_get(b, "email")),
                          json_string_value(json_object_get(b, "password")), 0);
     json_decref(b);

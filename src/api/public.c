@@ -135,10 +135,15 @@ static int h_campaign_ideas(gg_req *r, void *ctx)
 
 static int h_submission_post(gg_req *r, void *ctx)
 {
+    static const char *const fields[] = {"text", "author", "channel", NULL};
     gg_api *a = ctx;
     json_t *b = gg_api__json_body(r);
     if (b == NULL)
         return 0;
+    if (gg_api__json_fields(r, b, fields) != 0) {
+        json_decref(b);
+        return 0;
+    }
     json_t *text = json_object_get(b, "text");
     json_t *author = json_object_get(b, "author");
     json_t *channel = json_object_get(b, "channel");
