@@ -472,8 +472,9 @@ static void informal(obuf *o, const char *p, size_t n, const unsigned char *orig
                 }
             }
             if (ascii) {
-                unsigned ctx = (after_num ? CTX_AFTER_NUM : 0) |
-                               (orig && all_caps(orig + i, j - i) ? CTX_CAPS : 0);
+                unsigned ctx =
+                    (after_num ? CTX_AFTER_NUM : 0) |
+                    (orig && is_upper(orig[i]) && all_caps(orig + i, j - i) ? CTX_CAPS : 0);
                 emit_word(o, p + i, j - i, ctx);
             } else {
                 ob_add(o, p + i, j - i);
@@ -872,8 +873,13 @@ static const struct emoticon {
 
 static size_t match_emoticon(const unsigned char *t, size_t len, size_t i, const char **emoji)
 {
+    /* cheap rejection first: this runs on every ':' '-' '=' … of the text */
+    if (i + 1 >= len || !strchr(")(D'pPoO/*-_^3.", t[i + 1]) || t[i + 1] == '\0')
+        return 0;
     for (size_t k = 0; k < sizeof emoticons / sizeof emoticons[0]; k++) {
         const char *e = emoticons[k].text;
+        if (e[0] != (char)t[i] || e[1] != (char)t[i + 1])
+            continue;
         size_t n = strlen(e);
         if (len - i < n || memcmp(t + i, e, n) != 0)
             continue;

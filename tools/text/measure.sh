@@ -10,12 +10,15 @@ set -eu
 cd "$(dirname "$0")/../.."
 S=${GAGAS_SHARED:-../shared}/data/nlp
 part=${1:-all}
-# A build directory of its own: other make runs may be rewriting build/.
+# Built from the text layer's own sources (not build/libgagas.a): other
+# modules may be half-way through a change, and other make runs may be
+# rewriting build/.
 B=build/text-measure
-make -s BUILD=$B $B/libgagas.a
-LIBS="$B/libgagas.a $(pkg-config --libs jansson libutf8proc) -lstemmer -lpthread -lm"
+mkdir -p $B
+SRC="src/text/normalize.c src/text/lexicon.c src/text/tokenize.c src/core/alloc.c"
+LIBS="$(pkg-config --libs jansson libutf8proc) -lstemmer -lpthread -lm"
 for t in eval_norm eval_stem bench_text; do
-  cc -std=c11 -D_GNU_SOURCE -Isrc -O2 -o "$B/$t" "tools/text/$t.c" $LIBS
+  cc -std=c11 -D_GNU_SOURCE -Isrc -O2 -g -o "$B/$t" "tools/text/$t.c" $SRC $LIBS
 done
 
 if [ "$part" = all ] || [ "$part" = norm ]; then
