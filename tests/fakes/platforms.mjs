@@ -1,0 +1,219 @@
+// A fake of every platform API gagas calls (Graph for Facebook, Instagram,
+// Messenger and WhatsApp; X v2; Telegram Bot API; YouTube Data v3;
+// Mastodon; TikTok Business), served on 127.0.0.1 only. It answers with
+// the recorded *.response.* fixtures of ../shared/fixtures/channels (status
+// line, headers and body byte for byte, Content-Length recomputed), records
+// every request it gets, and can be scripted per route to answer a 429,
+// a 5xx, a truncated body, bad UTF-8 or any fixture instead.
+//
+// Paging is modelled the way the real APIs behave so overlaps are real:
+// X with since_id >= newest gives an empty page and a next_token page gives
+// the same posts again without a next_token; YouTube's pageToken page repeats
+// the items without nextPageToken; Telegram's offset past the last update and
+// Mastodon's min_id at the newest give empty answers.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sharedDir } from '../lib/server.mjs';
+
+export const FIX = path.join(sharedDir(), 'fixtures', 'channels');
+
+/** A recorded response: {status, headers: [[name, value]], body: Buffer}. */
+export function fixture(name) {
+  const dir = path.dirname(path.join(FIX, name));
+  const stem = path.basename(name);
+  const head = fs.readFileSync(path.join(FIX, `${name}.headers`), 'utf8').split('\n').filter((l) => l.length);
+  const bodyFile = fs.readdirSync(dir).find((f) => f.startsWith(stem + '.') && !f.endsWith('.headers'));
+  const body = fs.readFileSync(path.join(dir, bodyFile));
+  const m = /^HTTP\/1\.1 (\d{3})/.exec(head[0]);
+  const headers = [];
+  for (const l of head.slice(1)) {
+    const i = l.indexOf(':');
+    if (i > 0) headers.push([l.slice(0, i).trim(), l.slice(i + 1).trim()]);
+  }
+  return { status: m ? Number(m[1]) : 200, headers, body };
+}
+
+/** The JSON body of a recorded request our server should send. */
+export function requestFixture(name) {
+  const head = fs.readFileSync(path.join(FIX, `${name}.headers`), 'utf8').split('\n');
+  const body = fs.readFileSync(path.join(FIX, `${name}.json`), 'utf8');
+  const [method, target] = head[0].split(' ');
+  return { method, path: target, head, json: JSON.parse(body) };
+}
+
+const json = (obj, status = 200, headers = []) => ({
+  status,
+  headers: [['Content-Type', 'application/json; charset=utf-8'], ...headers],
+  body: Buffer.from(JSON.stringify(obj)),
+});
+
+export class FakePlatforms {
+  static async start() {
+    const f = new FakePlatforms();
+    await new Promise((resolve) => f.server.listen(0, '127.0.0.1', resolve));
+    f.port = f.server.address().port;
+    return f;
+  }
+
+  constructor() {
+    this.requests = [];
+    this.scripts = new Map(); // route key -> [response spec, …] used first
+    this.seq = 0;
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    this.server.keepAliveTimeout = 1000;
+  }
+
+  get base() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  stop() {
+    return new Promise((resolve) => {
+      this.server.closeAllConnections?.();
+      this.server.close(() => resolve());
+    });
+  }
+
+  /** Answer the next calls of route ('POST /2/tweets', 'GET /youtube/v3/commentThreads'
+   *  — Telegram as 'POST /sendMessage', the bot token stripped) with these specs:
+   *  {fixture}, {status, json}, {truncate: fixtureName}, {badUtf8: true}. */
+  script(route, ...specs) {
+    const q = this.scripts.get(route) || [];
+    q.push(...specs);
+    this.scripts.set(route, q);
+  }
+
+  /** Requests seen on a route key, in order. */
+  seen(route) {
+    return this.requests.filter((r) => r.route === route);
+  }
+
+  handle(req, res) {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const url = new URL(req.url, 'http://x');
+      let p = url.pathname;
+      let token = null;
+      const tg = /^\/bot([^/]+)(\/.*)$/.exec(p);
+      if (tg) {
+        token = tg[1];
+        p = tg[2];
+      }
+      const route = `${req.method} ${p}`;
+      let body;
+      try {
+        body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+      } catch {
+        body = undefined;
+      }
+      const rec = { route, method: req.method, path: p, query: url.searchParams, headers: req.headers, raw, body, token, at: Date.now() };
+      this.requests.push(rec);
+      const queued = this.scripts.get(route);
+      const spec = queued && queued.length ? queued.shift() : null;
+      this.reply(res, spec ? this.fromSpec(spec) : this.route(rec));
+    });
+  }
+
+  fromSpec(spec) {
+    if (spec.fixture) return fixture(spec.fixture);
+    if (spec.truncate) {
+      const f = fixture(spec.truncate);
+      // announce the full length, send half, then cut the connection
+      return { ...f, cut: Math.floor(f.body.length / 2) };
+    }
+    if (spec.badUtf8) {
+      return { status: 200, headers: [['Content-Type', 'application/json']], body: Buffer.concat([Buffer.from('{"data":[{"id":"1","text":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}]}')]) };
+    }
+    return json(spec.json ?? {}, spec.status ?? 200, spec.headers ?? []);
+  }
+
+  reply(res, r) {
+    const headers = {};
+    for (const [k, v] of r.headers) if (k.toLowerCase() !== 'content-length') headers[k] = v;
+    headers['Content-Length'] = String(r.body.length);
+    res.writeHead(r.status, headers);
+    if (r.cut !== undefined) {
+      res.write(r.body.subarray(0, r.cut));
+      setTimeout(() => res.socket?.destroy(), 20);
+      return;
+    }
+    res.end(r.body);
+  }
+
+  /** Default answers: the recorded fixtures, with the paging rules above. */
+  route(rec) {
+    const { method, path: p, query, body } = rec;
+    const id = () => `${Date.now()}${++this.seq}`;
+    // ---- X
+    if (method === 'GET' && p === '/2/tweets/search/recent') {
+      if (query.get('since_id') && query.get('since_id') >= '1991827364501928371') return json({ meta: { result_count: 0 } });
+      const f = fixture('x/recent-search.response');
+      if (query.get('next_token')) {
+        const d = JSON.parse(f.body);
+        delete d.meta.next_token; // the last page: the same posts again (an overlap)
+        return { ...f, body: Buffer.from(JSON.stringify(d)) };
+      }
+      return f;
+    }
+    if (method === 'GET' && /^\/2\/users\/\d+\/mentions$/.test(p)) {
+      if (query.get('since_id') && query.get('since_id') >= '1991827364501928371') return json({ meta: { result_count: 0 } });
+      return fixture('x/mentions-timeline.response');
+    }
+    if (method === 'POST' && p === '/2/tweets') return fixture(body?.poll ? 'x/create-poll.response' : 'x/create-reply.response');
+    // ---- Telegram
+    if (method === 'POST' && p === '/getUpdates') {
+      if ((body?.offset ?? 0) > 804512378) return json({ ok: true, result: [] });
+      return fixture('telegram/getUpdates.response');
+    }
+    if (method === 'POST' && p === '/sendMessage') return fixture('telegram/sendMessage.response');
+    if (method === 'POST' && p === '/sendPoll') return fixture('telegram/sendPoll-quiz.response');
+    // ---- YouTube
+    if (method === 'GET' && p === '/youtube/v3/commentThreads') {
+      const f = fixture('youtube/commentThreads-list.response');
+      if (query.get('pageToken')) {
+        const d = JSON.parse(f.body);
+        delete d.nextPageToken;
+        return { ...f, body: Buffer.from(JSON.stringify(d)) };
+      }
+      return f;
+    }
+    if (method === 'GET' && p === '/youtube/v3/comments') return fixture('youtube/comments-list-replies.response');
+    if (method === 'POST' && p === '/youtube/v3/comments') return fixture('youtube/comments-insert.response');
+    // ---- Mastodon
+    if (method === 'GET' && p.startsWith('/api/v1/timelines/tag/')) {
+      if (query.get('min_id') === '115612345678901234') return json([]);
+      return fixture('mastodon/timeline-tag.response');
+    }
+    if (method === 'GET' && p === '/api/v1/notifications') {
+      if (query.get('min_id') === '48213377') return json([]);
+      return fixture('mastodon/notifications-mention.response');
+    }
+    if (method === 'POST' && p === '/api/v1/statuses') {
+      if (body?.poll) return fixture('mastodon/post-status-poll.response');
+      if (body?.in_reply_to_id) return fixture('mastodon/post-status-reply.response');
+      return json({ id: id(), uri: 'https://kabar.example.id/statuses/x', visibility: 'public', content: '<p>ok</p>', replies_count: 0, reblogs_count: 0, favourites_count: 0 });
+    }
+    // ---- Graph (Facebook, Instagram, Messenger, WhatsApp)
+    let m;
+    if (method === 'POST' && (m = /^\/v[\d.]+\/([^/]+)\/(comments|replies|messages|feed|media|media_publish)$/.exec(p))) {
+      const [, obj, edge] = m;
+      if (edge === 'comments') return fixture('facebook/graph-comment-reply.response');
+      if (edge === 'replies') return fixture('instagram/graph-comment-reply.response');
+      if (edge === 'messages') {
+        if (body?.messaging_product === 'whatsapp') return fixture('whatsapp/send-text.response');
+        if (body?.recipient?.comment_id) return fixture('instagram/graph-private-reply.response');
+        return fixture('messenger/send-api.response');
+      }
+      if (edge === 'feed') return json({ id: `${obj}_${id()}` });
+      if (edge === 'media') return json({ id: `container${id()}` });
+      return json({ id: `ig${id()}` });
+    }
+    // ---- TikTok Business
+    if (method === 'GET' && p === '/open_api/v1.3/business/comment/list/') return fixture('tiktok/business-comment-list.response');
+    if (method === 'POST' && p === '/open_api/v1.3/business/comment/reply/create/') return fixture('tiktok/business-comment-reply-create.response');
+    return json({ error: { message: `fake: no route ${method} ${p}` } }, 404);
+  }
+}
