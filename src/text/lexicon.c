@@ -259,6 +259,16 @@ done:
 int gg_text__tables_load(const char *dir)
 {
     int rc;
+    char path[4096];
+    FILE *probe;
+
+    /* A bad directory leaves the tables already loaded in place. */
+    if ((size_t)snprintf(path, sizeof path, "%s/lexicon/slang.tsv", dir) >= sizeof path)
+        return GG_EIO;
+    probe = fopen(path, "r");
+    if (!probe)
+        return GG_EIO;
+    fclose(probe);
     tables_free();
     g_generation++;
     rc = load_file(dir, "slang.tsv", KIND_SLANG);

@@ -38,8 +38,9 @@ typedef struct gg_text_doc {
  * [email], [telepon], [NIK]; everything else is kept byte for byte. */
 
 /** Load process-wide tables (slang lexicon …) from data_dir (NULL: built-in
- *  default "data"). Call once before threads start; 0 or GG_EIO. Safe to skip:
- *  gg_text_analyze then runs without the lexicon-based rules. */
+ *  default "data"). Call once before threads start; 0 or GG_EIO (then the
+ *  tables loaded before, if any, stay). Safe to skip: gg_text_analyze then
+ *  runs without the lexicon-based rules. */
 int gg_text_init(const char *data_dir);
 
 /** 1 when s[0..len) is valid UTF-8 (no overlongs, no surrogates, no NUL). */

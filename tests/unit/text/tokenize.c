@@ -202,3 +202,11 @@ Test(text_tokenize, threads_share_tables)
         cr_assert_eq((long)bad, 0, "thread %d saw %ld different results", i, (long)bad);
     }
 }
+
+Test(text_tokenize, init_with_a_bad_directory_keeps_the_tables)
+{
+    cr_assert_eq(gg_text_init("/nonexistent/gagas-data"), GG_EIO);
+    /* the tables of setup() are still there: stop words and exceptions work */
+    cr_assert_str_eq(joined("yang mereka", GG_TEXT_STOPWORDS), "");
+    cr_assert_str_eq(joined("media", GG_TEXT_STEM), "media");
+}
