@@ -27,15 +27,18 @@ typedef struct gg_text_doc {
  *   hashtags  objects {"tag":"pendidikangratis","words":"pendidikan gratis"}:
  *             tag lower-cased without '#', words split at camel case, digits, '_'
  *   emails    lower-cased addresses
- *   phones    Indonesian numbers as "+62…" (08…, +62…, 62 8…, landlines 0[2-7]…)
- *   nik       16-digit NIK strings (province/date fields checked)
+ *   phones    Indonesian numbers as "+62…" (08…, +62…, 62 8…, landlines 0[2-7]…,
+ *             and WhatsApp chat links wa.me/62…)
+ *   nik       16-digit NIK strings, also written in digit groups (province/date
+ *             fields checked)
  *   emoji     UTF-8 emoji sequences, variation selectors and skin tones removed
  * norm is NFKC + case-folded with whitespace squeezed; URLs, mentions, e-mails,
  * phones and NIKs become the tokens [url] [mention] [email] [telepon] [nik],
- * a hashtag becomes its split words, each emoji a space-separated token; with
- * the tables loaded, the informal rules (slang, elongation, reduplication)
- * apply. display is the input with e-mails, phones and NIKs replaced by
- * [email], [telepon], [NIK]; everything else is kept byte for byte. */
+ * a hashtag becomes its split words, each emoji (and each ASCII emoticon, as
+ * the matching emoji) a space-separated token; with the tables loaded, the
+ * informal rules (slang, elongation, reduplication, laughter, units glued to
+ * numbers) apply; docs/text.md has the details. display is the input with e-mails, phones and NIKs
+ * replaced by [email], [telepon], [NIK]; everything else is kept byte for byte. */
 
 /** Load process-wide tables (slang lexicon …) from data_dir (NULL: built-in
  *  default "data"). Call once before threads start; 0 or GG_EIO (then the
@@ -101,7 +104,7 @@ void gg_text_tokens_dispose(gg_text_tokens *t);
  *  sequences; punctuation is dropped. Hashtag words are plain words in norm.
  *  flags: GG_TEXT_STOPWORDS, GG_TEXT_STEM (a hyphenated word is stemmed as its
  *  first part: "anak-anak" -> "anak"), GG_TEXT_NO_SPECIAL. Input must be
- *  valid UTF-8 (norm is). 0; GG_ELIMIT when len > 4 * GG_TEXT_MAX;
+ *  valid UTF-8 (norm is). 0; GG_ELIMIT when len > 16 * GG_TEXT_MAX;
  *  GG_EINTERNAL when the stemmer cannot be created. Uses the tables of
  *  gg_text_init (without them, nothing counts as a stop word or exception). */
 int gg_text_tokenize(gg_text_tokens *out, const char *norm, size_t len, int flags);

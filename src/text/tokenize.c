@@ -226,7 +226,8 @@ int gg_text_tokenize(gg_text_tokens *out, const char *s, size_t len, int flags)
     int rc = 0;
 
     out->count = 0;
-    if (len > 4 * (size_t)GG_TEXT_MAX)
+    /* norm can be longer than its input: "tq" -> "terima kasih" */
+    if (len > 16 * (size_t)GG_TEXT_MAX)
         return GG_ELIMIT;
     if ((flags & GG_TEXT_STEM) && !stemmer_ready(out))
         return GG_EINTERNAL;
