@@ -210,3 +210,18 @@ Test(text_tokenize, init_with_a_bad_directory_keeps_the_tables)
     cr_assert_str_eq(joined("yang mereka", GG_TEXT_STOPWORDS), "");
     cr_assert_str_eq(joined("media", GG_TEXT_STEM), "media");
 }
+
+/* The largest input, expanded by the slang table, still tokenizes. */
+Test(text_tokenize, expanded_max_input, .timeout = 10)
+{
+    static char big[GG_TEXT_MAX];
+    size_t o = 0;
+    while (o + 3 <= sizeof big)
+        memcpy(big + o, "tq ", 3), o += 3;
+    gg_text_doc d;
+    cr_assert_eq(gg_text_analyze(&d, big, o), 0);
+    cr_assert_gt(d.norm_len, 4 * o);
+    cr_assert_eq(gg_text_tokenize(&tk, d.norm, d.norm_len, GG_TEXT_STEM), 0);
+    cr_assert_eq(tk.count, 2 * (o / 3));
+    gg_text_doc_dispose(&d);
+}
