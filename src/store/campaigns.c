@@ -76,16 +76,8 @@ int gg_store_campaign_get(gg_store *s, const char *slug, json_t **out)
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     gg_store__bind_text(st, 1, slug);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *out = gg_store__row(st);
-        sqlite3_reset(st);
-        return 0;
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return gg_store__fail(GG_ENOTFOUND, "no campaign '%s'", slug);
-    return gg_store__sqlfail(c, "campaign get");
+    int rc = gg_store__one(c, st, out);
+    return rc == GG_ENOTFOUND ? gg_store__fail(rc, "no campaign '%s'", slug) : rc;
 }
 
 int gg_store_campaign_list(gg_store *s, json_t **out)
@@ -97,17 +89,11 @@ int gg_store_campaign_list(gg_store *s, json_t **out)
         gg_store__stmt(c, "SELECT " CAMPAIGN_COLS " FROM campaigns c ORDER BY c.id DESC LIMIT 200");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, gg_store__row(st));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return gg_store__sqlfail(c, "campaign list");
-    }
-    *out = json_pack("{s:o}", "campaigns", arr);
-    return 0;
+    json_t *arr = NULL;
+    int rc = gg_store__rows(c, st, &arr);
+    if (rc == 0)
+        *out = json_pack("{s:o}", "campaigns", arr);
+    return rc;
 }
 
 #define IDEA_COLS                                                                                \
@@ -124,16 +110,8 @@ int gg_store_idea_get(gg_store *s, int64_t id, json_t **out)
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *out = gg_store__row(st);
-        sqlite3_reset(st);
-        return 0;
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return gg_store__fail(GG_ENOTFOUND, "no idea %lld", (long long)id);
-    return gg_store__sqlfail(c, "idea get");
+    int rc = gg_store__one(c, st, out);
+    return rc == GG_ENOTFOUND ? gg_store__fail(rc, "no idea %lld", (long long)id) : rc;
 }
 
 int gg_store_idea_list(gg_store *s, const char *slug, const char *sort, int limit, json_t **out)
@@ -153,15 +131,9 @@ int gg_store_idea_list(gg_store *s, const char *slug, const char *sort, int limi
         return gg_store__sqlfail(c, "prepare");
     gg_store__bind_text(st, 1, slug);
     sqlite3_bind_int(st, 2, limit > 0 && limit <= 500 ? limit : 50);
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, gg_store__row(st));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return gg_store__sqlfail(c, "idea list");
-    }
-    *out = json_pack("{s:o}", "ideas", arr);
-    return 0;
+    json_t *arr = NULL;
+    int rc = gg_store__rows(c, st, &arr);
+    if (rc == 0)
+        *out = json_pack("{s:o}", "ideas", arr);
+    return rc;
 }

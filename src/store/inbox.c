@@ -264,11 +264,7 @@ static int run_apply(gg_store *s, gg_conn *c, gg_job *j)
 int gg_store_inbox_apply(gg_store *s, gg_inbox_result *rows, int n, int *applied_out)
 {
     apply_job a = {rows, n, 0};
-    gg_job *j = gg_calloc(1, sizeof(*j));
-    j->run = run_apply;
-    j->data = &a; /* we wait below, so the job may point at our frame */
-    j->dispose = gg_store__keep;
-    int rc = gg_store__submit_wait(s, j, NULL, NULL);
+    int rc = gg_store__call(s, run_apply, &a, NULL, NULL);
     if (applied_out)
         *applied_out = a.applied;
     return rc;
@@ -337,9 +333,5 @@ int gg_store_channel_cursor_set(gg_store *s, const char *channel, const char *ac
                                 const char *stream, const char *cursor)
 {
     cursor_job x = {channel, account, stream, cursor};
-    gg_job *j = gg_calloc(1, sizeof(*j));
-    j->run = run_cursor_set;
-    j->data = &x; /* borrowed: we wait */
-    j->dispose = gg_store__keep;
-    return gg_store__submit_wait(s, j, NULL, NULL);
+    return gg_store__call(s, run_cursor_set, &x, NULL, NULL);
 }

@@ -60,11 +60,7 @@ int gg_store_outbox_put(gg_store *s, const gg_outbox_in *in, int64_t *id_out)
     if (in->channel == NULL || in->kind == NULL || in->text == NULL)
         return gg_store__fail(GG_EINVAL, "outbox needs channel, kind and text");
     outbox_job x = {in};
-    gg_job *j = gg_calloc(1, sizeof(*j));
-    j->run = run_outbox_put;
-    j->data = &x; /* borrowed: we wait */
-    j->dispose = gg_store__keep;
-    return gg_store__submit_wait(s, j, id_out, NULL);
+    return gg_store__call(s, run_outbox_put, &x, id_out, NULL);
 }
 
 typedef struct claim_job {
@@ -87,15 +83,10 @@ static int run_claim(gg_store *s, gg_conn *c, gg_job *j)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, x->now);
     sqlite3_bind_int(st, 2, x->limit);
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, gg_store__row(st));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return gg_store__sqlfail(c, "outbox claim");
-    }
+    json_t *arr = NULL;
+    int rc = gg_store__rows(c, st, &arr);
+    if (rc != 0)
+        return rc;
     j->result = json_pack("{s:o}", "items", arr);
     return 0;
 }
@@ -103,11 +94,7 @@ static int run_claim(gg_store *s, gg_conn *c, gg_job *j)
 int gg_store_outbox_claim(gg_store *s, int64_t now, int limit, json_t **out)
 {
     claim_job x = {now, limit > 0 ? limit : 32};
-    gg_job *j = gg_calloc(1, sizeof(*j));
-    j->run = run_claim;
-    j->data = &x;
-    j->dispose = gg_store__keep;
-    return gg_store__submit_wait(s, j, NULL, out);
+    return gg_store__call(s, run_claim, &x, NULL, out);
 }
 
 typedef struct done_job {
@@ -140,9 +127,5 @@ int gg_store_outbox_done(gg_store *s, int64_t id, const char *state, const char 
         strcmp(state, "pending") != 0 && strcmp(state, "skipped") != 0)
         return gg_store__fail(GG_EINVAL, "bad outbox state");
     done_job x = {id, next_at, state, remote_id, error};
-    gg_job *j = gg_calloc(1, sizeof(*j));
-    j->run = run_done;
-    j->data = &x;
-    j->dispose = gg_store__keep;
-    return gg_store__submit_wait(s, j, NULL, NULL);
+    return gg_store__call(s, run_done, &x, NULL, NULL);
 }

@@ -385,6 +385,42 @@ void gg_store__keep(gg_job *j)
     (void)j;
 }
 
+int gg_store__rows(gg_conn *c, sqlite3_stmt *st, json_t **out)
+{
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, gg_store__row(st));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return gg_store__sqlfail(c, "query");
+    }
+    *out = arr;
+    return 0;
+}
+
+int gg_store__one(gg_conn *c, sqlite3_stmt *st, json_t **out)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = gg_store__row(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    return rc == SQLITE_DONE ? GG_ENOTFOUND : gg_store__sqlfail(c, "query");
+}
+
+int gg_store__call(gg_store *s, int (*run)(gg_store *, gg_conn *, gg_job *), void *data,
+                   int64_t *id_out, json_t **result_out)
+{
+    gg_job *j = gg_calloc(1, sizeof(*j));
+    j->run = run;
+    j->data = data;
+    j->dispose = gg_store__keep;
+    return gg_store__submit_wait(s, j, id_out, result_out);
+}
+
 typedef struct waiter {
     pthread_mutex_t mu;
     pthread_cond_t cv;

@@ -56,6 +56,16 @@ int gg_store__submit_wait(gg_store *s, gg_job *j, int64_t *id_out, json_t **resu
 int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t *id_out);
 /** Queue an outbox row inside the current transaction (writer thread). */
 int gg_store__outbox_put(gg_conn *c, const gg_outbox_in *in, int64_t *id_out);
+/** Step st to its end, collecting every row (gg_store__row) into a new
+ *  array in *out; resets st. 0 or the mapped SQLite error. */
+int gg_store__rows(gg_conn *c, sqlite3_stmt *st, json_t **out);
+/** Step st once: the row as a new object in *out (0), or GG_ENOTFOUND when
+ *  there is none; resets st. */
+int gg_store__one(gg_conn *c, sqlite3_stmt *st, json_t **out);
+/** Run `run` on the writer thread, inside a batch, and wait for its commit.
+ *  data is borrowed (it lives in the caller's frame while we wait). */
+int gg_store__call(gg_store *s, int (*run)(gg_store *, gg_conn *, gg_job *), void *data,
+                   int64_t *id_out, json_t **result_out);
 /** A dispose that frees nothing: for jobs whose data the waiting caller owns. */
 void gg_store__keep(gg_job *j);
 /** Bind text or NULL. */

@@ -70,11 +70,8 @@ int gg_store_user_get(gg_store *s, const char *email, json_t **out)
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     gg_store__bind_text(st, 1, email);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = gg_store__row(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : gg_store__fail(GG_ENOTFOUND, "no such user");
+    int rc = gg_store__one(c, st, out);
+    return rc == GG_ENOTFOUND ? gg_store__fail(rc, "no such user") : rc;
 }
 
 typedef struct session_job {
@@ -147,11 +144,8 @@ int gg_store_session_get(gg_store *s, const char *token_hash, json_t **out)
         return gg_store__sqlfail(c, "prepare");
     gg_store__bind_text(st, 1, token_hash);
     sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = gg_store__row(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : gg_store__fail(GG_ENOTFOUND, "no session");
+    int rc = gg_store__one(c, st, out);
+    return rc == GG_ENOTFOUND ? gg_store__fail(rc, "no session") : rc;
 }
 
 static int run_session_delete(gg_store *s, gg_conn *c, gg_job *j)

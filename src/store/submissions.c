@@ -187,16 +187,8 @@ int gg_store_submission_get(gg_store *s, int64_t id, int staff, json_t **out)
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *out = gg_store__row(st);
-        sqlite3_reset(st);
-        return 0;
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return gg_store__fail(GG_ENOTFOUND, "no submission %lld", (long long)id);
-    return gg_store__sqlfail(c, "submission get");
+    int rc = gg_store__one(c, st, out);
+    return rc == GG_ENOTFOUND ? gg_store__fail(rc, "no submission %lld", (long long)id) : rc;
 }
 
 int gg_store_queue(gg_store *s, const gg_queue_query *q, json_t **out)
@@ -220,15 +212,10 @@ int gg_store_queue(gg_store *s, const gg_queue_query *q, json_t **out)
     gg_store__bind_text(st, 2, state);
     sqlite3_bind_int(st, 3, q->limit > 0 ? q->limit : 50);
     sqlite3_bind_int(st, 4, q->offset > 0 ? q->offset : 0);
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, gg_store__row(st));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return gg_store__sqlfail(c, "queue");
-    }
+    json_t *arr = NULL;
+    int rc = gg_store__rows(c, st, &arr);
+    if (rc != 0)
+        return rc;
     /* total from the trigger-maintained counts: O(campaigns), not O(rows) */
     st = gg_store__stmt(c, "SELECT coalesce(sum(n),0) FROM state_counts sc JOIN campaigns c"
                            " ON c.id=sc.campaign_id WHERE (?1 IS NULL OR c.slug=?1) AND sc.state=?2");
