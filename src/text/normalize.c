@@ -660,6 +660,79 @@ static size_t match_email(const unsigned char *t, size_t len, size_t i, size_t *
     return j;
 }
 
+/* "[at]"/"(at)" (and "[dot]"/"(dot)") at t[k]? Returns its length or 0. */
+static size_t obf_word(const unsigned char *t, size_t len, size_t k, const char *w)
+{
+    if (k + 4 > len || (t[k] != '[' && t[k] != '('))
+        return 0;
+    size_t n = strlen(w);
+    if (k + n + 2 > len || !ieq(t + k + 1, w, n))
+        return 0;
+    unsigned char close = t[k] == '[' ? ']' : ')';
+    return t[k + 1 + n] == close ? n + 2 : 0;
+}
+
+static size_t skip_spaces(const unsigned char *t, size_t len, size_t k, size_t max)
+{
+    size_t n = 0;
+    while (k < len && t[k] == ' ' && n < max)
+        k++, n++;
+    return k;
+}
+
+/* E-mail addresses written to dodge scrapers: "nama [at] gmail [dot] com",
+ * "nama(at)gmail.com", "nama @ gmail.com". out gets the plain lower-case
+ * address. *fail_to as for match_email. */
+static size_t match_email_obf(const unsigned char *t, size_t len, size_t i, char *out, size_t *outn,
+                              size_t *fail_to)
+{
+    size_t j = i, o = 0, k, at, labels = 0, last = 0;
+    while (j < len && (is_alnum(t[j]) || t[j] == '.' || t[j] == '_' || t[j] == '-' || t[j] == '+' ||
+                       t[j] == '%'))
+        j++;
+    *fail_to = j;
+    if (j == i || j - i > 64)
+        return 0;
+    k = skip_spaces(t, len, j, 2);
+    if (k < len && t[k] == '@') {
+        if (k == j && k + 1 < len && t[k + 1] != ' ')
+            return 0; /* a plain address: match_email's job */
+        at = 1;
+    } else {
+        at = obf_word(t, len, k, "at");
+    }
+    if (!at)
+        return 0;
+    *fail_to = 0;
+    for (size_t x = i; x < j; x++)
+        out[o++] = (char)lower(t[x]);
+    out[o++] = '@';
+    k = skip_spaces(t, len, k + at, 2);
+    for (;;) {
+        size_t s0 = k;
+        while (k < len && (is_alnum(t[k]) || t[k] == '-') && o < 250)
+            out[o++] = (char)lower(t[k++]);
+        if (k == s0)
+            return 0;
+        labels++;
+        last = s0;
+        size_t d = 0, m = skip_spaces(t, len, k, 1);
+        if (k + 1 < len && t[k] == '.' && is_alnum(t[k + 1]))
+            d = 1, m = k;
+        else if ((d = obf_word(t, len, m, "dot")) == 0)
+            break;
+        k = skip_spaces(t, len, m + d, 1);
+        out[o++] = '.';
+    }
+    if (labels < 2 || k - last < 2 || !end_ok(t, len, k))
+        return 0;
+    for (size_t x = last; x < k; x++)
+        if (!is_alpha(t[x]))
+            return 0;
+    *outn = o;
+    return k;
+}
+
 /* A 16-digit NIK: province code 11..94, day 01..31 (+40 for women), month
  * 01..12 — enough to tell it from other long numbers without a registry. */
 static int nik_ok(const unsigned char *d)
@@ -907,8 +980,8 @@ static void run_scan(scan *s)
 {
     const unsigned char *t = s->t;
     size_t len = s->len, i = 0, plain = 0;
-    int boundary = 1;                   /* previous character does not continue a word */
-    size_t url_fail = 0, mail_fail = 0; /* no URL / e-mail starts before these */
+    int boundary = 1; /* previous character does not continue a word */
+    size_t url_fail = 0, mail_fail = 0, obf_fail = 0; /* no URL / e-mail starts before */
 
     while (i < len) {
         unsigned char c = t[i];
@@ -1000,8 +1073,10 @@ static void run_scan(scan *s)
                 while (j < len && is_alnum(t[j]))
                     j++;
                 unsigned char nx = j < len ? t[j] : 0;
+                unsigned char nx2 = j + 1 < len ? t[j + 1] : 0;
                 if (!(nx == '.' || nx == '@' || nx == '-' || nx == '_' || nx == '+' || nx == '%' ||
-                      nx == ':')) {
+                      nx == ':' || nx == '[' || nx == '(' ||
+                      (nx == ' ' && (nx2 == '@' || nx2 == '[' || nx2 == '(')))) {
                     i = j;
                     boundary = 0;
                     continue;
@@ -1030,6 +1105,17 @@ static void run_scan(scan *s)
                 for (size_t k = i; k < e; k++)
                     ob_addc(&s->tmp, (char)lower(t[k]));
                 push_str(s->emails, s->tmp.p + mark, e - i);
+                put_token(s, "[email]", 7);
+                OB_LIT(&s->display, "[email]");
+                i = plain = e;
+                continue;
+            }
+            char em[256];
+            size_t emn = 0;
+            if (c != '+' && c != '(' && i >= obf_fail &&
+                (e = match_email_obf(t, len, i, em, &emn, &obf_fail)) != 0) {
+                flush_plain(s, plain, i);
+                push_str(s->emails, em, emn);
                 put_token(s, "[email]", 7);
                 OB_LIT(&s->display, "[email]");
                 i = plain = e;

@@ -163,6 +163,21 @@ Test(text_normalize, emails_redacted)
     cr_assert_eq(nent("mentions"), 0);
 }
 
+Test(text_normalize, obfuscated_emails_redacted)
+{
+    analyze("kirim ke Budi [at] Gmail [dot] com, atau budi(at)kab-bogor.go.id, atau "
+            "budi @ yahoo.co.id ya");
+    cr_assert_eq(nent("emails"), 3);
+    cr_assert_str_eq(ent("emails", 0), "budi@gmail.com");
+    cr_assert_str_eq(ent("emails", 1), "budi@kab-bogor.go.id");
+    cr_assert_str_eq(ent("emails", 2), "budi@yahoo.co.id");
+    cr_assert_str_eq(doc.display, "kirim ke [email], atau [email], atau [email] ya");
+    /* not addresses */
+    analyze("saya (at) rumah, harga [at] 5 ribu, halo @budi dan kami @ rumah");
+    cr_assert_eq(nent("emails"), 0);
+    cr_assert_eq(nent("mentions"), 1);
+}
+
 Test(text_normalize, phones_redacted)
 {
     analyze("WA 0812-3456-7890 / +62 812 3456 7890 / 628123456789 / 08123456789. "
@@ -326,7 +341,20 @@ Test(text_normalize, pathological_inputs_stay_fast, .timeout = 10)
                           "\xef\xbc\xa1",
                           "3201231508900001",
                           "1234567890123456 ",
-                          "a.b@c.de "};
+                          "a.b@c.de ",
+                          "a [at] ",
+                          "a @ a.",
+                          "a(at)b(dot)",
+                          "a [at] b [dot] c ",
+                          ":)",
+                          "-_",
+                          "xD ",
+                          "VIII ",
+                          "wkwkwk",
+                          "3201 ",
+                          "wa.me/62",
+                          "tq ",
+                          "5 km "};
     for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++)
         analyze_repeated(pats[i]);
 }
