@@ -38,3 +38,5 @@ if [ "${1:-all}" != build ] && [ -f tests/package.json ]; then
     (cd tests && npm ci --no-audit --no-fund --silent)
   fi
 fi
+# chart library for the insight pages (issue 6): web/vendor from web/package-lock.json
+if [ "${1:-all}" != build ] && [ -f web/package.json ] && [ ! -f web/vendor/echarts.min.js ]; then bash scripts/web-vendor.sh; fi

@@ -2,5 +2,143 @@
  * insight_schema.c — migration 4: insight aggregates (store layer, issue 6).
  * Applied once, in its own transaction, after migration 3. Until it is
  * shipped it may still be rewritten; after that, add a new migration.
+ *
+ * Two tables, kept in step with submissions by triggers so that dashboards
+ * never scan submissions:
+ *  - insight_facts: one narrow row per submission with what the filter's
+ *    labels_json says, extracted once (day, channel, state, lang, kind,
+ *    sentiment, topics, main region, dapil, coordinated group, cluster root,
+ *    review time). It serves cross-filtered queries and exports.
+ *  - insight_agg: per (dimension, campaign, day, key, organic/coordinated)
+ *    the counts by state and sentiment and the review times; a facts row
+ *    adds itself on insert and subtracts itself on delete, and a change of
+ *    a submission replaces its facts row, so agg == sum(facts) always.
+ *  - insight_clusters: members per near-duplicate cluster root.
+ * Invariant: every submission has exactly one facts row.
  */
-const char gg_store__m4_insight[] = "SELECT 1;";
+
+/* The counts a facts row R ("new" or "old") contributes, times S (1 or -1),
+ * for the dimension rows listed in the derived table d(dim,key). */
+#define AGG_UPSERT(R, S)                                                                         \
+    "INSERT INTO insight_agg(dim,campaign_id,day,key,coord,n,received,filtered,queued,accepted," \
+    "merged,rejected,escalated,withdrawn,auto_rejected,auto_merged,pos,neu,neg,reviewed,"       \
+    "review_secs)"                                                                               \
+    " SELECT d.dim," R ".campaign_id," R ".day,d.key," R ".coord>0," S "," S "*(" R              \
+    ".state='received')," S "*(" R ".state='filtered')," S "*(" R ".state='queued')," S "*(" R   \
+    ".state='accepted')," S "*(" R ".state='merged')," S "*(" R ".state='rejected')," S "*(" R   \
+    ".state='escalated')," S "*(" R ".state='withdrawn')," S "*(" R ".auto AND " R               \
+    ".state='rejected')," S "*(" R ".auto AND " R ".state='merged')," S "*(" R                   \
+    ".sentiment='positive')," S "*(" R ".sentiment='neutral')," S "*(" R                         \
+    ".sentiment='negative')," S "*(" R ".review_secs IS NOT NULL)," S "*coalesce(" R             \
+    ".review_secs,0)"                                                                            \
+    " FROM (SELECT 'all' AS dim, '' AS key"                                                      \
+    " UNION ALL SELECT 'channel'," R ".channel"                                                   \
+    " UNION ALL SELECT 'kind'," R ".kind"                                                         \
+    " UNION ALL SELECT 'lang'," R ".lang"                                                         \
+    " UNION ALL SELECT 'province'," R ".province"                                                 \
+    " UNION ALL SELECT 'regency'," R ".regency WHERE " R ".regency<>''"                           \
+    " UNION ALL SELECT 'dapil'," R ".dapil WHERE " R ".dapil<>''"                                 \
+    " UNION ALL SELECT 'reason'," R ".reason WHERE " R ".reason<>''"                              \
+    " UNION ALL SELECT 'topic',value FROM json_each(" R ".topics_json)"                           \
+    " UNION ALL SELECT 'topic','' WHERE " R ".topics_json='[]') d WHERE true"                     \
+    " ON CONFLICT DO UPDATE SET n=n+excluded.n,received=received+excluded.received,"             \
+    "filtered=filtered+excluded.filtered,queued=queued+excluded.queued,"                         \
+    "accepted=accepted+excluded.accepted,merged=merged+excluded.merged,"                         \
+    "rejected=rejected+excluded.rejected,escalated=escalated+excluded.escalated,"                \
+    "withdrawn=withdrawn+excluded.withdrawn,auto_rejected=auto_rejected+excluded.auto_rejected," \
+    "auto_merged=auto_merged+excluded.auto_merged,pos=pos+excluded.pos,neu=neu+excluded.neu,"    \
+    "neg=neg+excluded.neg,reviewed=reviewed+excluded.reviewed,"                                  \
+    "review_secs=review_secs+excluded.review_secs;"
+
+/* A submission row N ("new") as its facts row. Labels that are not valid
+ * JSON count as unlabelled rather than failing the submission's write.
+ * The main region is the first mention that names a kab/kota, else the
+ * first that names a province; codes lose their dots ("32.01" -> "3201"),
+ * as in the maps. The day is the post's own time (created_at). */
+#define FACTS_INSERT(N)                                                                          \
+    "INSERT INTO insight_facts(submission_id,campaign_id,day,channel,state,auto,reason,lang,"    \
+    "kind,sentiment,topics_json,province,regency,dapil,coord,root,review_secs)"                  \
+    " SELECT " N ".id," N ".campaign_id,"                                                         \
+    " coalesce(CAST(julianday(" N ".created_at)-2440587.5 AS INTEGER),"                          \
+    "  CAST(julianday(" N ".received_at)-2440587.5 AS INTEGER),0),"                              \
+    " " N ".channel," N ".state," N ".decided_by IS NULL AND " N ".state IN ('rejected','merged'),"  \
+    " coalesce(" N ".reason,''),"                                                                \
+    " coalesce(CASE json_type(x.l,'$.lang') WHEN 'text' THEN json_extract(x.l,'$.lang') END,''),"  \
+    " coalesce(CASE json_type(x.l,'$.kind') WHEN 'text' THEN json_extract(x.l,'$.kind') END,''),"  \
+    " coalesce(CASE json_type(x.l,'$.sentiment') WHEN 'text' THEN json_extract(x.l,'$.sentiment')" \
+    "  WHEN 'object' THEN json_extract(x.l,'$.sentiment.label') END,''),"                        \
+    " coalesce((SELECT json_group_array(t) FROM (SELECT DISTINCT CASE json_type(value)"           \
+    "  WHEN 'object' THEN json_extract(value,'$.topic') WHEN 'text' THEN value END AS t"         \
+    "  FROM json_each(x.l,'$.topics') WHERE json_type(x.l,'$.topics')='array') WHERE t IS NOT NULL"  \
+    "  AND t<>''),'[]'),"                                                                         \
+    " coalesce(CASE WHEN json_type(m.v,'$.kabkota')='text' THEN"                                 \
+    "  substr(replace(json_extract(m.v,'$.kabkota'),'.',''),1,2) END,"                           \
+    "  replace(json_extract(m.v,'$.province'),'.',''),''),"                                      \
+    " coalesce(replace(json_extract(m.v,'$.kabkota'),'.',''),''),"                               \
+    " coalesce(json_extract(m.v,'$.dapil'),''),"                                                 \
+    " coalesce(" N ".group_id,0),"                                                               \
+    " CASE WHEN " N ".dup_of IS NULL THEN 0 ELSE coalesce((SELECT nullif(root,0)"                \
+    "  FROM insight_facts WHERE submission_id=" N ".dup_of)," N ".dup_of) END,"                  \
+    " CASE WHEN " N ".decided_by IS NOT NULL AND " N ".decided_at IS NOT NULL THEN"              \
+    "  max(0,CAST((julianday(" N ".decided_at)-julianday(" N ".received_at))*86400 AS INTEGER))" \
+    "  END"                                                                                      \
+    " FROM (SELECT CASE WHEN json_valid(" N ".labels_json) AND json_type(" N ".labels_json)"     \
+    "  ='object' THEN " N ".labels_json ELSE '{}' END AS l) x"                                  \
+    " LEFT JOIN (SELECT value AS v FROM json_each(CASE WHEN json_valid(" N ".labels_json)"        \
+    "  AND json_type(" N ".labels_json,'$.region')='array' THEN " N ".labels_json ELSE '{}' END,"  \
+    "  '$.region') WHERE json_type(value)='object' AND (json_type(value,'$.kabkota')='text'"     \
+    "  OR json_type(value,'$.province')='text')"                                                 \
+    "  ORDER BY json_type(value,'$.kabkota') IS NULL, key LIMIT 1) m ON true;"
+
+const char gg_store__m4_insight[] =
+    "CREATE TABLE insight_facts("
+    " submission_id INTEGER PRIMARY KEY,"
+    " campaign_id INTEGER NOT NULL,"
+    " day INTEGER NOT NULL," /* days since 1970-01-01 (UTC) of created_at */
+    " channel TEXT NOT NULL, state TEXT NOT NULL,"
+    " auto INTEGER NOT NULL," /* 1: rejected or merged by the filter, no reviewer */
+    " reason TEXT NOT NULL, lang TEXT NOT NULL, kind TEXT NOT NULL, sentiment TEXT NOT NULL,"
+    " topics_json TEXT NOT NULL," /* ["pendidikan",…] */
+    " province TEXT NOT NULL, regency TEXT NOT NULL, dapil TEXT NOT NULL,"
+    " coord INTEGER NOT NULL," /* coordinated group id, 0: organic */
+    " root INTEGER NOT NULL,"  /* near-duplicate cluster root submission, 0: none */
+    " review_secs INTEGER);"   /* decided_at - received_at for reviewer decisions */
+    "CREATE INDEX insight_facts_day ON insight_facts(campaign_id, day);"
+
+    "CREATE TABLE insight_agg("
+    " dim TEXT NOT NULL, campaign_id INTEGER NOT NULL, day INTEGER NOT NULL, key TEXT NOT NULL,"
+    " coord INTEGER NOT NULL,"
+    " n INTEGER NOT NULL, received INTEGER NOT NULL, filtered INTEGER NOT NULL,"
+    " queued INTEGER NOT NULL, accepted INTEGER NOT NULL, merged INTEGER NOT NULL,"
+    " rejected INTEGER NOT NULL, escalated INTEGER NOT NULL, withdrawn INTEGER NOT NULL,"
+    " auto_rejected INTEGER NOT NULL, auto_merged INTEGER NOT NULL,"
+    " pos INTEGER NOT NULL, neu INTEGER NOT NULL, neg INTEGER NOT NULL,"
+    " reviewed INTEGER NOT NULL, review_secs INTEGER NOT NULL,"
+    " PRIMARY KEY (dim, campaign_id, day, key, coord)) WITHOUT ROWID;"
+
+    "CREATE TABLE insight_clusters("
+    " campaign_id INTEGER NOT NULL, root INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " PRIMARY KEY (campaign_id, root)) WITHOUT ROWID;"
+    "CREATE INDEX insight_clusters_n ON insight_clusters(campaign_id, n DESC);"
+
+    "CREATE TRIGGER insight_facts_add AFTER INSERT ON insight_facts BEGIN " AGG_UPSERT(
+        "new", "1") " INSERT INTO insight_clusters SELECT new.campaign_id, new.root, 1"
+                    " WHERE new.root>0 ON CONFLICT DO UPDATE SET n=n+1; END;"
+    "CREATE TRIGGER insight_facts_sub AFTER DELETE ON insight_facts BEGIN " AGG_UPSERT(
+        "old", "-1") " UPDATE insight_clusters SET n=n-1 WHERE old.root>0 AND"
+                     " campaign_id=old.campaign_id AND root=old.root; END;"
+
+    "CREATE TRIGGER insight_sub_ins AFTER INSERT ON submissions BEGIN " FACTS_INSERT(
+        "new") " END;"
+    "CREATE TRIGGER insight_sub_upd AFTER UPDATE OF state, reason, labels_json, group_id, dup_of,"
+    " decided_at, decided_by, created_at, campaign_id, channel ON submissions BEGIN"
+    " DELETE FROM insight_facts WHERE submission_id=old.id; " FACTS_INSERT("new") " END;"
+    "CREATE TRIGGER insight_sub_del AFTER DELETE ON submissions BEGIN"
+    " DELETE FROM insight_facts WHERE submission_id=old.id; END;"
+
+    /* submissions stored before this migration */
+    "INSERT INTO insight_facts(submission_id,campaign_id,day,channel,state,auto,reason,lang,kind,"
+    "sentiment,topics_json,province,regency,dapil,coord,root,review_secs)"
+    " SELECT id,campaign_id,coalesce(CAST(julianday(created_at)-2440587.5 AS INTEGER),0),"
+    " channel,state,decided_by IS NULL AND state IN ('rejected','merged'),coalesce(reason,''),"
+    " '','','','[]','','','',coalesce(group_id,0),coalesce(dup_of,0),NULL FROM submissions;";

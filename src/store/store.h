@@ -293,4 +293,53 @@ int gg_store_outbox_counts(gg_store *s, json_t **out);
 int gg_store_outbox_queue(gg_store *s, const gg_outbox_in *rows, int n, int64_t next_at,
                           gg_store_done_fn done, void *arg);
 
+/* ---- insight (store/insight.c, issue 6): dashboards, map, exports ------ */
+
+/** What a dashboard looks at. Days count from 1970-01-01 (UTC) and are
+ *  taken from the post's own time (created_at); both ends inclusive. */
+typedef struct gg_insight_filter {
+    int64_t campaign_id;   /* 0: every campaign */
+    int day_from, day_to;
+    const char *topic, *kind, *channel, *lang; /* NULL: any */
+    const char *region;    /* province ("32") or kab/kota ("3201") code, NULL: any */
+    const char *dapil;     /* DPR RI dapil code ("3205"), NULL: any */
+    int coord;             /* 0 all, 1 organic only, 2 coordinated only */
+} gg_insight_filter;
+
+/** The counts one aggregate row carries, in this order. */
+enum {
+    GG_INSIGHT_N = 0, GG_INSIGHT_RECEIVED, GG_INSIGHT_FILTERED, GG_INSIGHT_QUEUED,
+    GG_INSIGHT_ACCEPTED, GG_INSIGHT_MERGED, GG_INSIGHT_REJECTED, GG_INSIGHT_ESCALATED,
+    GG_INSIGHT_WITHDRAWN, GG_INSIGHT_AUTO_REJECTED, GG_INSIGHT_AUTO_MERGED, GG_INSIGHT_POS,
+    GG_INSIGHT_NEU, GG_INSIGHT_NEG, GG_INSIGHT_REVIEWED, GG_INSIGHT_REVIEW_SECS,
+    GG_INSIGHT_NCOL
+};
+/** One aggregate row: dimension ("all", "channel", "kind", "lang",
+ *  "province", "regency", "dapil", "reason", "topic"), its key ("" when the
+ *  label is missing), the day, 1 for coordinated input, and the counts
+ *  (borrowed for the call). The same (dim, key, day, coord) may come more
+ *  than once: callers add. */
+typedef void (*gg_insight_row_fn)(void *arg, const char *dim, const char *key, int day,
+                                  int coord, const int64_t *v);
+/** Feed fn every aggregate row matching f (calling thread, one read
+ *  transaction). Without a filter on topic/kind/region/dapil/channel/lang
+ *  this reads the trigger-maintained insight_agg; with one, the facts. */
+int gg_store_insight_scan(gg_store *s, const gg_insight_filter *f, gg_insight_row_fn fn,
+                          void *arg);
+/** Most supported ideas (not rejected) with the topics and region of the
+ *  post each came from: array, caller decrefs. campaign_id 0: all. */
+int gg_store_insight_ideas(gg_store *s, int64_t campaign_id, int limit, json_t **out);
+/** Largest near-duplicate clusters [{id, size, text, state, …}] (array). */
+int gg_store_insight_clusters(gg_store *s, int64_t campaign_id, int limit, json_t **out);
+/** Coordinated groups with their evidence and first text (array). */
+int gg_store_insight_groups(gg_store *s, int64_t campaign_id, int limit, json_t **out);
+/** The posts behind a chart or map area, accepted first (array). */
+int gg_store_insight_drill(gg_store *s, const gg_insight_filter *f, int limit, json_t **out);
+/** Walk export rows of what ("ideas", "submissions" pseudonymized, "polls")
+ *  with id > after_id in id order, at most limit; fn gets each row
+ *  (borrowed) and stops the walk by returning non-zero, which is returned.
+ *  GG_ENOTFOUND for an unknown name. */
+int gg_store_insight_export(gg_store *s, const char *what, int64_t campaign_id, int64_t after_id,
+                            int limit, int (*fn)(void *arg, json_t *row), void *arg);
+
 #endif

@@ -1,0 +1,319 @@
+/*
+ * insight.c — reads behind the analyst's dashboards, map, report and
+ * exports (store layer, issue 6). Unfiltered dashboards read insight_agg
+ * (counts kept in step by migration 4's triggers: O(days x keys), never
+ * O(submissions)); a filter on a second dimension (topic on the map, say)
+ * reads the narrow insight_facts rows of the period instead and expands
+ * each into the same dimension rows, so callers see one shape either way.
+ * Every function runs on the calling thread's read connection.
+ */
+#include "store/sqlite_int.h"
+#include "core/err.h"
+#include <string.h>
+
+/* the dimensions of insight_agg, in the order the scan reports them */
+static const char *const dims[] = {"all",      "channel", "kind",  "lang",  "province",
+                                   "regency",  "dapil",   "reason", "topic"};
+enum { NDIM = sizeof(dims) / sizeof(dims[0]) };
+
+static int cross_filtered(const gg_insight_filter *f)
+{
+    return f->topic || f->kind || f->region || f->dapil || f->channel || f->lang;
+}
+
+static int scan_agg(gg_conn *c, const gg_insight_filter *f, gg_insight_row_fn fn, void *arg)
+{
+    /* two literals: with a campaign the primary key gives a range scan per
+     * dimension; across campaigns the scan covers the dimension's rows */
+    static const char by_campaign[] =
+        "SELECT key, day, coord, n, received, filtered, queued, accepted, merged, rejected,"
+        " escalated, withdrawn, auto_rejected, auto_merged, pos, neu, neg, reviewed, review_secs"
+        " FROM insight_agg WHERE dim=?1 AND campaign_id=?2 AND day BETWEEN ?3 AND ?4"
+        " AND (?5<0 OR coord=?5) AND n<>0";
+    static const char all_campaigns[] =
+        "SELECT key, day, coord, sum(n), sum(received), sum(filtered), sum(queued),"
+        " sum(accepted), sum(merged), sum(rejected), sum(escalated), sum(withdrawn),"
+        " sum(auto_rejected), sum(auto_merged), sum(pos), sum(neu), sum(neg), sum(reviewed),"
+        " sum(review_secs) FROM insight_agg WHERE dim=?1 AND day BETWEEN ?3 AND ?4"
+        " AND (?5<0 OR coord=?5) AND n<>0 AND ?2=0 GROUP BY key, day, coord";
+    for (int d = 0; d < NDIM; d++) {
+        sqlite3_stmt *st = gg_store__stmt(c, f->campaign_id > 0 ? by_campaign : all_campaigns);
+        if (st == NULL)
+            return gg_store__sqlfail(c, "prepare");
+        sqlite3_bind_text(st, 1, dims[d], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, f->campaign_id > 0 ? f->campaign_id : 0);
+        sqlite3_bind_int(st, 3, f->day_from);
+        sqlite3_bind_int(st, 4, f->day_to);
+        sqlite3_bind_int(st, 5, f->coord == 1 ? 0 : f->coord == 2 ? 1 : -1);
+        int rc;
+        int64_t v[GG_INSIGHT_NCOL];
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            for (int k = 0; k < GG_INSIGHT_NCOL; k++)
+                v[k] = sqlite3_column_int64(st, 3 + k);
+            fn(arg, dims[d], (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+               sqlite3_column_int(st, 2), v);
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return gg_store__sqlfail(c, "insight agg");
+    }
+    return 0;
+}
+
+static const char *const state_names[] = {"received", "filtered", "queued",   "accepted",
+                                          "merged",   "rejected", "escalated", "withdrawn"};
+
+/* One facts row as the counts vector a dimension row of insight_agg holds. */
+static void fact_vector(sqlite3_stmt *st, int64_t v[GG_INSIGHT_NCOL])
+{
+    memset(v, 0, sizeof(int64_t) * GG_INSIGHT_NCOL);
+    const char *state = (const char *)sqlite3_column_text(st, 2);
+    int aut = sqlite3_column_int(st, 3);
+    v[GG_INSIGHT_N] = 1;
+    for (int i = 0; i < 8; i++)
+        if (state && strcmp(state, state_names[i]) == 0)
+            v[GG_INSIGHT_RECEIVED + i] = 1;
+    v[GG_INSIGHT_AUTO_REJECTED] = aut && v[GG_INSIGHT_REJECTED];
+    v[GG_INSIGHT_AUTO_MERGED] = aut && v[GG_INSIGHT_MERGED];
+    const char *sent = (const char *)sqlite3_column_text(st, 7);
+    if (sent) {
+        v[GG_INSIGHT_POS] = strcmp(sent, "positive") == 0;
+        v[GG_INSIGHT_NEU] = strcmp(sent, "neutral") == 0;
+        v[GG_INSIGHT_NEG] = strcmp(sent, "negative") == 0;
+    }
+    if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+        v[GG_INSIGHT_REVIEWED] = 1;
+        v[GG_INSIGHT_REVIEW_SECS] = sqlite3_column_int64(st, 13);
+    }
+}
+
+static int scan_facts(gg_conn *c, const gg_insight_filter *f, gg_insight_row_fn fn, void *arg)
+{
+    static const char sql[] =
+        "SELECT day, channel, state, auto, reason, lang, kind, sentiment, topics_json, province,"
+        " regency, dapil, coord, review_secs FROM insight_facts"
+        " WHERE (?1=0 OR campaign_id=?1) AND day BETWEEN ?2 AND ?3"
+        " AND (?4<0 OR (coord>0)=?4)"
+        " AND (?5 IS NULL OR instr(topics_json, '\"' || ?5 || '\"')>0)"
+        " AND (?6 IS NULL OR kind=?6)"
+        " AND (?7 IS NULL OR province=?7 OR regency=?7)"
+        " AND (?8 IS NULL OR dapil=?8) AND (?9 IS NULL OR channel=?9)"
+        " AND (?10 IS NULL OR lang=?10)";
+    sqlite3_stmt *st = gg_store__stmt(c, sql);
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, f->campaign_id > 0 ? f->campaign_id : 0);
+    sqlite3_bind_int(st, 2, f->day_from);
+    sqlite3_bind_int(st, 3, f->day_to);
+    sqlite3_bind_int(st, 4, f->coord == 1 ? 0 : f->coord == 2 ? 1 : -1);
+    gg_store__bind_text(st, 5, f->topic);
+    gg_store__bind_text(st, 6, f->kind);
+    gg_store__bind_text(st, 7, f->region);
+    gg_store__bind_text(st, 8, f->dapil);
+    gg_store__bind_text(st, 9, f->channel);
+    gg_store__bind_text(st, 10, f->lang);
+    int rc;
+    int64_t v[GG_INSIGHT_NCOL];
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fact_vector(st, v);
+        int day = sqlite3_column_int(st, 0);
+        int coord = sqlite3_column_int(st, 12) > 0;
+#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
+        fn(arg, "all", "", day, coord, v);
+        fn(arg, "channel", COL(1), day, coord, v);
+        fn(arg, "kind", COL(6), day, coord, v);
+        fn(arg, "lang", COL(5), day, coord, v);
+        fn(arg, "province", COL(9), day, coord, v);
+        if (*COL(10))
+            fn(arg, "regency", COL(10), day, coord, v);
+        if (*COL(11))
+            fn(arg, "dapil", COL(11), day, coord, v);
+        if (*COL(4))
+            fn(arg, "reason", COL(4), day, coord, v);
+#undef COL
+        /* topics: a JSON array of plain names, written by the trigger */
+        json_t *t = json_loads((const char *)sqlite3_column_text(st, 8), 0, NULL);
+        size_t i;
+        json_t *e;
+        if (json_array_size(t) == 0)
+            fn(arg, "topic", "", day, coord, v);
+        json_array_foreach(t, i, e) if (json_is_string(e))
+            fn(arg, "topic", json_string_value(e), day, coord, v);
+        json_decref(t);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "insight facts");
+}
+
+int gg_store_insight_scan(gg_store *s, const gg_insight_filter *f, gg_insight_row_fn fn,
+                          void *arg)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    /* one read transaction, so every dimension sees the same commit */
+    sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
+    int rc = cross_filtered(f) ? scan_facts(c, f, fn, arg) : scan_agg(c, f, fn, arg);
+    sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
+static int rows_json(gg_conn *c, sqlite3_stmt *st, const char *what, json_t **out)
+{
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, gg_store__row(st));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return gg_store__sqlfail(c, what);
+    }
+    *out = arr;
+    return 0;
+}
+
+int gg_store_insight_ideas(gg_store *s, int64_t campaign_id, int limit, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    /* an idea's topics and place are those of the post it was accepted from */
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT i.id, cp.slug AS campaign, i.title, i.status, i.supporters, i.created_at,"
+           " coalesce(f.topics_json,'[]') AS topics_json, coalesce(f.province,'') AS province,"
+           " coalesce(f.regency,'') AS regency, coalesce(f.dapil,'') AS dapil"
+           " FROM ideas i JOIN campaigns cp ON cp.id=i.campaign_id"
+           " LEFT JOIN insight_facts f ON f.submission_id="
+           "  (SELECT min(id) FROM submissions WHERE idea_id=i.id)"
+           " WHERE (?1=0 OR i.campaign_id=?1) AND i.status<>'ditolak'"
+           " ORDER BY i.supporters DESC, i.id DESC LIMIT ?2");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, campaign_id);
+    sqlite3_bind_int(st, 2, limit);
+    return rows_json(c, st, "insight ideas", out);
+}
+
+int gg_store_insight_clusters(gg_store *s, int64_t campaign_id, int limit, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    /* members + the root itself; the root's shown text represents them */
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT k.root AS id, k.n + 1 AS size, s.display AS text, s.state, s.idea_id,"
+           " s.channel, s.created_at FROM insight_clusters k JOIN submissions s ON s.id=k.root"
+           " WHERE (?1=0 OR k.campaign_id=?1) AND k.n>0 ORDER BY k.n DESC, k.root LIMIT ?2");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, campaign_id);
+    sqlite3_bind_int(st, 2, limit);
+    return rows_json(c, st, "insight clusters", out);
+}
+
+int gg_store_insight_groups(gg_store *s, int64_t campaign_id, int limit, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT g.id, g.members, g.evidence_json, g.created_at, s.display AS text"
+           " FROM coord_groups g LEFT JOIN submissions s ON s.id=g.id"
+           " WHERE (?1=0 OR g.campaign_id=?1) ORDER BY g.members DESC, g.id DESC LIMIT ?2");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, campaign_id);
+    sqlite3_bind_int(st, 2, limit);
+    return rows_json(c, st, "insight groups", out);
+}
+
+int gg_store_insight_drill(gg_store *s, const gg_insight_filter *f, int limit, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    /* the posts behind one map area or chart bar: newest first, public text */
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT s.id, s.channel, s.display AS text, s.state, s.idea_id, s.created_at,"
+           " f.topics_json, f.kind, f.province, f.regency, f.dapil, f.coord"
+           " FROM insight_facts f JOIN submissions s ON s.id=f.submission_id"
+           " WHERE (?1=0 OR f.campaign_id=?1) AND f.day BETWEEN ?2 AND ?3"
+           " AND (?4<0 OR (f.coord>0)=?4)"
+           " AND (?5 IS NULL OR instr(f.topics_json, '\"' || ?5 || '\"')>0)"
+           " AND (?6 IS NULL OR f.kind=?6) AND (?7 IS NULL OR f.province=?7 OR f.regency=?7)"
+           " AND (?8 IS NULL OR f.dapil=?8) AND (?9 IS NULL OR f.channel=?9)"
+           " AND (?10 IS NULL OR f.lang=?10) AND f.state<>'withdrawn'"
+           " ORDER BY (s.state IN ('accepted','merged')) DESC, s.id DESC LIMIT ?11");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, f->campaign_id > 0 ? f->campaign_id : 0);
+    sqlite3_bind_int(st, 2, f->day_from);
+    sqlite3_bind_int(st, 3, f->day_to);
+    sqlite3_bind_int(st, 4, f->coord == 1 ? 0 : f->coord == 2 ? 1 : -1);
+    gg_store__bind_text(st, 5, f->topic);
+    gg_store__bind_text(st, 6, f->kind);
+    gg_store__bind_text(st, 7, f->region);
+    gg_store__bind_text(st, 8, f->dapil);
+    gg_store__bind_text(st, 9, f->channel);
+    gg_store__bind_text(st, 10, f->lang);
+    sqlite3_bind_int(st, 11, limit);
+    return rows_json(c, st, "insight drill", out);
+}
+
+int gg_store_insight_export(gg_store *s, const char *what, int64_t campaign_id, int64_t after_id,
+                            int limit, int (*fn)(void *arg, json_t *row), void *arg)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = NULL;
+    if (strcmp(what, "ideas") == 0)
+        st = gg_store__stmt(
+            c, "SELECT i.id, cp.slug AS campaign, i.title, i.text, i.status, i.supporters,"
+               " coalesce(f.topics_json,'[]') AS topics_json, coalesce(f.province,'') AS province,"
+               " coalesce(f.regency,'') AS regency, coalesce(f.dapil,'') AS dapil,"
+               " i.official_response, i.created_at, i.updated_at"
+               " FROM ideas i JOIN campaigns cp ON cp.id=i.campaign_id"
+               " LEFT JOIN insight_facts f ON f.submission_id="
+               "  (SELECT min(id) FROM submissions WHERE idea_id=i.id)"
+               " WHERE (?1=0 OR i.campaign_id=?1) AND i.id>?2 ORDER BY i.id LIMIT ?3");
+    else if (strcmp(what, "submissions") == 0)
+        /* pseudonymized: the author key is already an HMAC; no handle, no
+         * native id, no raw text (display has personal data redacted) */
+        st = gg_store__stmt(
+            c, "SELECT s.id, cp.slug AS campaign, s.channel, s.author_key AS author,"
+               " s.display AS text, s.state, s.reason, s.idea_id, s.dup_of, s.group_id,"
+               " f.lang, f.kind, f.sentiment, f.topics_json, f.province, f.regency, f.dapil,"
+               " s.created_at, s.received_at, s.decided_at"
+               " FROM submissions s JOIN campaigns cp ON cp.id=s.campaign_id"
+               " JOIN insight_facts f ON f.submission_id=s.id"
+               " WHERE (?1=0 OR s.campaign_id=?1) AND s.id>?2 AND s.state<>'withdrawn'"
+               " ORDER BY s.id LIMIT ?3");
+    else if (strcmp(what, "polls") == 0)
+        /* poll answers given on the channels (store/channels_schema.c) */
+        st = gg_store__stmt(
+            c, "SELECT rowid AS id, channel, poll_id, author_key AS author, options, at"
+               " FROM (SELECT row_number() OVER (ORDER BY at, channel, poll_id, author_key)"
+               " AS rowid, * FROM poll_answers) WHERE ?1>=0 AND rowid>?2 ORDER BY rowid"
+               " LIMIT ?3");
+    else
+        return gg_store__fail(GG_ENOTFOUND, "no export named %s", what);
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, campaign_id);
+    sqlite3_bind_int64(st, 2, after_id);
+    sqlite3_bind_int(st, 3, limit);
+    int rc = SQLITE_DONE, frc = 0;
+    while (frc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *row = gg_store__row(st);
+        frc = fn(arg, row);
+        json_decref(row);
+    }
+    if (frc != 0) {
+        sqlite3_reset(st);
+        return frc;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "insight export");
+}
