@@ -49,8 +49,8 @@ void gg_filter_scratch_dispose(gg_filter_scratch *s)
 {
     gg_filter_fv_dispose(&s->fv);
     gg_free(s->buf);
-    s->buf = NULL;
-    s->cap = 0;
+    gg_free(s->norm);
+    memset(s, 0, sizeof *s);
 }
 
 /* Copy text[0..len) into s->buf with every byte that is not part of a valid
@@ -217,21 +217,33 @@ static unsigned bits_of(const gg_filter *f)
 }
 
 typedef struct build_arg {
-    gg_filter_fv *fv;
+    gg_filter_scratch *s;
     unsigned bits;
 } build_arg;
 
 static void build_cb(void *arg, const char *norm, size_t n)
 {
     build_arg *a = arg;
-    gg_filter_fv_build(a->fv, norm, n, a->bits);
+    gg_filter_scratch *s = a->s;
+    if (n + 1 > s->norm_cap) {
+        s->norm_cap = n + 1 > 1024 ? n + 1 : 1024;
+        s->norm = gg_realloc(s->norm, s->norm_cap);
+    }
+    memcpy(s->norm, norm, n);
+    s->norm[n] = '\0';
+    s->norm_len = n;
+    gg_filter_fv_build(&s->fv, norm, n, a->bits);
 }
 
 void gg_filter_text_features(gg_filter_scratch *s, const char *text, size_t len, unsigned bits)
 {
-    build_arg a = {&s->fv, bits};
+    build_arg a = {s, bits};
     gg_filter_normalize(s, text, len, build_cb, &a);
 }
+
+#ifndef LEX_SCALE
+#define LEX_SCALE 1.0f
+#endif
 
 /* 1 hit -> 0.5, 2 -> 0.75, …: saturating evidence from term counts */
 static float sat(int n)
@@ -279,12 +291,12 @@ void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *te
     if (f->topic_lex) {
         gg_filter_lex_count(f->topic_lex, fv, cnt);
         for (int t = 0; t < GG_FILTER_NTOPIC; t++)
-            gg_filter_fv_extra(fv, bits, GG_FX_TOPIC + (unsigned)t, sat(cnt[t]));
+            gg_filter_fv_extra(fv, bits, GG_FX_TOPIC + (unsigned)t, LEX_SCALE * sat(cnt[t]));
     }
     if (f->kind_lex) {
         gg_filter_lex_count(f->kind_lex, fv, cnt);
         for (int k = 0; k < GG_FILTER_NKIND; k++)
-            gg_filter_fv_extra(fv, bits, GG_FX_KIND + (unsigned)k, sat(cnt[k]));
+            gg_filter_fv_extra(fv, bits, GG_FX_KIND + (unsigned)k, LEX_SCALE * sat(cnt[k]));
     }
     gg_filter_fv_extra(fv, bits, GG_FX_SPAM, out->spam);
     gg_filter_fv_extra(fv, bits, GG_FX_ABUSIVE, out->abusive);
@@ -317,6 +329,8 @@ unsigned gg_filter_topic_set(const gg_filter_model *m, const float *p, int is_sp
 {
     unsigned on = 0;
     int best = 0;
+    if (is_spam)
+        return 0; /* spam has no topic: it is not about anything we track */
     for (int t = 0; t < m->ncol && t < 32; t++) {
         if (p[t] >= m->thresh[t])
             on |= 1u << t;

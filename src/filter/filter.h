@@ -67,6 +67,8 @@ typedef struct gg_filter_scratch {
     gg_filter_fv fv;
     char *buf; /* input cut to GG_FILTER_TEXT_CAP, invalid UTF-8 replaced */
     size_t cap;
+    char *norm; /* copy of the normalized text of the last classify (for dedup) */
+    size_t norm_len, norm_cap;
 } gg_filter_scratch;
 
 void gg_filter_scratch_init(gg_filter_scratch *s);
@@ -138,8 +140,8 @@ void gg_filter_classify(const gg_filter *f, gg_filter_scratch *s, const char *te
 void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *text, size_t len,
                         gg_filter_result *out);
 
-/** Decide the topic set from probabilities: every topic at or above its
- *  threshold; when none is and the post is not spam, the best one. */
+/** Decide the topic set from probabilities: none for spam; else every topic
+ *  at or above its threshold, or the best one when none is. */
 unsigned gg_filter_topic_set(const gg_filter_model *m, const float *p, int is_spam);
 
 #endif

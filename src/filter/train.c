@@ -190,6 +190,8 @@ typedef struct hspec {
     double C;    /* cost, or the centre of the grid {C/4, C, 4C} */
     int tune;    /* tune C and thresholds on a dev fold of the rows */
     double pw;   /* positive-class cost weight */
+    double mnb;  /* > 0: add a multinomial naive Bayes vote with this smoothing */
+    double th;   /* decision threshold when not tuned (0: 0.5) */
 } hspec;
 
 typedef struct coljob {
@@ -304,6 +306,59 @@ static double dev_score(const gg_filter_ds *ds, const size_t *rows, size_t nrows
     return total / (double)ncol;
 }
 
+/* Multinomial naive Bayes over the feature values of an exclusive head:
+ * w[c][f] = log P(f | c), b[c] = log P(c); linear in the features, so it
+ * shares the model format. alpha: additive smoothing. */
+static void fit_mnb(const gg_filter_ds *ds, const size_t *rows, size_t nrows,
+                    const unsigned char *y, int ncol, double alpha, float *w, float *b)
+{
+    size_t nf = nfeat(ds);
+    double *cnt = gg_calloc(nf * (size_t)ncol, sizeof *cnt), *tot = gg_calloc((size_t)ncol, sizeof *tot);
+    double *docs = gg_calloc((size_t)ncol, sizeof *docs);
+    for (size_t i = 0; i < nrows; i++) {
+        size_t r = rows[i];
+        int c = 0;
+        while (c < ncol && !y[r * (size_t)ncol + (size_t)c])
+            c++;
+        if (c == ncol)
+            continue;
+        docs[c] += 1;
+        const struct feature_node *x = (const struct feature_node *)ds->pool + ds->off[r];
+        for (; x->index > 0; x++)
+            if ((size_t)x->index <= nf) {
+                cnt[(size_t)c * nf + (size_t)x->index - 1] += x->value;
+                tot[c] += x->value;
+            }
+    }
+    double nd = 0;
+    for (int c = 0; c < ncol; c++)
+        nd += docs[c];
+    for (int c = 0; c < ncol; c++) {
+        double den = log(tot[c] + alpha * (double)nf);
+        for (size_t f = 0; f < nf; f++)
+            w[(size_t)c * nf + f] = (float)(log(cnt[(size_t)c * nf + f] + alpha) - den);
+        b[c] = (float)log((docs[c] + 1) / (nd + ncol));
+    }
+    /* centre each feature's weights over the classes: the argmax is the
+     * same, and logits stay near 0 where the sigmoid does not saturate */
+    for (size_t f = 0; f < nf; f++) {
+        double m = 0;
+        for (int c = 0; c < ncol; c++)
+            m += w[(size_t)c * nf + f];
+        m /= ncol;
+        for (int c = 0; c < ncol; c++)
+            w[(size_t)c * nf + f] -= (float)m;
+    }
+    double mb = 0;
+    for (int c = 0; c < ncol; c++)
+        mb += b[c];
+    for (int c = 0; c < ncol; c++)
+        b[c] -= (float)(mb / ncol);
+    gg_free(cnt);
+    gg_free(tot);
+    gg_free(docs);
+}
+
 /* Train head h on rows (all docs when rows == NULL); keys choose the dev fold. */
 static gg_filter_model *fit_head(const gg_filter_ds *ds, const size_t *rows_in, size_t nrows,
                                  const unsigned char *y, const uint64_t *key, const hspec *h,
@@ -329,7 +384,7 @@ static gg_filter_model *fit_head(const gg_filter_ds *ds, const size_t *rows_in, 
         size_t *fit = gg_malloc(nrows * sizeof *fit), *dev = gg_malloc(nrows * sizeof *dev);
         size_t nfit = 0, ndev = 0;
         for (size_t i = 0; i < nrows; i++) {
-            if (mixkey(key[rows[i]] ^ 0x5eed) % 8 == 3)
+            if (mixkey(key[rows[i]] ^ 0x5eed) % 5 == 3)
                 dev[ndev++] = rows[i];
             else
                 fit[nfit++] = rows[i];
@@ -350,12 +405,24 @@ static gg_filter_model *fit_head(const gg_filter_ds *ds, const size_t *rows_in, 
         gg_free(dev);
     }
     fit_cols(ds, rows, nrows, y, h, bestC, w, b);
+    if (h->mnb > 0) {
+        /* add a naive Bayes vote: it generalizes differently from the
+         * regression on closely related languages */
+        float *w2 = gg_malloc(ncol * nf * sizeof *w2), *b2 = gg_malloc(ncol * sizeof *b2);
+        fit_mnb(ds, rows, nrows, y, h->ncol, h->mnb, w2, b2);
+        for (size_t i = 0; i < ncol * nf; i++)
+            w[i] += w2[i];
+        for (size_t c = 0; c < ncol; c++)
+            b[c] += b2[c];
+        gg_free(w2);
+        gg_free(b2);
+    }
     gg_filter_model *m = gg_filter_model_new(h->name, ds->bits, h->ncol, h->exclusive, h->labels);
     for (size_t c = 0; c < ncol; c++) {
         for (size_t f = 0; f < nf; f++)
             m->w[f * ncol + c] = w[c * nf + f];
         /* fold the threshold into the bias: p >= th  <=>  logit - logit(th) >= 0 */
-        double t = h->tune && !h->exclusive ? bestth[c] : 0.5;
+        double t = h->exclusive ? 0.5 : h->tune ? bestth[c] : h->th > 0 ? h->th : 0.5;
         m->b[c] = (float)(b[c] - log(t / (1 - t)));
         m->thresh[c] = 0.5;
     }
@@ -545,15 +612,24 @@ static const char *const one_hate[1] = {"hate"};
 static const char *const one_spam[1] = {"spam"};
 static const char *const one_cons[1] = {"constructive"};
 
-static const hspec spec_abusive = {"abusive", one_abusive, 1, 0, 1, 4, 1, 1};
-static const hspec spec_hate = {"hate", one_hate, 1, 0, 1, 4, 1, 1};
-static const hspec spec_hatex = {"hate-detail", gg_filter_hatex, GG_FILTER_NHATEX, 0, 0, 4, 1, 1};
-static const hspec spec_spam = {"spam", one_spam, 1, 0, 1, 4, 1, 1};
-static const hspec spec_sent = {"sentiment", gg_filter_sentiments, 3, 1, 1, 4, 1, 1};
-static const hspec spec_lang = {"lang", gg_filter_langs, GG_FILTER_NLANG, 1, 0, 16, 0, 1};
-static const hspec spec_topics = {"topics", gg_filter_topics, GG_FILTER_NTOPIC, 0, 0, 4, 0, 2};
-static const hspec spec_kind = {"kind", gg_filter_kinds, GG_FILTER_NKIND, 1, 0, 4, 0, 1};
-static const hspec spec_cons = {"constructive", one_cons, 1, 0, 0, 4, 0, 1};
+static const hspec spec_abusive = {"abusive", one_abusive, 1, 0, 1, 4, 1, 1, 0, 0};
+static const hspec spec_hate = {"hate", one_hate, 1, 0, 1, 4, 1, 1, 0, 0};
+static const hspec spec_hatex = {"hate-detail", gg_filter_hatex, GG_FILTER_NHATEX, 0, 0, 4, 1, 1, 0, 0};
+static const hspec spec_spam = {"spam", one_spam, 1, 0, 1, 4, 1, 1, 0, 0};
+static const hspec spec_sent = {"sentiment", gg_filter_sentiments, 3, 1, 1, 4, 1, 1, 0, 0};
+static const hspec spec_lang = {"lang", gg_filter_langs, GG_FILTER_NLANG, 1, 1, 64, 0, 1, 0.5, 0};
+#ifndef TOPIC_C
+#define TOPIC_C 16
+#endif
+#ifndef TOPIC_NB
+#define TOPIC_NB 0
+#endif
+#ifndef TOPIC_TH
+#define TOPIC_TH 0.3
+#endif
+static const hspec spec_topics = {"topics", gg_filter_topics, GG_FILTER_NTOPIC, 0, TOPIC_NB, TOPIC_C, 0, 2, 0, TOPIC_TH};
+static const hspec spec_kind = {"kind", gg_filter_kinds, GG_FILTER_NKIND, 1, 0, 4, 0, 1, 0, 0};
+static const hspec spec_cons = {"constructive", one_cons, 1, 0, 0, 4, 0, 1, 0, 0};
 
 /* Rows i with y[i][col] set, for heads trained on a subset (hate detail). */
 static size_t rows_where(const corpus *c, int col, const size_t *from, size_t nfrom, size_t *out)
@@ -1084,7 +1160,8 @@ static void q_lang(const char *dir, unsigned bits, FILE *out)
     }
     gg_filter_model *m = fit_head(&ds, tr, ntr, c.y, c.key, &spec_lang, NULL);
     long right = 0, right5 = 0;
-    long per[GG_FILTER_NLANG][2];
+    long per[GG_FILTER_NLANG][2], conf[GG_FILTER_NLANG][GG_FILTER_NLANG];
+    memset(conf, 0, sizeof conf);
     memset(per, 0, sizeof per);
     gg_filter_scratch sc;
     gg_filter_scratch_init(&sc);
@@ -1096,7 +1173,9 @@ static void q_lang(const char *dir, unsigned bits, FILE *out)
         while (!c.y[i * GG_FILTER_NLANG + (size_t)gold])
             gold++;
         gg_filter_text_features(&sc, c.text[i], strlen(c.text[i]), bits);
-        right += gg_filter_model_prob(m, &sc.fv, p) == gold;
+        int pw = gg_filter_model_prob(m, &sc.fv, p);
+        right += pw == gold;
+        conf[gold][pw]++;
         const char *f5 = first_words(c.text[i], 5, buf, sizeof buf);
         gg_filter_text_features(&sc, f5, strlen(f5), bits);
         int ok5 = gg_filter_model_prob(m, &sc.fv, p) == gold;
@@ -1110,6 +1189,11 @@ static void q_lang(const char *dir, unsigned bits, FILE *out)
     fprintf(out, "  first-five-words accuracy per language:");
     for (int l = 0; l < GG_FILTER_NLANG; l++)
         fprintf(out, " %s %.3f", gg_filter_langs[l], per[l][0] ? (double)per[l][1] / per[l][0] : 0);
+    fprintf(out, "\n  whole-sentence confusions (gold>predicted: count):");
+    for (int g = 0; g < GG_FILTER_NLANG; g++)
+        for (int q = 0; q < GG_FILTER_NLANG; q++)
+            if (g != q && conf[g][q])
+                fprintf(out, " %s>%s:%ld", gg_filter_langs[g], gg_filter_langs[q], conf[g][q]);
     fprintf(out, "\n");
     gg_filter_scratch_dispose(&sc);
     gg_filter_model_free(m);
