@@ -186,6 +186,32 @@ static void add_known_words(const char *v, size_t vn)
         table_put(GG_TEXT__KNOWN, v, vn, "", 0);
 }
 
+/* English function words for the language vote of the slang rules: none
+ * of them is an Indonesian word, so a post full of them is English. */
+static void add_english(void)
+{
+    static const char *const en[] = {
+        "the",  "and",   "is",     "are",   "was",   "were", "you",  "your", "to",    "of",
+        "in",   "for",   "this",   "that",  "with",  "it",   "its",  "my",   "we",    "our",
+        "they", "their", "have",   "has",   "not",   "on",   "what", "will", "can",   "be",
+        "from", "would", "should", "there", "about", "just", "but",  "if",   "or",    "do",
+        "does", "an",    "by",     "how",   "why",   "when", "who",  "been", "which", "than"};
+    for (size_t i = 0; i < sizeof en / sizeof en[0]; i++) {
+        size_t n = strlen(en[i]);
+        if ((g_count + 1) * 4 > g_nslots)
+            table_grow();
+        uint32_t h = hash_of(en[i], n);
+        gg_text__entry *e = find_slot(en[i], n, h);
+        if (e->hash == 0) {
+            e->hash = h;
+            e->koff = pool_add(en[i], n);
+            e->klen = (uint16_t)n;
+            g_count++;
+        }
+        e->flags |= GG_TEXT__F_EN;
+    }
+}
+
 enum { KIND_SLANG, KIND_STOP, KIND_STEMX };
 
 /* Read one table file. Returns 0, or GG_EIO when it cannot be opened. */
@@ -278,6 +304,7 @@ int gg_text__tables_load(const char *dir)
      * corrected, which is still a correct (if rougher) result. */
     (void)load_file(dir, "stopwords-id.txt", KIND_STOP);
     (void)load_file(dir, "stem-exceptions.tsv", KIND_STEMX);
+    add_english();
     g_ready = 1;
 done:
     if (rc < 0)

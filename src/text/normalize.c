@@ -217,6 +217,9 @@ typedef struct scan {
     obuf norm, display;
     obuf tmp; /* scratch for case-folded text pieces */
     json_t *urls, *mentions, *hashtags, *emails, *phones, *nik, *emoji;
+    /* language vote for the slang rules: English function words, Indonesian
+     * stop words, and how many slang replacements were made */
+    unsigned en, id, slang, no_slang;
 } scan;
 
 static void push_str(json_t *arr, const char *s, size_t n)
@@ -327,14 +330,15 @@ static int suffix_ok(const char *s, size_t n)
 
 /* Where a word stands, for slang entries that depend on it. */
 enum {
-    CTX_CAPS = 1,     /* written in capitals: "LBH" is an acronym, not "lbh" (lebih) */
-    CTX_AFTER_NUM = 2 /* right after a number: "5 km", "2 cm" are units */
+    CTX_CAPS = 1,      /* written in capitals: "LBH" is an acronym, not "lbh" (lebih) */
+    CTX_AFTER_NUM = 2, /* right after a number: "5 km", "2 cm" are units */
+    CTX_NO_SLANG = 4   /* an English post: no Indonesian slang at all */
 };
 
 /* May the slang replacement of entry e be used here? */
 static inline int slang_ok(const gg_text__entry *e, unsigned ctx)
 {
-    if (!e || !(e->flags & GG_TEXT__F_SLANG))
+    if (!e || !(e->flags & GG_TEXT__F_SLANG) || (ctx & CTX_NO_SLANG))
         return 0;
     if ((ctx & CTX_CAPS) && (e->flags & GG_TEXT__F_NOCAPS))
         return 0;
@@ -343,7 +347,8 @@ static inline int slang_ok(const gg_text__entry *e, unsigned ctx)
 
 /* Append one letters-only word, with elongation squeezed and slang
  * replaced; e is the table entry of w (NULL: none). */
-static void emit_base(obuf *o, const char *w, size_t n, const gg_text__entry *e, unsigned ctx)
+static void emit_base(obuf *o, const char *w, size_t n, const gg_text__entry *e, unsigned ctx,
+                      scan *s)
 {
     char sq[256];
     /* Laughter and other repeated syllables: "wkwkwkwk", "hahahaha",
@@ -360,14 +365,16 @@ static void emit_base(obuf *o, const char *w, size_t n, const gg_text__entry *e,
     size_t m = squeeze(w, n, e, sq);
     if (m != n)
         e = gg_text__get(sq, m);
-    if (slang_ok(e, ctx))
+    if (slang_ok(e, ctx)) {
         ob_add(o, gg_text__str(e->slang_off), e->slang_len);
-    else
+        s->slang++;
+    } else {
         ob_add(o, sq, m);
+    }
 }
 
 /* One word of lower-case letters and digits (ASCII): the informal rules. */
-static void emit_word(obuf *o, const char *w, size_t n, unsigned ctx)
+static void emit_word(obuf *o, const char *w, size_t n, unsigned ctx, scan *s)
 {
     if (n > 255) {
         ob_add(o, w, n);
@@ -375,8 +382,14 @@ static void emit_word(obuf *o, const char *w, size_t n, unsigned ctx)
     }
     /* whole-word slang first: keys may hold digits ("7an", "d4") */
     const gg_text__entry *e = gg_text__get(w, n);
+    if (e) { /* the language vote costs nothing here: the entry is at hand */
+        unsigned lang = e->flags & (GG_TEXT__F_EN | GG_TEXT__F_STOP);
+        s->en += lang == GG_TEXT__F_EN;
+        s->id += lang == GG_TEXT__F_STOP;
+    }
     if (slang_ok(e, ctx)) {
         ob_add(o, gg_text__str(e->slang_off), e->slang_len);
+        s->slang++;
         return;
     }
     size_t digits = 0, two = n;
@@ -387,6 +400,7 @@ static void emit_word(obuf *o, const char *w, size_t n, unsigned ctx)
     if (digits > 0 && digits < n && two + 1 == digits && n - digits >= 2) {
         const gg_text__entry *u = gg_text__get(w + digits, n - digits);
         if (slang_ok(u, ctx | CTX_AFTER_NUM)) {
+            s->slang++;
             ob_add(o, w, digits);
             ob_addc(o, ' ');
             ob_add(o, gg_text__str(u->slang_off), u->slang_len);
@@ -394,7 +408,7 @@ static void emit_word(obuf *o, const char *w, size_t n, unsigned ctx)
         }
     }
     if (digits == 0) {
-        emit_base(o, w, n, e, ctx);
+        emit_base(o, w, n, e, ctx, s);
         return;
     }
     /* Reduplication: base + "2" (+ suffix), anak2 -> anak-anak,
@@ -414,7 +428,7 @@ static void emit_word(obuf *o, const char *w, size_t n, unsigned ctx)
             pre = 2;
         else if (bn >= 5 && memcmp(b, "di", 2) == 0 && sn == 3 && memcmp(sfx, "kan", 3) == 0)
             pre = 2;
-        emit_base(&fb, b, bn, gg_text__get(b, bn), ctx);
+        emit_base(&fb, b, bn, gg_text__get(b, bn), ctx, s);
         ob_add(o, fb.p, fb.len);
         ob_addc(o, '-');
         if (pre) {
@@ -443,8 +457,9 @@ static int all_caps(const unsigned char *orig, size_t n)
 /* Informal rules over a case-folded piece: words go through emit_word,
  * everything else is copied, whitespace becomes single spaces. orig is the
  * piece before folding when it has the same offsets (ASCII), else NULL. */
-static void informal(obuf *o, const char *p, size_t n, const unsigned char *orig)
+static void informal(scan *s, const char *p, size_t n, const unsigned char *orig)
 {
+    obuf *o = &s->norm;
     size_t i = 0;
     int after_num = 0; /* the previous word was a number */
     while (i < n) {
@@ -475,7 +490,7 @@ static void informal(obuf *o, const char *p, size_t n, const unsigned char *orig
                 unsigned ctx =
                     (after_num ? CTX_AFTER_NUM : 0) |
                     (orig && is_upper(orig[i]) && all_caps(orig + i, j - i) ? CTX_CAPS : 0);
-                emit_word(o, p + i, j - i, ctx);
+                emit_word(o, p + i, j - i, ctx | (s->no_slang ? CTX_NO_SLANG : 0), s);
             } else {
                 ob_add(o, p + i, j - i);
             }
@@ -531,7 +546,7 @@ static void flush_plain(scan *s, size_t from, size_t to)
         if (buf != stackbuf)
             gg_free(buf);
     }
-    informal(&s->norm, s->tmp.p, s->tmp.len, ascii ? t : NULL);
+    informal(s, s->tmp.p, s->tmp.len, ascii ? t : NULL);
 }
 
 /* ---- entity recognizers ------------------------------------------------
@@ -1211,6 +1226,19 @@ int gg_text_analyze_ex(gg_text_doc *out, const char *text, size_t len, int flags
     json_object_set_new_nocheck(out->entities, "emoji", s.emoji);
 scan:
     run_scan(&s);
+    /* An English post ("please check the ad") must not get Indonesian slang
+     * ("ad" -> "ada"): when English function words clearly outvote
+     * Indonesian stop words and a replacement was made, scan again without
+     * slang. Rare, so the common path pays only the counting. */
+    if (s.slang > 0 && s.en >= 3 && s.en > 2 * s.id) {
+        s.no_slang = 1;
+        s.norm.len = s.display.len = 0;
+        json_t *arrs[] = {s.urls, s.mentions, s.hashtags, s.emails, s.phones, s.nik, s.emoji};
+        for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++)
+            if (arrs[k])
+                json_array_clear(arrs[k]);
+        run_scan(&s);
+    }
     squeeze_spaces(&s.norm);
 
     s.norm.p[s.norm.len] = '\0';

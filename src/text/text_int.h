@@ -27,6 +27,7 @@ enum {
     GG_TEXT__F_STEMX = 1 << GG_TEXT__STEMX,
     GG_TEXT__F_NOCAPS = 1 << 4, /* slang entry not used when written in capitals */
     GG_TEXT__F_NONUM = 1 << 5,  /* slang entry not used right after a number */
+    GG_TEXT__F_EN = 1 << 6,     /* an English function word (language vote) */
 };
 
 typedef struct gg_text__entry {
