@@ -62,6 +62,9 @@ typedef enum gg_filter_head {
 /** File stem of a head ("lang", "hate-detail", …; static). */
 const char *gg_filter_head_name(gg_filter_head h);
 
+/** Columns of all heads together (12+3+1+1+7+1+12+8+1 = 46, padded). */
+#define GG_FILTER_MAXCOL 48
+
 /** Per-thread working memory for gg_filter_classify. */
 typedef struct gg_filter_scratch {
     gg_filter_fv fv;
@@ -69,6 +72,8 @@ typedef struct gg_filter_scratch {
     size_t cap;
     char *norm; /* copy of the normalized text of the last classify (for dedup) */
     size_t norm_len, norm_cap;
+    size_t nhashed;  /* fv entries before the extras */
+    float acc[GG_FILTER_MAXCOL]; /* hashed-feature logits of every head column */
 } gg_filter_scratch;
 
 void gg_filter_scratch_init(gg_filter_scratch *s);
