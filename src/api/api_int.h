@@ -96,4 +96,10 @@ void gg_api__metrics_channels_net(gg_api *a, gg_buf *b);
 struct gg_inbox_sink;
 void gg_api__hooks_sink(gg_api *a, struct gg_inbox_sink *out);
 
+/* api/team.c (issue 4): staff users, invitations by link, sessions;
+ * registered by gg_api__register_review */
+void gg_api__register_team(gg_api *a, gg_http *h);
+/** Hex hash of a session token as stored (64 hex chars + NUL). */
+void gg_api__token_hash(const char *token, char out[65]);
+
 #endif

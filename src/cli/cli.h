@@ -13,6 +13,7 @@ int gg_cli_user(gg_config *cfg, int argc, char **argv);
 int gg_cli_import(gg_config *cfg, int argc, char **argv);
 int gg_cli_channel(gg_config *cfg, int argc, char **argv); /* cli/channel.c (issue 7) */
 int gg_cli_backup(gg_config *cfg, int argc, char **argv);
+int gg_cli_audit(gg_config *cfg, int argc, char **argv); /* cli/audit.c (issue 4) */
 int gg_cli_classify(int argc, char **argv);
 int gg_cli_train(int argc, char **argv);
 int gg_cli_eval(int argc, char **argv);

@@ -19,6 +19,7 @@ static const char usage[] =
     "  channel   add|list|template: connect accounts (token from stdin, stored encrypted)\n"
     "  import    FILE --campaign SLUG [--format jsonl|csv|x-v2|meta|telegram]\n"
     "  backup    --out FILE: a consistent copy of the live database\n"
+    "  audit     verify|export: check the hash-chained audit log, or write it as JSON lines\n"
     "  classify  JSON lines in, labels out (see README)\n"
     "  train     rebuild the shipped models\n"
     "  eval      precision/recall/F1 of a model on a labeled CSV\n"
@@ -59,7 +60,7 @@ typedef struct cmd {
 static const cmd cmds[] = {
     {"serve", gg_cli_serve, NULL},       {"demo", gg_cli_demo, NULL},
     {"user", gg_cli_user, NULL},         {"import", gg_cli_import, NULL}, {"channel", gg_cli_channel, NULL},
-    {"backup", gg_cli_backup, NULL},         {"classify", NULL, gg_cli_classify},
+    {"backup", gg_cli_backup, NULL},     {"audit", gg_cli_audit, NULL},         {"classify", NULL, gg_cli_classify},
     {"train", NULL, gg_cli_train},       {"eval", NULL, gg_cli_eval},
 };
 

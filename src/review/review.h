@@ -1,0 +1,52 @@
+/*
+ * review.h — the review module's pure parts (review layer, issue 4): the
+ * agreement of reviewers (Cohen's kappa, overall, per reviewer and per
+ * label), throughput, and retraining the filter from decisions. Depends on
+ * core, store and filter; nothing here touches HTTP.
+ */
+#ifndef GG_REVIEW_REVIEW_H
+#define GG_REVIEW_REVIEW_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/**
+ * Cohen's kappa of two raters over n items (labels compared as strings).
+ * *kappa gets (p_o - p_e) / (1 - p_e); when p_e is 1 (every label the same)
+ * it is 1 if they agree on everything, else 0. GG_EINVAL when n is 0.
+ */
+int gg_review_kappa(const char *const *a, const char *const *b, size_t n, double *kappa);
+
+/**
+ * The quality report from gg_store_review_stats' raw figures (borrowed):
+ * {"overall":{pairs,agreement,kappa}, "labels":[{label,n,kappa}],
+ *  "reviewers":[{user_id,email,actions,per_hour,avg_secs,undos,pairs,kappa}],
+ *  "decision_secs":[…]} as a new object. window_ms is the span the figures
+ * cover (for per_hour).
+ */
+json_t *gg_review_quality(json_t *stats, int64_t window_ms);
+
+/** Options of `gagas train --from-reviews`. */
+typedef struct gg_retrain_opts {
+    const char *db;         /* the live database */
+    const char *model_dir;  /* current models (data/models) */
+    const char *lexicon;    /* topic lexicon */
+    const char *shipped_dir;/* shipped CSVs to add (NULL: none) */
+    const char *work_dir;   /* where versions go: work_dir/vN/ */
+    int min_decisions;      /* fewer decisions than this: do nothing */
+    int dry_run;            /* evaluate, never swap */
+} gg_retrain_opts;
+
+/**
+ * Retrain the spam and constructive heads from reviewer decisions (plus
+ * shipped data), evaluate new and current on held-back decisions (every
+ * fifth by id), and swap the new head in only when its F1 is higher,
+ * keeping the previous file as <head>.glm.prev for rollback. Report lines
+ * go to log. 0, GG_EIO, GG_EINVAL, GG_ENOTFOUND (too few decisions).
+ */
+int gg_review_retrain(const gg_retrain_opts *o, FILE *log);
+/** Put <head>.glm.prev back for every head that has one. */
+int gg_review_rollback(const char *model_dir, FILE *log);
+
+#endif
