@@ -16,35 +16,55 @@ static const char *const dims[] = {"all",      "channel", "kind",  "lang",  "pro
                                    "regency",  "dapil",   "reason", "topic"};
 enum { NDIM = sizeof(dims) / sizeof(dims[0]) };
 
-static int cross_filtered(const gg_insight_filter *f)
+/* Which aggregate rows serve f: plain dimensions (no cross filter), the
+ * "t:" dimensions of one topic, or the "p:" dimensions of one province.
+ * Any other filter reads the facts (returns NULL). */
+static const char *agg_prefix(const gg_insight_filter *f, const char **sel)
 {
-    return f->topic || f->kind || f->region || f->dapil || f->channel || f->lang;
+    int others = f->kind || f->dapil || f->channel || f->lang;
+    int province = f->region && strlen(f->region) == 2;
+    if (others || (f->region && !province) || (f->topic && f->region))
+        return NULL;
+    if (f->topic) {
+        *sel = f->topic;
+        return "t:";
+    }
+    if (province) {
+        *sel = f->region;
+        return "p:";
+    }
+    *sel = "";
+    return "";
 }
 
-static int scan_agg(gg_conn *c, const gg_insight_filter *f, gg_insight_row_fn fn, void *arg)
+static int scan_agg(gg_conn *c, const gg_insight_filter *f, const char *prefix, const char *sel,
+                    gg_insight_row_fn fn, void *arg)
 {
     /* two literals: with a campaign the primary key gives a range scan per
      * dimension; across campaigns the scan covers the dimension's rows */
     static const char by_campaign[] =
         "SELECT key, day, coord, n, received, filtered, queued, accepted, merged, rejected,"
         " escalated, withdrawn, auto_rejected, auto_merged, pos, neu, neg, reviewed, review_secs"
-        " FROM insight_agg WHERE dim=?1 AND campaign_id=?2 AND day BETWEEN ?3 AND ?4"
+        " FROM insight_agg WHERE dim=?1 AND campaign_id=?2 AND sel=?6 AND day BETWEEN ?3 AND ?4"
         " AND (?5<0 OR coord=?5) AND n<>0";
     static const char all_campaigns[] =
         "SELECT key, day, coord, sum(n), sum(received), sum(filtered), sum(queued),"
         " sum(accepted), sum(merged), sum(rejected), sum(escalated), sum(withdrawn),"
         " sum(auto_rejected), sum(auto_merged), sum(pos), sum(neu), sum(neg), sum(reviewed),"
-        " sum(review_secs) FROM insight_agg WHERE dim=?1 AND day BETWEEN ?3 AND ?4"
+        " sum(review_secs) FROM insight_agg WHERE dim=?1 AND sel=?6 AND day BETWEEN ?3 AND ?4"
         " AND (?5<0 OR coord=?5) AND n<>0 AND ?2=0 GROUP BY key, day, coord";
     for (int d = 0; d < NDIM; d++) {
+        char dim[32];
+        snprintf(dim, sizeof(dim), "%s%s", prefix, dims[d]);
         sqlite3_stmt *st = gg_store__stmt(c, f->campaign_id > 0 ? by_campaign : all_campaigns);
         if (st == NULL)
             return gg_store__sqlfail(c, "prepare");
-        sqlite3_bind_text(st, 1, dims[d], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, dim, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 2, f->campaign_id > 0 ? f->campaign_id : 0);
         sqlite3_bind_int(st, 3, f->day_from);
         sqlite3_bind_int(st, 4, f->day_to);
         sqlite3_bind_int(st, 5, f->coord == 1 ? 0 : f->coord == 2 ? 1 : -1);
+        sqlite3_bind_text(st, 6, sel, -1, SQLITE_TRANSIENT);
         int rc;
         int64_t v[GG_INSIGHT_NCOL];
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -89,17 +109,19 @@ static void fact_vector(sqlite3_stmt *st, int64_t v[GG_INSIGHT_NCOL])
 
 static int scan_facts(gg_conn *c, const gg_insight_filter *f, gg_insight_row_fn fn, void *arg)
 {
-    static const char sql[] =
-        "SELECT day, channel, state, auto, reason, lang, kind, sentiment, topics_json, province,"
-        " regency, dapil, coord, review_secs FROM insight_facts"
-        " WHERE (?1=0 OR campaign_id=?1) AND day BETWEEN ?2 AND ?3"
-        " AND (?4<0 OR (coord>0)=?4)"
-        " AND (?5 IS NULL OR instr(topics_json, '\"' || ?5 || '\"')>0)"
-        " AND (?6 IS NULL OR kind=?6)"
-        " AND (?7 IS NULL OR province=?7 OR regency=?7)"
-        " AND (?8 IS NULL OR dapil=?8) AND (?9 IS NULL OR channel=?9)"
-        " AND (?10 IS NULL OR lang=?10)";
-    sqlite3_stmt *st = gg_store__stmt(c, sql);
+#define FACTS_COLS                                                                               \
+    "SELECT day, channel, state, auto, reason, lang, kind, sentiment, topics_json, province,"    \
+    " regency, dapil, coord, review_secs FROM insight_facts WHERE "
+#define FACTS_WHERE                                                                              \
+    " day BETWEEN ?2 AND ?3 AND (?4<0 OR (coord>0)=?4)"                                          \
+    " AND (?5 IS NULL OR instr(topics_json, '\"' || ?5 || '\"')>0)"                               \
+    " AND (?6 IS NULL OR kind=?6) AND (?7 IS NULL OR province=?7 OR regency=?7)"                 \
+    " AND (?8 IS NULL OR dapil=?8) AND (?9 IS NULL OR channel=?9)"                               \
+    " AND (?10 IS NULL OR lang=?10)"
+    /* with a campaign, the (campaign_id, day) index bounds the scan */
+    sqlite3_stmt *st = f->campaign_id > 0
+                           ? gg_store__stmt(c, FACTS_COLS "campaign_id=?1 AND" FACTS_WHERE)
+                           : gg_store__stmt(c, FACTS_COLS "?1=0 AND" FACTS_WHERE);
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, f->campaign_id > 0 ? f->campaign_id : 0);
@@ -153,7 +175,9 @@ int gg_store_insight_scan(gg_store *s, const gg_insight_filter *f, gg_insight_ro
         return GG_EIO;
     /* one read transaction, so every dimension sees the same commit */
     sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
-    int rc = cross_filtered(f) ? scan_facts(c, f, fn, arg) : scan_agg(c, f, fn, arg);
+    const char *sel = "";
+    const char *prefix = agg_prefix(f, &sel);
+    int rc = prefix ? scan_agg(c, f, prefix, sel, fn, arg) : scan_facts(c, f, fn, arg);
     sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
     return rc;
 }
@@ -200,11 +224,19 @@ int gg_store_insight_clusters(gg_store *s, int64_t campaign_id, int limit, json_
     gg_conn *c = gg_store__reader(s);
     if (c == NULL)
         return GG_EIO;
-    /* members + the root itself; the root's shown text represents them */
-    sqlite3_stmt *st = gg_store__stmt(
-        c, "SELECT k.root AS id, k.n + 1 AS size, s.display AS text, s.state, s.idea_id,"
-           " s.channel, s.created_at FROM insight_clusters k JOIN submissions s ON s.id=k.root"
-           " WHERE (?1=0 OR k.campaign_id=?1) AND k.n>0 ORDER BY k.n DESC, k.root LIMIT ?2");
+    /* members + the root itself; the root's shown text represents them.
+     * Two literals: "?1=0 OR campaign_id=?1" would keep SQLite off the
+     * (campaign_id, n) index and sort every cluster. */
+    sqlite3_stmt *st =
+        campaign_id > 0
+            ? gg_store__stmt(c, "SELECT k.root AS id, k.n + 1 AS size, s.display AS text, s.state,"
+                                " s.idea_id, s.channel, s.created_at FROM insight_clusters k"
+                                " JOIN submissions s ON s.id=k.root WHERE k.campaign_id=?1"
+                                " AND k.n>0 ORDER BY k.n DESC LIMIT ?2")
+            : gg_store__stmt(c, "SELECT k.root AS id, k.n + 1 AS size, s.display AS text, s.state,"
+                                " s.idea_id, s.channel, s.created_at FROM insight_clusters k"
+                                " JOIN submissions s ON s.id=k.root WHERE ?1=0 AND k.n>0"
+                                " ORDER BY k.n DESC LIMIT ?2");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, campaign_id);
@@ -234,17 +266,20 @@ int gg_store_insight_drill(gg_store *s, const gg_insight_filter *f, int limit, j
     if (c == NULL)
         return GG_EIO;
     /* the posts behind one map area or chart bar: newest first, public text */
-    sqlite3_stmt *st = gg_store__stmt(
-        c, "SELECT s.id, s.channel, s.display AS text, s.state, s.idea_id, s.created_at,"
-           " f.topics_json, f.kind, f.province, f.regency, f.dapil, f.coord"
-           " FROM insight_facts f JOIN submissions s ON s.id=f.submission_id"
-           " WHERE (?1=0 OR f.campaign_id=?1) AND f.day BETWEEN ?2 AND ?3"
-           " AND (?4<0 OR (f.coord>0)=?4)"
-           " AND (?5 IS NULL OR instr(f.topics_json, '\"' || ?5 || '\"')>0)"
-           " AND (?6 IS NULL OR f.kind=?6) AND (?7 IS NULL OR f.province=?7 OR f.regency=?7)"
-           " AND (?8 IS NULL OR f.dapil=?8) AND (?9 IS NULL OR f.channel=?9)"
-           " AND (?10 IS NULL OR f.lang=?10) AND f.state<>'withdrawn'"
-           " ORDER BY (s.state IN ('accepted','merged')) DESC, s.id DESC LIMIT ?11");
+#define DRILL_COLS                                                                               \
+    "SELECT s.id, s.channel, s.display AS text, s.state, s.idea_id, s.created_at,"               \
+    " f.topics_json, f.kind, f.province, f.regency, f.dapil, f.coord"                             \
+    " FROM insight_facts f JOIN submissions s ON s.id=f.submission_id WHERE "
+#define DRILL_WHERE                                                                              \
+    " f.day BETWEEN ?2 AND ?3 AND (?4<0 OR (f.coord>0)=?4)"                                      \
+    " AND (?5 IS NULL OR instr(f.topics_json, '\"' || ?5 || '\"')>0)"                             \
+    " AND (?6 IS NULL OR f.kind=?6) AND (?7 IS NULL OR f.province=?7 OR f.regency=?7)"           \
+    " AND (?8 IS NULL OR f.dapil=?8) AND (?9 IS NULL OR f.channel=?9)"                           \
+    " AND (?10 IS NULL OR f.lang=?10) AND f.state<>'withdrawn'"                                  \
+    " ORDER BY (s.state IN ('accepted','merged')) DESC, s.id DESC LIMIT ?11"
+    sqlite3_stmt *st = f->campaign_id > 0
+                           ? gg_store__stmt(c, DRILL_COLS "f.campaign_id=?1 AND" DRILL_WHERE)
+                           : gg_store__stmt(c, DRILL_COLS "?1=0 AND" DRILL_WHERE);
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, f->campaign_id > 0 ? f->campaign_id : 0);

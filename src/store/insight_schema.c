@@ -9,29 +9,19 @@
  *    labels_json says, extracted once (day, channel, state, lang, kind,
  *    sentiment, topics, main region, dapil, coordinated group, cluster root,
  *    review time). It serves cross-filtered queries and exports.
- *  - insight_agg: per (dimension, campaign, day, key, organic/coordinated)
- *    the counts by state and sentiment and the review times; a facts row
+ *  - insight_agg: per (dimension, campaign, selector, day, key, organic or
+ *    coordinated) the counts by state and sentiment and the review times
+ *    (selector: '' for plain dimensions, a topic for "t:" dimensions, a
+ *    province code for "p:" dimensions); a facts row
  *    adds itself on insert and subtracts itself on delete, and a change of
  *    a submission replaces its facts row, so agg == sum(facts) always.
  *  - insight_clusters: members per near-duplicate cluster root.
  * Invariant: every submission has exactly one facts row.
  */
 
-/* The counts a facts row R ("new" or "old") contributes, times S (1 or -1),
- * for the dimension rows listed in the derived table d(dim,key). */
-#define AGG_UPSERT(R, S)                                                                         \
-    "INSERT INTO insight_agg(dim,campaign_id,day,key,coord,n,received,filtered,queued,accepted," \
-    "merged,rejected,escalated,withdrawn,auto_rejected,auto_merged,pos,neu,neg,reviewed,"       \
-    "review_secs)"                                                                               \
-    " SELECT d.dim," R ".campaign_id," R ".day,d.key," R ".coord>0," S "," S "*(" R              \
-    ".state='received')," S "*(" R ".state='filtered')," S "*(" R ".state='queued')," S "*(" R   \
-    ".state='accepted')," S "*(" R ".state='merged')," S "*(" R ".state='rejected')," S "*(" R   \
-    ".state='escalated')," S "*(" R ".state='withdrawn')," S "*(" R ".auto AND " R               \
-    ".state='rejected')," S "*(" R ".auto AND " R ".state='merged')," S "*(" R                   \
-    ".sentiment='positive')," S "*(" R ".sentiment='neutral')," S "*(" R                         \
-    ".sentiment='negative')," S "*(" R ".review_secs IS NOT NULL)," S "*coalesce(" R             \
-    ".review_secs,0)"                                                                            \
-    " FROM (SELECT 'all' AS dim, '' AS key"                                                      \
+/* The plain dimension rows (dim, key) of a facts row R. */
+#define AGG_BASE(R)                                                                              \
+    "(SELECT 'all' AS dim, '' AS key"                                                            \
     " UNION ALL SELECT 'channel'," R ".channel"                                                   \
     " UNION ALL SELECT 'kind'," R ".kind"                                                         \
     " UNION ALL SELECT 'lang'," R ".lang"                                                         \
@@ -40,7 +30,31 @@
     " UNION ALL SELECT 'dapil'," R ".dapil WHERE " R ".dapil<>''"                                 \
     " UNION ALL SELECT 'reason'," R ".reason WHERE " R ".reason<>''"                              \
     " UNION ALL SELECT 'topic',value FROM json_each(" R ".topics_json)"                           \
-    " UNION ALL SELECT 'topic','' WHERE " R ".topics_json='[]') d WHERE true"                     \
+    " UNION ALL SELECT 'topic','' WHERE " R ".topics_json='[]')"
+
+/* The counts a facts row R ("new" or "old") contributes, times S (1 or -1),
+ * to every aggregate row it belongs to: the plain dimensions (sel ''), and
+ * the same dimensions within each of its topics ("t:" rows, sel = topic)
+ * and within its province ("p:" rows, sel = province code), so the two
+ * cross-filters analysts use most (a topic on the map, the topics of a
+ * province) read aggregates too. */
+#define AGG_UPSERT(R, S)                                                                         \
+    "INSERT INTO insight_agg(dim,campaign_id,sel,day,key,coord,n,received,filtered,queued,"      \
+    "accepted,merged,rejected,escalated,withdrawn,auto_rejected,auto_merged,pos,neu,neg,"        \
+    "reviewed,review_secs)"                                                                      \
+    " SELECT d.dim," R ".campaign_id,d.sel," R ".day,d.key," R ".coord>0," S "," S "*(" R        \
+    ".state='received')," S "*(" R ".state='filtered')," S "*(" R ".state='queued')," S "*(" R   \
+    ".state='accepted')," S "*(" R ".state='merged')," S "*(" R ".state='rejected')," S "*(" R   \
+    ".state='escalated')," S "*(" R ".state='withdrawn')," S "*(" R ".auto AND " R               \
+    ".state='rejected')," S "*(" R ".auto AND " R ".state='merged')," S "*(" R                   \
+    ".sentiment='positive')," S "*(" R ".sentiment='neutral')," S "*(" R                         \
+    ".sentiment='negative')," S "*(" R ".review_secs IS NOT NULL)," S "*coalesce(" R             \
+    ".review_secs,0)"                                                                            \
+    " FROM (SELECT b.dim AS dim, '' AS sel, b.key AS key FROM " AGG_BASE(R) " b"                  \
+    " UNION ALL SELECT 't:'||b.dim, t.value, b.key FROM " AGG_BASE(R) " b, json_each(" R         \
+    ".topics_json) t"                                                       \
+    " UNION ALL SELECT 'p:'||b.dim, " R ".province, b.key FROM " AGG_BASE(R) " b WHERE " R       \
+    ".province<>'') d WHERE true"                                          \
     " ON CONFLICT DO UPDATE SET n=n+excluded.n,received=received+excluded.received,"             \
     "filtered=filtered+excluded.filtered,queued=queued+excluded.queued,"                         \
     "accepted=accepted+excluded.accepted,merged=merged+excluded.merged,"                         \
@@ -91,8 +105,9 @@
     "  ORDER BY json_type(value,'$.kabkota') IS NULL, key LIMIT 1) m ON true;"
 
 const char gg_store__m4_insight[] =
+    /* clustered by (campaign, day): a filtered dashboard reads one range */
     "CREATE TABLE insight_facts("
-    " submission_id INTEGER PRIMARY KEY,"
+    " submission_id INTEGER NOT NULL,"
     " campaign_id INTEGER NOT NULL,"
     " day INTEGER NOT NULL," /* days since 1970-01-01 (UTC) of created_at */
     " channel TEXT NOT NULL, state TEXT NOT NULL,"
@@ -102,11 +117,14 @@ const char gg_store__m4_insight[] =
     " province TEXT NOT NULL, regency TEXT NOT NULL, dapil TEXT NOT NULL,"
     " coord INTEGER NOT NULL," /* coordinated group id, 0: organic */
     " root INTEGER NOT NULL,"  /* near-duplicate cluster root submission, 0: none */
-    " review_secs INTEGER);"   /* decided_at - received_at for reviewer decisions */
-    "CREATE INDEX insight_facts_day ON insight_facts(campaign_id, day);"
+    " review_secs INTEGER,"    /* decided_at - received_at for reviewer decisions */
+    " PRIMARY KEY (campaign_id, day, submission_id)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX insight_facts_sub ON insight_facts(submission_id);"
 
     "CREATE TABLE insight_agg("
-    " dim TEXT NOT NULL, campaign_id INTEGER NOT NULL, day INTEGER NOT NULL, key TEXT NOT NULL,"
+    " dim TEXT NOT NULL, campaign_id INTEGER NOT NULL,"
+    " sel TEXT NOT NULL," /* '' for plain dims; the topic or province of t:/p: dims */
+    " day INTEGER NOT NULL, key TEXT NOT NULL,"
     " coord INTEGER NOT NULL,"
     " n INTEGER NOT NULL, received INTEGER NOT NULL, filtered INTEGER NOT NULL,"
     " queued INTEGER NOT NULL, accepted INTEGER NOT NULL, merged INTEGER NOT NULL,"
@@ -114,7 +132,7 @@ const char gg_store__m4_insight[] =
     " auto_rejected INTEGER NOT NULL, auto_merged INTEGER NOT NULL,"
     " pos INTEGER NOT NULL, neu INTEGER NOT NULL, neg INTEGER NOT NULL,"
     " reviewed INTEGER NOT NULL, review_secs INTEGER NOT NULL,"
-    " PRIMARY KEY (dim, campaign_id, day, key, coord)) WITHOUT ROWID;"
+    " PRIMARY KEY (dim, campaign_id, sel, day, key, coord)) WITHOUT ROWID;"
 
     "CREATE TABLE insight_clusters("
     " campaign_id INTEGER NOT NULL, root INTEGER NOT NULL, n INTEGER NOT NULL,"
