@@ -381,13 +381,13 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
         size_t wl = fv->tok[t * 2 + 1];
         /* padded word " w " as a virtual array: position -1 and wl are spaces */
         long plen = (long)wl + 2;
-        for (long st = 0; st + 2 <= plen; st++) {
+        for (long st = 0; st + GG_FILTER_CMIN <= plen; st++) {
             uint64_t h = 0x84222325cbf29ce4ULL;
-            for (long k = 0; k < 5 && st + k < plen; k++) {
+            for (long k = 0; k < GG_FILTER_CMAX && st + k < plen; k++) {
                 long p = st + k - 1;
                 unsigned char b = (p < 0 || p >= (long)wl) ? ' ' : w[p];
                 h = (h ^ b) * 0x100000001b3ULL;
-                if (k >= 1)
+                if (k >= GG_FILTER_CMIN - 1)
                     count(fv, (uint32_t)(mix64(h + (uint64_t)k) >> shift));
             }
         }

@@ -15,6 +15,13 @@
 
 /** Hash bits of every shipped model; changing it needs a retrain. */
 #define GG_FILTER_BITS 18
+/** Character n-gram lengths (per word, with a space on each side). */
+#ifndef GG_FILTER_CMIN
+#define GG_FILTER_CMIN 3
+#endif
+#ifndef GG_FILTER_CMAX
+#define GG_FILTER_CMAX 4
+#endif
 /** Number of dense extra slots stored after the 2^bits hashed dims. */
 #define GG_FILTER_NEXTRA 64
 /** Only the first this many bytes of a text make features (bounds the work). */
