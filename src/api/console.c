@@ -1,12 +1,17 @@
 /*
- * console.c — the staff console's HTML pages (api layer): sign-in, the
- * review queue, accept and reject as plain forms (each carrying the
- * session's CSRF token), so the console works without JavaScript too.
+ * console.c — the staff console's HTML pages (api layer, issue 4): sign-in,
+ * the review queue with its filters, each item with why the filter routed
+ * it (scores, rules, regions, near-duplicate, coordinated group), and the
+ * actions as plain forms carrying the session's CSRF token, so the console
+ * works without JavaScript. web/console/review.js turns the same page into
+ * a keyboard-first workspace over the JSON API (no page loads).
  */
 #include "api/api_int.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include "store/workspace.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *jstr(json_t *o, const char *k)
@@ -25,15 +30,23 @@ static int h_login_page(gg_req *r, void *ctx)
 {
     const char *lang = gg_api__lang(r);
     const char *err = gg_req_query(r, "error");
+    const char *joined = gg_req_query(r, "joined");
     gg_buf b;
     gg_buf_init(&b, 1 << 16);
     gg_html_head(&b, lang, GG_T(lang, "Masuk", "Sign in"), "/console/login");
     gg_buf_printf(&b, "<h1>%s</h1>", GG_T(lang, "Masuk konsol staf", "Staff console sign-in"));
+    if (joined)
+        gg_buf_printf(&b, "<p class=\"flash\" role=\"status\">%s</p>",
+                      GG_T(lang, "Akun Anda siap. Silakan masuk.",
+                           "Your account is ready. Please sign in."));
     if (err)
         gg_buf_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>",
                       strcmp(err, "2") == 0
                           ? GG_T(lang, "Terlalu banyak percobaan gagal. Coba lagi nanti.",
                                  "Too many failed attempts. Try again later.")
+                      : strcmp(err, "3") == 0
+                          ? GG_T(lang, "Undangan sudah dipakai atau kedaluwarsa.",
+                                 "The invitation is used or expired.")
                           : GG_T(lang, "E-mail atau kata sandi salah.",
                                  "Wrong e-mail or password."));
     gg_buf_printf(&b,
@@ -51,14 +64,157 @@ static int h_login_page(gg_req *r, void *ctx)
     return 0;
 }
 
-static const char *const reason_names[][3] = {
-    {"spam", "Spam / promosi", "Spam / promotion"},
-    {"kasar", "Kasar / kebencian", "Abusive / hateful"},
-    {"off-topic", "Di luar topik", "Off-topic"},
-    {"not-constructive", "Tidak konstruktif", "Not constructive"},
-    {"duplicate", "Duplikat", "Duplicate"},
-    {"other", "Lainnya", "Other"},
+static const char *const reason_names[][4] = {
+    /* value, Indonesian, English, key */
+    {"spam", "Spam / promosi", "Spam / promotion", "1"},
+    {"kasar", "Kasar / kebencian", "Abusive / hateful", "2"},
+    {"off-topic", "Di luar topik", "Off-topic", "3"},
+    {"not-constructive", "Tidak konstruktif", "Not constructive", "4"},
+    {"duplicate", "Duplikat", "Duplicate", "5"},
+    {"other", "Lainnya", "Other", "6"},
 };
+
+/* The filter parameters the page keeps (and passes to the JSON API). */
+static const char *const filter_keys[] = {"campaign", "q",      "channel", "kind",  "topic",
+                                          "region",   "dapil",  "state",   "sort",  NULL};
+
+static void esc_attr_query(gg_buf *b, gg_req *r)
+{
+    int first = 1;
+    for (int i = 0; filter_keys[i]; i++) {
+        const char *v = gg_req_query(r, filter_keys[i]);
+        if (v == NULL || !*v || strlen(v) > 200)
+            continue;
+        gg_buf_printf(b, "%s%s=", first ? "" : "&amp;", filter_keys[i]);
+        for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+            if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                *p == '-' || *p == '_' || *p == '.')
+                gg_buf_addc(b, (char)*p);
+            else
+                gg_buf_printf(b, "%%%02X", *p);
+        }
+        first = 0;
+    }
+}
+
+static void pct(gg_buf *b, const char *label, json_t *v)
+{
+    if (json_is_number(v))
+        gg_buf_printf(b, "<span class=\"score\">%s %d%%</span>", label,
+                      (int)(json_number_value(v) * 100.0 + 0.5));
+}
+
+/* Why the filter routed the item: scores, rules, regions, copies, group. */
+static void evidence(gg_buf *b, const char *lang, json_t *it)
+{
+    json_t *l = json_object_get(it, "labels");
+    gg_buf_adds(b, "<p class=\"why\">");
+    gg_buf_printf(b, "<span class=\"score\">%s %.2f</span>", GG_T(lang, "prioritas", "priority"),
+                  json_number_value(json_object_get(it, "priority")));
+    if (json_is_object(l)) {
+        pct(b, "spam", json_object_get(l, "spam"));
+        pct(b, GG_T(lang, "konstruktif", "constructive"), json_object_get(l, "constructive"));
+        pct(b, GG_T(lang, "kasar", "abusive"), json_object_get(l, "abusive"));
+        const char *kind = json_string_value(json_object_get(l, "kind"));
+        if (kind) {
+            gg_buf_adds(b, "<span class=\"tag\">");
+            gg_html_esc(b, kind);
+            gg_buf_adds(b, "</span>");
+        }
+        size_t i;
+        json_t *t;
+        json_array_foreach(json_object_get(l, "topics"), i, t)
+        {
+            const char *name = json_is_object(t) ? json_string_value(json_object_get(t, "topic"))
+                                                 : json_string_value(t);
+            if (name) {
+                gg_buf_adds(b, "<span class=\"tag\">#");
+                gg_html_esc(b, name);
+                gg_buf_adds(b, "</span>");
+            }
+        }
+        json_array_foreach(json_object_get(l, "region"), i, t)
+        {
+            if (i >= 3)
+                break;
+            gg_buf_adds(b, "<span class=\"tag region\">📍 ");
+            gg_html_esc(b, jstr(t, "text"));
+            if (*jstr(t, "dapil")) {
+                gg_buf_adds(b, " · dapil ");
+                gg_html_esc(b, jstr(t, "dapil_name")[0] ? jstr(t, "dapil_name") : jstr(t, "dapil"));
+            }
+            gg_buf_adds(b, "</span>");
+        }
+        json_t *route = json_object_get(l, "route");
+        json_array_foreach(json_object_get(route, "rules"), i, t)
+        {
+            gg_buf_adds(b, "<span class=\"tag rule\">");
+            gg_html_esc(b, jstr(t, "rule"));
+            gg_buf_adds(b, "</span>");
+        }
+    }
+    long long dup = (long long)json_integer_value(json_object_get(it, "dup_of"));
+    long long grp = (long long)json_integer_value(json_object_get(it, "group_id"));
+    if (dup > 0)
+        gg_buf_printf(b, "<span class=\"tag dup\">%s #%lld</span>",
+                      GG_T(lang, "mirip", "copy of"), dup);
+    if (grp > 0)
+        gg_buf_printf(b, "<span class=\"tag coord\">%s #%lld</span>",
+                      GG_T(lang, "kelompok terkoordinasi", "coordinated group"), grp);
+    const char *by = json_string_value(json_object_get(it, "claimed_by"));
+    if (by) {
+        gg_buf_adds(b, "<span class=\"tag claim\">🔒 ");
+        gg_html_esc(b, by);
+        gg_buf_adds(b, "</span>");
+    }
+    gg_buf_adds(b, "</p>");
+}
+
+static void filters_form(gg_buf *b, gg_req *r, const char *lang)
+{
+    static const char *const shown[][3] = {
+        {"q", "Cari", "Search"},           {"campaign", "Kampanye", "Campaign"},
+        {"channel", "Kanal", "Channel"},   {"kind", "Jenis", "Kind"},
+        {"topic", "Topik", "Topic"},       {"region", "Wilayah", "Region"},
+        {"dapil", "Dapil", "District"},
+    };
+    int any = 0;
+    for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+        any |= gg_req_query(r, shown[i][0]) != NULL && *gg_req_query(r, shown[i][0]);
+    gg_buf_printf(b, "<details class=\"filters-box\"%s><summary>%s</summary>", any ? " open" : "",
+                  GG_T(lang, "Saring dan cari", "Filter and search"));
+    gg_buf_adds(b, "<form class=\"filters\" method=\"get\" action=\"/console/queue\" role=\"search\">");
+    for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+        const char *v = gg_req_query(r, shown[i][0]);
+        gg_buf_printf(b, "<div class=\"f\"><label for=\"f-%s\">%s</label><input id=\"f-%s\" name=\"%s\"%s value=\"",
+                      shown[i][0], lang[0] == 'e' ? shown[i][2] : shown[i][1], shown[i][0],
+                      shown[i][0], strcmp(shown[i][0], "q") == 0 ? " type=\"search\"" : "");
+        gg_html_esc(b, v && strlen(v) <= 200 ? v : "");
+        gg_buf_adds(b, "\"></div>");
+    }
+    const char *state = gg_req_query(r, "state"), *sort = gg_req_query(r, "sort");
+    gg_buf_printf(b, "<div class=\"f\"><label for=\"f-state\">%s</label><select id=\"f-state\" name=\"state\">",
+                  GG_T(lang, "Status", "State"));
+    static const char *const st[] = {"queued", "escalated", NULL};
+    for (int i = 0; st[i]; i++)
+        gg_buf_printf(b, "<option value=\"%s\"%s>%s</option>", st[i],
+                      state && strcmp(state, st[i]) == 0 ? " selected" : "", st[i]);
+    gg_buf_printf(b, "</select></div><div class=\"f\"><label for=\"f-sort\">%s</label>"
+                     "<select id=\"f-sort\" name=\"sort\">"
+                     "<option value=\"priority\"%s>%s</option><option value=\"new\"%s>%s</option>"
+                     "</select></div><button type=\"submit\">%s</button></form></details>",
+                  GG_T(lang, "Urutkan", "Sort"),
+                  sort && strcmp(sort, "new") == 0 ? "" : " selected",
+                  GG_T(lang, "prioritas", "priority"),
+                  sort && strcmp(sort, "new") == 0 ? " selected" : "",
+                  GG_T(lang, "terbaru", "newest"), GG_T(lang, "Saring", "Filter"));
+}
+
+static const char *qv(gg_req *r, const char *k)
+{
+    const char *v = gg_req_query(r, k);
+    return v && *v && strlen(v) <= 200 ? v : NULL;
+}
 
 static int h_queue_page(gg_req *r, void *ctx)
 {
@@ -68,20 +224,36 @@ static int h_queue_page(gg_req *r, void *ctx)
         return 0;
     const char *lang = gg_api__lang(r);
     const char *sort = gg_req_query(r, "sort");
-    const char *campaign = gg_req_query(r, "campaign");
-    if (campaign && !*campaign)
-        campaign = NULL;
-    int by_priority = sort && strcmp(sort, "priority") == 0;
-    gg_queue_query q = {.campaign = campaign, .by_priority = by_priority, .limit = 50};
+    const char *campaign = qv(r, "campaign"), *state = qv(r, "state");
+    gg_review_query q = {.by_priority = !(sort && strcmp(sort, "new") == 0),
+                         .limit = 50,
+                         .q = qv(r, "q"),
+                         .channel = qv(r, "channel"),
+                         .kind = qv(r, "kind"),
+                         .topic = qv(r, "topic"),
+                         .region = qv(r, "region"),
+                         .dapil = qv(r, "dapil"),
+                         .viewer = s->user_id};
+    /* the old sort=new default of this page stays reachable; priority is
+     * what reviewers work by */
+    if (sort == NULL)
+        q.by_priority = 0;
+    if (state && (strcmp(state, "queued") == 0 || strcmp(state, "escalated") == 0))
+        q.state = state;
+    if (campaign && gg_store_review_campaign_id(a->store, campaign, &q.campaign_id) != 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no campaign '%.60s'", campaign);
+    if (s->role != GG_ROLE_ADMIN && gg_store_team_assigned(a->store, s->user_id))
+        q.assigned_to = s->user_id;
     json_t *out = NULL;
-    if (gg_store_queue(a->store, &q, &out) != 0)
+    if (gg_store_review_queue(a->store, &q, &out) != 0)
         return gg_req_error(r, GG_EIO, "%s", gg_store_errmsg(a->store));
 
     gg_buf b;
     gg_buf_init(&b, 4 << 20);
     gg_html_head(&b, lang, GG_T(lang, "Antrean telaah", "Review queue"), "/console/queue");
+    gg_buf_adds(&b, "<link rel=\"stylesheet\" href=\"/static/console.css\">");
     gg_buf_printf(&b,
-                  "<div class=\"bar\"><h1>%s <span class=\"count\">%lld</span></h1>"
+                  "<div class=\"bar\"><h1>%s <span class=\"count\" id=\"count\">%lld</span></h1>"
                   "<form method=\"post\" action=\"/console/logout\">"
                   "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
                   "<button class=\"link\" type=\"submit\">%s</button></form></div>",
@@ -90,30 +262,54 @@ static int h_queue_page(gg_req *r, void *ctx)
                   GG_T(lang, "Keluar", "Sign out"));
     gg_buf_printf(&b, "<p class=\"sort\">%s: <a href=\"/console/queue?sort=new\"%s>%s</a> · "
                       "<a href=\"/console/queue?sort=priority\"%s>%s</a></p>",
-                  GG_T(lang, "Urutkan", "Sort"), by_priority ? "" : " aria-current=\"true\"",
-                  GG_T(lang, "terbaru", "newest"), by_priority ? " aria-current=\"true\"" : "",
+                  GG_T(lang, "Urutkan", "Sort"), q.by_priority ? "" : " aria-current=\"true\"",
+                  GG_T(lang, "terbaru", "newest"), q.by_priority ? " aria-current=\"true\"" : "",
                   GG_T(lang, "prioritas", "priority"));
+    filters_form(&b, r, lang);
     const char *done = gg_req_query(r, "done");
     const char *idea = gg_req_query(r, "idea");
-    if (done && strcmp(done, "accepted") == 0 && idea && gg_api__id(gg_str_c(idea)) > 0)
+    gg_buf_adds(&b, "<div id=\"flash\" aria-live=\"polite\">");
+    if (done && (strcmp(done, "accepted") == 0 || strcmp(done, "merged") == 0) && idea &&
+        gg_api__id(gg_str_c(idea)) > 0)
         gg_buf_printf(&b, "<p class=\"flash\" role=\"status\">%s <a href=\"/i/%s\">%s #%s</a></p>",
-                      GG_T(lang, "Diterima:", "Accepted:"), idea, GG_T(lang, "gagasan", "idea"),
-                      idea);
+                      strcmp(done, "merged") == 0 ? GG_T(lang, "Digabung ke", "Merged into")
+                                                  : GG_T(lang, "Diterima:", "Accepted:"),
+                      idea, GG_T(lang, "gagasan", "idea"), idea);
     else if (done && strcmp(done, "rejected") == 0)
         gg_buf_printf(&b, "<p class=\"flash\" role=\"status\">%s</p>",
                       GG_T(lang, "Ditolak, alasan tercatat.", "Rejected, reason recorded."));
+    else if (done && strcmp(done, "escalated") == 0)
+        gg_buf_printf(&b, "<p class=\"flash\" role=\"status\">%s</p>",
+                      GG_T(lang, "Dinaikkan ke admin.", "Escalated to an admin."));
     else if (done && strcmp(done, "conflict") == 0)
         gg_buf_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>",
-                      GG_T(lang, "Item itu sudah diputuskan penelaah lain.",
-                           "Another reviewer already decided that item."));
+                      GG_T(lang, "Item itu sudah diputuskan atau sedang ditelaah orang lain.",
+                           "Another reviewer already decided or holds that item."));
+    else if (done && strcmp(done, "error") == 0)
+        gg_buf_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>",
+                      GG_T(lang, "Tindakan itu tidak bisa dilakukan.", "That action failed."));
+    gg_buf_adds(&b, "</div>");
+    gg_buf_printf(&b, "<p class=\"keys\" id=\"keys-hint\">%s</p>",
+                  GG_T(lang,
+                       "Papan ketik: j/k pindah · a terima · m gabung · 1–6 tolak dengan alasan · "
+                       "e naikkan · c terima seluruh klaster · u urungkan · / cari · ? bantuan",
+                       "Keyboard: j/k move · a accept · m merge · 1–6 reject with reason · "
+                       "e escalate · c accept whole cluster · u undo · / search · ? help"));
+    gg_buf_printf(&b, "<div id=\"review\" data-csrf=\"%s\" data-lang=\"%s\" data-query=\"",
+                  s->csrf, lang);
+    esc_attr_query(&b, r);
+    gg_buf_adds(&b, "\"><div id=\"items\">");
 
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(out, "items"), i, it)
     {
         long long id = (long long)json_integer_value(json_object_get(it, "id"));
-        gg_buf_printf(&b, "<article class=\"item\" data-id=\"%lld\"><p class=\"meta\">#%lld · ",
-                      id, id);
+        long long dup = (long long)json_integer_value(json_object_get(it, "dup_of"));
+        gg_buf_printf(&b,
+                      "<article class=\"item\" data-id=\"%lld\" data-dup=\"%lld\" "
+                      "data-group=\"%lld\" tabindex=\"-1\"><p class=\"meta\">#%lld · ",
+                      id, dup, (long long)json_integer_value(json_object_get(it, "group_id")), id);
         gg_html_esc(&b, jstr(it, "channel"));
         gg_buf_adds(&b, " · ");
         gg_html_esc(&b, jstr(it, "campaign"));
@@ -121,27 +317,44 @@ static int h_queue_page(gg_req *r, void *ctx)
         gg_html_esc(&b, jstr(it, "received_at"));
         gg_buf_adds(&b, "</time></p><p class=\"text\">");
         gg_html_esc(&b, jstr(it, "display"));
+        gg_buf_adds(&b, "</p>");
+        evidence(&b, lang, it);
         gg_buf_printf(&b,
-                      "</p><div class=\"actions\">"
+                      "<div class=\"actions\">"
                       "<form method=\"post\" action=\"/console/items/%lld/accept\">"
                       "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-                      "<button class=\"accept\" type=\"submit\">%s</button></form>"
+                      "<button class=\"accept\" type=\"submit\" data-key=\"a\">%s</button></form>"
+                      "<form method=\"post\" action=\"/console/items/%lld/escalate\">"
+                      "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                      "<button class=\"escalate\" type=\"submit\" data-key=\"e\">%s</button></form>",
+                      id, s->csrf, GG_T(lang, "Terima", "Accept"), id, s->csrf,
+                      GG_T(lang, "Naikkan", "Escalate"));
+        if (dup > 0)
+            gg_buf_printf(&b,
+                          "<form method=\"post\" action=\"/console/items/%lld/merge\">"
+                          "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                          "<button class=\"merge\" type=\"submit\" data-key=\"m\">%s #%lld</button>"
+                          "</form>",
+                          id, s->csrf, GG_T(lang, "Gabung seperti", "Merge like"), dup);
+        gg_buf_printf(&b,
                       "<form method=\"post\" action=\"/console/items/%lld/reject\">"
                       "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
                       "<label class=\"sr\" for=\"reason-%lld\">%s</label>"
                       "<select id=\"reason-%lld\" name=\"reason\">",
-                      id, s->csrf, GG_T(lang, "Terima", "Accept"), id, s->csrf, id,
-                      GG_T(lang, "Alasan", "Reason"), id);
+                      id, s->csrf, id, GG_T(lang, "Alasan", "Reason"), id);
         for (size_t k = 0; k < sizeof(reason_names) / sizeof(reason_names[0]); k++)
-            gg_buf_printf(&b, "<option value=\"%s\">%s</option>", reason_names[k][0],
+            gg_buf_printf(&b, "<option value=\"%s\">%s %s</option>", reason_names[k][0],
+                          reason_names[k][3],
                           lang[0] == 'e' ? reason_names[k][2] : reason_names[k][1]);
         gg_buf_printf(&b, "</select><button class=\"reject\" type=\"submit\">%s</button></form>"
                           "</div></article>",
                       GG_T(lang, "Tolak", "Reject"));
     }
-    if (i == 0)
-        gg_buf_printf(&b, "<p class=\"empty\">%s</p>",
-                      GG_T(lang, "Antrean kosong. Kerja bagus!", "The queue is empty. Well done!"));
+    gg_buf_adds(&b, "</div>");
+    gg_buf_printf(&b, "<p class=\"empty\"%s>%s</p>", i == 0 ? "" : " hidden",
+                  GG_T(lang, "Antrean kosong. Kerja bagus!", "The queue is empty. Well done!"));
+    gg_buf_adds(&b, "<aside id=\"evidence\" aria-live=\"polite\"></aside></div>"
+                    "<script type=\"module\" src=\"/static/console/review.js\"></script>");
     gg_html_foot(&b, lang);
     json_decref(out);
     gg_html_send(r, 200, &b);
@@ -154,11 +367,13 @@ static void on_form_decided(void *arg, int rc, int64_t id, json_t *result)
     char loc[96];
     if (rc == 0) {
         json_t *idea = json_object_get(result, "idea");
-        if (json_is_object(idea))
-            snprintf(loc, sizeof(loc), "/console/queue?done=accepted&idea=%lld",
+        const char *state =
+            json_string_value(json_object_get(json_object_get(result, "submission"), "state"));
+        if (json_is_object(idea) && state)
+            snprintf(loc, sizeof(loc), "/console/queue?done=%s&idea=%lld", state,
                      (long long)json_integer_value(json_object_get(idea, "id")));
         else
-            snprintf(loc, sizeof(loc), "/console/queue?done=rejected");
+            snprintf(loc, sizeof(loc), "/console/queue?done=%s", state ? state : "rejected");
     } else {
         snprintf(loc, sizeof(loc), "/console/queue?done=%s",
                  rc == GG_ECONFLICT ? "conflict" : "error");
@@ -177,15 +392,20 @@ static int decide_form(gg_api *a, gg_req *r, const char *action)
     const char *reason = gg_req_form(r, "reason");
     if (strcmp(action, "reject") == 0 && !gg_api__reason_ok(reason))
         return gg_req_error(r, GG_EINVAL, "unknown rejection reason");
-    gg_decision_in d = {.submission_id = id,
-                        .actor_id = s->user_id,
-                        .actor = s->email,
-                        .action = action,
-                        .reason = strcmp(action, "reject") == 0 ? reason : NULL,
-                        .title = gg_req_form(r, "title"),
-                        .note = gg_req_form(r, "note")};
+    const char *idea = gg_req_form(r, "idea_id");
+    gg_review_act d = {.submission_id = id,
+                       .actor_id = s->user_id,
+                       .actor = s->email,
+                       .admin = s->role == GG_ROLE_ADMIN,
+                       .action = action,
+                       .reason = strcmp(action, "reject") == 0 ? reason : NULL,
+                       .title = gg_req_form(r, "title"),
+                       .note = gg_req_form(r, "note"),
+                       .idea_id = idea ? gg_api__id(gg_str_c(idea)) : 0};
+    if (d.idea_id < 0)
+        return gg_req_error(r, GG_EINVAL, "idea_id must be a positive id");
     gg_pending *p = gg_req_defer(r);
-    if (gg_store_decide(a->store, &d, on_form_decided, p) != 0)
+    if (gg_store_review_act(a->store, &d, on_form_decided, p) != 0)
         gg_pending_error(p, GG_EINVAL, gg_store_errmsg(a->store));
     return 0;
 }
@@ -200,6 +420,16 @@ static int h_reject(gg_req *r, void *ctx)
     return decide_form(ctx, r, "reject");
 }
 
+static int h_merge(gg_req *r, void *ctx)
+{
+    return decide_form(ctx, r, "merge");
+}
+
+static int h_escalate(gg_req *r, void *ctx)
+{
+    return decide_form(ctx, r, "escalate");
+}
+
 void gg_api__register_console(gg_api *a, gg_http *h)
 {
     gg_http_route(h, "GET", "/console", "console", h_console_root, a);
@@ -207,4 +437,6 @@ void gg_api__register_console(gg_api *a, gg_http *h)
     gg_http_route(h, "GET", "/console/queue", "console_queue", h_queue_page, a);
     gg_http_route(h, "POST", "/console/items/{id}/accept", "console_accept", h_accept, a);
     gg_http_route(h, "POST", "/console/items/{id}/reject", "console_reject", h_reject, a);
+    gg_http_route(h, "POST", "/console/items/{id}/merge", "console_merge", h_merge, a);
+    gg_http_route(h, "POST", "/console/items/{id}/escalate", "console_escalate", h_escalate, a);
 }

@@ -1,0 +1,141 @@
+// The review workspace as a reviewer uses it (issue 4), in Debian's Chromium
+// at a desktop size (1280x800): 50 items cleared with the keyboard alone and
+// no page load, then a near-duplicate cluster merged into one idea with one
+// key. Screenshots of the queue and of an item with its evidence go to
+// tests/out/ (review-queue.png, review-evidence.png).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { OUT_DIR, Server, USERS, marker, show } from '../lib/server.mjs';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const DESKTOP = { width: 1280, height: 800 };
+
+let srv;
+let browser;
+let ctx;
+let page;
+const pageErrors = [];
+const tag = marker('kb');
+const clusterTag = marker('cl');
+const ids = [];
+const cluster = [];
+
+before(async () => {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  srv = await Server.start({ name: 'review-browser' });
+  const topics = ['jalan', 'sekolah', 'puskesmas', 'air bersih', 'listrik', 'pasar', 'taman', 'banjir', 'sampah', 'angkot'];
+  for (let k = 0; k < 50; k++) {
+    ids.push(await srv.submitOk(`Usulan nomor ${k}: perbaiki ${topics[k % 10]} di RW ${k + 1} kelurahan ${k * 7} ${tag}`, { author: `w${k}` }));
+  }
+  const text = `Mohon dibangun tanggul sungai Cisadane di kampung kami agar tidak banjir lagi setiap musim hujan ${clusterTag}`;
+  for (let k = 0; k < 4; k++) cluster.push(await srv.submitOk(text, { author: `tetangga${k}` }));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  ctx = await browser.newContext({ viewport: DESKTOP });
+  await ctx.route(/.*/, (route) => {
+    const u = new URL(route.request().url());
+    if (u.protocol === 'data:' || u.hostname === '127.0.0.1') return route.continue();
+    return route.abort();
+  });
+  page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+const selectedId = () => page.locator('#items .item.sel').first().getAttribute('data-id', { timeout: 10000 });
+
+describe('keyboard-first review', () => {
+  test('sign in and open the filtered queue with its evidence', { timeout: 60000 }, async () => {
+    await page.goto(`${srv.base}/console/login`);
+    await page.locator('input[name="email"]').fill(USERS.reviewer.email);
+    await page.locator('input[name="password"]').fill(USERS.reviewer.password);
+    await Promise.all([page.waitForURL(/\/console\/queue/), page.locator('input[name="password"]').press('Enter')]);
+    await page.goto(`${srv.base}/console/queue?campaign=demo&sort=new&q=${tag}`);
+    await page.locator('#items .item.sel').first().waitFor({ timeout: 10000 });
+    assert.equal(await page.locator('#items .item').count(), 50);
+    await page.locator('#evidence dl').waitFor({ timeout: 10000 });
+    await page.evaluate(() => {
+      window.__samePage = 'yes';
+    });
+    await page.screenshot({ path: path.join(OUT_DIR, 'review-queue.png') });
+  });
+
+  test('a reviewer clears 50 items with the keyboard alone, without a page load', { timeout: 120000 }, async () => {
+    const keys = ['a', '1', 'a', '4', '3', 'a', '2', 'a', '5', '6'];
+    const pressed = new Map();
+    const t0 = Date.now();
+    for (let k = 0; k < 50; k++) {
+      const id = await selectedId();
+      assert.ok(id && !pressed.has(id), `step ${k}: selected ${id} again`);
+      const key = keys[k % keys.length];
+      pressed.set(id, key);
+      await page.keyboard.press(key);
+      await page.locator(`#items .item[data-id="${id}"]`).waitFor({ state: 'detached', timeout: 10000 });
+    }
+    const secs = (Date.now() - t0) / 1000;
+    await page.locator('.empty').waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await page.evaluate(() => window.__samePage), 'yes', 'the page was reloaded');
+    assert.equal(await page.locator('#count').textContent(), '0');
+    // every one decided as its key said, on the server
+    for (const [id, key] of pressed) {
+      const s = (await srv.get(`/api/v1/submissions/${id}`)).json;
+      if (key === 'a') assert.equal(s.state, 'accepted', `#${id}`);
+      else {
+        assert.equal(s.state, 'rejected', `#${id}`);
+        assert.equal(s.reason, ['spam', 'kasar', 'off-topic', 'not-constructive', 'duplicate', 'other'][Number(key) - 1]);
+      }
+    }
+    assert.deepEqual([...pressed.keys()].map(Number).sort((x, y) => x - y), [...ids].sort((x, y) => x - y));
+    // 500 an hour is 7.2 s an item; the workspace must never be the slow part
+    assert.ok(secs / 50 < 7.2, `${(secs / 50).toFixed(2)} s per item`);
+  });
+
+  test('undo with u brings the last item back', { timeout: 30000 }, async () => {
+    await page.keyboard.press('u');
+    await page.locator('#items .item').first().waitFor({ timeout: 10000 });
+    const id = await page.locator('#items .item').first().getAttribute('data-id');
+    assert.equal((await srv.get(`/api/v1/submissions/${id}`)).json.state, 'queued');
+    await page.keyboard.press('a');
+    await page.locator(`#items .item[data-id="${id}"]`).waitFor({ state: 'detached', timeout: 10000 });
+    assert.equal((await srv.get(`/api/v1/submissions/${id}`)).json.state, 'accepted');
+  });
+
+  test('an item shows its evidence; c merges the whole near-duplicate cluster', { timeout: 60000 }, async () => {
+    await page.goto(`${srv.base}/console/queue?campaign=demo&sort=new&q=${clusterTag}`);
+    await page.locator('#items .item.sel').first().waitFor({ timeout: 10000 });
+    assert.equal(await page.locator('#items .item').count(), 4);
+    await page.locator('#evidence .cluster').waitFor({ timeout: 10000 });
+    const ev = await page.locator('#evidence').textContent();
+    assert.match(ev, /Klaster #\d+: 4 kiriman/);
+    assert.match(ev, /Mirip #\d+/);
+    assert.match(ev, /spam/);
+    await page.screenshot({ path: path.join(OUT_DIR, 'review-evidence.png') });
+    await page.keyboard.press('c');
+    await page.locator('.empty').waitFor({ state: 'visible', timeout: 10000 });
+    const link = page.locator('#flash a[href^="/i/"]');
+    await link.waitFor({ timeout: 10000 });
+    const idea = Number((await link.getAttribute('href')).split('/').pop());
+    const g = await srv.get(`/api/v1/ideas/${idea}`);
+    assert.equal(g.status, 200, show(g));
+    assert.equal(g.json.supporters, 4, 'every copy is a supporter');
+    const states = await Promise.all(cluster.map(async (id) => (await srv.get(`/api/v1/submissions/${id}`)).json.state));
+    assert.deepEqual(states.sort(), ['accepted', 'merged', 'merged', 'merged']);
+  });
+
+  test('no JavaScript errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('the server stops cleanly', async () => {
+    await srv.assertCleanStop();
+  });
+});
