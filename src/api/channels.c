@@ -12,6 +12,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include "core/log.h"
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -260,6 +261,93 @@ done:
     return 0;
 }
 
+/* ---- polls ------------------------------------------------------------------ */
+
+/* POST /api/v1/channels/polls: queue one poll (or quiz) on one channel.
+ * Body: {"channel":"telegram"|"x"|"mastodon", "account"?, "chat_id"?
+ * (Telegram: the chat/channel, default the account), "campaign"?,
+ * "question", "options":[…], "quiz"?, "correct_option"?, "explanation"?,
+ * "multiple"?, "anonymous"?, "duration_s"?, "lang"?, "key"? (dedupe)}.
+ * The payload is stored as given; the builders check the platform limits
+ * when it is sent, and a poll they refuse ends 'failed' with the reason. */
+static int h_poll(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    if (gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON) == NULL)
+        return 0;
+    json_t *body = gg_api__json_body(r);
+    if (body == NULL)
+        return 0;
+    json_t *camp = NULL;
+    char *payload = NULL, *target = NULL;
+    const char *ch = json_string_value(json_object_get(body, "channel"));
+    const char *q = json_string_value(json_object_get(body, "question"));
+    json_t *opts = json_object_get(body, "options");
+    if (ch == NULL || (strcmp(ch, "telegram") != 0 && strcmp(ch, "x") != 0 &&
+                       strcmp(ch, "mastodon") != 0)) {
+        gg_req_error(r, GG_EINVAL, "polls go out on telegram, x or mastodon");
+        goto done;
+    }
+    if (q == NULL || !*q || !json_is_array(opts) || json_array_size(opts) < 2 ||
+        json_array_size(opts) > 12) {
+        gg_req_error(r, GG_EINVAL, "a poll needs a question and 2 to 12 options");
+        goto done;
+    }
+    int64_t cid = 0;
+    const char *slug = json_string_value(json_object_get(body, "campaign"));
+    if (slug) {
+        if (gg_store_campaign_get(a->store, slug, &camp) != 0) {
+            gg_req_error(r, GG_ENOTFOUND, "no such campaign");
+            goto done;
+        }
+        cid = json_integer_value(json_object_get(camp, "id"));
+    }
+    json_t *pj = json_deep_copy(body);
+    json_object_del(pj, "channel");
+    json_object_del(pj, "key");
+    payload = json_dumps(pj, JSON_COMPACT);
+    json_decref(pj);
+    json_t *tj = json_object();
+    const char *acct = json_string_value(json_object_get(body, "account"));
+    const char *chat = json_string_value(json_object_get(body, "chat_id"));
+    if (acct)
+        json_object_set_new(tj, "account", json_string(acct));
+    if (chat)
+        json_object_set_new(tj, "chat_id", json_string(chat));
+    target = json_dumps(tj, JSON_COMPACT);
+    json_decref(tj);
+    const char *key = json_string_value(json_object_get(body, "key"));
+    char kbuf[160];
+    if (key == NULL) { /* a double click queues one poll */
+        unsigned char h[16];
+        char hex[33];
+        crypto_generichash(h, sizeof(h), (const unsigned char *)payload, strlen(payload), NULL, 0);
+        sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+        snprintf(kbuf, sizeof(kbuf), "poll:%s:%s:%lld", ch, hex, (long long)(time(NULL) / 60));
+        key = kbuf;
+    }
+    const char *lang = json_string_value(json_object_get(body, "lang"));
+    gg_outbox_in in = {.channel = ch,
+                       .kind = "poll",
+                       .campaign_id = cid,
+                       .target_json = target,
+                       .text = q,
+                       .payload_json = payload,
+                       .lang = lang && strcmp(lang, "en") == 0 ? "en" : "id",
+                       .dedupe_key = key};
+    json_t *atj = json_object_get(body, "at");
+    int64_t at = json_is_integer(atj) ? json_integer_value(atj) : 0;
+    gg_pending *p = gg_req_defer(r);
+    if (gg_store_outbox_queue(a->store, &in, 1, at > time(NULL) ? at : 0, on_queued, p) != 0)
+        gg_pending_error(p, GG_EINVAL, gg_store_errmsg(a->store));
+done:
+    free(payload);
+    free(target);
+    json_decref(camp);
+    json_decref(body);
+    return 0;
+}
+
 /* ---- console ---------------------------------------------------------------- */
 
 static const char *js(json_t *o, const char *k)
@@ -435,5 +523,6 @@ void gg_api__register_channels(gg_api *a, gg_http *h)
 {
     gg_http_route(h, "GET", "/api/v1/channels", "channels", h_channels, a);
     gg_http_route(h, "POST", "/api/v1/campaigns/{slug}/publish", "campaign_publish", h_publish, a);
+    gg_http_route(h, "POST", "/api/v1/channels/polls", "channel_poll", h_poll, a);
     gg_http_route(h, "GET", "/console/channels", "console_channels", h_console_channels, a);
 }

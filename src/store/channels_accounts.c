@@ -172,6 +172,8 @@ int gg_store_status_unanswered(gg_store *s, int64_t after_id, int limit, json_t 
            " LEFT JOIN ideas i ON i.id=s.idea_id"
            " WHERE s.reply_json IS NOT NULL AND s.id>?1"
            " AND s.state IN ('accepted','merged','rejected')"
+           /* an automatic rejection (spam, abuse) is not news to send */
+           " AND (s.state<>'rejected' OR s.decided_by IS NOT NULL)"
            " AND (NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key="
            "  'status:'||s.id||':'||s.state)"
            "  OR (i.status IN ('ditelaah','diadopsi','ditolak') AND NOT EXISTS (SELECT 1"

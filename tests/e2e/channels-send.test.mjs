@@ -1,0 +1,386 @@
+// Answers, polls and campaign calls end to end against the local fake
+// platforms (tests/fakes/platforms.mjs). Citizens' posts arrive by webhook
+// (the recorded inbound fixtures, plus fresh Messenger and WhatsApp messages
+// inside the 24-hour window) and by pull (X mentions, YouTube threads); a
+// reviewer accepts them; the sender answers each on its own channel with the
+// request shape of the recorded *.request.* fixture (only the text is ours),
+// backs off on a 429, retries a 5xx, refuses outside the 24-hour window,
+// never re-sends an ambiguous answer or anything after a restart; polls and
+// campaign calls reach every platform, and replies under a published call
+// join its campaign.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Server, request, runCli, sleep, USERS } from '../lib/server.mjs';
+import { FakePlatforms, FIX, requestFixture } from '../fakes/platforms.mjs';
+
+const SECRETS = JSON.parse(fs.readFileSync(path.join(FIX, 'test-secrets.json'), 'utf8'));
+const pick = (k) => SECRETS[k] ?? SECRETS[k.toLowerCase()] ?? Object.entries(SECRETS).find(([n]) => n.toUpperCase().includes(k))?.[1];
+const X_ID = '1578901234567890123';
+const PAGE = '104729385610923';
+const IG = '17841405822304914';
+const CHAT = '-1002233445566';
+const ENV = {
+  GAGAS_META_APP_SECRET: pick('META_APP_SECRET'),
+  GAGAS_META_VERIFY_TOKEN: pick('META_VERIFY_TOKEN'),
+  GAGAS_X_CONSUMER_SECRET: pick('X_CONSUMER_SECRET'),
+  GAGAS_TELEGRAM_SECRET_TOKEN: pick('TELEGRAM_SECRET_TOKEN'),
+  GAGAS_TIKTOK_CLIENT_SECRET: pick('TIKTOK_CLIENT_SECRET'),
+  GAGAS_MASTODON_WEBHOOK_SECRET: pick('MASTODON_WEBHOOK_SECRET'),
+  GAGAS_TOKEN_FACEBOOK: 'fb-page-token',
+  GAGAS_TOKEN_INSTAGRAM: 'ig-token',
+  GAGAS_TOKEN_MESSENGER: 'fb-page-token',
+  GAGAS_TOKEN_WHATSAPP: 'wa-system-token',
+  GAGAS_TOKEN_X: 'x-user-token',
+  GAGAS_TOKEN_YOUTUBE: 'yt-token',
+  GAGAS_TOKEN_MASTODON: 'masto-token',
+  GAGAS_TOKEN_TELEGRAM: '7712345678:TEST-bot-token',
+  GAGAS_TOKEN_TIKTOK: 'tt-token',
+};
+
+function sql(db, q) {
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q], { encoding: 'utf8' }).trim();
+}
+
+async function until(what, fn, ms = 20000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** One recorded delivery: {path, headers, body}. */
+function inbound(name) {
+  const head = fs.readFileSync(path.join(FIX, `${name}.headers`), 'utf8').split('\n');
+  const dir = path.dirname(path.join(FIX, name));
+  const stem = path.basename(name);
+  const bodyFile = fs.readdirSync(dir).find((x) => x.startsWith(stem + '.') && !x.endsWith('.headers'));
+  const headers = {};
+  for (const line of head.slice(1)) {
+    const i = line.indexOf(':');
+    if (i <= 0) continue;
+    const k = line.slice(0, i).trim().toLowerCase();
+    if (k !== 'host' && k !== 'content-length') headers[k] = line.slice(i + 1).trim();
+  }
+  const body = fs.readFileSync(path.join(dir, bodyFile));
+  const p = /^POST (\S+) HTTP/.exec(head[0])[1];
+  if (headers['tiktok-signature']) {
+    const t = Math.floor(Date.now() / 1000);
+    const s = crypto.createHmac('sha256', ENV.GAGAS_TIKTOK_CLIENT_SECRET).update(`${t}.`).update(body).digest('hex');
+    headers['tiktok-signature'] = `t=${t},s=${s}`;
+  }
+  return { path: p, headers, body };
+}
+
+/** A Meta delivery with new bytes, signed the way Meta signs. */
+function metaSigned(bodyText) {
+  const body = Buffer.from(bodyText);
+  const sig = crypto.createHmac('sha256', ENV.GAGAS_META_APP_SECRET).update(body).digest('hex');
+  return { path: '/hooks/meta', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${sig}` }, body };
+}
+
+const groupBy = (list, key) => {
+  const o = {};
+  for (const x of list) (o[key(x)] ??= []).push(x);
+  return o;
+};
+
+const post = (srv, d) => request(srv.base, 'POST', d.path, { headers: d.headers, body: d.body });
+
+/** deepEqual of a sent body with the recorded request once our text is put in. */
+function sameShape(actual, fixtureName, setText, what) {
+  const want = structuredClone(requestFixture(fixtureName).json);
+  setText(want, actual);
+  assert.deepEqual(actual, want, `${what}: the request differs from ${fixtureName}`);
+}
+
+const ACCEPTED = /^Terima kasih! Gagasan Anda untuk ".+" sudah kami terima dan kini terbuka untuk didukung warga: http:\/\/gagas\.test\/i\/\d+$/;
+
+describe('answers, polls and campaign calls against the fake platforms', () => {
+  let fake;
+  let srv;
+  let reviewer;
+  let admin;
+  const nowS = Math.floor(Date.now() / 1000);
+  const freshWamid = 'wamid.FRESH' + nowS;
+  before(async () => {
+    fake = await FakePlatforms.start();
+    Object.assign(process.env, ENV);
+    srv = new Server({
+      name: 'chsend',
+      users: [USERS.admin, USERS.reviewer],
+      extraArgs: ['--channel-base-urls', `*=${fake.base}`, '--channel-tick-ms', '100', '--channel-poll-s', '1',
+        '--channel-backoff-ms', '300', '--base-url', 'http://gagas.test'],
+    });
+    await srv.init();
+    sql(srv.db, `INSERT INTO campaigns(slug,title,question,hashtags_json) VALUES('pilkada','Pilkada 2027','Isu apa yang paling penting untuk Pilkada 2027?','["#Pilkada2027"]')`);
+    const add = (args) => runCli(['channel', 'add', '--db', srv.db, ...args]);
+    await add(['--channel', 'x', '--account', X_ID, '--publish', '--stream', 'x_mentions', '--stream', 'x_search:#GagasanWarga']);
+    await add(['--channel', 'youtube', '--account', 'UCsuarawarga', '--stream', 'youtube_channel:UCsuarawarga']);
+    await add(['--channel', 'tiktok', '--account', 'biz1', '--business-id', '-000Ab3CdEfGhIjKlMnOpQrStUvWxYz0123456']);
+    await add(['--channel', 'facebook', '--account', PAGE, '--publish']);
+    await add(['--channel', 'instagram', '--account', IG, '--publish', '--image-url', 'https://gagas.test/img/call.jpg']);
+    await add(['--channel', 'telegram', '--account', CHAT, '--publish', '--stream', 'telegram_updates']);
+    await add(['--channel', 'mastodon', '--account', 'suarawarga', '--publish']);
+    await srv.launch();
+    reviewer = await srv.login(USERS.reviewer);
+    admin = await srv.login(USERS.admin);
+  });
+  after(async () => {
+    for (const k of Object.keys(ENV)) delete process.env[k];
+    await srv?.stop();
+    await fake?.stop();
+  });
+
+  const sub = (channel, native) => sql(srv.db, `SELECT id FROM submissions WHERE channel='${channel}' AND native_id='${native}'`);
+  const outbox = (where) => sql(srv.db, `SELECT json_group_array(json_object('id',id,'channel',channel,'kind',kind,'state',state,'attempts',attempts,'error',error,'remote_id',remote_id,'next_at',next_at,'submission_id',submission_id,'campaign_id',campaign_id,'dedupe_key',dedupe_key,'result',json(result_json))) FROM outbox WHERE ${where}`);
+  const rows = (where) => JSON.parse(outbox(where));
+  const accept = async (id) => {
+    const r = await srv.act(reviewer, Number(id), { action: 'accept' });
+    assert.equal(r.status, 200, `accept ${id}: ${r.status} ${r.text}`);
+  };
+
+  const NATIVE = {
+    facebook: '122193847561038291_1092837465012345',
+    instagram: '17912345678901234',
+    telegram: `${CHAT}:5521`,
+    mastodon: '115612345678901234',
+    x: '1991827364501928371',
+    youtube: 'UgxR4nT7bK2mPq9sVw14AaABAg',
+  };
+
+  test('posts arrive by webhook and by pull on all nine channels', async () => {
+    // an X search hit that does not @mention us (X forbids answering it)
+    fake.script('GET /2/tweets/search/recent', { json: { data: [{ id: '1991900000000000001', text: 'Usul: perbanyak bus listrik di Bekasi #GagasanWarga', author_id: '1517283940516273849', created_at: '2026-11-28T00:00:00.000Z', lang: 'in', conversation_id: '1991900000000000001', edit_history_tweet_ids: ['1991900000000000001'] }], meta: { newest_id: '1991900000000000001', oldest_id: '1991900000000000001', result_count: 1 } } });
+    for (const name of ['facebook/feed-comment-add', 'instagram/webhook-comments', 'messenger/webhook-message-text', 'whatsapp/webhook-message-text',
+      'telegram/update-message-group-reply', 'mastodon/admin-webhook-status-created', 'tiktok/business-webhook-comment-insert']) {
+      const r = await post(srv, inbound(name));
+      assert.equal(r.status, 200, `${name}: ${r.text}`);
+    }
+    // fresh Messenger and WhatsApp messages: their 24-hour window is open
+    const ms = fs.readFileSync(path.join(FIX, 'messenger/webhook-message-text.json'), 'utf8')
+      .replaceAll('1795144887118', String(Date.now())).replaceAll('1795144886504', String(Date.now()))
+      .replace('"mid":"m_', '"mid":"m_fresh').replace('Desa Sukamaju', 'Desa Sukamaju (lagi)');
+    assert.equal((await post(srv, metaSigned(ms))).status, 200);
+    const wa = fs.readFileSync(path.join(FIX, 'whatsapp/webhook-message-text.json'), 'utf8')
+      .replace('"timestamp":"1795144897"', `"timestamp":"${nowS}"`)
+      .replace('wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABIYFjNFQjBBMUIyQzNENEU1RjYwNzA4MDkA', freshWamid)
+      .replace('Harga beras', 'Harga beras dan minyak');
+    assert.equal((await post(srv, metaSigned(wa))).status, 200);
+    await until('a submission on every channel', () => {
+      const have = sql(srv.db, "SELECT group_concat(DISTINCT channel) FROM submissions WHERE reply_json IS NOT NULL").split(',');
+      return ['facebook', 'instagram', 'messenger', 'whatsapp', 'x', 'telegram', 'youtube', 'mastodon', 'tiktok'].every((c) => have.includes(c));
+    });
+    await until('the X search hit', () => sub('x', '1991900000000000001'));
+    for (const [c, n] of Object.entries(NATIVE)) assert.ok(sub(c, n), `${c} ${n}`);
+  });
+
+  test('accepting answers each person on their channel, in the recorded request shape', async () => {
+    // the first X reply meets a 429 and the first Telegram reply a 502
+    fake.script('POST /2/tweets', { fixture: 'x/rate-limited-429.response' });
+    fake.script('POST /sendMessage', { status: 502, json: { ok: false, error_code: 502, description: 'Bad Gateway' } });
+    const ids = sql(srv.db, "SELECT id FROM submissions WHERE reply_json IS NOT NULL AND state='queued' AND channel <> 'web'").split('\n').filter(Boolean);
+    for (const id of ids) await accept(id);
+    await until('every answer settled', () => {
+      const r = rows("kind='status'");
+      return r.length >= ids.length && r.every((x) => ['sent', 'failed', 'skipped'].includes(x.state));
+    }, 40000);
+
+    const one = (route, pred) => {
+      const got = fake.seen(route).filter((r) => r.method === 'POST' && pred(r));
+      assert.ok(got.length >= 1, `no ${route}`);
+      return got[got.length - 1];
+    };
+    const fb = one(`POST /v24.0/${NATIVE.facebook}/comments`, () => true);
+    assert.match(fb.body.message, ACCEPTED);
+    sameShape(fb.body, 'facebook/graph-comment-reply.request', (w, a) => (w.message = a.message), 'facebook');
+    assert.equal(fb.headers.authorization, `Bearer ${ENV.GAGAS_TOKEN_FACEBOOK}`);
+
+    const ig = one(`POST /v24.0/${NATIVE.instagram}/replies`, () => true);
+    sameShape(ig.body, 'instagram/graph-comment-reply.request', (w, a) => (w.message = a.message), 'instagram');
+
+    const ms = one(`POST /v24.0/${PAGE}/messages`, (r) => r.body?.recipient?.id === '7263548190273645');
+    sameShape(ms.body, 'messenger/send-api.request', (w, a) => (w.message.text = a.message.text), 'messenger');
+
+    const wa = one('POST /v24.0/109283746501928/messages', () => true);
+    assert.equal(wa.body.context.message_id, freshWamid);
+    sameShape(wa.body, 'whatsapp/send-text.request', (w, a) => { w.text.body = a.text.body; w.context.message_id = a.context.message_id; }, 'whatsapp');
+
+    const xr = one('POST /2/tweets', (r) => r.body?.reply?.in_reply_to_tweet_id === NATIVE.x);
+    sameShape(xr.body, 'x/create-reply.request', (w, a) => (w.text = a.text), 'x');
+    assert.match(xr.body.text, ACCEPTED);
+
+    const tg = one('POST /sendMessage', (r) => r.body?.reply_parameters?.message_id === 5521);
+    sameShape(tg.body, 'telegram/sendMessage.request', (w, a) => (w.text = a.text), 'telegram');
+    assert.equal(tg.token, ENV.GAGAS_TOKEN_TELEGRAM);
+
+    const yt = one('POST /youtube/v3/comments', (r) => r.body?.snippet?.parentId === NATIVE.youtube);
+    assert.equal(yt.query.get('part'), 'snippet');
+    sameShape(yt.body, 'youtube/comments-insert.request', (w, a) => (w.snippet.textOriginal = a.snippet.textOriginal), 'youtube');
+
+    const md = one('POST /api/v1/statuses', (r) => r.body?.in_reply_to_id === NATIVE.mastodon);
+    assert.match(md.body.status, /^@madesuarta@bali\.example\.id Terima kasih!/);
+    sameShape(md.body, 'mastodon/post-status-reply.request', (w, a) => (w.status = a.status), 'mastodon');
+    const mrow = rows(`kind='status' AND channel='mastodon'`)[0];
+    assert.equal(md.headers['idempotency-key'], `gagas-outbox-${mrow.id}`, 'Idempotency-Key = the outbox id');
+
+    const tt = one('POST /open_api/v1.3/business/comment/reply/create/', () => true);
+    sameShape(tt.body, 'tiktok/business-comment-reply-create.request', (w, a) => (w.text = a.text), 'tiktok');
+    assert.equal(tt.headers['access-token'], ENV.GAGAS_TOKEN_TIKTOK);
+
+    // every answerable row was sent once, with the platform's id kept
+    for (const c of ['facebook', 'instagram', 'x', 'telegram', 'youtube', 'mastodon', 'tiktok']) {
+      const sent = rows(`kind='status' AND channel='${c}' AND state='sent'`);
+      assert.ok(sent.length >= 1, `${c}: ${outbox(`channel='${c}'`)}`);
+      assert.ok(sent.every((r) => r.remote_id), `${c}: remote ids`);
+    }
+    assert.equal(rows(`kind='status' AND channel='x' AND state='sent' AND remote_id='1991830000000000042'`).length >= 1, true);
+  });
+
+  test('a 429 is waited out and a 502 retried, each sent exactly once in the end', () => {
+    const x = fake.seen('POST /2/tweets').filter((r) => r.body?.reply);
+    const byTarget = groupBy(x, (r) => r.body.reply.in_reply_to_tweet_id);
+    const twice = Object.values(byTarget).find((l) => l.length === 2);
+    assert.ok(twice, `one X reply was tried twice: ${Object.entries(byTarget).map(([k, v]) => `${k}:${v.length}`)}`);
+    assert.deepEqual(twice[0].body, twice[1].body);
+    assert.ok(twice[1].at - twice[0].at >= 250, `waited before the retry (${twice[1].at - twice[0].at} ms)`);
+    assert.ok(Object.values(byTarget).every((l) => l.length <= 2));
+    const tg = fake.seen('POST /sendMessage').filter((r) => r.body?.reply_parameters);
+    const tgBy = groupBy(tg, (r) => String(r.body.reply_parameters.message_id));
+    assert.ok(Object.values(tgBy).some((l) => l.length === 2), 'the 502 was retried');
+    assert.ok(rows("kind='status' AND channel='x'").every((r) => r.state === 'sent' || r.state === 'skipped'), outbox("channel='x'"));
+    assert.ok(rows("kind='status' AND channel='telegram'").every((r) => r.state === 'sent'), outbox("channel='telegram'"));
+    assert.ok(rows("kind='status' AND attempts >= 2 AND state='sent'").length >= 2);
+  });
+
+  test('outside the 24-hour window nothing is sent and the row fails with the reason', () => {
+    const oldMs = rows(`kind='status' AND channel='messenger' AND submission_id=${sub('messenger', 'm_Vx8pQ2rT5yUw3zA1bC4dE6fG7hI9jK0lM2nO4pQ6rS8tU0vW2xY4zA6bC8dE0fG2hI4jK6lM8nO0pQ2rS4t')}`);
+    assert.equal(oldMs.length, 1);
+    assert.equal(oldMs[0].state, 'failed');
+    assert.match(oldMs[0].error, /24-hour window/);
+    const oldWa = rows(`kind='status' AND channel='whatsapp' AND state='failed'`);
+    assert.equal(oldWa.length, 1);
+    assert.match(oldWa[0].error, /24-hour window/);
+    assert.equal(fake.seen('POST /v24.0/109283746501928/messages').filter((r) => r.body.context.message_id !== freshWamid).length, 0);
+    assert.equal(fake.seen(`POST /v24.0/${PAGE}/messages`).length, 1, 'only the fresh Messenger message was answered');
+  });
+
+  test('X answers only mentions: a search hit without @mention is skipped', () => {
+    const skipped = rows("kind='status' AND channel='x' AND state='skipped'");
+    assert.ok(skipped.length >= 1, outbox("channel='x'"));
+    assert.match(skipped[0].error, /mention/);
+    assert.equal(fake.seen('POST /2/tweets').filter((r) => r.body?.reply?.in_reply_to_tweet_id === '1991900000000000001').length, 0);
+    assert.equal(skipped[0].submission_id, Number(sub('x', '1991900000000000001')));
+  });
+
+  test('an unreadable 2xx is not re-sent (no double post)', async () => {
+    const r = await post(srv, inbound('facebook/feed-comment-reply-add'));
+    assert.equal(r.status, 200);
+    const native = '122193847561038291_1092837465019876';
+    const id = await until('the reply comment', () => sub('facebook', native));
+    fake.script(`POST /v24.0/${native}/comments`, { truncate: 'facebook/graph-comment-reply.response' });
+    await accept(id);
+    const row = await until('its answer settled', () => {
+      const x = rows(`kind='status' AND submission_id=${id}`)[0];
+      return x && x.state !== 'pending' && x.state !== 'sending' ? x : null;
+    });
+    assert.equal(row.state, 'failed');
+    assert.match(row.error, /ambiguous/);
+    await sleep(1500);
+    assert.equal(fake.seen(`POST /v24.0/${native}/comments`).length, 1);
+  });
+
+  test('a restart sends nothing twice and queues nothing new', async () => {
+    const posts = fake.requests.filter((r) => r.method === 'POST' && r.route !== 'POST /getUpdates').length;
+    const before = outbox('1');
+    await srv.shutdown();
+    await srv.launch();
+    reviewer = await srv.login(USERS.reviewer);
+    admin = await srv.login(USERS.admin);
+    await sleep(2000);
+    assert.equal(fake.requests.filter((r) => r.method === 'POST' && r.route !== 'POST /getUpdates').length, posts);
+    assert.equal(outbox('1'), before);
+  });
+
+  test('publishing a campaign call reaches every connected account, now or later', async () => {
+    const r = await srv.post('/api/v1/campaigns/pilkada/publish', {}, { jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } });
+    assert.equal(r.status, 202, r.text);
+    assert.equal(r.json.queued.length, 5);
+    const again = await srv.post('/api/v1/campaigns/pilkada/publish', {}, { jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } });
+    assert.equal(again.status, 202);
+    assert.equal(again.json.duplicates, 5, 'a double click queues nothing more');
+    await until('all published', () => rows("kind='publish'").every((x) => x.state === 'sent'));
+    const fb = fake.seen(`POST /v24.0/${PAGE}/feed`)[0];
+    assert.match(fb.body.message, /^Isu apa yang paling penting untuk Pilkada 2027\? Kirim gagasan Anda: http:\/\/gagas\.test\/c\/pilkada #Pilkada2027$/);
+    assert.equal(fb.body.link, 'http://gagas.test/c/pilkada');
+    const media = fake.seen(`POST /v24.0/${IG}/media`)[0];
+    assert.equal(media.body.image_url, 'https://gagas.test/img/call.jpg');
+    const pub = fake.seen(`POST /v24.0/${IG}/media_publish`)[0];
+    assert.match(pub.body.creation_id, /^container/);
+    assert.ok(fake.seen('POST /2/tweets').some((x) => !x.body.reply && !x.body.poll && /c\/pilkada/.test(x.body.text)));
+    assert.ok(fake.seen('POST /sendMessage').some((x) => x.body.chat_id === Number(CHAT) && /c\/pilkada/.test(x.body.text)));
+    assert.ok(fake.seen('POST /api/v1/statuses').some((x) => /c\/pilkada/.test(x.body.status ?? '') && x.headers['idempotency-key']));
+    assert.ok(rows("kind='publish'").every((x) => x.remote_id && x.result?.http_status >= 200 && x.result?.http_status < 300));
+
+    // scheduled: queued with its time, not sent before it
+    const at = Math.floor(Date.now() / 1000) + 3600;
+    const later = await srv.post('/api/v1/campaigns/pilkada/publish', { at, channels: ['x'] }, { jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } });
+    assert.equal(later.status, 202, later.text);
+    const row = rows(`id=${later.json.queued[0]}`)[0];
+    assert.equal(row.next_at, at);
+    await sleep(500);
+    assert.equal(rows(`id=${later.json.queued[0]}`)[0].state, 'pending');
+    // admin only, with CSRF
+    const noCsrf = await srv.post('/api/v1/campaigns/pilkada/publish', {}, { jar: admin.jar });
+    assert.equal(noCsrf.status, 403);
+    const asReviewer = await srv.post('/api/v1/campaigns/pilkada/publish', {}, { jar: reviewer.jar, headers: { 'x-csrf-token': reviewer.csrf } });
+    assert.equal(asReviewer.status, 403);
+  });
+
+  test('a comment under the published call joins that campaign without its hashtag', async () => {
+    const postId = rows("kind='publish' AND channel='facebook'")[0].remote_id;
+    const body = fs.readFileSync(path.join(FIX, 'facebook/feed-comment-add.json'), 'utf8')
+      .replaceAll('104729385610923_122193847561038291', postId)
+      .replace('122193847561038291_1092837465012345', '555_777')
+      .replace(/"message":"[^"]*"/, '"message":"Menurut saya air bersih harus jadi prioritas utama."');
+    assert.equal((await post(srv, metaSigned(body))).status, 200);
+    const cid = await until('the comment', () => sql(srv.db, "SELECT campaign_id FROM submissions WHERE native_id='555_777'"));
+    assert.equal(cid, sql(srv.db, "SELECT id FROM campaigns WHERE slug='pilkada'"));
+  });
+
+  test('polls and quizzes go out as recorded, and votes come back', async () => {
+    const h = { jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } };
+    const quiz = requestFixture('telegram/sendPoll-quiz.request').json;
+    let r = await srv.post('/api/v1/channels/polls', {
+      channel: 'telegram', chat_id: CHAT, question: quiz.question, options: quiz.options.map((o) => o.text),
+      quiz: true, correct_option: 2, explanation: quiz.explanation, duration_s: 600, campaign: 'pilkada',
+    }, h);
+    assert.equal(r.status, 202, r.text);
+    const xp = requestFixture('x/create-poll.request').json;
+    r = await srv.post('/api/v1/channels/polls', { channel: 'x', question: xp.text, options: xp.poll.options, duration_s: 86400 }, h);
+    assert.equal(r.status, 202, r.text);
+    const mp = requestFixture('mastodon/post-status-poll.request').json;
+    r = await srv.post('/api/v1/channels/polls', { channel: 'mastodon', question: mp.status, options: mp.poll.options, duration_s: 86400 }, h);
+    assert.equal(r.status, 202, r.text);
+    const bad = await srv.post('/api/v1/channels/polls', { channel: 'whatsapp', question: 'q', options: ['a', 'b'] }, h);
+    assert.equal(bad.status, 400);
+    await until('polls sent', () => { const p = rows("kind='poll'"); return p.length === 3 && p.every((x) => x.state === 'sent'); });
+    assert.deepEqual(fake.seen('POST /sendPoll')[0].body, quiz);
+    assert.deepEqual(fake.seen('POST /2/tweets').find((x) => x.body.poll).body, xp);
+    const mpost = fake.seen('POST /api/v1/statuses').find((x) => x.body.poll);
+    assert.deepEqual(mpost.body, mp);
+    const tgPoll = rows("kind='poll' AND channel='telegram'")[0];
+    assert.equal(tgPoll.result.poll_id, '5398123456789012345');
+    // a vote arrives through getUpdates
+    const vote = JSON.parse(fs.readFileSync(path.join(FIX, 'telegram/update-poll-answer.json'), 'utf8'));
+    fake.script('POST /getUpdates', { json: { ok: true, result: [vote] } });
+    const got = await until('the vote', () => sql(srv.db, "SELECT options || '|' || outbox_id FROM poll_answers WHERE poll_id='5398123456789012345'"));
+    assert.equal(got, `2|${tgPoll.id}`);
+  });
+});
