@@ -690,6 +690,15 @@ static int run_bulk(gg_store *s, gg_conn *c, gg_job *j)
         json_decref(r);
     }
     free(found);
+    if (target > 0) {
+        /* the idea as it stands after every merge of this batch */
+        json_t *now = fetch_row(c, SQL_IDEA, target);
+        if (now) {
+            json_object_del(now, "campaign_id");
+            json_decref(idea);
+            idea = now;
+        }
+    }
     if (json_array_size(applied) > 0)
         j->bumps = 1;
     j->result = json_pack("{s:o,s:o,s:o}", "applied", applied, "skipped", skipped, "idea", idea);
