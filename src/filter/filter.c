@@ -77,20 +77,26 @@ static void combine(gg_filter *f)
         const gg_filter_model *m = f->m[h];
         if (f->col0[h] < 0)
             continue;
-        size_t nc = (size_t)m->ncol;
-        for (size_t c = 0; c < nc; c++) {
-            float mx = 0;
-            for (size_t r = 0; r < nrow; r++) {
+        size_t nc = (size_t)m->ncol, c0 = (size_t)f->col0[h];
+        float mx[GG_FILTER_MAXCOL] = {0}, inv[GG_FILTER_MAXCOL];
+        /* row-major passes: the model is stored feature-major too */
+        for (size_t r = 0; r < nrow; r++)
+            for (size_t c = 0; c < nc; c++) {
                 float a = fabsf(m->w[r * nc + c]);
-                if (a > mx)
-                    mx = a;
+                if (a > mx[c])
+                    mx[c] = a;
             }
-            size_t col = (size_t)f->col0[h] + c;
-            float sc = mx > 0 ? mx / 32767.0f : 1.0f;
-            f->cscale[col] = sc;
-            f->cbias[col] = m->b[c];
-            for (size_t r = 0; r < nrow; r++)
-                f->cw[r * GG_FILTER_MAXCOL + col] = (int16_t)lrintf(m->w[r * nc + c] / sc);
+        for (size_t c = 0; c < nc; c++) {
+            float sc = mx[c] > 0 ? mx[c] / 32767.0f : 1.0f;
+            f->cscale[c0 + c] = sc;
+            f->cbias[c0 + c] = m->b[c];
+            inv[c] = 1.0f / sc;
+        }
+        for (size_t r = 0; r < nrow; r++) {
+            int16_t *row = f->cw + r * GG_FILTER_MAXCOL + c0;
+            const float *w = m->w + r * nc;
+            for (size_t c = 0; c < nc; c++)
+                row[c] = (int16_t)lrintf(w[c] * inv[c]);
         }
     }
 }
@@ -230,11 +236,11 @@ void gg_filter_normalize(gg_filter_scratch *s, const char *text, size_t len,
         while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
             len--; /* do not cut a character in two */
     }
-    int rc = gg_text_analyze(&doc, text, len);
+    int rc = gg_text_analyze_ex(&doc, text, len, GG_TEXT_NO_ENTITIES);
     if (rc == GG_EUTF8) {
         len = sanitize(s, text, len);
         text = s->buf;
-        rc = gg_text_analyze(&doc, text, len);
+        rc = gg_text_analyze_ex(&doc, text, len, GG_TEXT_NO_ENTITIES);
     }
     if (rc != 0) {
         fn(arg, text, len);

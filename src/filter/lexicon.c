@@ -31,9 +31,30 @@ struct gg_filter_lex {
     size_t cap;
 };
 
+/* Prefix keys use a byte-at-a-time hash so that every prefix of a token
+ * costs one step, not one hash of its own; whole words use xxhash. */
+static uint64_t pstep(uint64_t h, unsigned char c)
+{
+    return (h ^ c) * 0x100000001b3ULL;
+}
+
+#define PSEED 0xcbf29ce484222325ULL
+
+static uint64_t pfin(uint64_t h)
+{
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    return h ^ (h >> 32);
+}
+
 static uint64_t hkey(const char *s, size_t n, int prefix)
 {
-    return XXH3_64bits_withSeed(s, n, prefix ? 0x5052 : 0x574f);
+    if (!prefix)
+        return XXH3_64bits_withSeed(s, n, 0x574f);
+    uint64_t h = PSEED;
+    for (size_t i = 0; i < n; i++)
+        h = pstep(h, (unsigned char)s[i]);
+    return pfin(h);
 }
 
 static term **lookup(const gg_filter_lex *lx, uint64_t key)
@@ -200,11 +221,12 @@ void gg_filter_lex_count(const gg_filter_lex *lx, const gg_filter_fv *fv, int *c
         memset(seen, 0, sizeof seen);
         term **s = lookup(lx, hkey(canon + off, len, 0));
         hit_chain(*s, fv, t, seen, counts);
-        uint64_t m = lx->prefix_lens;
-        for (uint32_t k = 4; k <= len && k < 64; k++) {
-            if (!(m >> k & 1))
+        uint64_t m = lx->prefix_lens, h = PSEED;
+        for (uint32_t k = 1; k <= len && k < 64; k++) {
+            h = pstep(h, (unsigned char)canon[off + k - 1]);
+            if (k < 4 || !(m >> k & 1))
                 continue;
-            s = lookup(lx, hkey(canon + off, k, 1));
+            s = lookup(lx, pfin(h));
             hit_chain(*s, fv, t, seen, counts);
         }
     }
