@@ -2,7 +2,7 @@
  * puller.c — the pull loops of every connected account, on one thread
  * (channels layer, issue 7). Each stream named in an account's settings
  * ("x_search:<query>", "x_mentions", "youtube_channel:<id>",
- * "youtube_video:<id>", "mastodon_tag:<tag>", "mastodon_mentions",
+ * "youtube_video:<id>", "youtube_replies:<comment id>", "mastodon_tag:<tag>", "mastodon_mentions",
  * "telegram_updates", "tiktok_comments:<video>") keeps its state in
  * channel_state: the watermark (newest item fully taken in), the page in
  * progress, when to try next, consecutive failures and the last rate-limit
@@ -78,6 +78,7 @@ static int parse_stream(const char *name, const char *account, stream *s)
         {"x_mentions", "x", GG_PULL_X_MENTIONS, 0},
         {"youtube_channel", "youtube", GG_PULL_YOUTUBE_CHANNEL, 1},
         {"youtube_video", "youtube", GG_PULL_YOUTUBE_VIDEO, 1},
+        {"youtube_replies", "youtube", GG_PULL_YOUTUBE_REPLIES, 1},
         {"mastodon_tag", "mastodon", GG_PULL_MASTODON_TAG, 1},
         {"mastodon_mentions", "mastodon", GG_PULL_MASTODON_MENTIONS, 0},
         {"telegram_updates", "telegram", GG_PULL_TELEGRAM_UPDATES, 0},

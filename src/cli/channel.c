@@ -22,7 +22,7 @@ static const char usage[] =
     "       gagas channel template --event E --lang id|en [--campaign SLUG] --text TEXT\n"
     "\n"
     "channels: facebook instagram messenger whatsapp x telegram youtube mastodon tiktok\n"
-    "streams:  x_search:QUERY x_mentions youtube_channel:ID youtube_video:ID\n"
+    "streams:  x_search:QUERY x_mentions youtube_channel:ID youtube_video:ID youtube_replies:ID\n"
     "          mastodon_tag:TAG mastodon_mentions telegram_updates tiktok_comments:VIDEO\n"
     "events:   accepted merged rejected idea-ditelaah idea-diadopsi idea-ditolak\n";
 

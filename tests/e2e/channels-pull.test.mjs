@@ -56,7 +56,7 @@ describe('pull channels against the fake platforms', () => {
     const add = (args, input) => runCli(['channel', 'add', '--db', srv.db, ...args], { input });
     // X with a sealed token from stdin; the others take theirs from GAGAS_TOKEN_*
     await add(['--channel', 'x', '--account', X_ID, '--token-stdin', '--stream', 'x_search:(#GagasanWarga OR @SuaraWargaID) lang:in', '--stream', 'x_mentions'], 'x-user-token\n');
-    await add(['--channel', 'youtube', '--account', 'UCsuarawarga', '--stream', 'youtube_channel:UCsuarawarga']);
+    await add(['--channel', 'youtube', '--account', 'UCsuarawarga', '--stream', 'youtube_channel:UCsuarawarga', '--stream', 'youtube_replies:UgxR4nT7bK2mPq9sVw14AaABAg']);
     await add(['--channel', 'mastodon', '--account', 'suarawarga', '--stream', 'mastodon_tag:gagasanwarga', '--stream', 'mastodon_mentions']);
     await add(['--channel', 'telegram', '--account', 'bot', '--stream', 'telegram_updates']);
     await add(['--channel', 'tiktok', '--account', 'biz1', '--business-id', '-000Ab3CdEfGhIjKlMnOpQrStUvWxYz0123456', '--stream', 'tiktok_comments:7570987654321098765']);
@@ -97,6 +97,7 @@ describe('pull channels against the fake platforms', () => {
     assert.ok(search.some((r) => r.query.get('next_token') === 'b26v89c19zqg8o3fpe1mpyrb8ttofwkfdv1b8ih9a5d5p'), 'second page of the search');
     await until('a round with since_id', () => fake.seen('GET /2/tweets/search/recent').some((r) => r.query.get('since_id') === '1991827364501928371'));
     assert.ok(fake.seen('GET /youtube/v3/commentThreads').some((r) => r.query.get('pageToken')), 'YouTube second page');
+    assert.ok(fake.seen('GET /youtube/v3/comments').some((r) => r.query.get('parentId') === 'UgxR4nT7bK2mPq9sVw14AaABAg'), 'YouTube replies of a thread');
     await until('Telegram offset', () => fake.seen('POST /getUpdates').some((r) => r.body?.offset === 804512379));
     await until('Mastodon min_id', () => fake.seen('GET /api/v1/timelines/tag/gagasanwarga').some((r) => r.query.get('min_id') === '115612345678901234'));
     // credentials: X's sealed token as a bearer, Telegram's token in the path only
@@ -166,6 +167,13 @@ describe('pull channels against the fake platforms', () => {
     // backoff: the gaps between the failing calls grew
     const times = fake.seen(route).slice(-5).map((r) => r.at);
     assert.ok(times[4] - times[3] >= times[1] - times[0], `gaps ${times.map((t, i) => (i ? t - times[i - 1] : 0))}`);
+  });
+
+  test('Mastodon 429 backs off and recovers', async () => {
+    fake.script('GET /api/v1/notifications', { fixture: 'mastodon/rate-limited-429.response' });
+    await until('the 429', () => /429/.test(state(srv.db, 'mastodon', 'mastodon_mentions')?.last_error ?? ''));
+    await until('recovery', () => state(srv.db, 'mastodon', 'mastodon_mentions').failures === 0, 20000);
+    assert.equal(state(srv.db, 'mastodon', 'mastodon_mentions').watermark, '48213377');
   });
 
   test('health: GET /api/v1/channels and /metrics report every stream', async () => {

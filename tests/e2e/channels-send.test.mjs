@@ -185,6 +185,8 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     // the first X reply meets a 429 and the first Telegram reply a 502
     fake.script('POST /2/tweets', { fixture: 'x/rate-limited-429.response' });
     fake.script('POST /sendMessage', { status: 502, json: { ok: false, error_code: 502, description: 'Bad Gateway' } });
+    // the first YouTube answer meets comments turned off: final, not retried
+    fake.script('POST /youtube/v3/comments', { fixture: 'youtube/error-commentsDisabled.response' });
     const ids = sql(srv.db, "SELECT id FROM submissions WHERE reply_json IS NOT NULL AND state='queued' AND channel <> 'web'").split('\n').filter(Boolean);
     for (const id of ids) await accept(id);
     await until('every answer settled', () => {
@@ -234,6 +236,11 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     sameShape(tt.body, 'tiktok/business-comment-reply-create.request', (w, a) => (w.text = a.text), 'tiktok');
     assert.equal(tt.headers['access-token'], ENV.GAGAS_TOKEN_TIKTOK);
 
+    const ytRows = rows("kind='status' AND channel='youtube'");
+    const off = ytRows.filter((r) => r.state === 'failed');
+    assert.equal(off.length, 1, outbox("channel='youtube'"));
+    assert.match(off[0].error, /HTTP 403/);
+    assert.equal(off[0].attempts, 1, 'a refusal is not retried');
     // every answerable row was sent once, with the platform's id kept
     for (const c of ['facebook', 'instagram', 'x', 'telegram', 'youtube', 'mastodon', 'tiktok']) {
       const sent = rows(`kind='status' AND channel='${c}' AND state='sent'`);
@@ -341,6 +348,18 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     assert.equal(noCsrf.status, 403);
     const asReviewer = await srv.post('/api/v1/campaigns/pilkada/publish', {}, { jar: reviewer.jar, headers: { 'x-csrf-token': reviewer.csrf } });
     assert.equal(asReviewer.status, 403);
+  });
+
+  test('a Graph page rate limit waits the estimated time to regain access', async () => {
+    fake.script(`POST /v24.0/${PAGE}/feed`, { fixture: 'facebook/graph-error-rate-limit.response' });
+    const r = await srv.post('/api/v1/campaigns/pilkada/publish', { channels: ['facebook'], lang: 'en' }, { jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } });
+    assert.equal(r.status, 202, r.text);
+    const row = await until('the limited call', () => {
+      const x = rows(`id=${r.json.queued[0]}`)[0];
+      return x.state === 'pending' && x.attempts === 1 ? x : null;
+    });
+    assert.match(row.error, /rate limited/);
+    assert.ok(row.next_at - Math.floor(Date.now() / 1000) >= 11 * 60, 'estimated_time_to_regain_access: 12 minutes');
   });
 
   test('a comment under the published call joins that campaign without its hashtag', async () => {
