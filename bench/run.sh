@@ -170,3 +170,9 @@ if [ -f bench/hooks.sh ]; then
 fi
 
 echo "bench: targets: read ratio >= $READ_TARGET (got $read_ratio), submit >= $SUBMIT_TARGET/s (got $acked_s)"
+
+# ---- review workspace (issue 4): server time per action ----------------------
+if [ -f bench/review.sh ]; then
+  echo "bench: bench/review.sh"
+  bash bench/review.sh "$build"
+fi
