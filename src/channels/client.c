@@ -287,7 +287,8 @@ int64_t gg_chclient_wait(const gg_chclient_resp *r, int64_t now)
         gg_channel_sent s;
         memset(&s, 0, sizeof(s));
         /* Meta: estimated_time_to_regain_access comes through decode_sent */
-        gg_channels_decode_sent("facebook", "{}", 2, r->usage, &s);
+        if (r->body.data && r->body.len)
+            gg_channels_decode_sent("facebook", r->body.data, r->body.len, r->usage, &s);
         if (s.retry_after > w)
             w = s.retry_after;
         gg_channels_sent_dispose(&s);
