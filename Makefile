@@ -25,7 +25,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PORT ?= 8080
 DB ?= var/gagas.db
 
-.PHONY: all run test unit e2e browser asan bench format lint deps clean
+.PHONY: all run test unit e2e browser asan fuzz bench format lint deps clean
 all: $(BUILD)/gagas
 
 $(BUILD)/%.o: %.c
@@ -61,6 +61,19 @@ asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test
 
+# libFuzzer targets (clang): each fuzz/NAME.c becomes build-fuzz/NAME and
+# runs for FUZZ_SECONDS on its corpus; the corpora are replayed by make test.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(wildcard fuzz/*.c)
+fuzz:
+	@mkdir -p build-fuzz
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 \
+	    -Isrc $$(pkg-config --cflags $(PKGS)) $$f $(LIB_SRC) -o build-fuzz/$$n $(LDLIBS_ALL) || exit 1; \
+	  mkdir -p fuzz/corpus/$$n; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$$n || exit 1; \
+	done
+
 bench: deps all
 	@bash bench/run.sh $(BUILD)
 
@@ -71,6 +84,6 @@ lint:
 	@bash scripts/lint.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
