@@ -154,6 +154,7 @@ static json_t *num(double v)
 static void add_model_labels(json_t *l, const gg_filter_result *r)
 {
     json_object_set_new(l, "lang", json_string(r->lang >= 0 ? gg_filter_langs[r->lang] : "und"));
+    json_object_set_new(l, "lang_score", num(r->lang_p));
     json_t *topics = json_array();
     for (int t = 0; t < GG_FILTER_NTOPIC; t++)
         if (r->topic_on & (1u << t))
@@ -162,6 +163,7 @@ static void add_model_labels(json_t *l, const gg_filter_result *r)
     json_object_set_new(l, "topics", topics);
     json_object_set_new(l, "kind", r->kind >= 0 ? json_string(gg_filter_kinds[r->kind])
                                                 : json_null());
+    json_object_set_new(l, "kind_score", num(r->kind >= 0 ? r->kind_p[r->kind] : 0));
     json_object_set_new(l, "constructive", num(r->constructive));
     json_object_set_new(l, "abusive", num(r->abusive));
     json_object_set_new(l, "hate", num(r->hate));
@@ -173,8 +175,8 @@ static void add_model_labels(json_t *l, const gg_filter_result *r)
             if (r->hatex[k] >= 0.5)
                 json_array_append_new(cats, json_string(gg_filter_hatex[k]));
     }
-    json_object_set_new(l, "hate_detail", json_pack("{s:s?,s:o}", "target", target,
-                                                    "categories", cats));
+    json_object_set_new(l, "hate_target", target ? json_string(target) : json_null());
+    json_object_set_new(l, "hate_categories", cats);
     json_object_set_new(l, "spam", num(r->spam));
     json_object_set_new(l, "sentiment",
                         r->sentiment >= 0

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Server, USERS, REPO_ROOT, sleep } from '../lib/server.mjs';
 
-const haveModels = fs.existsSync(path.join(REPO_ROOT, 'data', 'models', 'spam.glm'));
+// the models ship in data/models: this test needs them
 
 describe('filter on intake', () => {
   let srv, admin;
@@ -85,7 +85,8 @@ describe('filter on intake', () => {
     assert.ok(audit.json.entries.some((e) => e.action === 'merge' && e.object_id === copy.json.id && e.actor === 'filter'));
   });
 
-  test('spam over the threshold is rejected with the rule and its score', { skip: haveModels ? false : 'models not trained in this checkout' }, async () => {
+  test('spam over the threshold is rejected with the rule and its score', async () => {
+    assert.ok(fs.existsSync(path.join(REPO_ROOT, 'data', 'models', 'spam.glm')), 'data/models/spam.glm ships with gagas');
     const r = await srv.submit('Slot gacor hari ini maxwin!! deposit 10rb jadi jutaan, klik bit.ly/gacor88 bosku 💰💰💰 daftar sekarang');
     assert.equal(r.status, 202);
     assert.equal(r.json.state, 'rejected');
