@@ -121,6 +121,10 @@ static int h_channels(gg_req *r, void *ctx)
 
 /* ---- publish ---------------------------------------------------------------- */
 
+/* Bodies are strict, as everywhere in the API (gg_api__json_fields): an
+ * unknown field is a 400 that names it — a typo in "chanels" must not
+ * publish everywhere. */
+
 static const char *const publishable[] = {"facebook", "instagram", "x", "telegram", "mastodon",
                                           NULL};
 
@@ -160,6 +164,12 @@ static int h_publish(gg_req *r, void *ctx)
             return 0;
     } else {
         body = json_object();
+    }
+    static const char *const fields[] = {"channels", "at", "lang", "text", "image_url", NULL};
+    if (!json_is_object(body) || gg_api__json_fields(r, body, fields) != 0) {
+        if (!json_is_object(body))
+            gg_req_error(r, GG_EINVAL, "the body must be a JSON object");
+        goto done;
     }
     if (gg_store_campaign_get(a->store, slug, &camp) != 0) {
         gg_req_error(r, GG_ENOTFOUND, "no such campaign");
@@ -280,6 +290,16 @@ static int h_poll(gg_req *r, void *ctx)
         return 0;
     json_t *camp = NULL;
     char *payload = NULL, *target = NULL;
+    static const char *const fields[] = {
+        "channel", "account", "chat_id", "campaign", "question", "options", "quiz",
+        "correct_option", "explanation", "multiple", "anonymous", "duration_s", "lang", "at",
+        "key", NULL};
+    if (!json_is_object(body)) {
+        gg_req_error(r, GG_EINVAL, "the body must be a JSON object");
+        goto done;
+    }
+    if (gg_api__json_fields(r, body, fields) != 0)
+        goto done;
     const char *ch = json_string_value(json_object_get(body, "channel"));
     const char *q = json_string_value(json_object_get(body, "question"));
     json_t *opts = json_object_get(body, "options");

@@ -343,6 +343,9 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     assert.equal(row.next_at, at);
     await sleep(500);
     assert.equal(rows(`id=${later.json.queued[0]}`)[0].state, 'pending');
+    const typo = await srv.post('/api/v1/campaigns/pilkada/publish', { chanels: ['x'] }, { jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } });
+    assert.equal(typo.status, 400, 'an unknown field is refused, not ignored');
+    assert.match(typo.json.error.message, /chanels/);
     // admin only, with CSRF
     const noCsrf = await srv.post('/api/v1/campaigns/pilkada/publish', {}, { jar: admin.jar });
     assert.equal(noCsrf.status, 403);
