@@ -183,6 +183,15 @@ static int parse_query(gg_api *a, gg_req *r, query *q)
         }
         *dst[i] = v;
     }
+    /* levels=province: no kab/kota counts (dashboards, reports); the map
+     * and the default ask for them */
+    const char *levels = qparam(r, "levels");
+    if (levels && strcmp(levels, "province") == 0)
+        q->f.no_regency = 1;
+    else if (levels && strcmp(levels, "all") != 0) {
+        gg_req_error(r, GG_EINVAL, "levels must be all or province");
+        return -1;
+    }
     q->coord = qparam(r, "coord");
     if (q->coord && strcmp(q->coord, "organic") == 0)
         q->f.coord = 1;
@@ -814,7 +823,13 @@ static int page_common(gg_api *a, gg_req *r, query *q, json_t **sum, json_t **ca
     *lang = gg_api__lang(r);
     if (parse_query(a, r, q) != 0)
         return -1;
-    if (summary(a, r, q, 10, sum) != 0)
+    /* the pages show provinces and dapil; kab/kota counts are for the map's
+     * own JSON request */
+    int no_regency = q->f.no_regency;
+    q->f.no_regency = 1;
+    int rc = summary(a, r, q, 10, sum);
+    q->f.no_regency = no_regency;
+    if (rc != 0)
         return -1;
     if (gg_store_campaign_list(a->store, campaigns) != 0) {
         json_decref(*sum);
@@ -839,7 +854,7 @@ static int h_dashboard(gg_req *r, void *ctx)
     nav(&b, lang, &q, "");
     gg_buf_printf(&b, "<h1>%s</h1>", GG_T(lang, "Apa yang diinginkan warga", "What people want"));
     filter_form(&b, lang, "/console/insight", &q, camps);
-    gg_buf_adds(&b, "<div id=\"insight\" data-src=\"/api/v1/insight/summary?");
+    gg_buf_adds(&b, "<div id=\"insight\" data-src=\"/api/v1/insight/summary?levels=province&amp;");
     query_attr(&b, &q, NULL);
     gg_buf_printf(&b, "\" data-lang=\"%s\">", lang);
     kpis(&b, lang, sum);
@@ -1011,7 +1026,7 @@ static int h_report(gg_req *r, void *ctx)
     }
     gg_buf_printf(&b, "<button class=\"print\" id=\"print\" type=\"button\">%s</button>",
                   GG_T(lang, "Cetak / simpan PDF", "Print / save as PDF"));
-    gg_buf_adds(&b, "<div id=\"insight\" data-src=\"/api/v1/insight/summary?");
+    gg_buf_adds(&b, "<div id=\"insight\" data-src=\"/api/v1/insight/summary?levels=province&amp;");
     query_attr(&b, &q, NULL);
     gg_buf_printf(&b, "\" data-lang=\"%s\" data-print=\"1\">", lang);
     gg_buf_printf(&b, "<h2>%s</h2>", GG_T(lang, "Ringkasan", "Summary"));

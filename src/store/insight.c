@@ -37,30 +37,27 @@ static const char *agg_prefix(const gg_insight_filter *f, const char **sel)
     return "";
 }
 
-static int scan_agg(gg_conn *c, const gg_insight_filter *f, const char *prefix, const char *sel,
-                    gg_insight_row_fn fn, void *arg)
+static int scan_agg_one(gg_conn *c, const gg_insight_filter *f, int64_t campaign_id,
+                        const char *prefix, const char *sel, gg_insight_row_fn fn, void *arg)
 {
-    /* two literals: with a campaign the primary key gives a range scan per
-     * dimension; across campaigns the scan covers the dimension's rows */
-    static const char by_campaign[] =
+    /* the primary key (dim, campaign, sel, day, …) gives one range scan per
+     * dimension; across campaigns the caller loops over them, because a
+     * GROUP BY over every campaign's rows cannot use the day range */
+    static const char sql[] =
         "SELECT key, day, coord, n, received, filtered, queued, accepted, merged, rejected,"
         " escalated, withdrawn, auto_rejected, auto_merged, pos, neu, neg, reviewed, review_secs"
         " FROM insight_agg WHERE dim=?1 AND campaign_id=?2 AND sel=?6 AND day BETWEEN ?3 AND ?4"
         " AND (?5<0 OR coord=?5) AND n<>0";
-    static const char all_campaigns[] =
-        "SELECT key, day, coord, sum(n), sum(received), sum(filtered), sum(queued),"
-        " sum(accepted), sum(merged), sum(rejected), sum(escalated), sum(withdrawn),"
-        " sum(auto_rejected), sum(auto_merged), sum(pos), sum(neu), sum(neg), sum(reviewed),"
-        " sum(review_secs) FROM insight_agg WHERE dim=?1 AND sel=?6 AND day BETWEEN ?3 AND ?4"
-        " AND (?5<0 OR coord=?5) AND n<>0 AND ?2=0 GROUP BY key, day, coord";
     for (int d = 0; d < NDIM; d++) {
+        if (f->no_regency && strcmp(dims[d], "regency") == 0)
+            continue;
         char dim[32];
         snprintf(dim, sizeof(dim), "%s%s", prefix, dims[d]);
-        sqlite3_stmt *st = gg_store__stmt(c, f->campaign_id > 0 ? by_campaign : all_campaigns);
+        sqlite3_stmt *st = gg_store__stmt(c, sql);
         if (st == NULL)
             return gg_store__sqlfail(c, "prepare");
         sqlite3_bind_text(st, 1, dim, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 2, f->campaign_id > 0 ? f->campaign_id : 0);
+        sqlite3_bind_int64(st, 2, campaign_id);
         sqlite3_bind_int(st, 3, f->day_from);
         sqlite3_bind_int(st, 4, f->day_to);
         sqlite3_bind_int(st, 5, f->coord == 1 ? 0 : f->coord == 2 ? 1 : -1);
@@ -78,6 +75,25 @@ static int scan_agg(gg_conn *c, const gg_insight_filter *f, const char *prefix, 
             return gg_store__sqlfail(c, "insight agg");
     }
     return 0;
+}
+
+static int scan_agg(gg_conn *c, const gg_insight_filter *f, const char *prefix, const char *sel,
+                    gg_insight_row_fn fn, void *arg)
+{
+    if (f->campaign_id > 0)
+        return scan_agg_one(c, f, f->campaign_id, prefix, sel, fn, arg);
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT id FROM campaigns ORDER BY id");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    /* ids first: the per-campaign scans reuse the statement cache */
+    int64_t ids[4096];
+    int n = 0, rc = 0;
+    while (n < 4096 && sqlite3_step(st) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = scan_agg_one(c, f, ids[i], prefix, sel, fn, arg);
+    return rc;
 }
 
 static const char *const state_names[] = {"received", "filtered", "queued",   "accepted",
@@ -146,7 +162,7 @@ static int scan_facts(gg_conn *c, const gg_insight_filter *f, gg_insight_row_fn 
         fn(arg, "kind", COL(6), day, coord, v);
         fn(arg, "lang", COL(5), day, coord, v);
         fn(arg, "province", COL(9), day, coord, v);
-        if (*COL(10))
+        if (*COL(10) && !f->no_regency)
             fn(arg, "regency", COL(10), day, coord, v);
         if (*COL(11))
             fn(arg, "dapil", COL(11), day, coord, v);

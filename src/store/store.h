@@ -304,6 +304,7 @@ typedef struct gg_insight_filter {
     const char *region;    /* province ("32") or kab/kota ("3201") code, NULL: any */
     const char *dapil;     /* DPR RI dapil code ("3205"), NULL: any */
     int coord;             /* 0 all, 1 organic only, 2 coordinated only */
+    int no_regency;        /* 1: leave out the kab/kota rows (the largest; only maps need them) */
 } gg_insight_filter;
 
 /** The counts one aggregate row carries, in this order. */
