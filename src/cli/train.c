@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "filter/train.h"
+#include "review/review.h"
 #include "text/text.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,10 @@ int gg_cli_train(int argc, char **argv)
     char dbuf[4096];
     const char *data = NULL, *out = "data/models", *lexicon = "data/lexicon/topics.tsv";
     const char *task = NULL, *csv = NULL, *model_dir = "data/models";
+    /* from reviewers' decisions, and its rollback: src/review/retrain.c */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--from-reviews") == 0 || strcmp(argv[i], "--rollback") == 0)
+            return gg_review_train_cli(argc, argv);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;

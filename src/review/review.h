@@ -48,5 +48,8 @@ typedef struct gg_retrain_opts {
 int gg_review_retrain(const gg_retrain_opts *o, FILE *log);
 /** Put <head>.glm.prev back for every head that has one. */
 int gg_review_rollback(const char *model_dir, FILE *log);
+/** `gagas train --from-reviews | --rollback` with its own flags (argv[0] is
+ *  "train"); the process exit code. */
+int gg_review_train_cli(int argc, char **argv);
 
 #endif
