@@ -168,6 +168,7 @@ if [ -f bench/hooks.sh ]; then
   echo "bench: bench/hooks.sh"
   bash bench/hooks.sh "$build"
 fi
+node bench/channels.mjs "$build" 2000 || echo "bench: channels sender failed" # outbox sends/s (issue 7)
 
 echo "bench: targets: read ratio >= $READ_TARGET (got $read_ratio), submit >= $SUBMIT_TARGET/s (got $acked_s)"
 

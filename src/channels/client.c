@@ -145,8 +145,20 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
     return len;
 }
 
+static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    const volatile int *cancel = arg;
+    return cancel && *cancel ? 1 : 0; /* non-zero aborts the transfer */
+}
+
 int gg_chclient_send(const char *base_map, const gg_channel_request *rq, const char *token,
                      gg_chclient_resp *out)
+{
+    return gg_chclient_send_cancel(base_map, rq, token, NULL, out);
+}
+
+int gg_chclient_send_cancel(const char *base_map, const gg_channel_request *rq, const char *token,
+                            const volatile int *cancel, gg_chclient_resp *out)
 {
     memset(out, 0, sizeof(*out));
     gg_buf_init(&out->body, GG_CHANNELS_MAX_BODY);
@@ -220,6 +232,11 @@ int gg_chclient_send(const char *base_map, const gg_channel_request *rq, const c
     curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, out);
+    if (cancel) {
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)cancel);
+    }
     if (strcmp(rq->method, "POST") == 0) {
         curl_easy_setopt(h, CURLOPT_POST, 1L);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");

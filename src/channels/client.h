@@ -47,6 +47,11 @@ int gg_chclient_base(const char *map, const char *host, char *out, size_t cap);
  */
 int gg_chclient_send(const char *base_map, const gg_channel_request *rq, const char *token,
                      gg_chclient_resp *out);
+/** gg_chclient_send that gives up (GG_EUPSTREAM, "cancelled") within
+ *  about a second of *cancel becoming non-zero: a stopping server does not
+ *  wait out Telegram's 25-second long poll. cancel may be NULL. */
+int gg_chclient_send_cancel(const char *base_map, const gg_channel_request *rq, const char *token,
+                            const volatile int *cancel, gg_chclient_resp *out);
 
 /**
  * Seconds to wait before the next call after r, from every hint the

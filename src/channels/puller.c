@@ -34,7 +34,7 @@ struct gg_puller {
     pthread_t tid;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int stop;
+    volatile int stop; /* also read by curl's progress callback to cancel a long poll */
     _Atomic uint64_t pages, applied, errors;
 };
 
@@ -254,7 +254,7 @@ static void pull_stream(gg_puller *p, json_t *acct, const char *name, json_t *ac
             snprintf(err, sizeof(err), "cannot build the pull request");
             wait = 3600;
         } else {
-            gg_chclient_send(o->base_urls, &rq, token, &r);
+            gg_chclient_send_cancel(o->base_urls, &rq, token, &p->stop, &r);
             gg_channels_request_dispose(&rq);
             atomic_fetch_add(&p->pages, 1);
             now = (int64_t)time(NULL);

@@ -543,7 +543,14 @@ static void *sender_main(void *arg)
         pthread_mutex_unlock(&s->mu);
         if (stop)
             break;
-        gg_sender_round(s);
+        /* a full claim means more rows are due: go on without waiting a tick */
+        while (gg_sender_round(s) >= 32) {
+            pthread_mutex_lock(&s->mu);
+            stop = s->stop;
+            pthread_mutex_unlock(&s->mu);
+            if (stop)
+                break;
+        }
     }
     return NULL;
 }
