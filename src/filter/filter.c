@@ -430,6 +430,9 @@ void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *te
     if (f->topic_lex) {
         gg_filter_lex_count(f->topic_lex, fv, cnt);
         for (int t = 0; t < GG_FILTER_NTOPIC; t++)
+            if (cnt[t])
+                out->topic_lex |= 1u << t;
+        for (int t = 0; t < GG_FILTER_NTOPIC; t++)
             gg_filter_fv_extra(fv, bits, GG_FX_TOPIC + (unsigned)t, LEX_SCALE * sat(cnt[t]));
     }
     if (f->kind_lex) {
@@ -464,14 +467,14 @@ void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *te
     gg_filter_fv_extra(fv, bits, GG_FX_LANG_OTHER, out->lang > 0 ? 1.0f : 0.0f);
 }
 
-unsigned gg_filter_topic_set(const gg_filter_model *m, const float *p, int is_spam)
+unsigned gg_filter_topic_set(const gg_filter_model *m, const float *p, unsigned lex, int is_spam)
 {
     unsigned on = 0;
     int best = 0;
     if (is_spam)
         return 0; /* spam has no topic: it is not about anything we track */
     for (int t = 0; t < m->ncol && t < 32; t++) {
-        if (p[t] >= m->thresh[t])
+        if (p[t] >= m->thresh[t] || ((lex >> t & 1) && p[t] >= GG_FILTER_LEX_TH))
             on |= 1u << t;
         if (p[t] > p[best])
             best = t;
@@ -497,7 +500,7 @@ void gg_filter_classify(const gg_filter *f, gg_filter_scratch *s, const char *te
     }
     if ((m = f->m[GG_HEAD_TOPICS])) {
         head_prob(f, fv, from, GG_HEAD_TOPICS, s->acc, out->topic);
-        out->topic_on = gg_filter_topic_set(m, out->topic, out->kind == 5);
+        out->topic_on = gg_filter_topic_set(m, out->topic, out->topic_lex, out->kind == 5);
     }
     if ((m = f->m[GG_HEAD_CONSTRUCTIVE])) {
         head_prob(f, fv, from, GG_HEAD_CONSTRUCTIVE, s->acc, p);

@@ -86,6 +86,7 @@ typedef struct gg_filter_result {
     float lang_p;
     float topic[GG_FILTER_NTOPIC];   /* independent probabilities */
     unsigned topic_on;               /* bit t: topic t is predicted */
+    unsigned topic_lex;              /* bit t: the topic lexicon matched topic t */
     int kind;                        /* index into gg_filter_kinds, -1 unknown */
     float kind_p[GG_FILTER_NKIND];
     float constructive, abusive, hate, spam;
@@ -146,7 +147,11 @@ void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *te
                         gg_filter_result *out);
 
 /** Decide the topic set from probabilities: none for spam; else every topic
- *  at or above its threshold, or the best one when none is. */
-unsigned gg_filter_topic_set(const gg_filter_model *m, const float *p, int is_spam);
+ *  at or above its threshold (a lower one, GG_FILTER_LEX_TH, when the topic
+ *  lexicon matched it: bit t of lex), or the best one when none is. */
+#ifndef GG_FILTER_LEX_TH
+#define GG_FILTER_LEX_TH 0.25
+#endif
+unsigned gg_filter_topic_set(const gg_filter_model *m, const float *p, unsigned lex, int is_spam);
 
 #endif

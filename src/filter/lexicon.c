@@ -167,24 +167,26 @@ size_t gg_filter_lex_size(const gg_filter_lex *lx)
     return lx ? lx->nterm : 0;
 }
 
+typedef struct toks {
+    const char *text;
+    const uint32_t *tok; /* (off, len) pairs */
+    size_t n;
+} toks;
+
 /* Do the tokens after position t spell rest ("w2 w3")? */
-static int rest_matches(const gg_filter_fv *fv, size_t t, const char *rest)
+static int rest_matches(const toks *tk, size_t t, const char *rest)
 {
-    size_t clen;
-    const char *canon = gg_filter_fv_canon(fv, &clen);
-    size_t nt = gg_filter_fv_ntok(fv);
     const char *p = rest;
     while (*p) {
         const char *e = strchr(p, ' ');
         size_t wl = e ? (size_t)(e - p) : strlen(p);
-        if (++t >= nt)
+        if (++t >= tk->n)
             return 0;
-        uint32_t off, len;
-        gg_filter_fv_token(fv, t, &off, &len);
+        uint32_t off = tk->tok[2 * t], len = tk->tok[2 * t + 1];
         if (wl > 0 && p[wl - 1] == '*') {
-            if (len < wl - 1 || memcmp(canon + off, p, wl - 1) != 0)
+            if (len < wl - 1 || memcmp(tk->text + off, p, wl - 1) != 0)
                 return 0;
-        } else if (len != wl || memcmp(canon + off, p, wl) != 0) {
+        } else if (len != wl || memcmp(tk->text + off, p, wl) != 0) {
             return 0;
         }
         p += wl;
@@ -194,40 +196,44 @@ static int rest_matches(const gg_filter_fv *fv, size_t t, const char *rest)
     return 1;
 }
 
-static void hit_chain(const term *tm, const gg_filter_fv *fv, size_t t, int *seen, int *counts)
+static void hit_chain(const term *tm, const toks *tk, size_t t, int *seen, int *counts)
 {
     for (; tm; tm = tm->next_same) {
         if (seen[tm->label])
             continue;
-        if (tm->rest && !rest_matches(fv, t, tm->rest))
+        if (tm->rest && !rest_matches(tk, t, tm->rest))
             continue;
         seen[tm->label] = 1;
         counts[tm->label]++;
     }
 }
 
-void gg_filter_lex_count(const gg_filter_lex *lx, const gg_filter_fv *fv, int *counts)
+void gg_filter_lex_count_tokens(const gg_filter_lex *lx, const char *text, const uint32_t *tok,
+                                size_t ntok, int *counts)
 {
     int seen[64];
-    size_t clen;
-    const char *canon = gg_filter_fv_canon(fv, &clen);
+    toks tk = {text, tok, ntok};
     memset(counts, 0, (size_t)lx->nlabel * sizeof *counts);
     if (!lx->nterm)
         return;
-    size_t nt = gg_filter_fv_ntok(fv);
-    for (size_t t = 0; t < nt; t++) {
-        uint32_t off, len;
-        gg_filter_fv_token(fv, t, &off, &len);
-        memset(seen, 0, sizeof seen);
-        term **s = lookup(lx, hkey(canon + off, len, 0));
-        hit_chain(*s, fv, t, seen, counts);
+    for (size_t t = 0; t < ntok; t++) {
+        uint32_t off = tok[2 * t], len = tok[2 * t + 1];
+        memset(seen, 0, (size_t)lx->nlabel * sizeof *seen);
+        term **s = lookup(lx, hkey(text + off, len, 0));
+        hit_chain(*s, &tk, t, seen, counts);
         uint64_t m = lx->prefix_lens, h = PSEED;
         for (uint32_t k = 1; k <= len && k < 64; k++) {
-            h = pstep(h, (unsigned char)canon[off + k - 1]);
+            h = pstep(h, (unsigned char)text[off + k - 1]);
             if (k < 4 || !(m >> k & 1))
                 continue;
             s = lookup(lx, pfin(h));
-            hit_chain(*s, fv, t, seen, counts);
+            hit_chain(*s, &tk, t, seen, counts);
         }
     }
+}
+
+void gg_filter_lex_count(const gg_filter_lex *lx, const gg_filter_fv *fv, int *counts)
+{
+    gg_filter_lex_count_tokens(lx, gg_filter_fv_canon(fv, NULL), fv->tok, gg_filter_fv_ntok(fv),
+                               counts);
 }

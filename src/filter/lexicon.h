@@ -10,6 +10,7 @@
 #define GG_FILTER_LEXICON_H
 #include "filter/feat.h"
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct gg_filter_lex gg_filter_lex;
 
@@ -25,6 +26,10 @@ void gg_filter_lex_free(gg_filter_lex *lx);
 /** Count term hits per label over the tokens of the last build of fv into
  *  counts[nlabel] (zeroed first). Each token position counts once per label. */
 void gg_filter_lex_count(const gg_filter_lex *lx, const gg_filter_fv *fv, int *counts);
+
+/** The same over any tokens: ntok (offset, length) pairs into text. */
+void gg_filter_lex_count_tokens(const gg_filter_lex *lx, const char *text, const uint32_t *tok,
+                                size_t ntok, int *counts);
 
 /** Number of terms loaded. */
 size_t gg_filter_lex_size(const gg_filter_lex *lx);
