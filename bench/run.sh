@@ -177,3 +177,9 @@ if [ -f bench/review.sh ]; then
   echo "bench: bench/review.sh"
   bash bench/review.sh "$build"
 fi
+
+# ---- insight dashboards at 10^6 submissions (issue 6) -------------------------
+if [ -f bench/insight.sh ]; then
+  echo "bench: bench/insight.sh"
+  bash bench/insight.sh "$build"
+fi
