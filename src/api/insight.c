@@ -815,6 +815,20 @@ static void assets(gg_buf *b, const char *page)
                   page);
 }
 
+/* The summary the page was built from, as a JSON data block the charts
+ * read instead of asking again (a data block is not script: the CSP allows
+ * it). Slashes are escaped, so no "</script>" can end it early. */
+static void data_block(gg_buf *b, json_t *sum)
+{
+    char *j = json_dumps(sum, JSON_COMPACT | JSON_ESCAPE_SLASH);
+    if (j == NULL)
+        return;
+    gg_buf_adds(b, "<script type=\"application/json\" id=\"insight-data\">");
+    gg_buf_adds(b, j);
+    gg_buf_adds(b, "</script>");
+    free(j);
+}
+
 static int page_common(gg_api *a, gg_req *r, query *q, json_t **sum, json_t **campaigns,
                        const char **lang)
 {
@@ -857,6 +871,7 @@ static int h_dashboard(gg_req *r, void *ctx)
     gg_buf_adds(&b, "<div id=\"insight\" data-src=\"/api/v1/insight/summary?levels=province&amp;");
     query_attr(&b, &q, NULL);
     gg_buf_printf(&b, "\" data-lang=\"%s\">", lang);
+    data_block(&b, sum);
     kpis(&b, lang, sum);
     gg_buf_printf(&b,
                   "<section class=\"charts\">"
@@ -1030,6 +1045,7 @@ static int h_report(gg_req *r, void *ctx)
     query_attr(&b, &q, NULL);
     gg_buf_printf(&b, "\" data-lang=\"%s\" data-print=\"1\">", lang);
     gg_buf_printf(&b, "<h2>%s</h2>", GG_T(lang, "Ringkasan", "Summary"));
+    data_block(&b, sum);
     kpis(&b, lang, sum);
     gg_buf_printf(&b,
                   "<figure><figcaption>%s</figcaption><div class=\"chart\" id=\"chart-volume\">"

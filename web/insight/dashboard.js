@@ -98,8 +98,13 @@
     });
   }
 
-  fetch(root.dataset.src, { credentials: 'same-origin' })
-    .then(function (r) { if (!r.ok) throw new Error('summary ' + r.status); return r.json(); })
+  // the page carries the summary it was built from; ask only when it does not
+  var block = document.getElementById('insight-data');
+  var got = block
+    ? Promise.resolve().then(function () { return JSON.parse(block.textContent); })
+    : fetch(root.dataset.src, { credentials: 'same-origin' })
+      .then(function (r) { if (!r.ok) throw new Error('summary ' + r.status); return r.json(); });
+  got
     .then(function (s) {
       volume(s);
       funnel(s);
