@@ -250,6 +250,19 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     assert.equal(rows(`kind='status' AND channel='x' AND state='sent' AND remote_id='1991830000000000042'`).length >= 1, true);
   });
 
+  test('a private reply to an Instagram comment goes as recorded', async () => {
+    // queued the way other code queues a reply: target = the submission's reply_json
+    const target = sql(srv.db, `SELECT reply_json FROM submissions WHERE channel='instagram' AND native_id='${NATIVE.instagram}'`);
+    sql(srv.db, `INSERT INTO outbox(channel,kind,target_json,text,payload_json,dedupe_key) VALUES('instagram','reply','${target}','Terima kasih, Kak Dewi!','{"private":true}','private:ig:1')`);
+    const row = await until('the private reply', () => {
+      const x = rows("dedupe_key='private:ig:1'")[0];
+      return x && x.state === 'sent' ? x : null;
+    });
+    const sent = fake.seen(`POST /v24.0/${IG}/messages`).find((r) => r.body?.recipient?.comment_id);
+    sameShape(sent.body, 'instagram/graph-private-reply.request', (w, a) => (w.message.text = a.message.text), 'instagram private reply');
+    assert.ok(row.remote_id);
+  });
+
   test('a 429 is waited out and a 502 retried, each sent exactly once in the end', () => {
     const x = fake.seen('POST /2/tweets').filter((r) => r.body?.reply);
     const byTarget = groupBy(x, (r) => r.body.reply.in_reply_to_tweet_id);
