@@ -497,7 +497,8 @@ static int h_policy(gg_req *r, void *ctx)
                                           " share from 0 to 1");
     }
     /* queued write, but a one-row update: quick enough to wait for */
-    int rc = gg_store_review_policy_set(a->store, cid, b);
+    gg_session *me = gg_req_user(r);
+    int rc = gg_store_review_policy_set(a->store, me ? me->user_id : 0, cid, b);
     json_decref(b);
     if (rc != 0)
         return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));

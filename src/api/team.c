@@ -338,7 +338,7 @@ static int h_user_set(gg_req *r, void *ctx)
         rc = gg_req_error(r, GG_ECONFLICT, "you cannot disable or demote yourself");
         goto done;
     }
-    int src = gg_store_team_user_set(a->store, id, role ? json_string_value(role) : NULL,
+    int src = gg_store_team_user_set(a->store, s->user_id, id, role ? json_string_value(role) : NULL,
                                      dis ? json_is_true(dis) : -1, camps);
     if (src != 0) {
         rc = gg_req_error(r, src, "%s", gg_store_errmsg(a->store));
@@ -395,8 +395,8 @@ static int h_session_end(gg_req *r, void *ctx)
     if (id < 0)
         return gg_req_error(r, GG_ENOTFOUND, "no such session");
     int n = 0;
-    int rc = gg_store_team_sessions_end(a->store, s->role == GG_ROLE_ADMIN ? 0 : s->user_id, id,
-                                        NULL, &n);
+    int rc = gg_store_team_sessions_end(a->store, s->user_id,
+                                        s->role == GG_ROLE_ADMIN ? 0 : s->user_id, id, NULL, &n);
     if (rc != 0)
         return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
     if (n == 0)
@@ -429,8 +429,8 @@ static int h_sessions_end_all(gg_req *r, void *ctx)
     }
     char th[65];
     int n = 0;
-    int rc = gg_store_team_sessions_end(a->store, s->user_id, 0, all ? NULL : current_hash(r, th),
-                                        &n);
+    int rc = gg_store_team_sessions_end(a->store, s->user_id, s->user_id, 0,
+                                        all ? NULL : current_hash(r, th), &n);
     if (rc != 0)
         return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
     if (all)

@@ -107,6 +107,14 @@ const char gg_store__m2_review[] =
     " INSERT INTO review_fts(review_fts, rowid, norm) VALUES ('delete', old.id, old.norm); END;"
     "INSERT INTO review_fts(review_fts) VALUES ('rebuild');"
 
+    /* the filter's automatic rejections are decisions too: audited as they
+     * are stored, with the route that decided them */
+    "CREATE TRIGGER review_audit_auto AFTER INSERT ON submissions WHEN new.state='rejected'"
+    " BEGIN INSERT INTO audit(actor,action,object_type,object_id,after_json,reason)"
+    " VALUES('filter','reject','submission',new.id,json_object('state',new.state,'reason',"
+    "new.reason,'route',CASE WHEN json_valid(new.labels_json) THEN"
+    " json_extract(new.labels_json,'$.route') END),new.reason); END;"
+
     /* audit rows written before this migration join the chain in id order */
     "INSERT INTO audit_chain(audit_id, prev_hash, hash)"
     " WITH RECURSIVE ch(id, prev, h) AS ("

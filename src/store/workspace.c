@@ -640,8 +640,11 @@ int gg_store_review_stats(gg_store *s, int64_t campaign_id, int64_t since_ms, js
     return 0;
 }
 
+int gg_store__team_audit(gg_conn *c, int64_t actor, const char *action, const char *type,
+                         int64_t object, const char *after_json);
+
 typedef struct policy_job {
-    int64_t campaign_id;
+    int64_t actor, campaign_id;
     char *policy;
 } policy_job;
 
@@ -658,12 +661,15 @@ static int run_policy(gg_store *s, gg_conn *c, gg_job *j)
     sqlite3_reset(st);
     if (rc == 0 && sqlite3_changes(c->db) == 0)
         rc = gg_store__fail(GG_ENOTFOUND, "no such campaign");
+    if (rc == 0)
+        rc = gg_store__team_audit(c, p->actor, "policy", "campaign", p->campaign_id, p->policy);
     return rc;
 }
 
-int gg_store_review_policy_set(gg_store *s, int64_t campaign_id, json_t *policy)
+int gg_store_review_policy_set(gg_store *s, int64_t actor_id, int64_t campaign_id,
+                               json_t *policy)
 {
-    policy_job p = {campaign_id, json_dumps(policy, JSON_COMPACT)};
+    policy_job p = {actor_id, campaign_id, json_dumps(policy, JSON_COMPACT)};
     int rc = gg_store__call(s, run_policy, &p, NULL, NULL);
     free(p.policy);
     return rc;

@@ -121,15 +121,17 @@ int gg_store_audit_walk(gg_store *s, int64_t after_id, int limit,
  *  second_user,second_label}], "decision_secs":[{campaign,n,avg,p50,p90}]}. */
 int gg_store_review_stats(gg_store *s, int64_t campaign_id, int64_t since_ms, json_t **out);
 /** Merge keys of policy (two_person, double_review) into the campaign's
- *  policy_json (blocking write). */
-int gg_store_review_policy_set(gg_store *s, int64_t campaign_id, json_t *policy);
+ *  policy_json (blocking write, audited as actor_id's). */
+int gg_store_review_policy_set(gg_store *s, int64_t actor_id, int64_t campaign_id,
+                               json_t *policy);
 /** Waiting blind second reviews for user (not their own first review). */
 int gg_store_review_samples(gg_store *s, int64_t campaign_id, int64_t user_id, int limit,
                             json_t **out);
 
 /* ---- team ------------------------------------------------------------------ */
 
-/** Store an invitation (blocking): token_hash hex, expires_at unix seconds. */
+/** Store an invitation (blocking, audited as created_by's): token_hash
+ *  hex, expires_at unix seconds. Team changes below are audited likewise. */
 int gg_store_invite_put(gg_store *s, const char *token_hash, const char *email, const char *role,
                         const char *campaigns_json, int64_t created_by, int64_t expires_at,
                         int64_t *id_out);
@@ -146,16 +148,16 @@ int gg_store_team_list(gg_store *s, json_t **out);
 /** Change role / disabled / campaigns of a user (blocking; NULL or -1 keep
  *  what is stored; campaigns is a JSON array of slugs). Disabling ends the
  *  user's sessions. GG_ENOTFOUND, GG_EINVAL. */
-int gg_store_team_user_set(gg_store *s, int64_t user_id, const char *role, int disabled,
-                           json_t *campaigns);
+int gg_store_team_user_set(gg_store *s, int64_t actor_id, int64_t user_id, const char *role,
+                           int disabled, json_t *campaigns);
 /** Sessions of a user, newest first: [{id, created_at, expires_at, ip,
  *  user_agent, current}] (current: token_hash matches). */
 int gg_store_team_sessions(gg_store *s, int64_t user_id, const char *current_hash, json_t **out);
 /** End one session (of user_id unless user_id is 0) or, with session_id 0,
  *  every session of user_id except keep_hash (NULL: all). Blocking.
  *  *n_out gets the number ended. */
-int gg_store_team_sessions_end(gg_store *s, int64_t user_id, int64_t session_id,
-                               const char *keep_hash, int *n_out);
+int gg_store_team_sessions_end(gg_store *s, int64_t actor_id, int64_t user_id,
+                               int64_t session_id, const char *keep_hash, int *n_out);
 /** 1 when user_id may work campaign_id (no assignment means every one). */
 int gg_store_team_may_review(gg_store *s, int64_t user_id, int64_t campaign_id);
 /** 1 when the user has any campaign assignment. */

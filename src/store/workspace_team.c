@@ -11,6 +11,35 @@
 #include <string.h>
 #include <time.h>
 
+/* One audit row for a team change, as actor (0: system). */
+static int team_audit(gg_conn *c, int64_t actor, const char *action, const char *type,
+                      int64_t object, const char *after_json)
+{
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "INSERT INTO audit(actor_id,actor,action,object_type,object_id,after_json)"
+           " VALUES(?1,coalesce((SELECT email FROM staff_users WHERE id=?1),'system'),?2,?3,?4,?5)");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    if (actor > 0)
+        sqlite3_bind_int64(st, 1, actor);
+    gg_store__bind_text(st, 2, action);
+    gg_store__bind_text(st, 3, type);
+    sqlite3_bind_int64(st, 4, object);
+    gg_store__bind_text(st, 5, after_json);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "audit");
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* shared with workspace.c (the campaign policy change) */
+int gg_store__team_audit(gg_conn *c, int64_t actor, const char *action, const char *type,
+                         int64_t object, const char *after_json);
+int gg_store__team_audit(gg_conn *c, int64_t actor, const char *action, const char *type,
+                         int64_t object, const char *after_json)
+{
+    return team_audit(c, actor, action, type, object, after_json);
+}
+
 static int valid_role(const char *r)
 {
     return r && (strcmp(r, "admin") == 0 || strcmp(r, "reviewer") == 0 ||
@@ -41,7 +70,17 @@ static int run_invite_put(gg_store *s, gg_conn *c, gg_job *j)
     if (rc == SQLITE_ROW)
         j->id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : gg_store__sqlfail(c, "invite");
+    if (rc != SQLITE_ROW)
+        return gg_store__sqlfail(c, "invite");
+    /* the token's hash stays out of the log */
+    char after[512];
+    json_t *a = json_pack("{s:s,s:s,s:I}", "email", v->email, "role", v->role, "expires_at",
+                          (json_int_t)v->expires_at);
+    char *d = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+    snprintf(after, sizeof(after), "%s", d ? d : "{}");
+    free(d);
+    json_decref(a);
+    return team_audit(c, v->created_by, "invite", "staff_invite", j->id, after);
 }
 
 int gg_store_invite_put(gg_store *s, const char *token_hash, const char *email, const char *role,
@@ -186,7 +225,7 @@ int gg_store_team_list(gg_store *s, json_t **out)
 }
 
 typedef struct user_set_job {
-    int64_t user;
+    int64_t actor, user;
     const char *role;
     int disabled;
     char *campaigns;
@@ -219,15 +258,23 @@ static int run_user_set(gg_store *s, gg_conn *c, gg_job *j)
     }
     if (u->campaigns)
         rc = set_campaigns(c, u->user, u->campaigns);
+    if (rc)
+        return rc;
+    json_t *a = json_pack("{s:s?,s:i,s:s?}", "role", u->role, "disabled", u->disabled,
+                          "campaigns", u->campaigns);
+    char *d = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(a);
+    rc = team_audit(c, u->actor, "change", "staff_user", u->user, d);
+    free(d);
     return rc;
 }
 
-int gg_store_team_user_set(gg_store *s, int64_t user_id, const char *role, int disabled,
-                           json_t *campaigns)
+int gg_store_team_user_set(gg_store *s, int64_t actor_id, int64_t user_id, const char *role,
+                           int disabled, json_t *campaigns)
 {
     if (role && !valid_role(role))
         return gg_store__fail(GG_EINVAL, "role must be admin, reviewer or analyst");
-    user_set_job u = {user_id, role, disabled,
+    user_set_job u = {actor_id, user_id, role, disabled,
                       campaigns ? json_dumps(campaigns, JSON_COMPACT) : NULL};
     int rc = gg_store__call(s, run_user_set, &u, NULL, NULL);
     free(u.campaigns);
@@ -255,7 +302,7 @@ int gg_store_team_sessions(gg_store *s, int64_t user_id, const char *current_has
 }
 
 typedef struct end_job {
-    int64_t user, session;
+    int64_t actor, user, session;
     const char *keep;
 } end_job;
 
@@ -277,13 +324,20 @@ static int run_sessions_end(gg_store *s, gg_conn *c, gg_job *j)
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "sessions end");
     sqlite3_reset(st);
     j->id = rc == 0 ? sqlite3_changes(c->db) : 0;
+    if (rc == 0 && j->id > 0) {
+        char after[96];
+        snprintf(after, sizeof(after), "{\"ended\":%lld,\"everywhere\":%s}", (long long)j->id,
+                 e->session > 0 ? "false" : "true");
+        rc = team_audit(c, e->actor, "sign-out", "staff_session",
+                        e->session > 0 ? e->session : e->user, after);
+    }
     return rc;
 }
 
-int gg_store_team_sessions_end(gg_store *s, int64_t user_id, int64_t session_id,
-                               const char *keep_hash, int *n_out)
+int gg_store_team_sessions_end(gg_store *s, int64_t actor_id, int64_t user_id,
+                               int64_t session_id, const char *keep_hash, int *n_out)
 {
-    end_job e = {user_id, session_id, keep_hash};
+    end_job e = {actor_id, user_id, session_id, keep_hash};
     int64_t n = 0;
     int rc = gg_store__call(s, run_sessions_end, &e, &n, NULL);
     if (n_out)

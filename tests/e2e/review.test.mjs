@@ -356,7 +356,9 @@ describe('audit', () => {
     for (let k = 0; k + 1 < e.length; k++) {
       if (e[k].id === e[k + 1].id + 1) assert.equal(e[k].prev_hash, e[k + 1].hash, `link ${e[k].id}`);
     }
-    assert.ok(e.some((x) => x.action === 'undo') && e.some((x) => x.action === 'merge') && e.some((x) => x.action === 'escalate'));
+    for (const a of ['accept', 'merge', 'reject', 'escalate', 'undo', 'approve', 'second-review', 'invite', 'join', 'sign-out', 'policy']) {
+      assert.ok(e.some((x) => x.action === a), `no "${a}" in the audit log`);
+    }
     const v = await srv.get('/api/v1/audit/verify', { jar: adm.jar });
     assert.equal(v.status, 200, show(v));
     assert.equal(v.json.ok, true, JSON.stringify(v.json.problems));

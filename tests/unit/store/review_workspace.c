@@ -264,3 +264,26 @@ Test(workspace, audit_chain_detects_tampering)
         " VALUES('mallory','accept','submission',1)");
     cr_assert_eq(verify(), 3, "a row slipped in around the chain");
 }
+
+Test(workspace, automatic_rejections_are_audited)
+{
+    done d = DONE;
+    gg_submission_in in = {.campaign_id = cid, .channel = "web", .text = "promo", .norm = "promo",
+                           .state = "rejected", .reason = "spam",
+                           .labels_json = "{\"route\":{\"decision\":\"reject\"}}"};
+    cr_assert_eq(gg_store_submission_put(st, &in, on_done, &d), 0);
+    cr_assert_eq(finish(&d), 0);
+    json_decref(d.result);
+    json_t *log = NULL;
+    cr_assert_eq(gg_store_audit_list(st, 10, &log), 0);
+    json_t *row = json_array_get(json_object_get(log, "entries"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(row, "actor")), "filter");
+    cr_assert_str_eq(json_string_value(json_object_get(row, "action")), "reject");
+    cr_assert_eq(json_integer_value(json_object_get(row, "object_id")), d.id);
+    cr_assert_str_eq(json_string_value(json_object_get(row, "reason")), "spam");
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_object_get(json_object_get(row, "after"), "route"), "decision")),
+                     "reject");
+    json_decref(log);
+    cr_assert_eq(verify(), 0);
+}
