@@ -62,7 +62,8 @@ asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test
 
 # libFuzzer targets (clang): each fuzz/NAME.c becomes build-fuzz/NAME and
-# runs for FUZZ_SECONDS on its corpus; the corpora are replayed by make test.
+# runs for FUZZ_SECONDS on its corpus; new inputs land in build-fuzz/NAME.new
+# (copy the ones worth keeping into fuzz/corpus/NAME, which make test replays).
 FUZZ_SECONDS ?= 60
 FUZZ_SRC := $(wildcard fuzz/*.c)
 fuzz:
@@ -70,8 +71,8 @@ fuzz:
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 \
 	    -Isrc $$(pkg-config --cflags $(PKGS)) $$f $(LIB_SRC) -o build-fuzz/$$n $(LDLIBS_ALL) || exit 1; \
-	  mkdir -p fuzz/corpus/$$n; \
-	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$$n || exit 1; \
+	  mkdir -p fuzz/corpus/$$n build-fuzz/$$n.new; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) build-fuzz/$$n.new fuzz/corpus/$$n || exit 1; \
 	done
 
 bench: deps all
