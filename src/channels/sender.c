@@ -8,7 +8,9 @@
  * again after a wait (429, 5xx, no answer) or 'failed' with the reason.
  * Never double-sends: a row is re-sent only when the platform surely did not
  * take it (an error status), or when it is idempotent (Mastodon's
- * Idempotency-Key); an ambiguous 2xx that cannot be read is 'failed'.
+ * Idempotency-Key); an ambiguous 2xx that cannot be read is 'failed', unless
+ * the reply can be looked for (Facebook, Instagram comments) and is found
+ * (sent) or surely absent (sent again).
  */
 #include "channels/client.h"
 #include "channels/workers.h"
@@ -204,6 +206,16 @@ static int notify(gg_sender *s)
 }
 
 /* ---- sending ---------------------------------------------------------------- */
+
+/* path + query: a malloc'd copy (freed with the request) */
+static char *path_with_query(const char *path, const char *query)
+{
+    size_t a = strlen(path), b = strlen(query);
+    char *p = gg_malloc(a + b + 1);
+    memcpy(p, path, a);
+    memcpy(p + a, query, b + 1);
+    return p;
+}
 
 static gg_event_kind kind_of(const char *k)
 {
@@ -411,6 +423,58 @@ static int build_row(gg_sender *s, json_t *row, json_t *acct, gg_channel_request
     return rc;
 }
 
+/* After an ambiguous 2xx to a Facebook or Instagram comment reply, look
+ * for our reply under the parent before deciding (CHANNELS.md §0.1 rule
+ * 7): found → sent with its id; surely absent → pending, a re-send is safe;
+ * the list unreadable → left 'failed' as it was. Only these two edges can
+ * be listed this way; elsewhere an ambiguous answer stays 'failed'. */
+static void check_existing(gg_sender *s, const gg_channel_request *sent_rq, const char *channel,
+                           const char *text, const char *token, int attempts, outcome *oc)
+{
+    const char *edge = strrchr(sent_rq->path, '/');
+    if (edge == NULL || (strcmp(edge, "/comments") != 0 && strcmp(edge, "/replies") != 0) ||
+        sent_rq->body == NULL || strstr(sent_rq->body, "\"recipient\"") != NULL)
+        return;
+    int ig = strcmp(edge, "/replies") == 0;
+    gg_channel_request get;
+    memset(&get, 0, sizeof(get));
+    get.method = "GET";
+    get.host = sent_rq->host;
+    get.auth = sent_rq->auth;
+    get.path = path_with_query(sent_rq->path, ig ? "?fields=id,text,from&limit=100"
+                                                        : "?fields=id,message,from&limit=100");
+    gg_chclient_resp r;
+    gg_chclient_send(s->o.base_urls, &get, token, &r);
+    json_t *j = r.status == 200 && !r.truncated ? json_loadb(r.body.data, r.body.len, 0, NULL)
+                                                : NULL;
+    json_t *data = json_object_get(j, "data");
+    if (json_is_array(data)) {
+        size_t i;
+        json_t *c;
+        const char *found = NULL;
+        json_array_foreach(data, i, c)
+        {
+            const char *t = json_string_value(json_object_get(c, ig ? "text" : "message"));
+            if (t && strcmp(t, text) == 0)
+                found = json_string_value(json_object_get(c, "id"));
+        }
+        if (found) {
+            oc->state = "sent";
+            snprintf(oc->remote, sizeof(oc->remote), "%s", found);
+            snprintf(oc->error, sizeof(oc->error), "answer was unreadable; the reply was found");
+        } else if (attempts < s->o.max_attempts) {
+            oc->state = "pending";
+            oc->wait_s = (gg_chnet_backoff_ms(s->o.backoff_ms, attempts) + 999) / 1000;
+            snprintf(oc->error, sizeof(oc->error),
+                     "answer was unreadable and the reply is not there: sending again");
+        }
+    }
+    json_decref(j);
+    gg_chclient_resp_dispose(&r);
+    gg_channels_request_dispose(&get);
+    (void)channel;
+}
+
 static void send_row(gg_sender *s, json_t *row, json_t *accounts)
 {
     const gg_chnet_opts *o = &s->o;
@@ -448,6 +512,9 @@ static void send_row(gg_sender *s, json_t *row, json_t *accounts)
     gg_chclient_send(o->base_urls, &rq, token, &r);
     int is_mastodon = strcmp(channel, "mastodon") == 0;
     finish_from(&oc, is_mastodon, channel, &r, attempts, o);
+    if (strcmp(oc.state, "failed") == 0 && r.status >= 200 && r.status < 300 &&
+        (strcmp(channel, "facebook") == 0 || strcmp(channel, "instagram") == 0))
+        check_existing(s, &rq, channel, jstr(row, "text"), token, attempts, &oc);
     /* Instagram publishes in two steps: the container, then media_publish */
     if (strcmp(kind, "publish") == 0 && strcmp(channel, "instagram") == 0 &&
         strcmp(oc.state, "sent") == 0) {

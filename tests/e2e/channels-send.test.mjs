@@ -299,8 +299,9 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     assert.equal(skipped[0].submission_id, Number(sub('x', '1991900000000000001')));
   });
 
-  test('an unreadable 2xx is not re-sent (no double post)', async () => {
-    const r = await post(srv, inbound('facebook/feed-comment-reply-add'));
+  test('an unreadable 2xx: the reply is looked for, never posted twice', async () => {
+    // Facebook: the answer is cut short, but the comment is there: sent, once
+    let r = await post(srv, inbound('facebook/feed-comment-reply-add'));
     assert.equal(r.status, 200);
     const native = '122193847561038291_1092837465019876';
     const id = await until('the reply comment', () => sub('facebook', native));
@@ -310,10 +311,49 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
       const x = rows(`kind='status' AND submission_id=${id}`)[0];
       return x && x.state !== 'pending' && x.state !== 'sending' ? x : null;
     });
-    assert.equal(row.state, 'failed');
-    assert.match(row.error, /ambiguous/);
-    await sleep(1500);
+    assert.equal(row.state, 'sent', JSON.stringify(row));
+    assert.match(row.error, /found/);
+    assert.equal(row.remote_id, fake.comments.get(native)[0].id, 'the id of the comment found');
+    assert.ok(fake.seen(`GET /v24.0/${native}/comments`).length >= 1, 'looked under the parent');
+    await sleep(1000);
     assert.equal(fake.seen(`POST /v24.0/${native}/comments`).length, 1);
+
+    // a cut-short answer for a comment that was lost: safe to send again
+    const body = fs.readFileSync(path.join(FIX, 'facebook/feed-comment-add.json'), 'utf8')
+      .replace('122193847561038291_1092837465012345', '122193847561038291_1092837465055555')
+      .replace(/"message":"[^"]*"/, '"message":"Usul: trotoar di Jl. Magelang diperlebar untuk pejalan kaki #GagasanWarga"');
+    assert.equal((await post(srv, metaSigned(body))).status, 200);
+    const lost = '122193847561038291_1092837465055555';
+    const id2 = await until('the second comment', () => sub('facebook', lost));
+    fake.script(`POST /v24.0/${lost}/comments`, { truncate: 'facebook/graph-comment-reply.response', drop: true });
+    await accept(id2);
+    const row2 = await until('sent after the check', () => {
+      const x = rows(`kind='status' AND submission_id=${id2}`)[0];
+      return x && x.state === 'sent' ? x : null;
+    });
+    assert.equal(fake.seen(`POST /v24.0/${lost}/comments`).length, 2, 'sent again, once');
+    assert.equal(row2.attempts, 2);
+
+    // elsewhere (X) an unreadable 2xx cannot be checked: failed, not re-sent
+    const before = sql(srv.db, "SELECT coalesce(max(id),0) FROM submissions WHERE channel='x'");
+    const xa = inbound('x/xaa-post-mention-create');
+    const xbody = Buffer.from(xa.body.toString('utf8').replaceAll('1991827364501928371', '1991999999999999999')
+      .replace('1991827364501928990', '1991999999999999990').replace('subsidi transportasi umum untuk pekerja harian di Jabodetabek', 'bus sekolah gratis untuk anak-anak di Bandung Raya'));
+    const xsig = crypto.createHmac('sha256', ENV.GAGAS_X_CONSUMER_SECRET).update(xbody).digest('base64');
+    const xr = await post(srv, { path: xa.path, headers: { ...xa.headers, 'x-twitter-webhooks-signature': `sha256=${xsig}` }, body: xbody });
+    assert.equal(xr.status, 200, xr.text);
+    const xid = await until('the X mention', () => sql(srv.db, `SELECT id FROM submissions WHERE channel='x' AND id > ${before} AND state='queued'`));
+    const xnative = sql(srv.db, `SELECT native_id FROM submissions WHERE id=${xid}`);
+    fake.script('POST /2/tweets', { truncate: 'x/create-reply.response' });
+    await accept(xid);
+    const xrow = await until('the X answer settled', () => {
+      const x = rows(`kind='status' AND submission_id=${xid}`)[0];
+      return x && x.state !== 'pending' && x.state !== 'sending' ? x : null;
+    });
+    assert.equal(xrow.state, 'failed');
+    assert.match(xrow.error, /ambiguous.*not re-sent/);
+    await sleep(1000);
+    assert.equal(fake.seen('POST /2/tweets').filter((r) => r.body?.reply?.in_reply_to_tweet_id === xnative).length, 1);
   });
 
   test('a restart sends nothing twice and queues nothing new', async () => {

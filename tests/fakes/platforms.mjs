@@ -59,6 +59,7 @@ export class FakePlatforms {
   constructor() {
     this.requests = [];
     this.scripts = new Map(); // route key -> [response spec, …] used first
+    this.comments = new Map(); // Graph object id -> comments we posted under it
     this.seq = 0;
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 1000;
@@ -113,6 +114,19 @@ export class FakePlatforms {
       this.requests.push(rec);
       const queued = this.scripts.get(route);
       const spec = queued && queued.length ? queued.shift() : null;
+      // Graph comment replies are kept, so GET /{parent}/comments lists them
+      // (the sender looks there after an unreadable answer); a spec with
+      // drop: true answers without keeping the comment (it was lost)
+      const gm = /^\/v[\d.]+\/([^/]+)\/(comments|replies)$/.exec(p);
+      if (req.method === 'POST' && gm && !spec?.drop) {
+        const list = this.comments.get(gm[1]) || [];
+        list.push({ id: `${gm[1]}_c${++this.seq}`, message: body?.message, text: body?.message, from: { id: 'us' } });
+        this.comments.set(gm[1], list);
+      }
+      if (req.method === 'GET' && gm) {
+        this.reply(res, json({ data: this.comments.get(gm[1]) || [] }));
+        return;
+      }
       this.reply(res, spec ? this.fromSpec(spec) : this.route(rec));
     });
   }
