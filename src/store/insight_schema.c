@@ -66,6 +66,9 @@
 
 /* A submission row N ("new") as its facts row. Labels that are not valid
  * JSON count as unlabelled rather than failing the submission's write.
+ * The labels are parsed once by json_each (SQLite 3.40 has no parse cache:
+ * every json_extract on the whole text would parse it again), and the
+ * small topics and region arrays are read from what that pass returned.
  * The main region is the first mention that names a kab/kota, else the
  * first that names a province; codes lose their dots ("32.01" -> "3201"),
  * as in the maps. The day is the post's own time (created_at). */
@@ -76,33 +79,32 @@
     " coalesce(CAST(julianday(" N ".created_at)-2440587.5 AS INTEGER),"                          \
     "  CAST(julianday(" N ".received_at)-2440587.5 AS INTEGER),0),"                              \
     " " N ".channel," N ".state," N ".decided_by IS NULL AND " N ".state IN ('rejected','merged'),"  \
-    " coalesce(" N ".reason,''),"                                                                \
-    " coalesce(CASE json_type(x.l,'$.lang') WHEN 'text' THEN json_extract(x.l,'$.lang') END,''),"  \
-    " coalesce(CASE json_type(x.l,'$.kind') WHEN 'text' THEN json_extract(x.l,'$.kind') END,''),"  \
-    " coalesce(CASE json_type(x.l,'$.sentiment') WHEN 'text' THEN json_extract(x.l,'$.sentiment')" \
-    "  WHEN 'object' THEN json_extract(x.l,'$.sentiment.label') END,''),"                        \
-    " coalesce((SELECT json_group_array(t) FROM (SELECT DISTINCT CASE json_type(value)"           \
+    " coalesce(" N ".reason,''), coalesce(y.lang,''), coalesce(y.kind,''), coalesce(y.sent,''),"  \
+    " coalesce((SELECT json_group_array(t) FROM (SELECT DISTINCT CASE type"                      \
     "  WHEN 'object' THEN json_extract(value,'$.topic') WHEN 'text' THEN value END AS t"         \
-    "  FROM json_each(x.l,'$.topics') WHERE json_type(x.l,'$.topics')='array') WHERE t IS NOT NULL"  \
-    "  AND t<>''),'[]'),"                                                                         \
-    " coalesce(CASE WHEN json_type(m.v,'$.kabkota')='text' THEN"                                 \
-    "  substr(replace(json_extract(m.v,'$.kabkota'),'.',''),1,2) END,"                           \
-    "  replace(json_extract(m.v,'$.province'),'.',''),''),"                                      \
-    " coalesce(replace(json_extract(m.v,'$.kabkota'),'.',''),''),"                               \
-    " coalesce(json_extract(m.v,'$.dapil'),''),"                                                 \
+    "  FROM json_each(coalesce(y.topics,'[]'))) WHERE t IS NOT NULL AND t<>''),'[]'),"          \
+    " coalesce(substr(replace(json_extract(y.mv,'$.kabkota'),'.',''),1,2),"                      \
+    "  replace(json_extract(y.mv,'$.province'),'.',''),''),"                                     \
+    " coalesce(replace(json_extract(y.mv,'$.kabkota'),'.',''),''),"                              \
+    " coalesce(json_extract(y.mv,'$.dapil'),''),"                                                \
     " coalesce(" N ".group_id,0),"                                                               \
     " CASE WHEN " N ".dup_of IS NULL THEN 0 ELSE coalesce((SELECT nullif(root,0)"                \
     "  FROM insight_facts WHERE submission_id=" N ".dup_of)," N ".dup_of) END,"                  \
     " CASE WHEN " N ".decided_by IS NOT NULL AND " N ".decided_at IS NOT NULL THEN"              \
     "  max(0,CAST((julianday(" N ".decided_at)-julianday(" N ".received_at))*86400 AS INTEGER))" \
     "  END"                                                                                      \
-    " FROM (SELECT CASE WHEN json_valid(" N ".labels_json) AND json_type(" N ".labels_json)"     \
-    "  ='object' THEN " N ".labels_json ELSE '{}' END AS l) x"                                  \
-    " LEFT JOIN (SELECT value AS v FROM json_each(CASE WHEN json_valid(" N ".labels_json)"        \
-    "  AND json_type(" N ".labels_json,'$.region')='array' THEN " N ".labels_json ELSE '{}' END,"  \
-    "  '$.region') WHERE json_type(value)='object' AND (json_type(value,'$.kabkota')='text'"     \
-    "  OR json_type(value,'$.province')='text')"                                                 \
-    "  ORDER BY json_type(value,'$.kabkota') IS NULL, key LIMIT 1) m ON true;"
+    " FROM (SELECT x.lang, x.kind, x.sent, x.topics,"                                            \
+    "  (SELECT value FROM json_each(coalesce(x.region,'[]')) WHERE type='object'"                \
+    "   AND (json_type(value,'$.kabkota')='text' OR json_type(value,'$.province')='text')"       \
+    "   ORDER BY json_type(value,'$.kabkota') IS NULL, key LIMIT 1) AS mv"                       \
+    " FROM (SELECT max(CASE WHEN key='lang' AND type='text' THEN value END) AS lang,"            \
+    "  max(CASE WHEN key='kind' AND type='text' THEN value END) AS kind,"                        \
+    "  max(CASE WHEN key='sentiment' THEN CASE type WHEN 'text' THEN value"                      \
+    "   WHEN 'object' THEN json_extract(value,'$.label') END END) AS sent,"                      \
+    "  max(CASE WHEN key='topics' AND type='array' THEN value END) AS topics,"                   \
+    "  max(CASE WHEN key='region' AND type='array' THEN value END) AS region"                    \
+    "  FROM json_each(CASE WHEN json_valid(" N ".labels_json) AND json_type(" N ".labels_json)"  \
+    "  ='object' THEN " N ".labels_json ELSE '{}' END)) x) y;"
 
 const char gg_store__m4_insight[] =
     /* clustered by (campaign, day): a filtered dashboard reads one range */
@@ -138,6 +140,7 @@ const char gg_store__m4_insight[] =
     " campaign_id INTEGER NOT NULL, root INTEGER NOT NULL, n INTEGER NOT NULL,"
     " PRIMARY KEY (campaign_id, root)) WITHOUT ROWID;"
     "CREATE INDEX insight_clusters_n ON insight_clusters(campaign_id, n DESC);"
+    "CREATE INDEX insight_clusters_all ON insight_clusters(n DESC);" /* across campaigns */
 
     "CREATE TRIGGER insight_facts_add AFTER INSERT ON insight_facts BEGIN " AGG_UPSERT(
         "new", "1") " INSERT INTO insight_clusters SELECT new.campaign_id, new.root, 1"
