@@ -281,7 +281,9 @@ int gg_store_insight_drill(gg_store *s, const gg_insight_filter *f, int limit, j
     gg_conn *c = gg_store__reader(s);
     if (c == NULL)
         return GG_EIO;
-    /* the posts behind one map area or chart bar: newest first, public text */
+    /* the posts behind one map area or chart bar: newest first, public text.
+     * Walking the (campaign, day, id) key backwards stops after `limit`
+     * matches instead of sorting the whole period */
 #define DRILL_COLS                                                                               \
     "SELECT s.id, s.channel, s.display AS text, s.state, s.idea_id, s.created_at,"               \
     " f.topics_json, f.kind, f.province, f.regency, f.dapil, f.coord"                             \
@@ -292,7 +294,7 @@ int gg_store_insight_drill(gg_store *s, const gg_insight_filter *f, int limit, j
     " AND (?6 IS NULL OR f.kind=?6) AND (?7 IS NULL OR f.province=?7 OR f.regency=?7)"           \
     " AND (?8 IS NULL OR f.dapil=?8) AND (?9 IS NULL OR f.channel=?9)"                           \
     " AND (?10 IS NULL OR f.lang=?10) AND f.state<>'withdrawn'"                                  \
-    " ORDER BY (s.state IN ('accepted','merged')) DESC, s.id DESC LIMIT ?11"
+    " ORDER BY f.day DESC, f.submission_id DESC LIMIT ?11"
     sqlite3_stmt *st = f->campaign_id > 0
                            ? gg_store__stmt(c, DRILL_COLS "f.campaign_id=?1 AND" DRILL_WHERE)
                            : gg_store__stmt(c, DRILL_COLS "?1=0 AND" DRILL_WHERE);

@@ -334,7 +334,7 @@ int gg_store_insight_ideas(gg_store *s, int64_t campaign_id, int limit, json_t *
 int gg_store_insight_clusters(gg_store *s, int64_t campaign_id, int limit, json_t **out);
 /** Coordinated groups with their evidence and first text (array). */
 int gg_store_insight_groups(gg_store *s, int64_t campaign_id, int limit, json_t **out);
-/** The posts behind a chart or map area, accepted first (array). */
+/** The posts behind a chart or map area, newest first (array). */
 int gg_store_insight_drill(gg_store *s, const gg_insight_filter *f, int limit, json_t **out);
 /** Walk export rows of what ("ideas", "submissions" pseudonymized, "polls")
  *  with id > after_id in id order, at most limit; fn gets each row
