@@ -101,5 +101,10 @@ void gg_api__hooks_sink(gg_api *a, struct gg_inbox_sink *out);
 void gg_api__register_team(gg_api *a, gg_http *h);
 /** Hex hash of a session token as stored (64 hex chars + NUL). */
 void gg_api__token_hash(const char *token, char out[65]);
+/** Create an invitation by s valid for hours: tok gets the link's token
+ *  (48 hex + NUL), only its hash is stored. 0 or the store's code. */
+int gg_api__invite(gg_api *a, gg_session *s, const char *email, const char *role,
+                   const char *campaigns_json, int hours, char tok[49], int64_t *id_out,
+                   int64_t *expires_out);
 
 #endif

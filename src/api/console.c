@@ -9,10 +9,12 @@
 #include "api/api_int.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include "review/review.h"
 #include "store/workspace.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -260,6 +262,15 @@ static int h_queue_page(gg_req *r, void *ctx)
                   GG_T(lang, "Antrean telaah", "Review queue"),
                   (long long)json_integer_value(json_object_get(out, "total")), s->csrf,
                   GG_T(lang, "Keluar", "Sign out"));
+    gg_buf_printf(&b, "<nav class=\"staff\"><a href=\"/console/sessions\">%s</a>%s%s</nav>",
+                  GG_T(lang, "Sesi saya", "My sessions"),
+                  s->role == GG_ROLE_ADMIN ? GG_T(lang, " · <a href=\"/console/team\">Tim</a>",
+                                                  " · <a href=\"/console/team\">Team</a>")
+                                           : "",
+                  s->role == GG_ROLE_ADMIN
+                      ? GG_T(lang, " · <a href=\"/console/quality\">Kualitas telaah</a>",
+                             " · <a href=\"/console/quality\">Review quality</a>")
+                      : "");
     gg_buf_printf(&b, "<p class=\"sort\">%s: <a href=\"/console/queue?sort=new\"%s>%s</a> · "
                       "<a href=\"/console/queue?sort=priority\"%s>%s</a></p>",
                   GG_T(lang, "Urutkan", "Sort"), q.by_priority ? "" : " aria-current=\"true\"",
@@ -430,8 +441,286 @@ static int h_escalate(gg_req *r, void *ctx)
     return decide_form(ctx, r, "escalate");
 }
 
+/* ---- team, sessions, quality (no JavaScript needed) --------------------------- */
+
+static void page_start(gg_buf *b, const char *lang, const char *title, const char *path)
+{
+    gg_buf_init(b, 1 << 20);
+    gg_html_head(b, lang, title, path);
+    gg_buf_adds(b, "<link rel=\"stylesheet\" href=\"/static/console.css\">");
+    gg_buf_printf(b, "<p><a href=\"/console/queue\">← %s</a></p><h1>", GG_T(lang, "Antrean",
+                                                                          "Queue"));
+    gg_html_esc(b, title);
+    gg_buf_adds(b, "</h1>");
+}
+
+static int h_team_page(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 0, GG_AUTH_HTML);
+    if (s == NULL)
+        return 0;
+    const char *lang = gg_api__lang(r);
+    json_t *team = NULL;
+    if (gg_store_team_list(a->store, &team) != 0)
+        return gg_req_error(r, GG_EIO, "%s", gg_store_errmsg(a->store));
+    gg_buf b;
+    page_start(&b, lang, GG_T(lang, "Tim", "Team"), "/console/team");
+    gg_buf_printf(&b, "<table class=\"grid\"><thead><tr><th>E-mail</th><th>%s</th><th>%s</th>"
+                      "<th>%s</th></tr></thead><tbody>",
+                  GG_T(lang, "Peran", "Role"), GG_T(lang, "Kampanye", "Campaigns"),
+                  GG_T(lang, "Sesi aktif", "Live sessions"));
+    size_t i;
+    json_t *u;
+    json_array_foreach(json_object_get(team, "users"), i, u)
+    {
+        gg_buf_adds(&b, "<tr><td>");
+        gg_html_esc(&b, jstr(u, "email"));
+        gg_buf_printf(&b, "%s</td><td>",
+                      json_integer_value(json_object_get(u, "disabled")) ? " (nonaktif)" : "");
+        gg_html_esc(&b, jstr(u, "role"));
+        gg_buf_adds(&b, "</td><td>");
+        json_t *c = json_object_get(u, "campaigns");
+        size_t k;
+        json_t *slug;
+        json_array_foreach(c, k, slug)
+        {
+            gg_buf_adds(&b, k ? ", " : "");
+            gg_html_esc(&b, json_string_value(slug));
+        }
+        if (json_array_size(c) == 0)
+            gg_buf_adds(&b, GG_T(lang, "semua", "all"));
+        gg_buf_printf(&b, "</td><td>%lld</td></tr>",
+                      (long long)json_integer_value(json_object_get(u, "sessions")));
+    }
+    gg_buf_adds(&b, "</tbody></table>");
+    const char *link = gg_req_query(r, "invited");
+    if (link && strlen(link) == 48 && strspn(link, "0123456789abcdef") == 48)
+        gg_buf_printf(&b, "<p class=\"flash\" role=\"status\">%s <code>/console/invite/%s</code></p>",
+                      GG_T(lang, "Kirim tautan ini (sekali pakai):",
+                           "Send this link (works once):"),
+                      link);
+    gg_buf_printf(&b,
+                  "<h2>%s</h2><form class=\"login\" method=\"post\" action=\"/console/team/invite\">"
+                  "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                  "<label for=\"inv-email\">E-mail</label>"
+                  "<input id=\"inv-email\" name=\"email\" type=\"email\" required>"
+                  "<label for=\"inv-role\">%s</label><select id=\"inv-role\" name=\"role\">"
+                  "<option value=\"reviewer\">reviewer</option><option value=\"analyst\">analyst"
+                  "</option><option value=\"admin\">admin</option></select>"
+                  "<label for=\"inv-camp\">%s</label><input id=\"inv-camp\" name=\"campaigns\">"
+                  "<p class=\"hint\">%s</p><button type=\"submit\">%s</button></form>",
+                  GG_T(lang, "Undang", "Invite"), s->csrf, GG_T(lang, "Peran", "Role"),
+                  GG_T(lang, "Kampanye (slug, pisahkan dengan koma)",
+                       "Campaigns (slugs, comma-separated)"),
+                  GG_T(lang, "Kosong: semua kampanye. Tautan berlaku 72 jam.",
+                       "Empty: every campaign. The link works for 72 hours."),
+                  GG_T(lang, "Buat tautan undangan", "Create the invitation link"));
+    json_decref(team);
+    gg_html_foot(&b, lang);
+    gg_html_send(r, 200, &b);
+    return 0;
+}
+
+static int h_team_invite_form(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_HTML);
+    if (s == NULL)
+        return 0;
+    const char *email = gg_req_form(r, "email"), *role = gg_req_form(r, "role");
+    const char *camps = gg_req_form(r, "campaigns");
+    if (email == NULL || strchr(email, '@') == NULL || strlen(email) > 254)
+        return gg_req_error(r, GG_EINVAL, "email must be an e-mail address");
+    if (role == NULL || (strcmp(role, "admin") && strcmp(role, "reviewer") &&
+                         strcmp(role, "analyst")))
+        return gg_req_error(r, GG_EINVAL, "role must be admin, reviewer or analyst");
+    /* "demo, pilkada" -> ["demo","pilkada"], each a known campaign */
+    json_t *arr = json_array();
+    if (camps && strlen(camps) < 2000) {
+        char *copy = gg_req_strdup(r, camps, strlen(camps)), *save = NULL;
+        for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+            int64_t cid;
+            if (gg_store_review_campaign_id(a->store, t, &cid) != 0) {
+                json_decref(arr);
+                return gg_req_error(r, GG_EINVAL, "no campaign '%.60s'", t);
+            }
+            json_array_append_new(arr, json_string(t));
+        }
+    }
+    char *cj = json_dumps(arr, JSON_COMPACT), tok[49], loc[128];
+    json_decref(arr);
+    int64_t id, exp;
+    int rc = gg_api__invite(a, s, email, role, cj, 72, tok, &id, &exp);
+    free(cj);
+    if (rc != 0)
+        return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
+    snprintf(loc, sizeof(loc), "/console/team?invited=%s", tok);
+    gg_req_redirect(r, loc);
+    return 0;
+}
+
+static int h_sessions_page(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ANY, 0, GG_AUTH_HTML);
+    if (s == NULL)
+        return 0;
+    const char *lang = gg_api__lang(r);
+    char th[65];
+    const char *tok = gg_req_cookie(r, "gg_session");
+    if (tok && strlen(tok) == 64)
+        gg_api__token_hash(tok, th);
+    else
+        th[0] = '\0';
+    json_t *out = NULL;
+    if (gg_store_team_sessions(a->store, s->user_id, th, &out) != 0)
+        return gg_req_error(r, GG_EIO, "%s", gg_store_errmsg(a->store));
+    gg_buf b;
+    page_start(&b, lang, GG_T(lang, "Sesi saya", "My sessions"), "/console/sessions");
+    const char *ended = gg_req_query(r, "ended");
+    if (ended && gg_api__id(gg_str_c(ended)) >= 0)
+        gg_buf_printf(&b, "<p class=\"flash\" role=\"status\">%s %s</p>",
+                      GG_T(lang, "Sesi diakhiri:", "Sessions ended:"),
+                      gg_api__id(gg_str_c(ended)) > 0 ? ended : "0");
+    gg_buf_printf(&b, "<table class=\"grid\"><thead><tr><th>%s</th><th>IP</th><th>%s</th></tr>"
+                      "</thead><tbody>",
+                  GG_T(lang, "Mulai", "Started"), GG_T(lang, "Peramban", "Browser"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(out, "sessions"), i, x)
+    {
+        gg_buf_adds(&b, "<tr><td>");
+        gg_html_esc(&b, jstr(x, "created_at"));
+        gg_buf_adds(&b, json_integer_value(json_object_get(x, "current")) ? " ★" : "");
+        gg_buf_adds(&b, "</td><td>");
+        gg_html_esc(&b, jstr(x, "ip"));
+        gg_buf_adds(&b, "</td><td>");
+        gg_html_esc(&b, jstr(x, "user_agent"));
+        gg_buf_adds(&b, "</td></tr>");
+    }
+    gg_buf_printf(&b, "</tbody></table><form method=\"post\" action=\"/console/sessions/end-all\">"
+                      "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                      "<button type=\"submit\">%s</button></form>",
+                  s->csrf, GG_T(lang, "Keluar dari semua perangkat lain",
+                                "Sign out everywhere else"));
+    json_decref(out);
+    gg_html_foot(&b, lang);
+    gg_html_send(r, 200, &b);
+    return 0;
+}
+
+static int h_sessions_end_form(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ANY, 1, GG_AUTH_HTML);
+    if (s == NULL)
+        return 0;
+    char th[65], loc[64];
+    const char *tok = gg_req_cookie(r, "gg_session");
+    int n = 0;
+    if (tok == NULL || strlen(tok) != 64)
+        return gg_req_error(r, GG_EAUTH, "sign in first");
+    gg_api__token_hash(tok, th);
+    if (gg_store_team_sessions_end(a->store, s->user_id, s->user_id, 0, th, &n) != 0)
+        return gg_req_error(r, GG_EIO, "%s", gg_store_errmsg(a->store));
+    snprintf(loc, sizeof(loc), "/console/sessions?ended=%d", n);
+    gg_req_redirect(r, loc);
+    return 0;
+}
+
+/* A table cell with v to `decimals` places, or a dash. */
+static void num_cell(gg_buf *b, json_t *v, int decimals)
+{
+    if (json_is_number(v))
+        gg_buf_printf(b, "<td>%.*f</td>", decimals, json_number_value(v));
+    else
+        gg_buf_adds(b, "<td>–</td>");
+}
+
+static int h_quality_page(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    if (gg_api__staff(a, r, GG_ROLE_ADMIN | GG_ROLE_ANALYST, 0, GG_AUTH_HTML) == NULL)
+        return 0;
+    const char *lang = gg_api__lang(r);
+    int64_t window = 24LL * 3600000;
+    json_t *raw = NULL;
+    if (gg_store_review_stats(a->store, 0, (int64_t)time(NULL) * 1000 - window, &raw) != 0)
+        return gg_req_error(r, GG_EIO, "%s", gg_store_errmsg(a->store));
+    json_t *q = gg_review_quality(raw, window);
+    json_decref(raw);
+    gg_buf b;
+    page_start(&b, lang, GG_T(lang, "Kualitas telaah (24 jam)", "Review quality (24 hours)"),
+               "/console/quality");
+    json_t *o = json_object_get(q, "overall");
+    gg_buf_printf(&b, "<p>%s: %lld · ", GG_T(lang, "Pasangan telaah ganda", "Double-review pairs"),
+                  (long long)json_integer_value(json_object_get(o, "pairs")));
+    if (json_is_number(json_object_get(o, "kappa")))
+        gg_buf_printf(&b, "kappa %.3f · %s %.0f%%</p>", json_number_value(json_object_get(o, "kappa")),
+                      GG_T(lang, "sepakat", "agreement"),
+                      json_number_value(json_object_get(o, "agreement")) * 100.0);
+    else
+        gg_buf_adds(&b, "kappa –</p>");
+    gg_buf_printf(&b, "<table class=\"grid\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+                      "<th>%s</th><th>%s</th><th>kappa</th></tr></thead><tbody>",
+                  GG_T(lang, "Penelaah", "Reviewer"), GG_T(lang, "Tindakan", "Actions"),
+                  GG_T(lang, "per jam kerja", "per working hour"),
+                  GG_T(lang, "detik/item", "secs/item"), GG_T(lang, "urung", "undos"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(q, "reviewers"), i, x)
+    {
+        gg_buf_adds(&b, "<tr><td>");
+        gg_html_esc(&b, jstr(x, "email"));
+        gg_buf_printf(&b, "</td><td>%lld</td>",
+                      (long long)json_integer_value(json_object_get(x, "actions")));
+        num_cell(&b, json_object_get(x, "per_hour_active"), 0);
+        num_cell(&b, json_object_get(x, "avg_secs"), 1);
+        gg_buf_printf(&b, "<td>%lld</td>", (long long)json_integer_value(json_object_get(x, "undos")));
+        num_cell(&b, json_object_get(x, "kappa"), 3);
+        gg_buf_adds(&b, "</tr>");
+    }
+    gg_buf_printf(&b, "</tbody></table><h2>%s</h2><table class=\"grid\"><thead><tr><th>%s</th>"
+                      "<th>n</th><th>kappa</th></tr></thead><tbody>",
+                  GG_T(lang, "Per label", "Per label"), GG_T(lang, "Label", "Label"));
+    json_array_foreach(json_object_get(q, "labels"), i, x)
+    {
+        gg_buf_adds(&b, "<tr><td>");
+        gg_html_esc(&b, jstr(x, "label"));
+        gg_buf_printf(&b, "</td><td>%lld</td>", (long long)json_integer_value(json_object_get(x, "n")));
+        num_cell(&b, json_object_get(x, "kappa"), 3);
+        gg_buf_adds(&b, "</tr>");
+    }
+    gg_buf_printf(&b, "</tbody></table><h2>%s</h2><table class=\"grid\"><thead><tr><th>%s</th>"
+                      "<th>n</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+                  GG_T(lang, "Waktu sampai keputusan", "Time to decision"),
+                  GG_T(lang, "Kampanye", "Campaign"), GG_T(lang, "rata-rata (detik)", "mean (s)"),
+                  GG_T(lang, "terlama (detik)", "longest (s)"));
+    json_array_foreach(json_object_get(q, "decision_secs"), i, x)
+    {
+        gg_buf_adds(&b, "<tr><td>");
+        gg_html_esc(&b, jstr(x, "campaign"));
+        gg_buf_printf(&b, "</td><td>%lld</td>", (long long)json_integer_value(json_object_get(x, "n")));
+        num_cell(&b, json_object_get(x, "avg_secs"), 0);
+        num_cell(&b, json_object_get(x, "max_secs"), 0);
+        gg_buf_adds(&b, "</tr>");
+    }
+    gg_buf_adds(&b, "</tbody></table>");
+    json_decref(q);
+    gg_html_foot(&b, lang);
+    gg_html_send(r, 200, &b);
+    return 0;
+}
+
 void gg_api__register_console(gg_api *a, gg_http *h)
 {
+    gg_http_route(h, "GET", "/console/team", "console_team", h_team_page, a);
+    gg_http_route(h, "POST", "/console/team/invite", "console_team_invite", h_team_invite_form, a);
+    gg_http_route(h, "GET", "/console/sessions", "console_sessions", h_sessions_page, a);
+    gg_http_route(h, "POST", "/console/sessions/end-all", "console_sessions_end",
+                  h_sessions_end_form, a);
+    gg_http_route(h, "GET", "/console/quality", "console_quality", h_quality_page, a);
     gg_http_route(h, "GET", "/console", "console", h_console_root, a);
     gg_http_route(h, "GET", "/console/login", "console_login_page", h_login_page, a);
     gg_http_route(h, "GET", "/console/queue", "console_queue", h_queue_page, a);

@@ -61,6 +61,25 @@ static const char *password_problem(const char *pw, const char *email)
 
 /* ---- invitations --------------------------------------------------------------- */
 
+int gg_api__invite(gg_api *a, gg_session *s, const char *email, const char *role,
+                   const char *campaigns_json, int hours, char tok[49], int64_t *id_out,
+                   int64_t *expires_out)
+{
+    unsigned char raw[24];
+    char th[65];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(tok, 49, raw, sizeof(raw));
+    gg_api__token_hash(tok, th);
+    *expires_out = (int64_t)time(NULL) + (int64_t)hours * 3600;
+    /* a one-row insert: quick enough to wait for */
+    int rc = gg_store_invite_put(a->store, th, email, role, campaigns_json, s->user_id,
+                                 *expires_out, id_out);
+    if (rc == 0)
+        gg_log(GG_LOG_INFO, "invitation created", "\"id\":%lld,\"by\":%lld", (long long)*id_out,
+               (long long)s->user_id);
+    return rc;
+}
+
 static int h_invite_create(gg_req *r, void *ctx)
 {
     static const char *const fields[] = {"email", "role", "campaigns", "hours", NULL};
@@ -110,15 +129,10 @@ static int h_invite_create(gg_req *r, void *ctx)
         }
         h = (int)json_integer_value(hours);
     }
-    unsigned char raw[24];
-    char tok[49], th[65];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(tok, sizeof(tok), raw, sizeof(raw));
-    gg_api__token_hash(tok, th);
+    char tok[49];
     char *cj = camps ? json_dumps(camps, JSON_COMPACT) : NULL;
-    int64_t id = 0, exp = (int64_t)time(NULL) + (int64_t)h * 3600;
-    /* a one-row insert: quick enough to wait for */
-    int src = gg_store_invite_put(a->store, th, email, role, cj ? cj : "[]", s->user_id, exp, &id);
+    int64_t id = 0, exp = 0;
+    int src = gg_api__invite(a, s, email, role, cj ? cj : "[]", h, tok, &id, &exp);
     free(cj);
     if (src != 0) {
         rc = gg_req_error(r, src, "%s", gg_store_errmsg(a->store));
@@ -126,8 +140,6 @@ static int h_invite_create(gg_req *r, void *ctx)
     }
     char url[96];
     snprintf(url, sizeof(url), "/console/invite/%s", tok);
-    gg_log(GG_LOG_INFO, "invitation created", "\"id\":%lld,\"by\":%lld", (long long)id,
-           (long long)s->user_id);
     gg_req_json(r, 201, json_pack("{s:I,s:s,s:s,s:s,s:s,s:I}", "id", (json_int_t)id, "email", email,
                                   "role", role, "token", tok, "url", url, "expires_at",
                                   (json_int_t)exp));

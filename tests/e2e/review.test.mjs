@@ -348,6 +348,45 @@ describe('team', () => {
   });
 });
 
+describe('console pages without JavaScript', () => {
+  test('team page and invitation by form (admin only, CSRF checked)', async () => {
+    const page = await srv.get('/console/team', { jar: adm.jar });
+    assert.equal(page.status, 200, show(page));
+    assert.ok(page.text.includes(USERS.reviewer.email));
+    assertError(await srv.get('/console/team', { jar: rev2.jar }), 403, 'reviewer team page');
+    const email = `form-${marker('inv')}@gagas.test`;
+    assertError(await srv.req('POST', '/console/team/invite', { form: { email, role: 'reviewer' }, jar: adm.jar }), 403, 'no csrf');
+    assertError(await srv.req('POST', '/console/team/invite', { form: { email, role: 'reviewer', campaigns: 'nope', csrf: adm.csrf }, jar: adm.jar }), 400, 'unknown campaign');
+    const r = await srv.req('POST', '/console/team/invite', { form: { email, role: 'reviewer', campaigns: 'demo', csrf: adm.csrf }, jar: adm.jar });
+    assert.equal(r.status, 303, show(r));
+    const tok = new URL(r.headers.location, srv.base).searchParams.get('invited');
+    assert.match(tok, /^[0-9a-f]{48}$/);
+    const join = await srv.get(`/console/invite/${tok}`);
+    assert.equal(join.status, 200);
+    assert.ok(join.text.includes(email));
+    const done = await srv.req('POST', `/console/invite/${tok}`, { form: { password: 'sungai-jernih-77', password2: 'sungai-jernih-77' } });
+    assert.equal(done.status, 303, show(done));
+    assert.match(done.headers.location, /joined=1/);
+    await srv.login({ email, password: 'sungai-jernih-77' });
+  });
+
+  test('quality page for admin and analyst; sessions page signs out everywhere else', async () => {
+    const q = await srv.get('/console/quality', { jar: adm.jar });
+    assert.equal(q.status, 200, show(q));
+    assert.match(q.text, /kappa/);
+    assert.equal((await srv.get('/console/quality', { jar: ana.jar })).status, 200);
+    assertError(await srv.get('/console/quality', { jar: rev2.jar }), 403, 'reviewer quality page');
+    const other = await srv.login(USERS.analyst);
+    const s = await srv.get('/console/sessions', { jar: ana.jar });
+    assert.equal(s.status, 200, show(s));
+    const end = await srv.req('POST', '/console/sessions/end-all', { form: { csrf: ana.csrf }, jar: ana.jar });
+    assert.equal(end.status, 303, show(end));
+    assert.match(end.headers.location, /ended=[1-9]/);
+    assertError(await srv.get('/api/v1/review/stats', { jar: other.jar }), 401, 'ended session');
+    assert.equal((await srv.get('/api/v1/review/stats', { jar: ana.jar })).status, 200);
+  });
+});
+
 describe('audit', () => {
   test('every action is chained; verify is ok; export is JSON lines', async () => {
     const r = await srv.get('/api/v1/audit?limit=1000', { jar: adm.jar });
