@@ -75,7 +75,12 @@ static int flush(importer *im)
         return 0;
     gg_inbox_result r = {.inbox_id = 0, .events = im->ev, .nevents = im->n};
     int applied = 0;
-    int rc = gg_store_inbox_apply(im->store, &r, 1, &applied);
+    char off[32];
+    snprintf(off, sizeof(off), "%lld", (long long)im->offset);
+    /* the records and the offset reached commit together: a kill between
+     * batches resumes exactly after the last committed record */
+    int rc = gg_store_inbox_apply_at(im->store, &r, 1, &applied, "import", im->file_key, "file",
+                                     off);
     for (int i = 0; rc == 0 && i < im->n; i++)
         if (im->ev[i].submission_id > 0)
             gg_api_after_stored(im->store, im->online, im->campaign_id, im->ev[i].submission_id,
@@ -95,9 +100,7 @@ static int flush(importer *im)
         return rc;
     }
     im->added += applied;
-    char off[32];
-    snprintf(off, sizeof(off), "%lld", (long long)im->offset);
-    return gg_store_channel_cursor_set(im->store, "import", im->file_key, "file", off);
+    return 0;
 }
 
 /* Add one record (text required). key identifies it across runs. */

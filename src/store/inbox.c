@@ -228,7 +228,11 @@ static int apply_event(gg_conn *c, int64_t inbox_id, gg_inbox_event *e, int *app
 typedef struct apply_job {
     gg_inbox_result *rows;
     int n, applied;
+    const char *channel, *account, *stream, *cursor; /* optional position to record */
 } apply_job;
+
+static int cursor_upsert(gg_conn *c, const char *channel, const char *account,
+                         const char *stream, const char *cursor);
 
 static int run_apply(gg_store *s, gg_conn *c, gg_job *j)
 {
@@ -258,12 +262,25 @@ static int run_apply(gg_store *s, gg_conn *c, gg_job *j)
             return rc;
     }
     j->bumps = a->applied > 0;
+    if (a->stream)
+        return cursor_upsert(c, a->channel, a->account, a->stream, a->cursor);
     return 0;
+}
+
+int gg_store_inbox_apply_at(gg_store *s, gg_inbox_result *rows, int n, int *applied_out,
+                            const char *channel, const char *account, const char *stream,
+                            const char *cursor)
+{
+    apply_job a = {rows, n, 0, channel, account, stream, cursor};
+    int rc = gg_store__call(s, run_apply, &a, NULL, NULL);
+    if (applied_out)
+        *applied_out = a.applied;
+    return rc;
 }
 
 int gg_store_inbox_apply(gg_store *s, gg_inbox_result *rows, int n, int *applied_out)
 {
-    apply_job a = {rows, n, 0};
+    apply_job a = {rows, n, 0, NULL, NULL, NULL, NULL};
     int rc = gg_store__call(s, run_apply, &a, NULL, NULL);
     if (applied_out)
         *applied_out = a.applied;
@@ -314,16 +331,22 @@ typedef struct cursor_job {
 static int run_cursor_set(gg_store *s, gg_conn *c, gg_job *j)
 {
     cursor_job *x = j->data;
+    return cursor_upsert(c, x->channel, x->account, x->stream, x->cursor);
+}
+
+static int cursor_upsert(gg_conn *c, const char *channel, const char *account,
+                         const char *stream, const char *cursor)
+{
     sqlite3_stmt *st = gg_store__stmt(
         c, "INSERT INTO channel_state(channel,account,stream,cursor,last_event_at)"
            " VALUES(?1,?2,?3,?4,strftime('%Y-%m-%dT%H:%M:%fZ')) ON CONFLICT DO UPDATE SET"
            " cursor=?4, last_event_at=strftime('%Y-%m-%dT%H:%M:%fZ')");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
-    gg_store__bind_text(st, 1, x->channel);
-    gg_store__bind_text(st, 2, x->account);
-    gg_store__bind_text(st, 3, x->stream);
-    gg_store__bind_text(st, 4, x->cursor);
+    gg_store__bind_text(st, 1, channel);
+    gg_store__bind_text(st, 2, account);
+    gg_store__bind_text(st, 3, stream);
+    gg_store__bind_text(st, 4, cursor);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "cursor");
     sqlite3_reset(st);
     return rc;

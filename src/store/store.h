@@ -194,6 +194,12 @@ typedef struct gg_inbox_result {
  *  key is new is applied, repeated keys are skipped, and each inbox row is
  *  marked processed or error. *applied_out counts events applied. */
 int gg_store_inbox_apply(gg_store *s, gg_inbox_result *rows, int n, int *applied_out);
+/** The same, and in the same transaction record a position in
+ *  channel_state(channel, account, stream) = cursor: a pull or an import
+ *  that resumes from it never skips or repeats what this batch applied. */
+int gg_store_inbox_apply_at(gg_store *s, gg_inbox_result *rows, int n, int *applied_out,
+                            const char *channel, const char *account, const char *stream,
+                            const char *cursor);
 /** Read and write a pull or import position in channel_state (blocking
  *  write). cursor_out gets a malloc'd copy or NULL. */
 int gg_store_channel_cursor_get(gg_store *s, const char *channel, const char *account,
