@@ -11,10 +11,11 @@
 #   next run (no generation when it exists).
 #
 # The rows are generated in SQL by the sqlite3 shell, so every insight
-# trigger runs as it does on intake. The review search index's insert
-# trigger is dropped in this temporary database first: it needs gagas's
-# own FTS5 tokenizer, which the shell does not have, and no query timed
-# here reads it.
+# trigger runs as it does on intake. Two review triggers are dropped in this
+# temporary database first, because they need gagas's own SQL functions,
+# which the shell does not have: the search index's insert trigger (the
+# FTS5 tokenizer) and the audit row for automatic decisions (the audit hash
+# chain). No query timed here reads either.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -50,6 +51,7 @@ printf 'insight-bench-password\n' | "$bin" user add --db "$db" --email bench@gag
 {
   echo "PRAGMA cache_size=-400000;"
   echo "DROP TRIGGER IF EXISTS review_fts_ins;"
+  echo "DROP TRIGGER IF EXISTS review_audit_auto;"
   echo "CREATE TEMP TABLE reg(i INTEGER PRIMARY KEY, prov TEXT, kab TEXT, dapil TEXT);"
   echo "CREATE TEMP TABLE topic(i INTEGER PRIMARY KEY, t TEXT);"
   echo "INSERT INTO topic(t) VALUES ('pendidikan'),('kesehatan'),('ekonomi'),('ketenagakerjaan'),('infrastruktur'),('pertanian'),('lingkungan'),('hukum'),('sosial'),('layanan-publik'),('digital'),('lainnya');"
