@@ -153,4 +153,12 @@ rep=$(for _ in 1 2 3 4 5; do
 done | sort -n | tail -1)
 rep_ms=$(ms "$rep")
 echo "insight_report_ms: $rep_ms (worst of 5, 180 days; ratio $(ratio "$rep_ms" "$base_ms") vs count(*); target < 5000)"
+# ---- what the triggers cost each write -----------------------------------------
+if cc -std=c11 -D_GNU_SOURCE -O2 -Isrc bench/insight_write.c "$build/libgagas.a" -o "$tmp/insight_write" \
+  $(pkg-config --libs libh2o-evloop) -lsqlite3 -ljansson -lutf8proc -lsodium -lcurl -lstemmer \
+  -llinear -lxxhash -lpthread -lm 2>"$tmp/cc.log"; then
+  "$tmp/insight_write" "$tmp" "${WRITES:-20000}" 2>/dev/null
+else
+  echo "insight: bench/insight_write.c did not build: $(head -3 "$tmp/cc.log")" >&2
+fi
 echo "insight: worst dashboard p95 ${worst} ms (target < 200 ms), report ${rep_ms} ms (target < 5000 ms)"
