@@ -625,9 +625,9 @@ static const hspec spec_lang = {"lang", gg_filter_langs, GG_FILTER_NLANG, 1, 1, 
 #define TOPIC_NB 0
 #endif
 #ifndef TOPIC_TH
-#define TOPIC_TH 0.3
+#define TOPIC_TH 0.4
 #endif
-static const hspec spec_topics = {"topics", gg_filter_topics, GG_FILTER_NTOPIC, 0, TOPIC_NB, TOPIC_C, 0, 2, 0, TOPIC_TH};
+static const hspec spec_topics = {"topics", gg_filter_topics, GG_FILTER_NTOPIC, 0, TOPIC_NB, TOPIC_C, 0, 1, 0, TOPIC_TH};
 static const hspec spec_kind = {"kind", gg_filter_kinds, GG_FILTER_NKIND, 1, 0, 4, 0, 1, 0, 0};
 static const hspec spec_cons = {"constructive", one_cons, 1, 0, 0, 4, 0, 1, 0, 0};
 
