@@ -173,7 +173,8 @@ static void add_model_labels(json_t *l, const gg_filter_result *r)
         target = r->hatex[0] >= r->hatex[1] ? gg_filter_hatex[0] : gg_filter_hatex[1];
         for (int k = 2; k < GG_FILTER_NHATEX; k++)
             if (r->hatex[k] >= 0.5)
-                json_array_append_new(cats, json_string(gg_filter_hatex[k]));
+                json_array_append_new(cats, json_pack("{s:s,s:o}", "category", gg_filter_hatex[k],
+                                                      "score", num(r->hatex[k])));
     }
     json_object_set_new(l, "hate_target", target ? json_string(target) : json_null());
     json_object_set_new(l, "hate_categories", cats);
