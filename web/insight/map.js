@@ -51,6 +51,10 @@
       return { name: r.code, value: v, n: r.n };
     });
     var max = data.reduce(function (m, d) { return Math.max(m, d.value); }, 0) || 1;
+    // a new layer replaces the old one whole: drop the old hover and tooltip
+    // state first, or a pointer resting on the map points into shapes gone
+    chart.dispatchAction({ type: 'hideTip' });
+    chart.clear();
     chart.setOption({
       animation: false,
       tooltip: {
