@@ -1,10 +1,352 @@
 /*
- * engage.c — comments, supports, polls, quizzes, participants (api layer, issue 5).
+ * engage.c — supports, comment threads, polls and a participant's own data
+ * (api layer, issue 5). Public writes are keyed by the participant cookie
+ * (stored only as its HMAC), rate-limited per address, and answered from
+ * the store's done callback: the event loop never waits on the writer.
  */
 #include "api/api_int.h"
+#include "core/alloc.h"
+#include "core/err.h"
+#include "store/store.h"
+#include "text/text.h"
+#include <stdio.h>
+#include <string.h>
+
+#define COMMENT_MAX 2000 /* bytes: a comment, not an essay */
+
+typedef struct engage_done {
+    gg_pending *p;
+    int status;
+} engage_done;
+
+static void on_done(void *arg, int rc, int64_t id, json_t *result)
+{
+    (void)id;
+    engage_done *d = arg;
+    if (rc == 0)
+        gg_pending_json(d->p, d->status, result ? json_incref(result) : json_object());
+    else
+        gg_pending_error(d->p, rc, rc == GG_EIO || rc == GG_EINTERNAL
+                                       ? "could not be stored; try again"
+                                       : (json_string_value(json_object_get(result, "message"))
+                                              ? json_string_value(json_object_get(result, "message"))
+                                              : "refused"));
+    free(d);
+}
+
+/* The participant's pseudonym: HMAC of the cookie, so the database never
+ * holds a value that would let its reader act as the participant. */
+static void pseudonym(gg_api *a, gg_req *r, char out[65])
+{
+    const char *p = gg_api__participant(a, r);
+    char msg[64];
+    snprintf(msg, sizeof(msg), "participant:%s", p ? p : "");
+    gg_api__hmac_hex(a, msg, out);
+}
+
+static int submit(gg_api *a, gg_req *r, const gg_engage_in *in, int status)
+{
+    engage_done *d = gg_malloc(sizeof(*d));
+    d->status = status;
+    d->p = gg_req_defer(r);
+    int rc = gg_store_engage_put(a->store, in, on_done, d);
+    if (rc != 0) { /* refused before queuing: on_done will not run */
+        gg_pending_error(d->p, rc, gg_store_errmsg(a->store));
+        free(d);
+    }
+    return 0;
+}
+
+static int h_support(gg_req *r, void *ctx, int add)
+{
+    gg_api *a = ctx;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    if (id < 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such idea");
+    if (gg_api__rate_public(a, r, 0) != 0)
+        return 0;
+    char who[65];
+    pseudonym(a, r, who);
+    gg_engage_in in = {.op = add ? GG_ENGAGE_SUPPORT : GG_ENGAGE_UNSUPPORT, .id = id,
+                       .participant = who};
+    return submit(a, r, &in, add ? 201 : 200);
+}
+
+static int h_support_add(gg_req *r, void *ctx) { return h_support(r, ctx, 1); }
+static int h_support_del(gg_req *r, void *ctx) { return h_support(r, ctx, 0); }
+
+/* Checks a comment text: present, UTF-8, not blank, under the cap. */
+static int comment_text(gg_req *r, json_t *t, const char **out)
+{
+    if (!json_is_string(t))
+        return gg_req_error(r, GG_EINVAL, "field 'text' (a string) is required"), -1;
+    const char *s = json_string_value(t);
+    size_t n = json_string_length(t);
+    if (n > COMMENT_MAX)
+        return gg_req_error(r, GG_ELIMIT, "text is longer than %d bytes", COMMENT_MAX), -1;
+    if (!gg_text_utf8_valid(s, n))
+        return gg_req_error(r, GG_EUTF8, "text is not valid UTF-8"), -1;
+    if (strspn(s, " \t\r\n") == n)
+        return gg_req_error(r, GG_EINVAL, "text is empty"), -1;
+    *out = s;
+    return 0;
+}
+
+/* The abuse model's word on a comment: 1 hold it for review. The seam is
+ * the intake filter (gg_online_judge): what it would auto-reject as spam or
+ * abuse in a post is held here, never silently dropped. */
+static int comment_held(gg_api *a, int64_t idea_id, const char *text)
+{
+    if (a->online == NULL)
+        return 0;
+    json_t *idea = NULL, *camp = NULL;
+    int64_t cid = 0;
+    if (gg_store_idea_get(a->store, idea_id, &idea) == 0 &&
+        gg_store_campaign_get(a->store, json_string_value(json_object_get(idea, "campaign")),
+                              &camp) == 0)
+        cid = json_integer_value(json_object_get(camp, "id"));
+    json_decref(idea);
+    json_decref(camp);
+    gg_online_in in = {.campaign_id = cid, .text = text, .norm = text,
+                       .text_len = strlen(text), .norm_len = strlen(text)};
+    gg_online_verdict v;
+    memset(&v, 0, sizeof(v));
+    if (gg_online_judge(a->online, &in, &v) != 0)
+        return 0;
+    int held = v.state && strcmp(v.state, "rejected") == 0 && v.reason &&
+               strcmp(v.reason, "duplikat") != 0;
+    gg_online_verdict_dispose(&v);
+    return held;
+}
+
+static int h_comment_post(gg_req *r, void *ctx)
+{
+    static const char *const fields[] = {"text", "parent_id", NULL};
+    gg_api *a = ctx;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    if (id < 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such idea");
+    json_t *b = gg_api__json_body(r);
+    if (b == NULL)
+        return 0;
+    const char *text = NULL;
+    json_t *parent = json_object_get(b, "parent_id");
+    if (gg_api__json_fields(r, b, fields) != 0 || comment_text(r, json_object_get(b, "text"), &text) != 0)
+        goto done;
+    if (parent && !json_is_null(parent) && !(json_is_integer(parent) && json_integer_value(parent) > 0)) {
+        gg_req_error(r, GG_EINVAL, "parent_id must be a comment id or null");
+        goto done;
+    }
+    if (gg_api__rate_public(a, r, 0) != 0)
+        goto done;
+    char who[65];
+    pseudonym(a, r, who);
+    gg_engage_in in = {.op = GG_ENGAGE_COMMENT, .id = id, .participant = who, .text = text,
+                       .parent_id = json_is_integer(parent) ? json_integer_value(parent) : 0,
+                       .held = comment_held(a, id, text)};
+    submit(a, r, &in, 201);
+done:
+    json_decref(b);
+    return 0;
+}
+
+static int h_comments(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    json_t *idea = NULL, *out = NULL;
+    if (id < 0 || gg_store_idea_get(a->store, id, &idea) != 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such idea");
+    json_decref(idea);
+    int64_t after = 0;
+    const char *cur = gg_req_query(r, "cursor");
+    if (cur && *cur) {
+        after = gg_api__id((gg_str){cur, strlen(cur)});
+        if (after < 0)
+            return gg_req_error(r, GG_EINVAL, "cursor must be the next_cursor of a page");
+    }
+    int limit;
+    if (gg_api__query_int(r, "limit", 50, 1, 200, &limit) != 0)
+        return 0;
+    int rc = gg_store_comment_list(a->store, id, after, limit, &out);
+    if (rc != 0)
+        return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
+    gg_req_json(r, 200, out);
+    return 0;
+}
+
+static int h_comment_own(gg_req *r, void *ctx, gg_engage_op op)
+{
+    static const char *const fields[] = {"text", NULL};
+    gg_api *a = ctx;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    if (id < 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such comment");
+    json_t *b = NULL;
+    const char *text = NULL;
+    if (op == GG_ENGAGE_COMMENT_EDIT) {
+        if ((b = gg_api__json_body(r)) == NULL)
+            return 0;
+        if (gg_api__json_fields(r, b, fields) != 0 ||
+            comment_text(r, json_object_get(b, "text"), &text) != 0)
+            goto done;
+    }
+    if (gg_api__rate_public(a, r, 0) != 0)
+        goto done;
+    char who[65];
+    pseudonym(a, r, who);
+    gg_engage_in in = {.op = op, .id = id, .participant = who, .text = text};
+    submit(a, r, &in, op == GG_ENGAGE_COMMENT_REPORT ? 201 : 200);
+done:
+    json_decref(b);
+    return 0;
+}
+
+static int h_comment_edit(gg_req *r, void *ctx) { return h_comment_own(r, ctx, GG_ENGAGE_COMMENT_EDIT); }
+static int h_comment_del(gg_req *r, void *ctx) { return h_comment_own(r, ctx, GG_ENGAGE_COMMENT_DELETE); }
+static int h_comment_report(gg_req *r, void *ctx)
+{
+    return h_comment_own(r, ctx, GG_ENGAGE_COMMENT_REPORT);
+}
+
+static int h_vote(gg_req *r, void *ctx)
+{
+    static const char *const fields[] = {"options", NULL};
+    gg_api *a = ctx;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    if (id < 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such poll");
+    json_t *b = gg_api__json_body(r);
+    if (b == NULL)
+        return 0;
+    json_t *o = json_object_get(b, "options");
+    char *opts = NULL;
+    if (gg_api__json_fields(r, b, fields) != 0)
+        goto done;
+    if (!json_is_array(o) || json_array_size(o) == 0 || json_array_size(o) > 64) {
+        gg_req_error(r, GG_EINVAL, "field 'options' must be a non-empty list of option indexes");
+        goto done;
+    }
+    if (gg_api__rate_public(a, r, 0) != 0)
+        goto done;
+    char who[65];
+    pseudonym(a, r, who);
+    opts = json_dumps(o, JSON_COMPACT);
+    gg_engage_in in = {.op = GG_ENGAGE_VOTE, .id = id, .participant = who, .json = opts};
+    submit(a, r, &in, 201);
+done:
+    free(opts);
+    json_decref(b);
+    return 0;
+}
+
+static int h_results(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    json_t *out = NULL;
+    if (id < 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such poll");
+    int rc = gg_store_poll_results(a->store, id, &out);
+    if (rc != 0)
+        return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
+    gg_req_json(r, 200, out);
+    return 0;
+}
+
+static int h_polls(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    gg_str slug = gg_req_param(r, "slug");
+    char *s = gg_req_strdup(r, slug.ptr, slug.len);
+    json_t *c = NULL, *out = NULL;
+    int rc = gg_store_campaign_get(a->store, s, &c);
+    if (rc != 0)
+        return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
+    json_decref(c);
+    rc = gg_store_poll_list(a->store, s, &out);
+    if (rc != 0)
+        return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
+    gg_req_json(r, 200, json_pack("{s:o}", "polls", out));
+    return 0;
+}
+
+/* Staff: a new poll in a campaign (admin, CSRF). */
+static int h_poll_create(gg_req *r, void *ctx)
+{
+    static const char *const fields[] = {"question", "options", "multi", "hide_results",
+                                         "opens_at", "closes_at", NULL};
+    gg_api *a = ctx;
+    if (gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON) == NULL)
+        return 0;
+    gg_str slug = gg_req_param(r, "slug");
+    json_t *c = NULL;
+    int rc = gg_store_campaign_get(a->store, gg_req_strdup(r, slug.ptr, slug.len), &c);
+    if (rc != 0)
+        return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
+    int64_t cid = json_integer_value(json_object_get(c, "id"));
+    json_decref(c);
+    json_t *b = gg_api__json_body(r);
+    if (b == NULL)
+        return 0;
+    char *def = NULL;
+    if (gg_api__json_fields(r, b, fields) != 0)
+        goto done;
+    static const char *const times[] = {"opens_at", "closes_at"};
+    for (int i = 0; i < 2; i++) {
+        json_t *t = json_object_get(b, times[i]);
+        if (t && !json_is_null(t) && (!json_is_string(t) || json_string_length(t) != 20)) {
+            gg_req_error(r, GG_EINVAL, "%s must be UTC like 2026-01-31T23:59:00Z", times[i]);
+            goto done;
+        }
+    }
+    def = json_dumps(b, JSON_COMPACT);
+    gg_engage_in in = {.op = GG_ENGAGE_POLL, .id = cid, .json = def};
+    submit(a, r, &in, 201);
+done:
+    free(def);
+    json_decref(b);
+    return 0;
+}
+
+/* UU PDP: what we hold about the caller, and its deletion. */
+static int h_me(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    char who[65];
+    pseudonym(a, r, who);
+    json_t *out = NULL;
+    int rc = gg_store_participant_export(a->store, who, &out);
+    if (rc != 0)
+        return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
+    gg_req_json(r, 200, out);
+    return 0;
+}
+
+static int h_me_delete(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    if (gg_api__rate_public(a, r, 0) != 0)
+        return 0;
+    char who[65];
+    pseudonym(a, r, who);
+    gg_engage_in in = {.op = GG_ENGAGE_FORGET, .participant = who};
+    return submit(a, r, &in, 200);
+}
 
 void gg_api__register_engage(gg_api *a, gg_http *h)
 {
-    (void)a;
-    (void)h;
+    gg_http_route(h, "POST", "/api/v1/ideas/{id}/supports", "support_add", h_support_add, a);
+    gg_http_route(h, "DELETE", "/api/v1/ideas/{id}/supports", "support_del", h_support_del, a);
+    gg_http_route(h, "POST", "/api/v1/ideas/{id}/comments", "comment_add", h_comment_post, a);
+    gg_http_route(h, "GET", "/api/v1/ideas/{id}/comments", "comments", h_comments, a);
+    gg_http_route(h, "PATCH", "/api/v1/comments/{id}", "comment_edit", h_comment_edit, a);
+    gg_http_route(h, "DELETE", "/api/v1/comments/{id}", "comment_del", h_comment_del, a);
+    gg_http_route(h, "POST", "/api/v1/comments/{id}/reports", "comment_report", h_comment_report, a);
+    gg_http_route(h, "GET", "/api/v1/campaigns/{slug}/polls", "polls", h_polls, a);
+    gg_http_route(h, "POST", "/api/v1/campaigns/{slug}/polls", "poll_create", h_poll_create, a);
+    gg_http_route(h, "POST", "/api/v1/polls/{id}/votes", "poll_vote", h_vote, a);
+    gg_http_route(h, "GET", "/api/v1/polls/{id}/results", "poll_results", h_results, a);
+    gg_http_route(h, "GET", "/api/v1/me", "me", h_me, a);
+    gg_http_route(h, "DELETE", "/api/v1/me", "me_delete", h_me_delete, a);
 }

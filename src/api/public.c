@@ -204,7 +204,9 @@ static int h_idea_get(gg_req *r, void *ctx)
     int rc = gg_store_idea_get(a->store, id, &out);
     if (rc != 0)
         return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
-    json_object_set_new(out, "comments_count", json_integer(0));
+    int64_t ncom = 0;
+    gg_store_comment_count(a->store, id, &ncom); /* engage (issue 5) */
+    json_object_set_new(out, "comments_count", json_integer(ncom));
     gg_req_json(r, 200, out);
     return 0;
 }

@@ -349,4 +349,52 @@ int gg_store_insight_drill(gg_store *s, const gg_insight_filter *f, int limit, j
 int gg_store_insight_export(gg_store *s, const char *what, int64_t campaign_id, int64_t after_id,
                             int limit, int (*fn)(void *arg, json_t *row), void *arg);
 
+/* ---- engagement (issue 5: store/engage.c) -------------------------------- */
+
+/** What an engagement write does. */
+typedef enum gg_engage_op {
+    GG_ENGAGE_SUPPORT = 1,    /* id: idea; 409 when already supported */
+    GG_ENGAGE_UNSUPPORT,      /* id: idea; GG_ENOTFOUND when not supported */
+    GG_ENGAGE_COMMENT,        /* id: idea; parent_id 0 or a comment of that idea */
+    GG_ENGAGE_COMMENT_EDIT,   /* id: comment of participant; text */
+    GG_ENGAGE_COMMENT_DELETE, /* id: comment of participant */
+    GG_ENGAGE_COMMENT_REPORT, /* id: comment; 3 reports by different people hold it */
+    GG_ENGAGE_VOTE,           /* id: poll; json: array of option indexes */
+    GG_ENGAGE_POLL,           /* id: campaign; json: {question, options, multi, …} */
+    GG_ENGAGE_FORGET,         /* everything of participant is deleted */
+} gg_engage_op;
+
+typedef struct gg_engage_in {
+    gg_engage_op op;
+    int64_t id, parent_id;
+    const char *participant; /* pseudonym (64 hex), never the raw cookie */
+    const char *text;        /* comment text */
+    const char *json;        /* vote options or poll definition */
+    const char *channel;     /* vote channel, NULL: "web" */
+    int held;                /* the abuse model flagged the comment */
+} gg_engage_in;
+
+/** Queue one engagement write (strings copied before return). done gets
+ *  the row written as result ({supporters} for supports, the comment, the
+ *  poll). Codes: GG_ENOTFOUND (no idea/comment/poll, or not the author's),
+ *  GG_ECONFLICT (second support or vote, poll not open), GG_EINVAL (bad
+ *  options or parent). Any thread. */
+int gg_store_engage_put(gg_store *s, const gg_engage_in *in, gg_store_done_fn done, void *arg);
+/** Visible comments of an idea with id > after, oldest first, at most
+ *  limit: {"comments":[…], "next_cursor": id|null}. Caller decrefs. */
+int gg_store_comment_list(gg_store *s, int64_t idea_id, int64_t after, int limit, json_t **out);
+/** Number of visible comments of an idea. */
+int gg_store_comment_count(gg_store *s, int64_t idea_id, int64_t *out);
+/** A poll with its counts per option, per channel and per region, and
+ *  "open"/"closed"; counts are left out (hidden:true) while a poll with
+ *  hide_results is open. GG_ENOTFOUND. Caller decrefs. */
+int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out);
+/** Polls of a campaign (array, newest first). */
+int gg_store_poll_list(gg_store *s, const char *slug, json_t **out);
+/** Everything stored about a participant pseudonym: supports, comments,
+ *  votes (object). Caller decrefs. */
+int gg_store_participant_export(gg_store *s, const char *participant, json_t **out);
+/** 1 when participant supports idea (0 otherwise). */
+int gg_store_supports(gg_store *s, int64_t idea_id, const char *participant);
+
 #endif

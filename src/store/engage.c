@@ -1,0 +1,590 @@
+/*
+ * engage.c — supports, comment threads and poll votes in the SQLite backend
+ * (store layer, issue 5). Writes run on the writer thread as one job type
+ * dispatched on its op; every check that depends on stored state (idea
+ * exists, poll open, option in range, author owns the comment) is made
+ * there, inside the write's savepoint, so it cannot race another write.
+ */
+#include "store/sqlite_int.h"
+#include "core/alloc.h"
+#include "core/err.h"
+#include <string.h>
+#include <time.h>
+
+typedef struct engage_job {
+    gg_engage_in in;
+    char *participant, *text, *json, *channel;
+} engage_job;
+
+static void dispose_engage(gg_job *j)
+{
+    engage_job *e = j->data;
+    if (e) {
+        free(e->participant);
+        free(e->text);
+        free(e->json);
+        free(e->channel);
+        free(e);
+    }
+}
+
+/* Step a statement expected to finish without rows. */
+static int step_done(gg_conn *c, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc == SQLITE_CONSTRAINT)
+        return gg_store__fail(GG_ECONFLICT, "%s: already there", what);
+    return gg_store__sqlfail(c, what);
+}
+
+static int idea_supporters(gg_conn *c, int64_t idea, json_t **out)
+{
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT id, supporters FROM ideas WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, idea);
+    int rc = gg_store__one(c, st, out);
+    return rc == GG_ENOTFOUND ? gg_store__fail(rc, "no idea %lld", (long long)idea) : rc;
+}
+
+static int run_support(gg_conn *c, gg_job *j, engage_job *e, int add)
+{
+    json_t *row = NULL;
+    int rc = idea_supporters(c, e->in.id, &row);
+    if (rc != 0)
+        return rc;
+    json_decref(row);
+    row = NULL;
+    sqlite3_stmt *st =
+        add ? gg_store__stmt(c, "INSERT INTO supports(idea_id,participant) VALUES(?1,?2)")
+            : gg_store__stmt(c, "DELETE FROM supports WHERE idea_id=?1 AND participant=?2");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, e->in.id);
+    gg_store__bind_text(st, 2, e->participant);
+    rc = step_done(c, st, "support");
+    if (rc == GG_ECONFLICT)
+        return gg_store__fail(rc, "this idea is already supported by you");
+    if (rc != 0)
+        return rc;
+    if (!add && sqlite3_changes(c->db) == 0)
+        return gg_store__fail(GG_ENOTFOUND, "you do not support this idea");
+    rc = idea_supporters(c, e->in.id, &row);
+    if (rc == 0) {
+        j->id = e->in.id;
+        j->result = row;
+        j->bumps = 1;
+    }
+    return rc;
+}
+
+#define COMMENT_COLS "id, idea_id, parent_id, text, state, created_at, edited_at"
+
+static int comment_row(gg_conn *c, int64_t id, json_t **out)
+{
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT " COMMENT_COLS " FROM comments WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, id);
+    return gg_store__one(c, st, out);
+}
+
+static int run_comment(gg_conn *c, gg_job *j, engage_job *e)
+{
+    json_t *row = NULL;
+    int rc = idea_supporters(c, e->in.id, &row);
+    if (rc != 0)
+        return rc;
+    json_decref(row);
+    if (e->in.parent_id > 0) {
+        /* a reply stays inside its idea's thread */
+        sqlite3_stmt *st = gg_store__stmt(c, "SELECT 1 FROM comments WHERE id=?1 AND idea_id=?2");
+        if (st == NULL)
+            return gg_store__sqlfail(c, "prepare");
+        sqlite3_bind_int64(st, 1, e->in.parent_id);
+        sqlite3_bind_int64(st, 2, e->in.id);
+        int found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+        if (!found)
+            return gg_store__fail(GG_EINVAL, "parent_id %lld is not a comment of this idea",
+                                  (long long)e->in.parent_id);
+    }
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "INSERT INTO comments(idea_id,parent_id,participant,text,state) VALUES(?1,?2,?3,?4,?5)");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, e->in.id);
+    if (e->in.parent_id > 0)
+        sqlite3_bind_int64(st, 2, e->in.parent_id);
+    else
+        sqlite3_bind_null(st, 2);
+    gg_store__bind_text(st, 3, e->participant);
+    gg_store__bind_text(st, 4, e->text);
+    gg_store__bind_text(st, 5, e->in.held ? "held" : "visible");
+    rc = step_done(c, st, "comment");
+    if (rc != 0)
+        return rc;
+    j->id = sqlite3_last_insert_rowid(c->db);
+    j->bumps = 1;
+    return comment_row(c, j->id, &j->result);
+}
+
+/* Edit or delete one's own comment: anybody else's is "not found", so the
+ * answer does not tell whether a comment id exists. */
+static int run_comment_own(gg_conn *c, gg_job *j, engage_job *e, int del)
+{
+    sqlite3_stmt *st =
+        del ? gg_store__stmt(c, "UPDATE comments SET state='deleted', text='' WHERE id=?1"
+                                " AND participant=?2 AND state<>'deleted'")
+            : gg_store__stmt(c, "UPDATE comments SET text=?3, edited_at=strftime('%Y-%m-%dT%H:%M:%SZ')"
+                                " WHERE id=?1 AND participant=?2 AND state<>'deleted'");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, e->in.id);
+    gg_store__bind_text(st, 2, e->participant);
+    if (!del)
+        gg_store__bind_text(st, 3, e->text);
+    int rc = step_done(c, st, "comment");
+    if (rc != 0)
+        return rc;
+    if (sqlite3_changes(c->db) == 0)
+        return gg_store__fail(GG_ENOTFOUND, "no comment %lld of yours", (long long)e->in.id);
+    j->id = e->in.id;
+    j->bumps = 1;
+    return comment_row(c, e->in.id, &j->result);
+}
+
+static int run_report(gg_conn *c, gg_job *j, engage_job *e)
+{
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "INSERT INTO comment_reports(comment_id,participant) SELECT id,?2 FROM comments"
+           " WHERE id=?1 AND state<>'deleted'");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, e->in.id);
+    gg_store__bind_text(st, 2, e->participant);
+    int rc = step_done(c, st, "report");
+    if (rc == GG_ECONFLICT)
+        return gg_store__fail(rc, "you already reported this comment");
+    if (rc != 0)
+        return rc;
+    if (sqlite3_changes(c->db) == 0)
+        return gg_store__fail(GG_ENOTFOUND, "no comment %lld", (long long)e->in.id);
+    /* three different people: the comment waits for a reviewer */
+    st = gg_store__stmt(c, "UPDATE comments SET reports=reports+1, state=CASE WHEN reports+1>=3"
+                           " AND state='visible' THEN 'held' ELSE state END WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, e->in.id);
+    rc = step_done(c, st, "report");
+    if (rc != 0)
+        return rc;
+    j->id = e->in.id;
+    j->bumps = 1;
+    j->result = json_pack("{s:I,s:b}", "id", (json_int_t)e->in.id, "reported", 1);
+    return 0;
+}
+
+static void now_iso(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int run_vote(gg_conn *c, gg_job *j, engage_job *e)
+{
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT multi, json_array_length(options_json) AS n, opens_at, closes_at FROM polls"
+           " WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, e->in.id);
+    json_t *p = NULL;
+    int rc = gg_store__one(c, st, &p);
+    if (rc == GG_ENOTFOUND)
+        return gg_store__fail(rc, "no poll %lld", (long long)e->in.id);
+    if (rc != 0)
+        return rc;
+    int multi = (int)json_integer_value(json_object_get(p, "multi"));
+    json_int_t n = json_integer_value(json_object_get(p, "n"));
+    const char *opens = json_string_value(json_object_get(p, "opens_at"));
+    const char *closes = json_string_value(json_object_get(p, "closes_at"));
+    char now[32];
+    now_iso(now);
+    if (opens && strcmp(now, opens) < 0)
+        rc = gg_store__fail(GG_ECONFLICT, "this poll opens at %s", opens);
+    else if (closes && strcmp(now, closes) >= 0)
+        rc = gg_store__fail(GG_ECONFLICT, "this poll closed at %s", closes);
+    json_decref(p);
+    if (rc != 0)
+        return rc;
+    /* options: distinct indexes in range; exactly one unless multi */
+    json_error_t err;
+    json_t *opts = json_loads(e->json ? e->json : "", 0, &err);
+    size_t k = json_array_size(opts);
+    unsigned char seen[64] = {0};
+    if (!json_is_array(opts) || k == 0 || (!multi && k != 1) || n > 64)
+        rc = gg_store__fail(GG_EINVAL, multi ? "options: choose at least one option"
+                                              : "options: choose exactly one option");
+    for (size_t i = 0; rc == 0 && i < k; i++) {
+        json_t *v = json_array_get(opts, i);
+        json_int_t x = json_is_integer(v) ? json_integer_value(v) : -1;
+        if (x < 0 || x >= n || seen[x])
+            rc = gg_store__fail(GG_EINVAL, "options: %s", x >= 0 && x < n ? "an option repeats"
+                                                                          : "no such option");
+        else
+            seen[x] = 1;
+    }
+    char *canon = rc == 0 ? json_dumps(opts, JSON_COMPACT) : NULL;
+    json_decref(opts);
+    if (rc != 0)
+        return rc;
+    st = gg_store__stmt(c, "INSERT INTO poll_votes(poll_id,participant,channel,options_json)"
+                           " VALUES(?1,?2,coalesce(?3,'web'),?4)");
+    if (st == NULL) {
+        free(canon);
+        return gg_store__sqlfail(c, "prepare");
+    }
+    sqlite3_bind_int64(st, 1, e->in.id);
+    gg_store__bind_text(st, 2, e->participant);
+    gg_store__bind_text(st, 3, e->channel);
+    gg_store__bind_text(st, 4, canon);
+    rc = step_done(c, st, "vote");
+    free(canon);
+    if (rc == GG_ECONFLICT)
+        return gg_store__fail(rc, "you already voted in this poll");
+    if (rc == 0) {
+        j->id = e->in.id;
+        j->bumps = 1;
+        j->result = json_pack("{s:I,s:b}", "poll_id", (json_int_t)e->in.id, "voted", 1);
+    }
+    return rc;
+}
+
+static int run_poll(gg_conn *c, gg_job *j, engage_job *e)
+{
+    json_error_t err;
+    json_t *p = json_loads(e->json ? e->json : "", 0, &err);
+    json_t *q = json_object_get(p, "question"), *o = json_object_get(p, "options");
+    int rc = 0;
+    if (!json_is_string(q) || json_string_length(q) == 0 || !json_is_array(o) ||
+        json_array_size(o) < 2 || json_array_size(o) > 10)
+        rc = gg_store__fail(GG_EINVAL, "a poll needs a question and 2 to 10 options");
+    for (size_t i = 0; rc == 0 && i < json_array_size(o); i++)
+        if (!json_is_string(json_array_get(o, i)))
+            rc = gg_store__fail(GG_EINVAL, "options must be strings");
+    char *opts = rc == 0 ? json_dumps(o, JSON_COMPACT) : NULL;
+    sqlite3_stmt *st = rc == 0 ? gg_store__stmt(c, "INSERT INTO polls(campaign_id,question,"
+                                                   "options_json,multi,hide_results,opens_at,"
+                                                   "closes_at) VALUES(?1,?2,?3,?4,?5,?6,?7)")
+                               : NULL;
+    if (rc == 0 && st == NULL)
+        rc = gg_store__sqlfail(c, "prepare");
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, e->in.id);
+        gg_store__bind_text(st, 2, json_string_value(q));
+        gg_store__bind_text(st, 3, opts);
+        sqlite3_bind_int(st, 4, json_is_true(json_object_get(p, "multi")));
+        sqlite3_bind_int(st, 5, json_is_true(json_object_get(p, "hide_results")));
+        gg_store__bind_text(st, 6, json_string_value(json_object_get(p, "opens_at")));
+        gg_store__bind_text(st, 7, json_string_value(json_object_get(p, "closes_at")));
+        rc = step_done(c, st, "poll");
+        if (rc == 0) {
+            j->id = sqlite3_last_insert_rowid(c->db);
+            j->bumps = 1;
+            j->result = json_pack("{s:I}", "id", (json_int_t)j->id);
+        } else if (rc == GG_ECONFLICT) {
+            rc = gg_store__fail(GG_ENOTFOUND, "no such campaign");
+        }
+    }
+    free(opts);
+    json_decref(p);
+    return rc;
+}
+
+static int run_forget(gg_conn *c, gg_job *j, engage_job *e)
+{
+    static const char *const sql[] = {
+        "DELETE FROM supports WHERE participant=?1",
+        "DELETE FROM poll_votes WHERE participant=?1",
+        "DELETE FROM comment_reports WHERE participant=?1",
+        /* replies keep their place; the text and the pseudonym go */
+        "UPDATE comments SET state='deleted', text='', participant='' WHERE participant=?1",
+    };
+    for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+        sqlite3_stmt *st = gg_store__stmt(c, sql[i]);
+        if (st == NULL)
+            return gg_store__sqlfail(c, "prepare");
+        gg_store__bind_text(st, 1, e->participant);
+        int rc = step_done(c, st, "forget");
+        if (rc != 0)
+            return rc;
+    }
+    j->bumps = 1;
+    j->result = json_pack("{s:b}", "deleted", 1);
+    return 0;
+}
+
+static int run_op(gg_conn *c, gg_job *j, engage_job *e)
+{
+    switch (e->in.op) {
+    case GG_ENGAGE_SUPPORT:
+        return run_support(c, j, e, 1);
+    case GG_ENGAGE_UNSUPPORT:
+        return run_support(c, j, e, 0);
+    case GG_ENGAGE_COMMENT:
+        return run_comment(c, j, e);
+    case GG_ENGAGE_COMMENT_EDIT:
+        return run_comment_own(c, j, e, 0);
+    case GG_ENGAGE_COMMENT_DELETE:
+        return run_comment_own(c, j, e, 1);
+    case GG_ENGAGE_COMMENT_REPORT:
+        return run_report(c, j, e);
+    case GG_ENGAGE_VOTE:
+        return run_vote(c, j, e);
+    case GG_ENGAGE_POLL:
+        return run_poll(c, j, e);
+    case GG_ENGAGE_FORGET:
+        return run_forget(c, j, e);
+    }
+    return gg_store__fail(GG_EINTERNAL, "unknown engagement op");
+}
+
+/* A failed write hands its message to done as {"message"}: by the time
+ * done runs, later jobs of the batch may have replaced the thread's. */
+static int run_engage(gg_store *s, gg_conn *c, gg_job *j)
+{
+    int rc = run_op(c, j, j->data);
+    if (rc != 0) {
+        json_decref(j->result);
+        j->result = json_pack("{s:s}", "message", gg_store_errmsg(s));
+    }
+    return rc;
+}
+
+int gg_store_engage_put(gg_store *s, const gg_engage_in *in, gg_store_done_fn done, void *arg)
+{
+    if (in->op != GG_ENGAGE_POLL && (in->participant == NULL || in->participant[0] == '\0'))
+        return gg_store__fail(GG_EINVAL, "no participant");
+    if ((in->op == GG_ENGAGE_COMMENT || in->op == GG_ENGAGE_COMMENT_EDIT) && in->text == NULL)
+        return gg_store__fail(GG_EINVAL, "no text");
+    gg_job *j = gg_calloc(1, sizeof(*j));
+    engage_job *e = gg_calloc(1, sizeof(*e));
+    e->in = *in;
+    e->participant = in->participant ? gg_strdup(in->participant) : NULL;
+    e->text = in->text ? gg_strdup(in->text) : NULL;
+    e->json = in->json ? gg_strdup(in->json) : NULL;
+    e->channel = in->channel ? gg_strdup(in->channel) : NULL;
+    e->in.participant = e->in.text = e->in.json = e->in.channel = NULL;
+    j->data = e;
+    j->dispose = dispose_engage;
+    j->run = run_engage;
+    j->done = done;
+    j->arg = arg;
+    return gg_store__submit(s, j);
+}
+
+int gg_store_comment_list(gg_store *s, int64_t idea_id, int64_t after, int limit, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT " COMMENT_COLS " FROM comments WHERE idea_id=?1"
+                                         " AND state='visible' AND id>?2 ORDER BY id LIMIT ?3");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    if (limit < 1 || limit > 200)
+        limit = 50;
+    sqlite3_bind_int64(st, 1, idea_id);
+    sqlite3_bind_int64(st, 2, after);
+    sqlite3_bind_int(st, 3, limit + 1); /* one more tells whether a next page exists */
+    json_t *arr = NULL;
+    int rc = gg_store__rows(c, st, &arr);
+    if (rc != 0)
+        return rc;
+    json_t *next = json_null();
+    if (json_array_size(arr) > (size_t)limit) {
+        json_array_remove(arr, (size_t)limit);
+        next = json_integer(
+            json_integer_value(json_object_get(json_array_get(arr, (size_t)limit - 1), "id")));
+    }
+    *out = json_pack("{s:o,s:o}", "comments", arr, "next_cursor", next);
+    return 0;
+}
+
+int gg_store_comment_count(gg_store *s, int64_t idea_id, int64_t *out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st =
+        gg_store__stmt(c, "SELECT count(*) FROM comments WHERE idea_id=?1 AND state='visible'");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, idea_id);
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : gg_store__sqlfail(c, "count");
+}
+
+int gg_store_supports(gg_store *s, int64_t idea_id, const char *participant)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return 0;
+    sqlite3_stmt *st =
+        gg_store__stmt(c, "SELECT 1 FROM supports WHERE idea_id=?1 AND participant=?2");
+    if (st == NULL)
+        return 0;
+    sqlite3_bind_int64(st, 1, idea_id);
+    gg_store__bind_text(st, 2, participant);
+    int yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return yes;
+}
+
+/* counts of one poll grouped by an optional dimension: {"<dim>": {"<option>": n}} */
+static int poll_counts(gg_conn *c, sqlite3_stmt *st, int64_t id, json_t *into, int by_dim)
+{
+    sqlite3_bind_int64(st, 1, id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *opt = (const char *)sqlite3_column_text(st, 0);
+        json_int_t n = sqlite3_column_int64(st, 1);
+        json_t *dst = into;
+        if (by_dim) {
+            const char *dim = (const char *)sqlite3_column_text(st, 2);
+            dim = dim ? dim : "";
+            dst = json_object_get(into, dim);
+            if (dst == NULL) {
+                dst = json_object();
+                json_object_set_new(into, dim, dst);
+            }
+        }
+        json_object_set_new(dst, opt ? opt : "?", json_integer(n));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "poll counts");
+}
+
+int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT id, campaign_id, question, options_json, multi, hide_results, opens_at,"
+           " closes_at, (SELECT count(*) FROM poll_votes WHERE poll_id=polls.id) AS voters"
+           " FROM polls WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, poll_id);
+    json_t *p = NULL;
+    int rc = gg_store__one(c, st, &p);
+    if (rc == GG_ENOTFOUND)
+        return gg_store__fail(rc, "no poll %lld", (long long)poll_id);
+    if (rc != 0)
+        return rc;
+    char now[32];
+    now_iso(now);
+    const char *opens = json_string_value(json_object_get(p, "opens_at"));
+    const char *closes = json_string_value(json_object_get(p, "closes_at"));
+    int closed = closes && strcmp(now, closes) >= 0;
+    const char *state = closed ? "closed" : opens && strcmp(now, opens) < 0 ? "scheduled" : "open";
+    json_object_set_new(p, "state", json_string(state));
+    if (json_integer_value(json_object_get(p, "hide_results")) && !closed) {
+        json_object_set_new(p, "hidden", json_true());
+        *out = p;
+        return 0;
+    }
+    json_object_set_new(p, "hidden", json_false());
+    json_t *counts = json_object(), *by_channel = json_object(), *by_region = json_object();
+    static const char q_all[] = "SELECT j.value, count(*) FROM poll_votes v, json_each(v.options_json) j"
+                                " WHERE v.poll_id=?1 GROUP BY j.value";
+    static const char q_ch[] = "SELECT j.value, count(*), v.channel FROM poll_votes v,"
+                               " json_each(v.options_json) j WHERE v.poll_id=?1"
+                               " GROUP BY v.channel, j.value";
+    static const char q_rg[] = "SELECT j.value, count(*), v.region FROM poll_votes v,"
+                               " json_each(v.options_json) j WHERE v.poll_id=?1"
+                               " GROUP BY v.region, j.value";
+    sqlite3_stmt *a = gg_store__stmt(c, q_all), *b = gg_store__stmt(c, q_ch),
+                 *d = gg_store__stmt(c, q_rg);
+    if (a == NULL || b == NULL || d == NULL)
+        rc = gg_store__sqlfail(c, "prepare");
+    if (rc == 0)
+        rc = poll_counts(c, a, poll_id, counts, 0);
+    if (rc == 0)
+        rc = poll_counts(c, b, poll_id, by_channel, 1);
+    if (rc == 0)
+        rc = poll_counts(c, d, poll_id, by_region, 1);
+    /* counts as an array aligned with the options */
+    json_t *arr = json_array();
+    size_t nopt = json_array_size(json_object_get(p, "options"));
+    for (size_t i = 0; i < nopt; i++) {
+        char k[24];
+        snprintf(k, sizeof(k), "%zu", i);
+        json_array_append_new(arr, json_integer(json_integer_value(json_object_get(counts, k))));
+    }
+    json_decref(counts);
+    json_object_set_new(p, "counts", arr);
+    json_object_set_new(p, "by_channel", by_channel);
+    json_object_set_new(p, "by_region", by_region);
+    if (rc != 0) {
+        json_decref(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+int gg_store_poll_list(gg_store *s, const char *slug, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT p.id, p.question, p.options_json, p.multi, p.hide_results, p.opens_at,"
+           " p.closes_at FROM polls p JOIN campaigns c ON c.id=p.campaign_id WHERE c.slug=?1"
+           " ORDER BY p.id DESC LIMIT 50");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    gg_store__bind_text(st, 1, slug);
+    return gg_store__rows(c, st, out);
+}
+
+int gg_store_participant_export(gg_store *s, const char *participant, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    static const char q_sup[] = "SELECT idea_id, created_at FROM supports WHERE participant=?1";
+    static const char q_com[] = "SELECT " COMMENT_COLS " FROM comments WHERE participant=?1";
+    static const char q_vot[] =
+        "SELECT poll_id, channel, options_json, created_at FROM poll_votes WHERE participant=?1";
+    const char *const qs[] = {q_sup, q_com, q_vot};
+    const char *const names[] = {"supports", "comments", "votes"};
+    json_t *o = json_object();
+    for (int i = 0; i < 3; i++) {
+        sqlite3_stmt *st = gg_store__stmt(c, qs[i]);
+        json_t *arr = NULL;
+        if (st == NULL) {
+            json_decref(o);
+            return gg_store__sqlfail(c, "prepare");
+        }
+        gg_store__bind_text(st, 1, participant);
+        int rc = gg_store__rows(c, st, &arr);
+        if (rc != 0) {
+            json_decref(o);
+            return rc;
+        }
+        json_object_set_new(o, names[i], arr);
+    }
+    *out = o;
+    return 0;
+}

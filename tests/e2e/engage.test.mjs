@@ -1,0 +1,238 @@
+// End-to-end: engagement on the public side — supports (one per
+// participant, withdrawable), comment threads with replies, cursor pages,
+// edit/delete of one's own comment and reports, polls (single and multiple
+// choice, one vote per participant, hidden results, closed polls), and a
+// participant's own data (export and deletion). Participants are told apart
+// only by their gg_p cookie.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CookieJar, Server, USERS, assertError, marker, show } from '../lib/server.mjs';
+
+let srv;
+let admin;
+let ideaId;
+const alice = new CookieJar();
+const bob = new CookieJar();
+
+before(async () => {
+  srv = await Server.start({ name: 'engage' });
+  admin = await srv.login(USERS.admin);
+  const reviewer = await srv.login(USERS.reviewer);
+  const sid = await srv.submitOk(`Perbanyak taman kota yang teduh di setiap kecamatan ${marker()}`);
+  const a = await srv.act(reviewer, sid, { action: 'accept', title: 'Taman kota' });
+  assert.equal(a.status, 200, show(a));
+  ideaId = a.json.idea.id;
+  // both participants get their cookie from the portal
+  await srv.get('/c/demo', { jar: alice });
+  await srv.get('/c/demo', { jar: bob });
+  assert.ok(alice.get('gg_p') && bob.get('gg_p') && alice.get('gg_p') !== bob.get('gg_p'), 'no distinct gg_p cookies');
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+const idea = async () => {
+  const r = await srv.get(`/api/v1/ideas/${ideaId}`);
+  assert.equal(r.status, 200, show(r));
+  return r.json;
+};
+
+describe('supports', () => {
+  test('a support counts once; the second by the same participant is 409', async () => {
+    const before = (await idea()).supporters;
+    const r = await srv.post(`/api/v1/ideas/${ideaId}/supports`, {}, { jar: alice });
+    assert.equal(r.status, 201, show(r));
+    assert.equal(r.json.supporters, before + 1);
+    assertError(await srv.post(`/api/v1/ideas/${ideaId}/supports`, {}, { jar: alice }), 409, 'second support');
+    const b = await srv.post(`/api/v1/ideas/${ideaId}/supports`, {}, { jar: bob });
+    assert.equal(b.status, 201, show(b));
+    assert.equal((await idea()).supporters, before + 2);
+  });
+
+  test('withdrawing gives the support back; withdrawing twice is 404', async () => {
+    const before = (await idea()).supporters;
+    const r = await srv.req('DELETE', `/api/v1/ideas/${ideaId}/supports`, { jar: bob });
+    assert.equal(r.status, 200, show(r));
+    assert.equal(r.json.supporters, before - 1);
+    assertError(await srv.req('DELETE', `/api/v1/ideas/${ideaId}/supports`, { jar: bob }), 404, 'withdraw twice');
+  });
+
+  test('unknown idea is 404', async () => {
+    assertError(await srv.post('/api/v1/ideas/99999999/supports', {}, { jar: alice }), 404, 'no idea');
+    assertError(await srv.post('/api/v1/ideas/abc/supports', {}, { jar: alice }), 404, 'bad id');
+  });
+});
+
+describe('comments', () => {
+  let first;
+  test('a comment and a reply; comments_count follows', async () => {
+    const r = await srv.post(`/api/v1/ideas/${ideaId}/comments`, { text: 'Setuju, taman bikin sejuk.' }, { jar: alice });
+    assert.equal(r.status, 201, show(r));
+    assert.equal(r.json.state, 'visible');
+    assert.equal(r.json.parent_id, null);
+    first = r.json.id;
+    const rep = await srv.post(`/api/v1/ideas/${ideaId}/comments`, { text: 'Betul, dan ada bangku.', parent_id: first }, { jar: bob });
+    assert.equal(rep.status, 201, show(rep));
+    assert.equal(rep.json.parent_id, first);
+    assert.equal((await idea()).comments_count, 2);
+  });
+
+  test('bad comments are refused with a precise 4xx', async () => {
+    const u = `/api/v1/ideas/${ideaId}/comments`;
+    assertError(await srv.post(u, {}, { jar: alice }), 400, 'no text');
+    assertError(await srv.post(u, { text: '   ' }, { jar: alice }), 400, 'blank');
+    assertError(await srv.post(u, { text: 'x'.repeat(2001) }, { jar: alice }), 413, 'too long');
+    assertError(await srv.post(u, { text: 'ok', colour: 1 }, { jar: alice }), 400, 'unknown field');
+    assertError(await srv.post(u, { text: 'ok', parent_id: 'x' }, { jar: alice }), 400, 'parent not a number');
+    assertError(await srv.post(u, { text: 'ok', parent_id: 99999999 }, { jar: alice }), 400, 'parent elsewhere');
+    assertError(await srv.post('/api/v1/ideas/99999999/comments', { text: 'ok' }, { jar: alice }), 404, 'no idea');
+    assertError(await srv.req('POST', u, { body: '{"text":', headers: { 'content-type': 'application/json' } }), 400, 'bad JSON');
+    assert.equal((await idea()).comments_count, 2, 'a refused comment was stored');
+  });
+
+  test('only the author edits or deletes a comment', async () => {
+    assertError(await srv.req('PATCH', `/api/v1/comments/${first}`, { json: { text: 'bukan punyaku' }, jar: bob }), 404, 'edit by another');
+    const e = await srv.req('PATCH', `/api/v1/comments/${first}`, { json: { text: 'Setuju sekali.' }, jar: alice });
+    assert.equal(e.status, 200, show(e));
+    assert.equal(e.json.text, 'Setuju sekali.');
+    assert.ok(e.json.edited_at, 'edited_at not set');
+    assertError(await srv.req('DELETE', `/api/v1/comments/${first}`, { jar: bob }), 404, 'delete by another');
+    const d = await srv.req('DELETE', `/api/v1/comments/${first}`, { jar: alice });
+    assert.equal(d.status, 200, show(d));
+    assert.equal(d.json.state, 'deleted');
+    assert.equal((await idea()).comments_count, 1);
+    const list = await srv.get(`/api/v1/ideas/${ideaId}/comments`);
+    assert.ok(!list.json.comments.some((c) => c.id === first), 'deleted comment still listed');
+  });
+
+  test('three reports by different people hold a comment; one person reports once', async () => {
+    const c = await srv.post(`/api/v1/ideas/${ideaId}/comments`, { text: 'Komentar yang dilaporkan' }, { jar: alice });
+    assert.equal(c.status, 201, show(c));
+    const jars = [new CookieJar(), new CookieJar(), new CookieJar()];
+    for (const j of jars) await srv.get('/c/demo', { jar: j });
+    const r1 = await srv.post(`/api/v1/comments/${c.json.id}/reports`, {}, { jar: jars[0] });
+    assert.equal(r1.status, 201, show(r1));
+    assertError(await srv.post(`/api/v1/comments/${c.json.id}/reports`, {}, { jar: jars[0] }), 409, 'report twice');
+    let list = await srv.get(`/api/v1/ideas/${ideaId}/comments`);
+    assert.ok(list.json.comments.some((x) => x.id === c.json.id), 'held after one report');
+    await srv.post(`/api/v1/comments/${c.json.id}/reports`, {}, { jar: jars[1] });
+    await srv.post(`/api/v1/comments/${c.json.id}/reports`, {}, { jar: jars[2] });
+    list = await srv.get(`/api/v1/ideas/${ideaId}/comments`);
+    assert.ok(!list.json.comments.some((x) => x.id === c.json.id), 'still visible after three reports');
+  });
+
+  test('cursor pages walk the whole thread once, in order', async () => {
+    const want = [];
+    for (let i = 0; i < 25; i++) {
+      const r = await srv.post(`/api/v1/ideas/${ideaId}/comments`, { text: `komentar ${i}` }, { jar: bob });
+      assert.equal(r.status, 201, show(r));
+      want.push(r.json.id);
+    }
+    const seen = [];
+    let cursor = '';
+    for (let pages = 0; pages < 20; pages++) {
+      const r = await srv.get(`/api/v1/ideas/${ideaId}/comments?limit=10${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(r.status, 200, show(r));
+      assert.ok(r.json.comments.length <= 10);
+      seen.push(...r.json.comments.map((c) => c.id));
+      if (r.json.next_cursor === null) break;
+      cursor = r.json.next_cursor;
+    }
+    for (let k = 1; k < seen.length; k++) assert.ok(seen[k] > seen[k - 1], 'pages not in id order');
+    for (const id of want) assert.ok(seen.includes(id), `comment ${id} missing from the pages`);
+    assert.equal(seen.length, (await idea()).comments_count);
+    assertError(await srv.get(`/api/v1/ideas/${ideaId}/comments?cursor=abc`), 400, 'bad cursor');
+    assertError(await srv.get(`/api/v1/ideas/${ideaId}/comments?limit=0`), 400, 'bad limit');
+  });
+});
+
+describe('polls', () => {
+  let single;
+  let multi;
+  let hidden;
+  let closed;
+  const create = (body, session = admin) =>
+    srv.post('/api/v1/campaigns/demo/polls', body, { jar: session.jar, headers: { 'x-csrf-token': session.csrf } });
+
+  test('an admin creates polls; others and missing CSRF are refused', async () => {
+    const a = await create({ question: 'Prioritas anggaran?', options: ['Taman', 'Jalan', 'Sekolah'] });
+    assert.equal(a.status, 201, show(a));
+    single = a.json.id;
+    multi = (await create({ question: 'Fasilitas taman?', options: ['Bangku', 'Lampu', 'Toilet'], multi: true })).json.id;
+    hidden = (await create({ question: 'Rahasia?', options: ['Ya', 'Tidak'], hide_results: true })).json.id;
+    closed = (await create({ question: 'Sudah tutup?', options: ['Ya', 'Tidak'], closes_at: '2020-01-01T00:00:00Z' })).json.id;
+    assert.ok([multi, hidden, closed].every(Number.isInteger));
+    const reviewer = await srv.login(USERS.reviewer);
+    assertError(await create({ question: 'q', options: ['a', 'b'] }, reviewer), 403, 'reviewer');
+    assertError(await srv.post('/api/v1/campaigns/demo/polls', { question: 'q', options: ['a', 'b'] }, { jar: admin.jar }), 403, 'no csrf');
+    assertError(await create({ question: 'q', options: ['a'] }), 400, 'one option');
+    assertError(await create({ question: 'q', options: ['a', 'b'], closes_at: 'tomorrow' }), 400, 'bad time');
+    const list = await srv.get('/api/v1/campaigns/demo/polls');
+    assert.equal(list.status, 200, show(list));
+    assert.ok(list.json.polls.some((p) => p.id === single));
+  });
+
+  test('one vote per participant; counts by option and channel', async () => {
+    const v = await srv.post(`/api/v1/polls/${single}/votes`, { options: [1] }, { jar: alice });
+    assert.equal(v.status, 201, show(v));
+    assertError(await srv.post(`/api/v1/polls/${single}/votes`, { options: [0] }, { jar: alice }), 409, 'second vote');
+    assert.equal((await srv.post(`/api/v1/polls/${single}/votes`, { options: [1] }, { jar: bob })).status, 201);
+    const r = await srv.get(`/api/v1/polls/${single}/results`);
+    assert.equal(r.status, 200, show(r));
+    assert.deepEqual(r.json.counts, [0, 2, 0]);
+    assert.equal(r.json.voters, 2);
+    assert.equal(r.json.by_channel.web['1'], 2);
+    assert.equal(r.json.state, 'open');
+  });
+
+  test('bad votes are 400 and change nothing', async () => {
+    const carol = new CookieJar();
+    await srv.get('/c/demo', { jar: carol });
+    const u = `/api/v1/polls/${single}/votes`;
+    assertError(await srv.post(u, { options: [0, 1] }, { jar: carol }), 400, 'two on single');
+    assertError(await srv.post(u, { options: [7] }, { jar: carol }), 400, 'out of range');
+    assertError(await srv.post(u, { options: [] }, { jar: carol }), 400, 'empty');
+    assertError(await srv.post(u, { options: 'Taman' }, { jar: carol }), 400, 'not a list');
+    assertError(await srv.post(`/api/v1/polls/${multi}/votes`, { options: [0, 0] }, { jar: carol }), 400, 'repeat');
+    assertError(await srv.post('/api/v1/polls/99999999/votes', { options: [0] }, { jar: carol }), 404, 'no poll');
+    assert.equal((await srv.get(`/api/v1/polls/${single}/results`)).json.voters, 2);
+    const m = await srv.post(`/api/v1/polls/${multi}/votes`, { options: [0, 2] }, { jar: carol });
+    assert.equal(m.status, 201, show(m));
+    assert.deepEqual((await srv.get(`/api/v1/polls/${multi}/results`)).json.counts, [1, 0, 1]);
+  });
+
+  test('hidden results stay hidden while open; a closed poll refuses votes', async () => {
+    assert.equal((await srv.post(`/api/v1/polls/${hidden}/votes`, { options: [0] }, { jar: alice })).status, 201);
+    const h = await srv.get(`/api/v1/polls/${hidden}/results`);
+    assert.equal(h.json.hidden, true, show(h));
+    assert.equal(h.json.counts, undefined, 'counts leaked');
+    assertError(await srv.post(`/api/v1/polls/${closed}/votes`, { options: [0] }, { jar: alice }), 409, 'closed');
+    assert.equal((await srv.get(`/api/v1/polls/${closed}/results`)).json.state, 'closed');
+  });
+});
+
+describe('my data (UU PDP)', () => {
+  test('export lists what I did; deletion removes it and frees my votes and supports', async () => {
+    const dave = new CookieJar();
+    await srv.get('/c/demo', { jar: dave });
+    const before = (await idea()).supporters;
+    assert.equal((await srv.post(`/api/v1/ideas/${ideaId}/supports`, {}, { jar: dave })).status, 201);
+    const c = await srv.post(`/api/v1/ideas/${ideaId}/comments`, { text: 'Data saya' }, { jar: dave });
+    assert.equal(c.status, 201);
+    const me = await srv.get('/api/v1/me', { jar: dave });
+    assert.equal(me.status, 200, show(me));
+    assert.equal(me.json.supports.length, 1);
+    assert.equal(me.json.comments[0].text, 'Data saya');
+    const other = await srv.get('/api/v1/me', { jar: bob });
+    assert.ok(!other.json.comments.some((x) => x.text === 'Data saya'), 'another participant sees my data');
+    const d = await srv.req('DELETE', '/api/v1/me', { jar: dave });
+    assert.equal(d.status, 200, show(d));
+    const again = await srv.get('/api/v1/me', { jar: dave });
+    assert.deepEqual([again.json.supports.length, again.json.comments.length, again.json.votes.length], [0, 0, 0]);
+    assert.equal((await idea()).supporters, before);
+    const list = await srv.get(`/api/v1/ideas/${ideaId}/comments?limit=200`);
+    assert.ok(!list.json.comments.some((x) => x.text === 'Data saya'), 'deleted text still public');
+  });
+});
