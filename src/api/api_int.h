@@ -106,5 +106,8 @@ void gg_api__token_hash(const char *token, char out[65]);
 int gg_api__invite(gg_api *a, gg_session *s, const char *email, const char *role,
                    const char *campaigns_json, int hours, char tok[49], int64_t *id_out,
                    int64_t *expires_out);
+/** 1 when the abuse filter would hold a comment on idea_id for review (api/engage.c). */
+int gg_api__comment_held(gg_api *a, int64_t idea_id, const char *text);
+
 
 #endif

@@ -95,7 +95,7 @@ static int comment_text(gg_req *r, json_t *t, const char **out)
 /* The abuse model's word on a comment: 1 hold it for review. The seam is
  * the intake filter (gg_online_judge): what it would auto-reject as spam or
  * abuse in a post is held here, never silently dropped. */
-static int comment_held(gg_api *a, int64_t idea_id, const char *text)
+int gg_api__comment_held(gg_api *a, int64_t idea_id, const char *text)
 {
     if (a->online == NULL)
         return 0;
@@ -143,7 +143,7 @@ static int h_comment_post(gg_req *r, void *ctx)
     pseudonym(a, r, who);
     gg_engage_in in = {.op = GG_ENGAGE_COMMENT, .id = id, .participant = who, .text = text,
                        .parent_id = json_is_integer(parent) ? json_integer_value(parent) : 0,
-                       .held = comment_held(a, id, text)};
+                       .held = gg_api__comment_held(a, id, text)};
     submit(a, r, &in, 201);
 done:
     json_decref(b);

@@ -7,6 +7,7 @@
 #include "api/api_int.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include "store/store.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -239,14 +240,114 @@ static int h_thanks(gg_req *r, void *ctx)
     return 0;
 }
 
+/* The participant's pseudonym as the engage API stores it (api/engage.c). */
+static void page_pseudonym(gg_api *a, const char *participant, char out[65])
+{
+    char msg[64];
+    snprintf(msg, sizeof(msg), "participant:%s", participant ? participant : "");
+    gg_api__hmac_hex(a, msg, out);
+}
+
+/* 1 when the form's csrf field matches the participant cookie's token. */
+static int form_ok(gg_api *a, gg_req *r, const char **participant)
+{
+    const char *p = gg_req_cookie(r, "gg_p");
+    const char *given = gg_req_form(r, "csrf");
+    if (p == NULL || strlen(p) != 32 || given == NULL || strlen(given) != 32 ||
+        sodium_memcmp(given, gg_api__form_token(a, r, p), 32) != 0)
+        return 0;
+    *participant = p;
+    return 1;
+}
+
+typedef struct page_done {
+    gg_pending *p;
+    char ok[96], fail[96];
+} page_done;
+
+/* After a form's write: back to the page, with ?error=CODE on refusal. */
+static void on_page_done(void *arg, int rc, int64_t id, json_t *result)
+{
+    (void)id;
+    (void)result;
+    page_done *d = arg;
+    if (rc == 0) {
+        gg_pending_redirect(d->p, d->ok);
+    } else {
+        char loc[160];
+        snprintf(loc, sizeof(loc), "%s?error=%s", d->fail, gg_err_name(rc));
+        gg_pending_redirect(d->p, loc);
+    }
+    free(d);
+}
+
+static int page_write(gg_api *a, gg_req *r, const gg_engage_in *in, const char *ok,
+                      const char *fail)
+{
+    page_done *d = gg_malloc(sizeof(*d));
+    snprintf(d->ok, sizeof(d->ok), "%s", ok);
+    snprintf(d->fail, sizeof(d->fail), "%s", fail);
+    d->p = gg_req_defer(r);
+    if (gg_store_engage_put(a->store, in, on_page_done, d) != 0) {
+        gg_pending_redirect(d->p, fail);
+        free(d);
+    }
+    return 0;
+}
+
+static const char *page_error(const char *code, const char *lang)
+{
+    if (strcmp(code, "conflict") == 0)
+        return GG_T(lang, "Sudah tercatat sebelumnya.", "Already recorded.");
+    if (strcmp(code, "rate") == 0 || strcmp(code, "rate_limited") == 0)
+        return GG_T(lang, "Terlalu sering; coba lagi sebentar lagi.",
+                    "Too many tries; please wait a moment.");
+    return GG_T(lang, "Tidak dapat disimpan; periksa isian Anda.",
+                "Could not be saved; please check your input.");
+}
+
+static void comment_items(gg_buf *b, json_t *comments, const char *lang)
+{
+    gg_buf_adds(b, "<ol class=\"comments\">");
+    size_t i;
+    json_t *c;
+    json_array_foreach(comments, i, c)
+    {
+        json_int_t cid = json_integer_value(json_object_get(c, "id"));
+        json_t *parent = json_object_get(c, "parent_id");
+        gg_buf_printf(b, "<li id=\"c%lld\"%s><p>", (long long)cid,
+                      json_is_integer(parent) ? " class=\"reply\"" : "");
+        if (json_is_integer(parent))
+            gg_buf_printf(b, "<a class=\"to\" href=\"#c%lld\">↪</a> ",
+                          (long long)json_integer_value(parent));
+        gg_html_esc(b, jstr(c, "text"));
+        gg_buf_printf(b, "</p><small>%s%s</small></li>", jstr(c, "created_at"),
+                      json_is_string(json_object_get(c, "edited_at"))
+                          ? GG_T(lang, " · disunting", " · edited")
+                          : "");
+    }
+    gg_buf_adds(b, "</ol>");
+}
+
 static int h_idea_page(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
     const char *lang = gg_api__lang(r);
     int64_t id = gg_api__id(gg_req_param(r, "id"));
-    json_t *idea = NULL;
+    json_t *idea = NULL, *page = NULL;
     if (id < 0 || gg_store_idea_get(a->store, id, &idea) != 0)
         return gg_req_error(r, GG_ENOTFOUND, "no such idea");
+    const char *participant = gg_api__participant(a, r);
+    const char *token = gg_api__form_token(a, r, participant);
+    char who[65];
+    page_pseudonym(a, participant, who);
+    int supported = gg_store_supports(a->store, id, who);
+    const char *after_s = gg_req_query(r, "after");
+    int64_t after = after_s ? gg_api__id((gg_str){after_s, strlen(after_s)}) : 0;
+    gg_store_comment_list(a->store, id, after > 0 ? after : 0, 50, &page);
+    int64_t ncom = 0;
+    gg_store_comment_count(a->store, id, &ncom);
+    const char *err = gg_req_query(r, "error");
     char path[64];
     snprintf(path, sizeof(path), "/i/%lld", (long long)id);
     gg_buf b;
@@ -254,13 +355,26 @@ static int h_idea_page(gg_req *r, void *ctx)
     gg_html_head(&b, lang, jstr(idea, "title"), path);
     gg_buf_adds(&b, "<article class=\"idea-page\"><h1>");
     gg_html_esc(&b, jstr(idea, "title"));
-    gg_buf_printf(&b, "</h1><p class=\"meta\"><span class=\"status\">%s</span> · %lld %s</p><p "
-                      "class=\"text\">",
+    gg_buf_printf(&b, "</h1><p class=\"meta\"><span class=\"status\">%s</span> · <span "
+                      "id=\"supporters\">%lld</span> %s · %lld %s</p><p class=\"text\">",
                   status_label(jstr(idea, "status"), lang),
                   (long long)json_integer_value(json_object_get(idea, "supporters")),
-                  GG_T(lang, "pendukung", "supporters"));
+                  GG_T(lang, "pendukung", "supporters"), (long long)ncom,
+                  GG_T(lang, "komentar", "comments"));
     gg_html_esc(&b, jstr(idea, "text"));
     gg_buf_adds(&b, "</p>");
+    if (err && *err) {
+        gg_buf_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>", page_error(err, lang));
+    }
+    /* supports: a plain form, so it works without JavaScript */
+    gg_buf_printf(&b,
+                  "<form class=\"support\" method=\"post\" action=\"%s/support\">"
+                  "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                  "<input type=\"hidden\" name=\"undo\" value=\"%d\">"
+                  "<button type=\"submit\">%s</button></form>",
+                  path, token, supported,
+                  supported ? GG_T(lang, "Tarik dukungan", "Withdraw support")
+                            : GG_T(lang, "Dukung gagasan ini", "Support this idea"));
     const char *resp = jstr(idea, "official_response");
     if (*resp) {
         gg_buf_printf(&b, "<section class=\"response\"><h2>%s</h2><p>",
@@ -268,13 +382,86 @@ static int h_idea_page(gg_req *r, void *ctx)
         gg_html_esc(&b, resp);
         gg_buf_adds(&b, "</p></section>");
     }
+    gg_buf_printf(&b, "<section id=\"comments\"><h2>%s</h2>", GG_T(lang, "Diskusi", "Discussion"));
+    comment_items(&b, json_object_get(page, "comments"), lang);
+    json_t *next = json_object_get(page, "next_cursor");
+    if (json_is_integer(next))
+        gg_buf_printf(&b, "<p><a href=\"%s?after=%lld#comments\">%s</a></p>", path,
+                      (long long)json_integer_value(next),
+                      GG_T(lang, "Komentar berikutnya", "Next comments"));
+    gg_buf_printf(&b,
+                  "<form class=\"comment\" method=\"post\" action=\"%s/comment\">"
+                  "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                  "<label for=\"comment\">%s</label>"
+                  "<textarea id=\"comment\" name=\"text\" rows=\"3\" maxlength=\"2000\" "
+                  "required></textarea>"
+                  "<label for=\"parent\">%s</label>"
+                  "<input id=\"parent\" name=\"parent_id\" inputmode=\"numeric\" "
+                  "pattern=\"[0-9]*\">"
+                  "<button type=\"submit\">%s</button></form></section>",
+                  path, token, GG_T(lang, "Komentar Anda", "Your comment"),
+                  GG_T(lang, "Balas komentar nomor (opsional)", "Reply to comment number (optional)"),
+                  GG_T(lang, "Kirim komentar", "Post comment"));
     gg_buf_adds(&b, "</article><p><a href=\"/c/");
     gg_html_esc(&b, jstr(idea, "campaign"));
     gg_buf_printf(&b, "\">%s</a></p>", GG_T(lang, "Kembali ke kampanye", "Back to the campaign"));
     gg_html_foot(&b, lang);
     json_decref(idea);
+    json_decref(page);
     gg_html_send(r, 200, &b);
     return 0;
+}
+
+static int h_idea_support(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    const char *participant = NULL;
+    if (id < 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such idea");
+    if (!form_ok(a, r, &participant))
+        return gg_req_error(r, GG_ECSRF, "the form expired or cookies are off; reload the page");
+    if (gg_api__rate_public(a, r, 1) != 0)
+        return 0;
+    char who[65], path[64];
+    page_pseudonym(a, participant, who);
+    snprintf(path, sizeof(path), "/i/%lld", (long long)id);
+    const char *undo = gg_req_form(r, "undo");
+    gg_engage_in in = {.op = undo && strcmp(undo, "1") == 0 ? GG_ENGAGE_UNSUPPORT
+                                                             : GG_ENGAGE_SUPPORT,
+                       .id = id, .participant = who};
+    return page_write(a, r, &in, path, path);
+}
+
+static int h_idea_comment(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    const char *participant = NULL;
+    if (id < 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such idea");
+    if (!form_ok(a, r, &participant))
+        return gg_req_error(r, GG_ECSRF, "the form expired or cookies are off; reload the page");
+    char who[65], path[64], ok[96];
+    snprintf(path, sizeof(path), "/i/%lld", (long long)id);
+    const char *text = gg_req_form(r, "text");
+    size_t n = text ? strlen(text) : 0;
+    const char *parent = gg_req_form(r, "parent_id");
+    int64_t pid = parent && *parent ? gg_api__id((gg_str){parent, strlen(parent)}) : 0;
+    if (text == NULL || strspn(text, " \t\r\n") == n || n > 2000 || pid < 0) {
+        char loc[96];
+        snprintf(loc, sizeof(loc), "%s?error=invalid#comments", path);
+        gg_req_redirect(r, loc);
+        return 0;
+    }
+    if (gg_api__rate_public(a, r, 1) != 0)
+        return 0;
+    page_pseudonym(a, participant, who);
+    snprintf(ok, sizeof(ok), "%s#comments", path);
+    /* the abuse model's seam lives with the JSON API (api/engage.c) */
+    gg_engage_in in = {.op = GG_ENGAGE_COMMENT, .id = id, .participant = who, .text = text,
+                       .parent_id = pid, .held = gg_api__comment_held(a, id, text)};
+    return page_write(a, r, &in, ok, path);
 }
 
 void gg_api__register_pages(gg_api *a, gg_http *h)
@@ -284,4 +471,6 @@ void gg_api__register_pages(gg_api *a, gg_http *h)
     gg_http_route(h, "POST", "/c/{slug}/submit", "page_submit", h_campaign_submit, a);
     gg_http_route(h, "GET", "/s/{id}", "page_thanks", h_thanks, a);
     gg_http_route(h, "GET", "/i/{id}", "page_idea", h_idea_page, a);
+    gg_http_route(h, "POST", "/i/{id}/support", "page_support", h_idea_support, a);
+    gg_http_route(h, "POST", "/i/{id}/comment", "page_comment", h_idea_comment, a);
 }

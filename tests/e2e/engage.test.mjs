@@ -236,3 +236,40 @@ describe('my data (UU PDP)', () => {
     assert.ok(!list.json.comments.some((x) => x.text === 'Data saya'), 'deleted text still public');
   });
 });
+
+describe('idea page without JavaScript', () => {
+  const csrfOf = (html) => (html.match(/name="csrf" value="([0-9a-f]{32})"/) || [])[1];
+
+  test('support, comment and reply by plain forms; each answers 303 back to the page', async () => {
+    const eve = new CookieJar();
+    let page = await srv.get(`/i/${ideaId}`, { jar: eve });
+    assert.equal(page.status, 200, show(page));
+    assert.match(page.text, /<label for="comment">/);
+    const csrf = csrfOf(page.text);
+    assert.ok(csrf, 'no csrf field on the idea page');
+    const before = (await idea()).supporters;
+    const s = await srv.req('POST', `/i/${ideaId}/support`, { form: { csrf, undo: '0' }, jar: eve });
+    assert.equal(s.status, 303, show(s));
+    assert.equal((await idea()).supporters, before + 1);
+    page = await srv.get(`/i/${ideaId}`, { jar: eve });
+    assert.match(page.text, /Tarik dukungan/, 'the page does not offer to withdraw');
+    const again = await srv.req('POST', `/i/${ideaId}/support`, { form: { csrf, undo: '0' }, jar: eve });
+    assert.equal(again.status, 303);
+    assert.match(again.headers.location, /error=conflict/);
+    const text = `Komentar tanpa JS ${marker()}`;
+    const c = await srv.req('POST', `/i/${ideaId}/comment`, { form: { csrf, text }, jar: eve });
+    assert.equal(c.status, 303, show(c));
+    assert.match(c.headers.location, /#comments$/);
+    const mine = (await srv.get('/api/v1/me', { jar: eve })).json.comments.find((x) => x.text === text);
+    assert.ok(mine, 'the form comment is not stored for this participant');
+    const rep = await srv.req('POST', `/i/${ideaId}/comment`, { form: { csrf, text: 'balasan', parent_id: String(mine.id) }, jar: eve });
+    assert.equal(rep.status, 303, show(rep));
+    const blank = await srv.req('POST', `/i/${ideaId}/comment`, { form: { csrf, text: '  ' }, jar: eve });
+    assert.match(blank.headers.location || '', /error=invalid/);
+    const forged = await srv.req('POST', `/i/${ideaId}/comment`, { form: { csrf: '0'.repeat(32), text: 'x' }, jar: eve });
+    assertError(forged, 403, 'wrong form token');
+    const u = await srv.req('POST', `/i/${ideaId}/support`, { form: { csrf, undo: '1' }, jar: eve });
+    assert.equal(u.status, 303);
+    assert.equal((await idea()).supporters, before);
+  });
+});
