@@ -309,6 +309,43 @@ done:
     return 0;
 }
 
+/* Staff: status change and/or official response (admin, CSRF). */
+static int h_idea_update(gg_req *r, void *ctx)
+{
+    static const char *const fields[] = {"status", "reason", "official_response", NULL};
+    gg_api *a = ctx;
+    gg_session *ss = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON);
+    if (ss == NULL)
+        return 0;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    if (id < 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such idea");
+    json_t *b = gg_api__json_body(r);
+    if (b == NULL)
+        return 0;
+    char *def = NULL;
+    if (gg_api__json_fields(r, b, fields) != 0)
+        goto done;
+    for (size_t i = 0; fields[i]; i++) {
+        json_t *v = json_object_get(b, fields[i]);
+        if (v && (!json_is_string(v) || json_string_length(v) > 4000)) {
+            gg_req_error(r, GG_EINVAL, "%s must be a string of at most 4000 bytes", fields[i]);
+            goto done;
+        }
+        if (v && !gg_text_utf8_valid(json_string_value(v), json_string_length(v))) {
+            gg_req_error(r, GG_EUTF8, "%s is not valid UTF-8", fields[i]);
+            goto done;
+        }
+    }
+    def = json_dumps(b, JSON_COMPACT);
+    gg_engage_in in = {.op = GG_ENGAGE_IDEA, .id = id, .parent_id = ss->user_id, .json = def};
+    submit(a, r, &in, 200);
+done:
+    free(def);
+    json_decref(b);
+    return 0;
+}
+
 /* UU PDP: what we hold about the caller, and its deletion. */
 static int h_me(gg_req *r, void *ctx)
 {
@@ -347,6 +384,7 @@ void gg_api__register_engage(gg_api *a, gg_http *h)
     gg_http_route(h, "POST", "/api/v1/campaigns/{slug}/polls", "poll_create", h_poll_create, a);
     gg_http_route(h, "POST", "/api/v1/polls/{id}/votes", "poll_vote", h_vote, a);
     gg_http_route(h, "GET", "/api/v1/polls/{id}/results", "poll_results", h_results, a);
+    gg_http_route(h, "PATCH", "/api/v1/ideas/{id}", "idea_update", h_idea_update, a);
     gg_http_route(h, "GET", "/api/v1/me", "me", h_me, a);
     gg_http_route(h, "DELETE", "/api/v1/me", "me_delete", h_me_delete, a);
 }

@@ -375,6 +375,29 @@ static int h_idea_page(gg_req *r, void *ctx)
                   path, token, supported,
                   supported ? GG_T(lang, "Tarik dukungan", "Withdraw support")
                             : GG_T(lang, "Dukung gagasan ini", "Support this idea"));
+    json_t *events = NULL;
+    if (gg_store_idea_events(a->store, id, &events) == 0 && json_array_size(events) > 0) {
+        /* the status timeline: what became of the idea, with reasons */
+        gg_buf_printf(&b, "<section class=\"timeline\"><h2>%s</h2><ol>",
+                      GG_T(lang, "Perjalanan gagasan", "Timeline"));
+        size_t i;
+        json_t *ev;
+        json_array_foreach(events, i, ev)
+        {
+            gg_buf_printf(&b, "<li><small>%s</small> ", jstr(ev, "at"));
+            if (*jstr(ev, "status"))
+                gg_buf_printf(&b, "<strong>%s</strong>", status_label(jstr(ev, "status"), lang));
+            else
+                gg_buf_adds(&b, GG_T(lang, "Tanggapan resmi", "Official response"));
+            if (*jstr(ev, "note")) {
+                gg_buf_adds(&b, ": ");
+                gg_html_esc(&b, jstr(ev, "note"));
+            }
+            gg_buf_adds(&b, "</li>");
+        }
+        gg_buf_adds(&b, "</ol></section>");
+    }
+    json_decref(events);
     const char *resp = jstr(idea, "official_response");
     if (*resp) {
         gg_buf_printf(&b, "<section class=\"response\"><h2>%s</h2><p>",

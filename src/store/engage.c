@@ -330,6 +330,71 @@ static int run_forget(gg_conn *c, gg_job *j, engage_job *e)
     return 0;
 }
 
+/* Staff: a status change and/or an official response, with its event. */
+static int run_idea(gg_conn *c, gg_job *j, engage_job *e)
+{
+    json_error_t err;
+    json_t *p = json_loads(e->json ? e->json : "", 0, &err);
+    const char *status = json_string_value(json_object_get(p, "status"));
+    const char *reason = json_string_value(json_object_get(p, "reason"));
+    const char *resp = json_string_value(json_object_get(p, "official_response"));
+    int rc = 0;
+    static const char *const ok[] = {"baru", "ditelaah", "diterima", "diadopsi", "ditolak"};
+    int known = status == NULL;
+    for (size_t i = 0; status && i < 5; i++)
+        known |= strcmp(status, ok[i]) == 0;
+    if (!known)
+        rc = gg_store__fail(GG_EINVAL, "status must be baru, ditelaah, diterima, diadopsi or ditolak");
+    else if (status && strcmp(status, "ditolak") == 0 && (reason == NULL || *reason == '\0'))
+        rc = gg_store__fail(GG_EINVAL, "a rejected idea needs a reason");
+    else if (status == NULL && resp == NULL)
+        rc = gg_store__fail(GG_EINVAL, "give a status, an official_response or both");
+    sqlite3_stmt *st = NULL;
+    if (rc == 0) {
+        st = gg_store__stmt(c, "UPDATE ideas SET status=coalesce(?2,status),"
+                               " official_response=coalesce(?3,official_response),"
+                               " updated_at=strftime('%Y-%m-%dT%H:%M:%SZ') WHERE id=?1");
+        if (st == NULL)
+            rc = gg_store__sqlfail(c, "prepare");
+    }
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, e->in.id);
+        gg_store__bind_text(st, 2, status);
+        gg_store__bind_text(st, 3, resp);
+        rc = step_done(c, st, "idea");
+        if (rc == 0 && sqlite3_changes(c->db) == 0)
+            rc = gg_store__fail(GG_ENOTFOUND, "no idea %lld", (long long)e->in.id);
+    }
+    if (rc == 0) {
+        st = gg_store__stmt(c, "INSERT INTO idea_events(idea_id,status,note,response,by_user)"
+                               " VALUES(?1,?2,?3,?4,?5)");
+        if (st == NULL)
+            rc = gg_store__sqlfail(c, "prepare");
+    }
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, e->in.id);
+        gg_store__bind_text(st, 2, status);
+        gg_store__bind_text(st, 3, reason);
+        gg_store__bind_text(st, 4, resp);
+        if (e->in.parent_id > 0)
+            sqlite3_bind_int64(st, 5, e->in.parent_id);
+        else
+            sqlite3_bind_null(st, 5);
+        rc = step_done(c, st, "idea event");
+    }
+    json_decref(p);
+    if (rc != 0)
+        return rc;
+    j->id = e->in.id;
+    j->bumps = 1;
+    st = gg_store__stmt(c, "SELECT id, status, supporters, official_response, updated_at FROM ideas"
+                           " WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, e->in.id);
+    return gg_store__one(c, st, &j->result);
+}
+
 static int run_op(gg_conn *c, gg_job *j, engage_job *e)
 {
     switch (e->in.op) {
@@ -351,6 +416,8 @@ static int run_op(gg_conn *c, gg_job *j, engage_job *e)
         return run_poll(c, j, e);
     case GG_ENGAGE_FORGET:
         return run_forget(c, j, e);
+    case GG_ENGAGE_IDEA:
+        return run_idea(c, j, e);
     }
     return gg_store__fail(GG_EINTERNAL, "unknown engagement op");
 }
@@ -369,7 +436,7 @@ static int run_engage(gg_store *s, gg_conn *c, gg_job *j)
 
 int gg_store_engage_put(gg_store *s, const gg_engage_in *in, gg_store_done_fn done, void *arg)
 {
-    if (in->op != GG_ENGAGE_POLL && (in->participant == NULL || in->participant[0] == '\0'))
+    if (in->op != GG_ENGAGE_POLL && in->op != GG_ENGAGE_IDEA && (in->participant == NULL || in->participant[0] == '\0'))
         return gg_store__fail(GG_EINVAL, "no participant");
     if ((in->op == GG_ENGAGE_COMMENT || in->op == GG_ENGAGE_COMMENT_EDIT) && in->text == NULL)
         return gg_store__fail(GG_EINVAL, "no text");
@@ -587,4 +654,17 @@ int gg_store_participant_export(gg_store *s, const char *participant, json_t **o
     }
     *out = o;
     return 0;
+}
+
+int gg_store_idea_events(gg_store *s, int64_t idea_id, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT status, note, response, at FROM idea_events"
+                                         " WHERE idea_id=?1 ORDER BY id LIMIT 100");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, idea_id);
+    return gg_store__rows(c, st, out);
 }

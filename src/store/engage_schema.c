@@ -55,4 +55,13 @@ const char gg_store__m3_engage[] =
     " options_json TEXT NOT NULL,"
     " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ')),"
     " PRIMARY KEY (poll_id, participant)) WITHOUT ROWID;"
-    "CREATE INDEX poll_votes_participant ON poll_votes(participant);";
+    "CREATE INDEX poll_votes_participant ON poll_votes(participant);"
+
+    /* the status timeline of an idea (baru -> ditelaah -> diterima ->
+     * diadopsi, or ditolak with its reason) and official responses */
+    "CREATE TABLE idea_events("
+    " id INTEGER PRIMARY KEY,"
+    " idea_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+    " status TEXT, note TEXT, response TEXT, by_user INTEGER,"
+    " at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ')));"
+    "CREATE INDEX idea_events_idea ON idea_events(idea_id, id);";

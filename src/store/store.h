@@ -72,6 +72,7 @@ typedef struct gg_submission_in {
     const char *created_at;    /* ISO-8601 UTC from the platform, NULL: now */
     const char *reply_json;    /* how to answer on the channel (channels' reply target), or NULL */
     int64_t dup_of;            /* earlier near-copy in the campaign (filter), 0 none */
+    int64_t group_id;          /* coordinated group already known to hold dup_of, 0 none */
     int merge_duplicates;      /* 1: when dup_of already joined an idea, join it too */
 } gg_submission_in;
 
@@ -362,6 +363,8 @@ typedef enum gg_engage_op {
     GG_ENGAGE_VOTE,           /* id: poll; json: array of option indexes */
     GG_ENGAGE_POLL,           /* id: campaign; json: {question, options, multi, …} */
     GG_ENGAGE_FORGET,         /* everything of participant is deleted */
+    GG_ENGAGE_IDEA,           /* id: idea; json: {status?, reason?, official_response?};
+                                 parent_id: staff user; the channels' notifier answers */
 } gg_engage_op;
 
 typedef struct gg_engage_in {
@@ -394,6 +397,8 @@ int gg_store_poll_list(gg_store *s, const char *slug, json_t **out);
 /** Everything stored about a participant pseudonym: supports, comments,
  *  votes (object). Caller decrefs. */
 int gg_store_participant_export(gg_store *s, const char *participant, json_t **out);
+/** The status timeline of an idea (array, oldest first). */
+int gg_store_idea_events(gg_store *s, int64_t idea_id, json_t **out);
 /** 1 when participant supports idea (0 otherwise). */
 int gg_store_supports(gg_store *s, int64_t idea_id, const char *participant);
 

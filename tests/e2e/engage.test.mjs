@@ -273,3 +273,31 @@ describe('idea page without JavaScript', () => {
     assert.equal((await idea()).supporters, before);
   });
 });
+
+describe('status and official response (staff)', () => {
+  test('an admin moves the status and answers; the page shows the timeline', async () => {
+    const patch = (body, session = admin) =>
+      srv.req('PATCH', `/api/v1/ideas/${ideaId}`, { json: body, jar: session.jar, headers: { 'x-csrf-token': session.csrf } });
+    const r = await patch({ status: 'diadopsi', official_response: 'Masuk program kerja 2029.' });
+    assert.equal(r.status, 200, show(r));
+    const i = await idea();
+    assert.equal(i.status, 'diadopsi');
+    assert.equal(i.official_response, 'Masuk program kerja 2029.');
+    const page = await srv.get(`/i/${ideaId}`);
+    assert.match(page.text, /Masuk program kerja 2029\./);
+    assert.match(page.text, /class="timeline"/);
+    assertError(await patch({ status: 'ditolak' }), 400, 'rejected without a reason');
+    assertError(await patch({ status: 'hilang' }), 400, 'unknown status');
+    assertError(await patch({}), 400, 'nothing to change');
+    assertError(await patch({ status: 'baru', extra: 1 }), 400, 'unknown field');
+    assertError(await srv.req('PATCH', '/api/v1/ideas/99999999', { json: { status: 'baru' }, jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } }), 404, 'no idea');
+    assertError(await srv.req('PATCH', `/api/v1/ideas/${ideaId}`, { json: { status: 'baru' }, jar: admin.jar }), 403, 'no csrf');
+    assertError(await srv.req('PATCH', `/api/v1/ideas/${ideaId}`, { json: { status: 'baru' } }), 401, 'anonymous');
+    const reviewer = await srv.login(USERS.reviewer);
+    assertError(await patch({ status: 'baru' }, reviewer), 403, 'reviewer');
+    assert.equal((await idea()).status, 'diadopsi', 'a refused change was applied');
+    const rej = await patch({ status: 'ditolak', reason: 'Sudah berjalan di program lain.' });
+    assert.equal(rej.status, 200, show(rej));
+    assert.match((await srv.get(`/i/${ideaId}`)).text, /Sudah berjalan di program lain\./);
+  });
+});
