@@ -120,6 +120,86 @@ static int wait_done(sync_done *s)
     return s->rc;
 }
 
+/* One engagement write, waited for. */
+static int engage(gg_store *s, const gg_engage_in *in, int64_t *id_out)
+{
+    sync_done sd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    int rc = gg_store_engage_put(s, in, on_done, &sd);
+    if (rc == 0)
+        rc = wait_done(&sd);
+    if (id_out)
+        *id_out = sd.id;
+    return rc;
+}
+
+/* A living campaign: the top ideas get a status, an official response, a
+ * thread and supporters; a running poll. Seeded once (when the campaign
+ * has no poll yet). Participants are fixed demo pseudonyms. */
+static int seed_engagement(gg_store *s)
+{
+    json_t *polls = NULL, *ideas = NULL;
+    int rc = gg_store_poll_list(s, "demo", &polls);
+    size_t npolls = json_array_size(polls);
+    json_decref(polls);
+    if (rc != 0 || npolls > 0)
+        return rc;
+    if ((rc = gg_store_idea_list(s, "demo", "new", 3, &ideas)) != 0)
+        return rc;
+    static const char *const who[] = {"demo-warga-1", "demo-warga-2", "demo-warga-3"};
+    static const char *const status[] = {
+        "{\"status\":\"diadopsi\",\"official_response\":\"Terima kasih. Usulan ini masuk "
+        "rancangan program kerja bidang yang bersangkutan dan akan kami kawal di DPRD.\"}",
+        "{\"status\":\"ditelaah\",\"official_response\":\"Tim kebijakan sedang menghitung "
+        "biayanya bersama para ahli; hasilnya kami umumkan di halaman ini.\"}",
+        "{\"status\":\"diterima\"}",
+    };
+    static const char *const talk[] = {
+        "Setuju sekali, di tempat kami masalahnya sama persis.",
+        "Bagaimana pendanaannya? Apakah bisa dari dana desa?",
+        "Bisa, asal ada aturan bupati yang mengizinkan. Di kabupaten tetangga sudah jalan.",
+    };
+    json_t *list = json_object_get(ideas, "ideas");
+    for (size_t i = 0; rc == 0 && i < json_array_size(list); i++) {
+        int64_t idea = json_integer_value(json_object_get(json_array_get(list, i), "id"));
+        gg_engage_in st = {.op = GG_ENGAGE_IDEA, .id = idea, .json = status[i % 3]};
+        rc = engage(s, &st, NULL);
+        for (size_t k = 0; rc == 0 && k <= i && k < 3; k++) {
+            gg_engage_in sup = {.op = GG_ENGAGE_SUPPORT, .id = idea, .participant = who[k]};
+            rc = engage(s, &sup, NULL);
+        }
+        int64_t first = 0;
+        for (size_t k = 0; rc == 0 && k < 3; k++) {
+            gg_engage_in c = {.op = GG_ENGAGE_COMMENT, .id = idea, .participant = who[k],
+                              .text = talk[k], .parent_id = k == 2 ? first : 0};
+            int64_t cid = 0;
+            rc = engage(s, &c, &cid);
+            if (k == 1)
+                first = cid; /* the answer replies to the question */
+        }
+    }
+    json_decref(ideas);
+    json_t *camp = NULL;
+    if (rc == 0 && (rc = gg_store_campaign_get(s, "demo", &camp)) == 0) {
+        gg_engage_in p = {
+            .op = GG_ENGAGE_POLL,
+            .id = json_integer_value(json_object_get(camp, "id")),
+            .json = "{\"question\":\"Mana yang paling mendesak di daerah Anda?\",\"options\":"
+                    "[\"Sekolah dan guru\",\"Puskesmas\",\"Jalan dan jembatan\","
+                    "\"Harga pangan\",\"Lapangan kerja\"],\"closes_at\":\"2029-12-31T00:00:00Z\"}",
+        };
+        int64_t poll = 0;
+        rc = engage(s, &p, &poll);
+        for (size_t k = 0; rc == 0 && k < 3; k++) {
+            char opt[8];
+            snprintf(opt, sizeof(opt), "[%zu]", k % 2 + 1);
+            gg_engage_in v = {.op = GG_ENGAGE_VOTE, .id = poll, .participant = who[k], .json = opt};
+            rc = engage(s, &v, NULL);
+        }
+    }
+    json_decref(camp);
+    return rc;
+}
+
 int gg_cli_demo(gg_config *cfg, int argc, char **argv)
 {
     gg_store *s = NULL;
@@ -173,7 +253,8 @@ int gg_cli_demo(gg_config *cfg, int argc, char **argv)
         if (prc == 0)
             prc = wait_done(&sd);
         if (prc == 0)
-            gg_api_after_stored(s, online, cid, sd.id, p.in.norm, p.in.author_key, 0);
+            gg_api_after_stored(s, online, cid, sd.id, p.in.norm, p.in.author_key, 0,
+                                p.in.group_id);
         gg_api_prepared_dispose(&p);
         if (prc == GG_ECONFLICT)
             continue; /* seeded by an earlier run */
@@ -188,6 +269,10 @@ int gg_cli_demo(gg_config *cfg, int argc, char **argv)
             if (gg_store_decide(s, &d, on_done, &dd) == 0 && wait_done(&dd) == 0)
                 accepted++;
         }
+    }
+    if (seed_engagement(s) != 0) {
+        fprintf(stderr, "gagas demo: engagement: %s\n", gg_store_errmsg(s));
+        goto done;
     }
     printf("demo campaign 'demo' ready: %d sample posts added, %d accepted as public ideas\n",
            added, accepted);
