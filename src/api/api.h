@@ -56,7 +56,8 @@ int gg_api_prepare_filtered(gg_prepared *p, const unsigned char secret[32], gg_o
  *  coordination detector; a group that formed is flagged in the store.
  *  Any thread (usually the writer's, from a done callback). */
 void gg_api_after_stored(gg_store *s, gg_online *online, int64_t campaign_id, int64_t id,
-                         const char *norm, const char *author_key, int64_t created_at);
+                         const char *norm, const char *author_key, int64_t created_at,
+                         int64_t stored_group);
 /** Rebuild the filter's in-memory indexes from the newest stored posts. */
 void gg_api_online_rebuild(gg_store *s, gg_online *online, int limit);
 void gg_api_prepared_dispose(gg_prepared *p);

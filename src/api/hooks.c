@@ -239,7 +239,8 @@ static void sink_after(void *arg, const gg_event *ev, const gg_inbox_event *appl
 {
     gg_api *a = arg;
     gg_api_after_stored(a->store, a->online, applied->sub.campaign_id, applied->submission_id,
-                        applied->sub.norm, applied->sub.author_key, ev->created_at);
+                        applied->sub.norm, applied->sub.author_key, ev->created_at,
+                        applied->sub.group_id);
 }
 
 void gg_api__hooks_sink(gg_api *a, gg_inbox_sink *out)

@@ -21,7 +21,7 @@ typedef struct intake_done {
     gg_api *a;
     gg_pending *p;
     int form;
-    int64_t campaign_id;
+    int64_t campaign_id, group_id;
     const char *state; /* static */
     char *norm, *author_key;
 } intake_done;
@@ -35,7 +35,7 @@ static void on_stored(void *arg, int rc, int64_t id, json_t *result)
         if (json_is_string(st))
             state = json_string_value(st);
         gg_api_after_stored(d->a->store, d->a->online, d->campaign_id, id, d->norm,
-                            d->author_key, (int64_t)time(NULL));
+                            d->author_key, (int64_t)time(NULL), d->group_id);
     }
     if (rc == 0 || (rc == GG_ECONFLICT && id > 0)) {
         if (d->form) {
@@ -121,6 +121,7 @@ int gg_api__intake(gg_api *a, gg_req *r, const gg_intake *in)
     d->a = a;
     d->form = in->form;
     d->campaign_id = cid;
+    d->group_id = prep.in.group_id;
     d->state = prep.in.state;
     d->norm = gg_strdup(prep.in.norm);
     d->author_key = prep.in.author_key ? gg_strdup(prep.in.author_key) : NULL;
@@ -189,6 +190,7 @@ int gg_api_prepare_filtered(gg_prepared *p, const unsigned char secret[32], gg_o
     p->in.reason = p->verdict.reason;
     p->in.priority = p->verdict.priority;
     p->in.dup_of = p->verdict.dup_of;
+    p->in.group_id = p->verdict.group_id;
     p->in.merge_duplicates = policy ? policy->merge_duplicates : 1;
     return 0;
 }
@@ -203,13 +205,15 @@ static void on_grouped(void *arg, int rc, int64_t id, json_t *result)
 }
 
 void gg_api_after_stored(gg_store *s, gg_online *online, int64_t campaign_id, int64_t id,
-                         const char *norm, const char *author_key, int64_t created_at)
+                         const char *norm, const char *author_key, int64_t created_at,
+                         int64_t stored_group)
 {
     if (online == NULL || norm == NULL)
         return;
     gg_online_group g;
-    gg_online_after(online, campaign_id, id, norm, strlen(norm), author_key, created_at, &g);
-    if (g.group > 0 && g.n > 0) {
+    gg_online_after(online, campaign_id, id, norm, strlen(norm), author_key, created_at,
+                    stored_group, &g);
+    if (g.group > 0 && (g.n > 0 || g.evidence_json)) {
         gg_store_submissions_group(s, campaign_id, g.group, g.members, g.n, g.evidence_json,
                                    on_grouped, NULL);
         gg_log(GG_LOG_INFO, "coordinated group", "\"group\":%lld,\"new_members\":%zu",
@@ -228,7 +232,7 @@ static void on_scanned(void *arg, int64_t campaign_id, int64_t id, const char *n
 {
     rebuild *rb = arg;
     gg_online_group g;
-    gg_online_after(rb->online, campaign_id, id, norm, norm_len, author_key, created_at, &g);
+    gg_online_after(rb->online, campaign_id, id, norm, norm_len, author_key, created_at, 0, &g);
     rb->groups += g.group > 0 && g.n > 1;
     gg_online_group_dispose(&g);
     rb->n++;

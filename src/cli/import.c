@@ -84,7 +84,8 @@ static int flush(importer *im)
     for (int i = 0; rc == 0 && i < im->n; i++)
         if (im->ev[i].submission_id > 0)
             gg_api_after_stored(im->store, im->online, im->campaign_id, im->ev[i].submission_id,
-                                im->ev[i].sub.norm, im->ev[i].sub.author_key, 0);
+                                im->ev[i].sub.norm, im->ev[i].sub.author_key, 0,
+                                im->ev[i].sub.group_id);
     for (int i = 0; i < im->n; i++) {
         if (im->ev[i].action == GG_INBOX_NEW)
             gg_api_prepared_dispose(&im->prep[i]);

@@ -19,11 +19,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A group whose members were all reported already. */
+typedef struct announced {
+    int64_t group;           /* the detector's number */
+    int64_t id;              /* its public id (earliest post) */
+    size_t seen, reported;   /* members now; members when the evidence was last sent */
+} announced;
+
 typedef struct camp {
     int64_t id;
     gg_dedup *dedup;
     gg_coord *coord;
-    int64_t *announced; /* groups whose members were all reported already */
+    announced *announced;
     size_t nann, aann;
 } camp;
 
@@ -217,14 +224,24 @@ int gg_online_judge(gg_online *o, const gg_online_in *in, gg_online_verdict *out
     int64_t dup = -1;
     pthread_rwlock_rdlock(&o->lock);
     camp *c = camp_get(o, in->campaign_id, 0);
+    int64_t known_group = 0;
     if (c)
         dup = gg_dedup_query(c->dedup, in->norm, in->norm_len, &sim);
+    if (c && dup > 0) {
+        /* a copy of a post already in a coordinated group joins it now */
+        int64_t g = gg_coord_group_of(c->coord, dup);
+        for (size_t k = 0; g > 0 && k < c->nann; k++)
+            if (c->announced[k].group == g)
+                known_group = c->announced[k].id;
+    }
     pthread_rwlock_unlock(&o->lock);
+    out->group_id = known_group;
     out->dup_of = dup > 0 ? dup : 0;
     json_object_set_new(l, "dup_of", dup > 0 ? json_integer(dup) : json_null());
     if (dup > 0)
         json_object_set_new(l, "dup_similarity", num(sim));
-    json_object_set_new(l, "coordinated", json_null());
+    json_object_set_new(l, "coordinated",
+                        out->group_id > 0 ? json_integer(out->group_id) : json_null());
 
     /* route: the first rule that fires decides; each records its evidence */
     out->state = "queued";
@@ -286,7 +303,7 @@ static int count_words(const char *s, size_t n)
 
 void gg_online_after(gg_online *o, int64_t campaign_id, int64_t id, const char *norm,
                      size_t norm_len, const char *author_key, int64_t created_at,
-                     gg_online_group *grp)
+                     int64_t stored_group, gg_online_group *grp)
 {
     memset(grp, 0, sizeof(*grp));
     pthread_rwlock_wrlock(&o->lock);
@@ -302,42 +319,61 @@ void gg_online_after(gg_online *o, int64_t campaign_id, int64_t id, const char *
         .n_words = count_words(norm, norm_len),
     };
     int64_t g = gg_coord_observe(c->coord, &obs);
+    if (g <= 0)
+        goto done;
+    /* A new group reports every member with its evidence. A known one
+     * reports only the newcomer, and recomputes the evidence (which sorts
+     * the members' times) only when its size doubles: a campaign of
+     * thousands of copies must not cost the writer thread O(n log n) per
+     * post. */
+    size_t slot = c->nann;
+    for (size_t k = 0; k < c->nann; k++)
+        if (c->announced[k].group == g)
+            slot = k;
+    int known = slot < c->nann;
+    if (known) {
+        c->announced[slot].seen++;
+        grp->members = gg_malloc(sizeof(int64_t));
+        grp->members[0] = id;
+        /* stored with its group already: nothing to flag, maybe evidence */
+        grp->n = stored_group == c->announced[slot].id ? 0 : 1;
+        grp->group = c->announced[slot].id;
+        if (c->announced[slot].seen < 2 * c->announced[slot].reported) {
+            if (grp->n == 0)
+                grp->group = 0; /* nothing to do at all */
+            goto done; /* membership only; evidence unchanged */
+        }
+        c->announced[slot].reported = c->announced[slot].seen;
+    }
     gg_coord_group info;
-    if (g > 0 && gg_coord_group_get(c->coord, g, &info) == 0) {
-        /* a new group reports every member; a known one only the newcomer */
-        int known = 0;
-        for (size_t k = 0; k < c->nann && !known; k++)
-            known = c->announced[k] == g;
+    if (gg_coord_group_get(c->coord, g, &info) != 0)
+        goto done;
+    if (!known) {
         size_t n = info.members;
         grp->members = gg_malloc((n ? n : 1) * sizeof(int64_t));
-        size_t got = (size_t)gg_coord_members(c->coord, g, grp->members, n);
-        grp->group = info.cluster > 0 ? info.cluster : (got ? grp->members[0] : id);
-        if (known) {
-            grp->members[0] = id;
-            grp->n = 1;
-        } else {
-            grp->n = got;
-            if (c->nann == c->aann) {
-                c->aann = c->aann ? c->aann * 2 : 16;
-                c->announced = gg_realloc(c->announced, c->aann * sizeof(int64_t));
-            }
-            c->announced[c->nann++] = g;
+        grp->n = (size_t)gg_coord_members(c->coord, g, grp->members, n);
+        grp->group = info.cluster > 0 ? info.cluster : (grp->n ? grp->members[0] : id);
+        if (c->nann == c->aann) {
+            c->aann = c->aann ? c->aann * 2 : 16;
+            c->announced = gg_realloc(c->announced, c->aann * sizeof(*c->announced));
         }
-        json_t *tags = json_array();
-        for (size_t k = 0; k < info.n_tags; k++)
-            json_array_append_new(tags, json_string(info.tags[k]));
-        json_t *ev = json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "group", (json_int_t)grp->group,
-                               "members", (json_int_t)info.members, "authors",
-                               (json_int_t)info.authors, "same_second",
-                               (json_int_t)info.same_second, "new_accounts",
-                               (json_int_t)info.new_accounts, "hashtags", tags);
-        if (info.first_at != GG_COORD_NOTIME) {
-            json_object_set_new(ev, "first_at", json_integer(info.first_at));
-            json_object_set_new(ev, "last_at", json_integer(info.last_at));
-        }
-        grp->evidence_json = json_dumps(ev, JSON_COMPACT);
-        json_decref(ev);
+        c->announced[c->nann++] = (announced){g, grp->group, info.members, info.members};
     }
+    json_t *tags = json_array();
+    for (size_t k = 0; k < info.n_tags; k++)
+        json_array_append_new(tags, json_string(info.tags[k]));
+    json_t *ev = json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "group", (json_int_t)grp->group,
+                           "members", (json_int_t)info.members, "authors",
+                           (json_int_t)info.authors, "same_second",
+                           (json_int_t)info.same_second, "new_accounts",
+                           (json_int_t)info.new_accounts, "hashtags", tags);
+    if (info.first_at != GG_COORD_NOTIME) {
+        json_object_set_new(ev, "first_at", json_integer(info.first_at));
+        json_object_set_new(ev, "last_at", json_integer(info.last_at));
+    }
+    grp->evidence_json = json_dumps(ev, JSON_COMPACT);
+    json_decref(ev);
+done:
     pthread_rwlock_unlock(&o->lock);
 }
 

@@ -49,6 +49,8 @@ typedef struct gg_online_verdict {
     const char *state;   /* "queued" | "rejected" (static) */
     const char *reason;  /* auto-rejection reason or NULL (static) */
     int64_t dup_of;      /* earlier near-copy in the campaign, 0 none */
+    int64_t group_id;    /* the coordinated group dup_of already belongs to, 0 none: the
+                            post is stored in it at once (no second write later) */
 } gg_online_verdict;
 
 /** Judge one post before it is stored. Free with gg_online_verdict_dispose. */
@@ -65,10 +67,12 @@ typedef struct gg_online_group {
 
 /** After the post committed as id: index it for near-duplicates and feed the
  *  coordination detector. A group that formed or grew is reported in *grp
- *  (dispose with gg_online_group_dispose). */
+ *  (dispose with gg_online_group_dispose); stored_group is the group the post
+ *  was stored with (the verdict's group_id), which then is not reported
+ *  again. grp->n may be 0 with evidence_json set: evidence to refresh. */
 void gg_online_after(gg_online *o, int64_t campaign_id, int64_t id, const char *norm,
                      size_t norm_len, const char *author_key, int64_t created_at,
-                     gg_online_group *grp);
+                     int64_t stored_group, gg_online_group *grp);
 void gg_online_group_dispose(gg_online_group *g);
 
 #endif

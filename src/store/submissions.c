@@ -12,7 +12,7 @@ enum { F_CHANNEL, F_NATIVE, F_AKEY, F_AHANDLE, F_TEXT, F_DISPLAY, F_NORM, F_ENT,
        F_STATE, F_REASON, F_CREATED, F_REPLY, NF };
 
 typedef struct sub_job {
-    int64_t campaign_id, dup_of;
+    int64_t campaign_id, dup_of, group_id;
     int merge;
     double priority;
     char *f[NF];
@@ -77,8 +77,8 @@ int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t 
     sqlite3_stmt *st = gg_store__stmt(
         c, "INSERT INTO submissions(campaign_id,channel,native_id,author_key,author_handle,text,"
            "display,norm,entities_json,labels_json,state,reason,priority,created_at,reply_json,"
-           "dup_of) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,coalesce(?9,'{}'),coalesce(?10,'{}'),?11,?12,"
-           "?13,coalesce(?14,strftime('%Y-%m-%dT%H:%M:%fZ')),?15,?16)"
+           "dup_of,group_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,coalesce(?9,'{}'),coalesce(?10,'{}'),"
+           "?11,?12,?13,coalesce(?14,strftime('%Y-%m-%dT%H:%M:%fZ')),?15,?16,?17)"
            " ON CONFLICT(campaign_id,channel,native_id) DO NOTHING RETURNING id");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
@@ -92,6 +92,8 @@ int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t 
     sqlite3_bind_double(st, 13, in->priority);
     if (in->dup_of > 0)
         sqlite3_bind_int64(st, 16, in->dup_of);
+    if (in->group_id > 0)
+        sqlite3_bind_int64(st, 17, in->group_id);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *id_out = sqlite3_column_int64(st, 0);
@@ -126,7 +128,7 @@ static int run_put(gg_store *s, gg_conn *c, gg_job *j)
         .display = sj->f[F_DISPLAY], .norm = sj->f[F_NORM], .entities_json = sj->f[F_ENT],
         .labels_json = sj->f[F_LABELS], .state = sj->f[F_STATE], .reason = sj->f[F_REASON],
         .priority = sj->priority, .created_at = sj->f[F_CREATED], .reply_json = sj->f[F_REPLY],
-        .dup_of = sj->dup_of, .merge_duplicates = sj->merge};
+        .dup_of = sj->dup_of, .group_id = sj->group_id, .merge_duplicates = sj->merge};
     int rc = gg_store__submission_insert(c, &in, &j->id);
     if (rc == 0 && in.dup_of > 0) {
         /* the insert may have merged it into an idea: report the final state */
@@ -157,6 +159,7 @@ int gg_store_submission_put(gg_store *s, const gg_submission_in *in, gg_store_do
     sj->campaign_id = in->campaign_id;
     sj->priority = in->priority;
     sj->dup_of = in->dup_of;
+    sj->group_id = in->group_id;
     sj->merge = in->merge_duplicates;
     j->data = sj;
     j->dispose = dispose_sub;
@@ -266,10 +269,11 @@ static void dispose_group(gg_job *j)
 static int run_group(gg_store *s, gg_conn *c, gg_job *j)
 {
     group_job *g = j->data;
+    /* evidence NULL: a newcomer to a known group, the evidence stands */
     sqlite3_stmt *st = gg_store__stmt(
-        c, "INSERT INTO coord_groups(id,campaign_id,members,evidence_json) VALUES(?1,?2,"
-           "(SELECT count(*) FROM submissions WHERE group_id=?1),?3) ON CONFLICT(id) DO UPDATE"
-           " SET evidence_json=?3, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ')");
+        c, "INSERT INTO coord_groups(id,campaign_id,members,evidence_json) VALUES(?1,?2,0,"
+           "coalesce(?3,'{}')) ON CONFLICT(id) DO UPDATE SET"
+           " evidence_json=coalesce(?3,evidence_json), updated_at=strftime('%Y-%m-%dT%H:%M:%fZ')");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, g->group);
@@ -282,23 +286,25 @@ static int run_group(gg_store *s, gg_conn *c, gg_job *j)
     /* members stay where the route put them, flagged and labelled */
     st = gg_store__stmt(c, "UPDATE submissions SET group_id=?2,"
                            " labels_json=json_set(labels_json,'$.coordinated',?2)"
-                           " WHERE id=?1 AND campaign_id=?3");
+                           " WHERE id=?1 AND campaign_id=?3 AND group_id IS NOT ?2");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
+    int64_t added = 0;
     for (size_t i = 0; i < g->n && rc == 0; i++) {
         sqlite3_bind_int64(st, 1, g->ids[i]);
         sqlite3_bind_int64(st, 2, g->group);
         sqlite3_bind_int64(st, 3, g->campaign_id);
         rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "group member");
+        added += sqlite3_changes(c->db);
         sqlite3_reset(st);
     }
-    if (rc)
+    if (rc || added == 0)
         return rc;
-    st = gg_store__stmt(c, "UPDATE coord_groups SET members=(SELECT count(*) FROM submissions"
-                           " WHERE group_id=?1) WHERE id=?1");
+    st = gg_store__stmt(c, "UPDATE coord_groups SET members=members+?2 WHERE id=?1");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, g->group);
+    sqlite3_bind_int64(st, 2, added);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "group count");
     sqlite3_reset(st);
     j->bumps = 1;
@@ -316,7 +322,7 @@ int gg_store_submissions_group(gg_store *s, int64_t campaign_id, int64_t group,
     g->ids = gg_malloc((n ? n : 1) * sizeof(int64_t));
     memcpy(g->ids, ids, n * sizeof(int64_t));
     g->n = n;
-    g->evidence = gg_strdup(evidence_json ? evidence_json : "{}");
+    g->evidence = evidence_json ? gg_strdup(evidence_json) : NULL;
     j->data = g;
     j->dispose = dispose_group;
     j->run = run_group;
