@@ -321,7 +321,8 @@ static void comment_items(gg_buf *b, json_t *comments, const char *lang)
             gg_buf_printf(b, "<a class=\"to\" href=\"#c%lld\">↪</a> ",
                           (long long)json_integer_value(parent));
         gg_html_esc(b, jstr(c, "text"));
-        gg_buf_printf(b, "</p><small>%s%s</small></li>", jstr(c, "created_at"),
+        gg_buf_printf(b, "</p><small>#%lld · %s%s</small></li>", (long long)cid,
+                      jstr(c, "created_at"),
                       json_is_string(json_object_get(c, "edited_at"))
                           ? GG_T(lang, " · disunting", " · edited")
                           : "");
