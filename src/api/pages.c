@@ -117,6 +117,195 @@ static int h_home(gg_req *r, void *ctx)
     return 0;
 }
 
+/* The participant's pseudonym as the engage API stores it (api/engage.c). */
+static void page_pseudonym(gg_api *a, const char *participant, char out[65])
+{
+    char msg[64];
+    snprintf(msg, sizeof(msg), "participant:%s", participant ? participant : "");
+    gg_api__hmac_hex(a, msg, out);
+}
+
+/* 1 when the form's csrf field matches the participant cookie's token. */
+static int form_ok(gg_api *a, gg_req *r, const char **participant)
+{
+    const char *p = gg_req_cookie(r, "gg_p");
+    const char *given = gg_req_form(r, "csrf");
+    if (p == NULL || strlen(p) != 32 || given == NULL || strlen(given) != 32 ||
+        sodium_memcmp(given, gg_api__form_token(a, r, p), 32) != 0)
+        return 0;
+    *participant = p;
+    return 1;
+}
+
+typedef struct page_done {
+    gg_pending *p;
+    char ok[200], fail[200];
+    const char *q; /* query name of the refusal: "error", "poll_error" (static) */
+} page_done;
+
+/* After a form's write: back to the page, with ?error=CODE on refusal. */
+static void on_page_done(void *arg, int rc, int64_t id, json_t *result)
+{
+    (void)id;
+    (void)result;
+    page_done *d = arg;
+    if (rc == 0) {
+        gg_pending_redirect(d->p, d->ok);
+    } else {
+        char loc[260];
+        snprintf(loc, sizeof(loc), "%s?%s=%s", d->fail, d->q, gg_err_name(rc));
+        gg_pending_redirect(d->p, loc);
+    }
+    free(d);
+}
+
+static int page_write_q(gg_api *a, gg_req *r, const gg_engage_in *in, const char *ok,
+                        const char *fail, const char *q)
+{
+    page_done *d = gg_malloc(sizeof(*d));
+    d->q = q;
+    snprintf(d->ok, sizeof(d->ok), "%s", ok);
+    snprintf(d->fail, sizeof(d->fail), "%s", fail);
+    d->p = gg_req_defer(r);
+    if (gg_store_engage_put(a->store, in, on_page_done, d) != 0) {
+        gg_pending_redirect(d->p, fail);
+        free(d);
+    }
+    return 0;
+}
+
+static int page_write(gg_api *a, gg_req *r, const gg_engage_in *in, const char *ok,
+                      const char *fail)
+{
+    return page_write_q(a, r, in, ok, fail, "error");
+}
+
+static const char *page_error(const char *code, const char *lang)
+{
+    if (strcmp(code, "conflict") == 0)
+        return GG_T(lang, "Sudah tercatat sebelumnya.", "Already recorded.");
+    if (strcmp(code, "rate") == 0 || strcmp(code, "rate_limited") == 0)
+        return GG_T(lang, "Terlalu sering; coba lagi sebentar lagi.",
+                    "Too many tries; please wait a moment.");
+    return GG_T(lang, "Tidak dapat disimpan; periksa isian Anda.",
+                "Could not be saved; please check your input.");
+}
+
+/* The campaign's open polls: a plain form per poll (radio or checkboxes),
+ * and the results when they are not hidden. */
+static void poll_sections(gg_api *a, gg_buf *b, const char *slug, const char *token,
+                          const char *lang, const char *err)
+{
+    json_t *polls = NULL;
+    if (gg_store_poll_list(a->store, slug, &polls) != 0)
+        return;
+    size_t i;
+    json_t *p;
+    int shown = 0;
+    json_array_foreach(polls, i, p)
+    {
+        if (shown >= 5)
+            break;
+        json_int_t pid = json_integer_value(json_object_get(p, "id"));
+        json_t *res = NULL;
+        if (gg_store_poll_results(a->store, pid, &res) != 0)
+            continue;
+        int open = strcmp(jstr(res, "state"), "open") == 0;
+        if (!open) { /* closed and scheduled polls stay off the page */
+            json_decref(res);
+            continue;
+        }
+        shown++;
+        int multi = json_is_true(json_object_get(p, "multi")) ||
+                    json_integer_value(json_object_get(p, "multi")) == 1;
+        gg_buf_printf(b, "<section class=\"poll\" id=\"poll%lld\"><form method=\"post\" "
+                         "action=\"/p/%lld/vote\"><fieldset><legend>",
+                      (long long)pid, (long long)pid);
+        gg_html_esc(b, jstr(p, "question"));
+        gg_buf_adds(b, "</legend>");
+        gg_buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", token);
+        json_t *opts = json_object_get(p, "options");
+        json_t *counts = json_object_get(res, "counts");
+        size_t k;
+        json_t *o;
+        json_array_foreach(opts, k, o)
+        {
+            gg_buf_printf(b, "<label><input type=\"%s\" name=\"option\" value=\"%zu\"%s> ",
+                          multi ? "checkbox" : "radio", k, open ? "" : " disabled");
+            gg_html_esc(b, json_string_value(o) ? json_string_value(o) : "");
+            if (json_is_array(counts))
+                gg_buf_printf(b, " <small>(%lld)</small>",
+                              (long long)json_integer_value(json_array_get(counts, k)));
+            gg_buf_adds(b, "</label>");
+        }
+        if (err && shown == 1)
+            gg_buf_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", page_error(err, lang));
+        if (open)
+            gg_buf_printf(b, "<button type=\"submit\">%s</button>", GG_T(lang, "Pilih", "Vote"));
+        else
+            gg_buf_printf(b, "<p>%s</p>", GG_T(lang, "Jajak pendapat ditutup.", "This poll is closed."));
+        gg_buf_adds(b, "</fieldset></form></section>");
+        json_decref(res);
+    }
+    json_decref(polls);
+}
+
+static int h_poll_vote(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    const char *participant = NULL;
+    json_t *res = NULL;
+    if (id < 0 || gg_store_poll_results(a->store, id, &res) != 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such poll");
+    char back[160];
+    snprintf(back, sizeof(back), "/c/%s", jstr(res, "campaign"));
+    json_decref(res);
+    if (!form_ok(a, r, &participant))
+        return gg_req_error(r, GG_ECSRF, "the form expired or cookies are off; reload the page");
+    /* checked boxes arrive as repeated "option" fields; gg_req_form gives
+     * the first, so the body is read for all of them */
+    gg_str body = gg_req_body(r);
+    json_t *opts = json_array();
+    const char *q = body.ptr, *end = body.ptr + body.len;
+    while (q && q < end) {
+        const char *amp = memchr(q, '&', (size_t)(end - q));
+        size_t n = amp ? (size_t)(amp - q) : (size_t)(end - q);
+        if (n > 7 && n < 11 && memcmp(q, "option=", 7) == 0) {
+            /* an index 0..999; anything else becomes one the store refuses */
+            int v = 0, digits = 1;
+            for (size_t k = 7; k < n; k++) {
+                digits &= q[k] >= '0' && q[k] <= '9';
+                v = v * 10 + (q[k] - '0');
+            }
+            json_array_append_new(opts, json_integer(digits ? v : 9999));
+        }
+        q = amp ? amp + 1 : NULL;
+    }
+    char ok[200], fail[200];
+    snprintf(ok, sizeof(ok), "%s#poll%lld", back, (long long)id);
+    snprintf(fail, sizeof(fail), "%s", back);
+    if (json_array_size(opts) == 0) {
+        json_decref(opts);
+        char loc[220];
+        snprintf(loc, sizeof(loc), "%s?poll_error=invalid#poll%lld", back, (long long)id);
+        gg_req_redirect(r, loc);
+        return 0;
+    }
+    if (gg_api__rate_public(a, r, 1) != 0) {
+        json_decref(opts);
+        return 0;
+    }
+    char who[65];
+    page_pseudonym(a, participant, who);
+    char *js = json_dumps(opts, JSON_COMPACT);
+    json_decref(opts);
+    gg_engage_in in = {.op = GG_ENGAGE_VOTE, .id = id, .participant = who, .json = js};
+    page_write_q(a, r, &in, ok, fail, "poll_error");
+    free(js);
+    return 0;
+}
+
 static int h_campaign_page(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
@@ -173,6 +362,7 @@ static int h_campaign_page(gg_req *r, void *ctx)
                        "Every idea is reviewed by our team. Phone numbers and e-mails are never "
                        "shown."),
                   GG_T(lang, "Kirim gagasan", "Send idea"));
+    poll_sections(a, &b, s, token, lang, gg_req_query(r, "poll_error"));
     gg_buf_printf(&b, "<h2>%s</h2>", GG_T(lang, "Gagasan teratas", "Top ideas"));
     idea_list(&b, ideas, lang);
     gg_html_foot(&b, lang);
@@ -238,72 +428,6 @@ static int h_thanks(gg_req *r, void *ctx)
     json_decref(sub);
     gg_html_send(r, 200, &b);
     return 0;
-}
-
-/* The participant's pseudonym as the engage API stores it (api/engage.c). */
-static void page_pseudonym(gg_api *a, const char *participant, char out[65])
-{
-    char msg[64];
-    snprintf(msg, sizeof(msg), "participant:%s", participant ? participant : "");
-    gg_api__hmac_hex(a, msg, out);
-}
-
-/* 1 when the form's csrf field matches the participant cookie's token. */
-static int form_ok(gg_api *a, gg_req *r, const char **participant)
-{
-    const char *p = gg_req_cookie(r, "gg_p");
-    const char *given = gg_req_form(r, "csrf");
-    if (p == NULL || strlen(p) != 32 || given == NULL || strlen(given) != 32 ||
-        sodium_memcmp(given, gg_api__form_token(a, r, p), 32) != 0)
-        return 0;
-    *participant = p;
-    return 1;
-}
-
-typedef struct page_done {
-    gg_pending *p;
-    char ok[96], fail[96];
-} page_done;
-
-/* After a form's write: back to the page, with ?error=CODE on refusal. */
-static void on_page_done(void *arg, int rc, int64_t id, json_t *result)
-{
-    (void)id;
-    (void)result;
-    page_done *d = arg;
-    if (rc == 0) {
-        gg_pending_redirect(d->p, d->ok);
-    } else {
-        char loc[160];
-        snprintf(loc, sizeof(loc), "%s?error=%s", d->fail, gg_err_name(rc));
-        gg_pending_redirect(d->p, loc);
-    }
-    free(d);
-}
-
-static int page_write(gg_api *a, gg_req *r, const gg_engage_in *in, const char *ok,
-                      const char *fail)
-{
-    page_done *d = gg_malloc(sizeof(*d));
-    snprintf(d->ok, sizeof(d->ok), "%s", ok);
-    snprintf(d->fail, sizeof(d->fail), "%s", fail);
-    d->p = gg_req_defer(r);
-    if (gg_store_engage_put(a->store, in, on_page_done, d) != 0) {
-        gg_pending_redirect(d->p, fail);
-        free(d);
-    }
-    return 0;
-}
-
-static const char *page_error(const char *code, const char *lang)
-{
-    if (strcmp(code, "conflict") == 0)
-        return GG_T(lang, "Sudah tercatat sebelumnya.", "Already recorded.");
-    if (strcmp(code, "rate") == 0 || strcmp(code, "rate_limited") == 0)
-        return GG_T(lang, "Terlalu sering; coba lagi sebentar lagi.",
-                    "Too many tries; please wait a moment.");
-    return GG_T(lang, "Tidak dapat disimpan; periksa isian Anda.",
-                "Could not be saved; please check your input.");
 }
 
 static void comment_items(gg_buf *b, json_t *comments, const char *lang)
@@ -497,4 +621,5 @@ void gg_api__register_pages(gg_api *a, gg_http *h)
     gg_http_route(h, "GET", "/i/{id}", "page_idea", h_idea_page, a);
     gg_http_route(h, "POST", "/i/{id}/support", "page_support", h_idea_support, a);
     gg_http_route(h, "POST", "/i/{id}/comment", "page_comment", h_idea_comment, a);
+    gg_http_route(h, "POST", "/p/{id}/vote", "page_vote", h_poll_vote, a);
 }

@@ -546,7 +546,8 @@ int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out)
     if (c == NULL)
         return GG_EIO;
     sqlite3_stmt *st = gg_store__stmt(
-        c, "SELECT id, campaign_id, question, options_json, multi, hide_results, opens_at,"
+        c, "SELECT id, campaign_id, (SELECT slug FROM campaigns WHERE id=polls.campaign_id)"
+           " AS campaign, question, options_json, multi, hide_results, opens_at,"
            " closes_at, (SELECT count(*) FROM poll_votes WHERE poll_id=polls.id) AS voters"
            " FROM polls WHERE id=?1");
     if (st == NULL)

@@ -301,3 +301,30 @@ describe('status and official response (staff)', () => {
     assert.match((await srv.get(`/i/${ideaId}`)).text, /Sudah berjalan di program lain\./);
   });
 });
+
+describe('polls on the campaign page without JavaScript', () => {
+  test('the demo poll is on /c/demo; a vote by form counts once', async () => {
+    const frank = new CookieJar();
+    const page = await srv.get('/c/demo', { jar: frank });
+    const polls = (await srv.get('/api/v1/campaigns/demo/polls')).json.polls;
+    const demo = polls.find((p) => /paling mendesak/.test(p.question));
+    assert.ok(demo, 'the demo poll is missing');
+    const poll = demo.id;
+    assert.ok(page.text.includes(`action="/p/${poll}/vote"`), 'no form for the demo poll on the campaign page');
+    assert.match(page.text, /<legend>/, 'the poll has no legend');
+    const csrf = page.text.match(/name="csrf" value="([0-9a-f]{32})"/)[1];
+    const before = (await srv.get(`/api/v1/polls/${poll}/results`)).json;
+    const v = await srv.req('POST', `/p/${poll}/vote`, { form: { csrf, option: '0' }, jar: frank });
+    assert.equal(v.status, 303, show(v));
+    assert.match(v.headers.location, new RegExp(`^/c/demo#poll${poll}$`));
+    const afterRes = (await srv.get(`/api/v1/polls/${poll}/results`)).json;
+    assert.equal(afterRes.voters, before.voters + 1);
+    assert.equal(afterRes.counts[0], before.counts[0] + 1);
+    const again = await srv.req('POST', `/p/${poll}/vote`, { form: { csrf, option: '1' }, jar: frank });
+    assert.match(again.headers.location, /poll_error=conflict/);
+    const none = await srv.req('POST', `/p/${poll}/vote`, { form: { csrf }, jar: frank });
+    assert.match(none.headers.location, /poll_error=invalid/);
+    assertError(await srv.req('POST', `/p/${poll}/vote`, { form: { csrf: 'f'.repeat(32), option: '0' }, jar: frank }), 403, 'forged');
+    assert.equal((await srv.get(`/api/v1/polls/${poll}/results`)).json.voters, before.voters + 1);
+  });
+});
