@@ -1,6 +1,7 @@
 -- wrk script for bench/run.sh: POSTs JSON submissions to the demo campaign,
--- each with a text unique across threads and requests (so no idempotency or
--- duplicate detection can fold them), and counts the 202 answers.
+-- each a distinct post (random words drawn per request, so the filter's
+-- near-duplicate and coordination stages see organic traffic, not one
+-- flood of copies), and counts the 202 answers.
 -- done() prints machine-readable lines that run.sh parses:
 --   acked N / status CODE N / p50_us N / p99_us N / duration_us N /
 --   errors connect=N read=N write=N timeout=N status=N / requests N
@@ -25,7 +26,22 @@ local ideas = {
   "Tambah guru di sekolah pelosok",
 }
 
+local words = {
+  "jalan", "desa", "sekolah", "guru", "puskesmas", "dokter", "obat", "beras", "harga", "pupuk",
+  "petani", "nelayan", "pasar", "banjir", "saluran", "air", "bersih", "listrik", "lampu", "jembatan",
+  "angkot", "bus", "kereta", "halte", "trotoar", "sepeda", "taman", "sampah", "daur", "ulang",
+  "hutan", "sungai", "laut", "pantai", "izin", "usaha", "kredit", "koperasi", "pajak", "retribusi",
+  "beasiswa", "kuliah", "pelatihan", "kerja", "pabrik", "upah", "buruh", "ojol", "bpjs", "rumah",
+  "sakit", "bidan", "posyandu", "gizi", "anak", "lansia", "difabel", "akses", "internet", "sinyal",
+  "kelurahan", "kecamatan", "ktp", "antre", "online", "layanan", "polisi", "hukum", "korupsi", "dana",
+  "bansos", "subsidi", "gas", "bbm", "parkir", "macet", "terminal", "bandara", "pelabuhan", "gudang",
+  "irigasi", "bendungan", "sawah", "kebun", "ternak", "ikan", "tambak", "garam", "kopi", "teh",
+  "umkm", "qris", "pameran", "wisata", "budaya", "masjid", "gereja", "pura", "vihara", "lapangan",
+}
+local verbs = { "tolong", "usul", "mohon", "sebaiknya", "perlu", "harap", "ayo", "gimana kalau" }
+
 function init(args)
+  math.randomseed(os.time() * 1000 + (tid or 0))
   n = 0
   acked = 0
   statuses = {}
@@ -34,8 +50,10 @@ end
 
 function request()
   n = n + 1
-  local body = string.format('{"text":"%s (bench %s t%d n%d)","channel":"web"}',
-    ideas[(n % #ideas) + 1], run, tid, n)
+  local t = { verbs[math.random(#verbs)] }
+  for i = 1, 12 do t[#t + 1] = words[math.random(#words)] end
+  local body = string.format('{"text":"%s %s (%s t%d n%d)","channel":"web"}',
+    ideas[(n % #ideas) + 1], table.concat(t, " "), run, tid, n)
   return wrk.format("POST", "/api/v1/campaigns/demo/submissions",
     { ["Content-Type"] = "application/json" }, body)
 end
