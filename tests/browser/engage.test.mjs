@@ -48,16 +48,11 @@ const shot = (page, name) => page.screenshot({ path: path.join(OUT_DIR, name), f
 describe('idea page on a phone, no JavaScript', () => {
   test('it is light and fits the phone; the demo thread and response show', async () => {
     const page = await ctx.newPage();
-    let bytes = 0;
-    page.on('response', async (r) => {
-      try {
-        bytes += (await r.body()).length;
-      } catch {
-        /* redirects have no body */
-      }
-    });
+    const sizes = []; // every response's body, read before the page closes
+    page.on('response', (r) => sizes.push(r.body().then((b) => b.length, () => 0)));
     await page.goto(`${srv.base}/i/${ideaId}`);
     await page.waitForLoadState('load');
+    const bytes = (await Promise.all(sizes)).reduce((x, y) => x + y, 0);
     assert.ok(bytes > 0 && bytes < PAGE_BUDGET, `the idea page loads ${bytes} bytes (budget ${PAGE_BUDGET})`);
     const w = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(w <= PHONE.width, `the idea page is ${w}px wide`);
