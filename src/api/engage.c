@@ -260,7 +260,7 @@ static int h_polls(gg_req *r, void *ctx)
     gg_str slug = gg_req_param(r, "slug");
     char *s = gg_req_strdup(r, slug.ptr, slug.len);
     json_t *c = NULL, *out = NULL;
-    int rc = gg_store_campaign_get(a->store, s, &c);
+    int rc = gg_store_campaign_head(a->store, s, &c);
     if (rc != 0)
         return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
     json_decref(c);

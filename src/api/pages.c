@@ -313,7 +313,7 @@ static int h_campaign_page(gg_req *r, void *ctx)
     gg_str slug = gg_req_param(r, "slug");
     char *s = gg_req_strdup(r, slug.ptr, slug.len);
     json_t *c = NULL, *ideas = NULL;
-    if (gg_store_campaign_get(a->store, s, &c) != 0) {
+    if (gg_store_campaign_head(a->store, s, &c) != 0) {
         gg_buf b;
         gg_buf_init(&b, 1 << 16);
         gg_html_head(&b, lang, GG_T(lang, "Tidak ditemukan", "Not found"), NULL);

@@ -490,7 +490,7 @@ int gg_store_comment_count(gg_store *s, int64_t idea_id, int64_t *out)
     if (c == NULL)
         return GG_EIO;
     sqlite3_stmt *st =
-        gg_store__stmt(c, "SELECT count(*) FROM comments WHERE idea_id=?1 AND state='visible'");
+        gg_store__stmt(c, "SELECT coalesce((SELECT n FROM comment_counts WHERE idea_id=?1),0)");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, idea_id);
@@ -668,4 +668,19 @@ int gg_store_idea_events(gg_store *s, int64_t idea_id, json_t **out)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, idea_id);
     return gg_store__rows(c, st, out);
+}
+
+int gg_store_campaign_head(gg_store *s, const char *slug, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT id, slug, title, question, brief, title_en, question_en, brief_en,"
+           " topics_json, status, opens_at, closes_at FROM campaigns WHERE slug=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    gg_store__bind_text(st, 1, slug);
+    int rc = gg_store__one(c, st, out);
+    return rc == GG_ENOTFOUND ? gg_store__fail(rc, "no campaign '%s'", slug) : rc;
 }

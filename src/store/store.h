@@ -399,6 +399,10 @@ int gg_store_poll_list(gg_store *s, const char *slug, json_t **out);
 int gg_store_participant_export(gg_store *s, const char *participant, json_t **out);
 /** The status timeline of an idea (array, oldest first). */
 int gg_store_idea_events(gg_store *s, int64_t idea_id, json_t **out);
+/** A campaign's page fields by slug, without the counts that
+ *  gg_store_campaign_get adds (the portal reads this on every view).
+ *  GG_ENOTFOUND. Caller decrefs. */
+int gg_store_campaign_head(gg_store *s, const char *slug, json_t **out);
 /** 1 when participant supports idea (0 otherwise). */
 int gg_store_supports(gg_store *s, int64_t idea_id, const char *participant);
 
