@@ -183,3 +183,4 @@ if [ -f bench/insight.sh ]; then
   echo "bench: bench/insight.sh"
   bash bench/insight.sh "$build"
 fi
+if [ -f bench/engage.sh ]; then echo "bench: bench/engage.sh"; bash bench/engage.sh "$build"; fi # citizen pages at 10^4 rows (issue 5)
