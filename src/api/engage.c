@@ -346,6 +346,48 @@ done:
     return 0;
 }
 
+/* Before sending: the accepted idea nearest to a draft, from the filter's
+ * near-duplicate index (MinHash/LSH over the campaign's posts), so the
+ * portal can offer to support it instead. {"ideas":[…]} (0 or 1 today). */
+static int h_similar(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    gg_str slug = gg_req_param(r, "slug");
+    json_t *c = NULL, *out = json_array();
+    int rc = gg_store_campaign_head(a->store, gg_req_strdup(r, slug.ptr, slug.len), &c);
+    if (rc != 0) {
+        json_decref(out);
+        return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
+    }
+    int64_t cid = json_integer_value(json_object_get(c, "id"));
+    json_decref(c);
+    const char *text = gg_req_query(r, "text");
+    size_t n = text ? strlen(text) : 0;
+    if (n == 0 || n > 5000 || !gg_text_utf8_valid(text, n)) {
+        json_decref(out);
+        return gg_req_error(r, GG_EINVAL, "text: 1 to 5000 bytes of UTF-8");
+    }
+    gg_prepared prep;
+    if (a->online && gg_api_prepare_filtered(&prep, a->secret, a->online, NULL, cid, "web", text,
+                                             n, NULL, NULL) == 0) {
+        json_t *sub = NULL, *idea = NULL;
+        if (prep.verdict.dup_of > 0 &&
+            gg_store_submission_get(a->store, prep.verdict.dup_of, 0, &sub) == 0 &&
+            json_is_integer(json_object_get(sub, "idea_id")) &&
+            gg_store_idea_get(a->store, json_integer_value(json_object_get(sub, "idea_id")),
+                              &idea) == 0) {
+            const char *status = json_string_value(json_object_get(idea, "status"));
+            if (status == NULL || strcmp(status, "ditolak") != 0) /* rejected: nothing to join */
+                json_array_append(out, idea);
+        }
+        json_decref(idea);
+        json_decref(sub);
+        gg_api_prepared_dispose(&prep);
+    }
+    gg_req_json(r, 200, json_pack("{s:o}", "ideas", out));
+    return 0;
+}
+
 /* UU PDP: what we hold about the caller, and its deletion. */
 static int h_me(gg_req *r, void *ctx)
 {
@@ -385,6 +427,7 @@ void gg_api__register_engage(gg_api *a, gg_http *h)
     gg_http_route(h, "POST", "/api/v1/polls/{id}/votes", "poll_vote", h_vote, a);
     gg_http_route(h, "GET", "/api/v1/polls/{id}/results", "poll_results", h_results, a);
     gg_http_route(h, "PATCH", "/api/v1/ideas/{id}", "idea_update", h_idea_update, a);
+    gg_http_route(h, "GET", "/api/v1/campaigns/{slug}/similar", "similar", h_similar, a);
     gg_http_route(h, "GET", "/api/v1/me", "me", h_me, a);
     gg_http_route(h, "DELETE", "/api/v1/me", "me_delete", h_me_delete, a);
 }

@@ -328,3 +328,21 @@ describe('polls on the campaign page without JavaScript', () => {
     assert.equal((await srv.get(`/api/v1/polls/${poll}/results`)).json.voters, before.voters + 1);
   });
 });
+
+describe('similar ideas before sending', () => {
+  test('a draft close to an accepted idea finds it; an unrelated draft finds none', async () => {
+    const reviewer = await srv.login(USERS.reviewer);
+    const base = 'Tolong bangun jembatan gantung baru di desa Sukamaju karena jembatan lama sudah lapuk dan berbahaya bagi anak sekolah';
+    const sid = await srv.submitOk(base);
+    const a = await srv.act(reviewer, sid, { action: 'accept', title: 'Jembatan Sukamaju' });
+    assert.equal(a.status, 200, show(a));
+    const near = await srv.get(`/api/v1/campaigns/demo/similar?text=${encodeURIComponent(base + ' ya')}`);
+    assert.equal(near.status, 200, show(near));
+    assert.ok(near.json.ideas.some((i) => i.id === a.json.idea.id), `the accepted idea is not offered: ${show(near)}`);
+    const far = await srv.get(`/api/v1/campaigns/demo/similar?text=${encodeURIComponent('Harga cabai di pasar naik terus, mohon operasi pasar')}`);
+    assert.equal(far.status, 200, show(far));
+    assert.ok(!far.json.ideas.some((i) => i.id === a.json.idea.id), 'an unrelated draft is matched');
+    assertError(await srv.get('/api/v1/campaigns/demo/similar'), 400, 'no text');
+    assertError(await srv.get('/api/v1/campaigns/nope/similar?text=x'), 404, 'no campaign');
+  });
+});
