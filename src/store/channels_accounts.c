@@ -42,11 +42,7 @@ int gg_store_chaccount_put(gg_store *s, const char *channel, const char *account
     if (channel == NULL || account == NULL || !*channel || !*account)
         return gg_store__fail(GG_EINVAL, "account needs channel and id");
     account_job x = {channel, account, settings_json, token_box};
-    gg_job *j = gg_calloc(1, sizeof(*j));
-    j->run = run_account_put;
-    j->data = &x;
-    j->dispose = gg_store__keep;
-    return gg_store__submit_wait(s, j, NULL, NULL);
+    return gg_store__call(s, run_account_put, &x, NULL, NULL);
 }
 
 int gg_store_chaccount_list(gg_store *s, int with_token, json_t **out)
@@ -147,11 +143,7 @@ static int run_chstate_put(gg_store *s, gg_conn *c, gg_job *j)
 
 int gg_store_chstate_put(gg_store *s, const gg_chstate *st)
 {
-    gg_job *j = gg_calloc(1, sizeof(*j));
-    j->run = run_chstate_put;
-    j->data = (void *)st; /* borrowed: we wait */
-    j->dispose = gg_store__keep;
-    return gg_store__submit_wait(s, j, NULL, NULL);
+    return gg_store__call(s, run_chstate_put, (void *)st, NULL, NULL); /* borrowed: we wait */
 }
 
 /* ---- the notifier --------------------------------------------------------- */
@@ -262,11 +254,7 @@ int gg_store_template_put(gg_store *s, int64_t campaign_id, const char *event, c
     if (event == NULL || lang == NULL || text == NULL || !*text)
         return gg_store__fail(GG_EINVAL, "template needs event, lang and text");
     tpl_job x = {campaign_id, event, lang, text};
-    gg_job *j = gg_calloc(1, sizeof(*j));
-    j->run = run_template_put;
-    j->data = &x;
-    j->dispose = gg_store__keep;
-    return gg_store__submit_wait(s, j, NULL, NULL);
+    return gg_store__call(s, run_template_put, &x, NULL, NULL);
 }
 
 /* ---- polls and published posts ------------------------------------------- */
@@ -301,11 +289,7 @@ int gg_store_poll_answer_put(gg_store *s, const char *channel, const char *poll_
     if (channel == NULL || poll_id == NULL || author_key == NULL)
         return gg_store__fail(GG_EINVAL, "poll answer needs channel, poll and voter");
     vote_job x = {channel, poll_id, author_key, options ? options : ""};
-    gg_job *j = gg_calloc(1, sizeof(*j));
-    j->run = run_vote;
-    j->data = &x;
-    j->dispose = gg_store__keep;
-    return gg_store__submit_wait(s, j, NULL, NULL);
+    return gg_store__call(s, run_vote, &x, NULL, NULL);
 }
 
 int gg_store_poll_answers(gg_store *s, const char *channel, const char *poll_id, json_t **out)
@@ -374,11 +358,7 @@ static int run_result(gg_store *s, gg_conn *c, gg_job *j)
 int gg_store_outbox_result(gg_store *s, int64_t id, const char *result_json)
 {
     result_job x = {id, result_json};
-    gg_job *j = gg_calloc(1, sizeof(*j));
-    j->run = run_result;
-    j->data = &x;
-    j->dispose = gg_store__keep;
-    return gg_store__submit_wait(s, j, NULL, NULL);
+    return gg_store__call(s, run_result, &x, NULL, NULL);
 }
 
 int gg_store_outbox_list(gg_store *s, const char *kind, int limit, json_t **out)
