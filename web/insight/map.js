@@ -11,7 +11,9 @@
   var levelSel = document.getElementById('map-level');
   var measureSel = document.getElementById('map-measure');
   var drill = document.getElementById('drill');
-  var chart = window.echarts.init(document.getElementById('chart-map'));
+  var chartEl = document.getElementById('chart-map');
+  var chart = null;
+  var drawnLevel = null;
   // layer per level: TopoJSON object and the property that holds the code
   var LAYERS = {
     province: { object: 'provinces', code: 'province_code', name: 'province_name', key: function (c) { return c; } },
@@ -51,10 +53,16 @@
       return { name: r.code, value: v, n: r.n };
     });
     var max = data.reduce(function (m, d) { return Math.max(m, d.value); }, 0) || 1;
-    // a new layer replaces the old one whole: drop the old hover and tooltip
-    // state first, or a pointer resting on the map points into shapes gone
-    chart.dispatchAction({ type: 'hideTip' });
-    chart.clear();
+    // a new layer gets a new chart instance: ECharts keeps hover and tooltip
+    // state for the shapes under a resting pointer, and after clear() that
+    // state can point into shapes that are gone (a script error on the next
+    // mouse move). Disposing drops it whole.
+    if (chart === null || drawnLevel !== level) {
+      if (chart !== null) chart.dispose();
+      chart = window.echarts.init(chartEl);
+      chart.on('click', function (p) { if (p.name) showDrill(levelSel.value, p.name); });
+      drawnLevel = level;
+    }
     chart.setOption({
       animation: false,
       tooltip: {
@@ -107,10 +115,9 @@
     });
   }
 
-  chart.on('click', function (p) { if (p.name) showDrill(levelSel.value, p.name); });
   levelSel.addEventListener('change', draw);
   measureSel.addEventListener('change', draw);
-  window.addEventListener('resize', function () { chart.resize(); });
+  window.addEventListener('resize', function () { if (chart) chart.resize(); });
 
   Promise.all([get('/static/insight/indonesia.topo.json'), get('/static/insight/population.json'), get(root.dataset.src)])
     .then(function (r) {
