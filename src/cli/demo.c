@@ -92,39 +92,20 @@ static const struct post {
     {"telegram", "tg:90210", "Kapan pendaftaran PPPK guru dibuka lagi? Info resminya di mana?", 0},
 };
 
-typedef struct sync_done {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int finished, rc;
-    int64_t id;
-} sync_done;
-
-static void on_done(void *arg, int rc, int64_t id, json_t *result)
+/* Wait for a queued write; the demo has no use for its JSON result. */
+static int wait_done(gg_store_waiter *w)
 {
-    sync_done *s = arg;
-    (void)result;
-    pthread_mutex_lock(&s->mu);
-    s->rc = rc;
-    s->id = id;
-    s->finished = 1;
-    pthread_cond_signal(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-}
-
-static int wait_done(sync_done *s)
-{
-    pthread_mutex_lock(&s->mu);
-    while (!s->finished)
-        pthread_cond_wait(&s->cv, &s->mu);
-    pthread_mutex_unlock(&s->mu);
-    return s->rc;
+    int rc = gg_store_waiter_wait(w);
+    json_decref(w->result);
+    w->result = NULL;
+    return rc;
 }
 
 /* One engagement write, waited for. */
 static int engage(gg_store *s, const gg_engage_in *in, int64_t *id_out)
 {
-    sync_done sd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
-    int rc = gg_store_engage_put(s, in, on_done, &sd);
+    gg_store_waiter sd = GG_STORE_WAITER_INIT;
+    int rc = gg_store_engage_put(s, in, gg_store_waiter_done, &sd);
     if (rc == 0)
         rc = wait_done(&sd);
     if (id_out)
@@ -248,8 +229,8 @@ int gg_cli_demo(gg_config *cfg, int argc, char **argv)
             fprintf(stderr, "gagas demo: sample %zu could not be analyzed\n", i + 1);
             goto done;
         }
-        sync_done sd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
-        int prc = gg_store_submission_put(s, &p.in, on_done, &sd);
+        gg_store_waiter sd = GG_STORE_WAITER_INIT;
+        int prc = gg_store_submission_put(s, &p.in, gg_store_waiter_done, &sd);
         if (prc == 0)
             prc = wait_done(&sd);
         if (prc == 0)
@@ -265,8 +246,8 @@ int gg_cli_demo(gg_config *cfg, int argc, char **argv)
         added++;
         if (posts[i].accept) {
             gg_decision_in d = {.submission_id = sd.id, .actor = "demo", .action = "accept"};
-            sync_done dd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
-            if (gg_store_decide(s, &d, on_done, &dd) == 0 && wait_done(&dd) == 0)
+            gg_store_waiter dd = GG_STORE_WAITER_INIT;
+            if (gg_store_decide(s, &d, gg_store_waiter_done, &dd) == 0 && wait_done(&dd) == 0)
                 accepted++;
         }
     }

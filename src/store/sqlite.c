@@ -421,17 +421,9 @@ int gg_store__call(gg_store *s, int (*run)(gg_store *, gg_conn *, gg_job *), voi
     return gg_store__submit_wait(s, j, id_out, result_out);
 }
 
-typedef struct waiter {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int finished, rc;
-    int64_t id;
-    json_t *result;
-} waiter;
-
-static void wait_done(void *arg, int rc, int64_t id, json_t *result)
+void gg_store_waiter_done(void *arg, int rc, int64_t id, json_t *result)
 {
-    waiter *w = arg;
+    gg_store_waiter *w = arg;
     pthread_mutex_lock(&w->mu);
     w->rc = rc;
     w->id = id;
@@ -441,20 +433,24 @@ static void wait_done(void *arg, int rc, int64_t id, json_t *result)
     pthread_mutex_unlock(&w->mu);
 }
 
+int gg_store_waiter_wait(gg_store_waiter *w)
+{
+    pthread_mutex_lock(&w->mu);
+    while (!w->finished)
+        pthread_cond_wait(&w->cv, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+    return w->rc;
+}
+
 int gg_store__submit_wait(gg_store *s, gg_job *j, int64_t *id_out, json_t **result_out)
 {
-    waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, NULL};
-    char err[sizeof(tls_err)] = "";
-    j->done = wait_done;
+    gg_store_waiter w = GG_STORE_WAITER_INIT;
+    j->done = gg_store_waiter_done;
     /* the job points at this frame's waiter: safe because we block below
-     * until wait_done ran */
+     * until the callback ran */
     j->arg = &w; // cppcheck-suppress autoVariables
     gg_store__submit(s, j);
-    pthread_mutex_lock(&w.mu);
-    while (!w.finished)
-        pthread_cond_wait(&w.cv, &w.mu);
-    pthread_mutex_unlock(&w.mu);
-    (void)err;
+    gg_store_waiter_wait(&w);
     if (id_out && w.rc == 0)
         *id_out = w.id;
     if (result_out)

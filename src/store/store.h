@@ -15,6 +15,7 @@
 #ifndef GG_STORE_STORE_H
 #define GG_STORE_STORE_H
 #include <jansson.h>
+#include <pthread.h>
 #include <stdint.h>
 
 typedef struct gg_store gg_store;
@@ -40,6 +41,21 @@ uint64_t gg_store_generation(gg_store *s);
 /** Called on the writer thread when a queued write finished: rc 0 means
  *  committed and on disk; id is the row the write created or touched. */
 typedef void (*gg_store_done_fn)(void *arg, int rc, int64_t id, json_t *result);
+
+/** Waiting for a queued write from a thread that may block (CLI, tests):
+ *  pass gg_store_waiter_done as the done callback and &w as its argument,
+ *  then gg_store_waiter_wait(&w). Not for the event loops. */
+typedef struct gg_store_waiter {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int finished, rc;
+    int64_t id;
+    json_t *result; /* a reference for the waiter: decref when done with it */
+} gg_store_waiter;
+#define GG_STORE_WAITER_INIT {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, NULL}
+void gg_store_waiter_done(void *arg, int rc, int64_t id, json_t *result);
+/** Block until the write finished; returns its rc (w->id, w->result set). */
+int gg_store_waiter_wait(gg_store_waiter *w);
 
 /* ---- campaigns ---------------------------------------------------- */
 

@@ -16,36 +16,15 @@ static char dbpath[64];
 static gg_store *st;
 static int64_t cid, idea;
 
-typedef struct waiter {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int finished, rc;
-    int64_t id;
-} waiter;
-
-static void on_done(void *arg, int rc, int64_t id, json_t *result)
-{
-    (void)result;
-    waiter *w = arg;
-    pthread_mutex_lock(&w->mu);
-    w->rc = rc;
-    w->id = id;
-    w->finished = 1;
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-}
-
 /* One engagement write, waited for: its code, and its row id in *id. */
 static int put(gg_engage_in in, int64_t *id)
 {
-    waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
-    int rc = gg_store_engage_put(st, &in, on_done, &w);
+    gg_store_waiter w = GG_STORE_WAITER_INIT;
+    int rc = gg_store_engage_put(st, &in, gg_store_waiter_done, &w);
     if (rc != 0)
         return rc;
-    pthread_mutex_lock(&w.mu);
-    while (!w.finished)
-        pthread_cond_wait(&w.cv, &w.mu);
-    pthread_mutex_unlock(&w.mu);
+    gg_store_waiter_wait(&w);
+    json_decref(w.result);
     if (id)
         *id = w.id;
     return w.rc;

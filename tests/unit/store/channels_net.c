@@ -191,33 +191,11 @@ Test(chnet, accounts_never_list_tokens_unless_asked)
     cr_assert_eq(gg_store_chaccount_put(st, "x", "", NULL, NULL), GG_EINVAL);
 }
 
-typedef struct waiter {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int finished, rc;
-    json_t *result;
-} waiter;
-
-static void on_done(void *arg, int rc, int64_t id, json_t *result)
-{
-    waiter *w = arg;
-    pthread_mutex_lock(&w->mu);
-    w->rc = rc;
-    w->result = result ? json_incref(result) : NULL;
-    w->finished = 1;
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-}
-
 static json_t *queue_wait(const gg_outbox_in *rows, int n, int64_t at)
 {
-    waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, NULL};
-    cr_assert_eq(gg_store_outbox_queue(st, rows, n, at, on_done, &w), 0);
-    pthread_mutex_lock(&w.mu);
-    while (!w.finished)
-        pthread_cond_wait(&w.cv, &w.mu);
-    pthread_mutex_unlock(&w.mu);
-    cr_assert_eq(w.rc, 0);
+    gg_store_waiter w = GG_STORE_WAITER_INIT;
+    cr_assert_eq(gg_store_outbox_queue(st, rows, n, at, gg_store_waiter_done, &w), 0);
+    cr_assert_eq(gg_store_waiter_wait(&w), 0);
     return w.result;
 }
 

@@ -41,44 +41,14 @@ static void teardown(void)
     unlink(p);
 }
 
-typedef struct done {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int finished, rc;
-    int64_t id;
-    json_t *result;
-} done;
-
-static void on_done(void *arg, int rc, int64_t id, json_t *result)
-{
-    done *d = arg;
-    pthread_mutex_lock(&d->mu);
-    d->rc = rc;
-    d->id = id;
-    d->result = result ? json_incref(result) : NULL;
-    d->finished = 1;
-    pthread_cond_signal(&d->cv);
-    pthread_mutex_unlock(&d->mu);
-}
-
-static int finish(done *d)
-{
-    pthread_mutex_lock(&d->mu);
-    while (!d->finished)
-        pthread_cond_wait(&d->cv, &d->mu);
-    pthread_mutex_unlock(&d->mu);
-    return d->rc;
-}
-
-#define DONE {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, NULL}
 
 static int64_t put(const char *text, int64_t dup_of)
 {
-    done d = DONE;
+    gg_store_waiter d = GG_STORE_WAITER_INIT;
     gg_submission_in in = {.campaign_id = cid, .channel = "web", .text = text, .norm = text,
                            .state = "queued", .dup_of = dup_of};
-    cr_assert_eq(gg_store_submission_put(st, &in, on_done, &d), 0);
-    cr_assert_eq(finish(&d), 0);
+    cr_assert_eq(gg_store_submission_put(st, &in, gg_store_waiter_done, &d), 0);
+    cr_assert_eq(gg_store_waiter_wait(&d), 0);
     json_decref(d.result);
     return d.id;
 }
@@ -86,13 +56,13 @@ static int64_t put(const char *text, int64_t dup_of)
 static int act(int64_t id, int64_t user, const char *action, const char *reason, int64_t idea,
                json_t **out)
 {
-    done d = DONE;
+    gg_store_waiter d = GG_STORE_WAITER_INIT;
     gg_review_act a = {.submission_id = id, .actor_id = user, .actor = user == 1 ? "a@x" : "r@x",
                        .admin = user == 1, .action = action, .reason = reason, .idea_id = idea};
-    int rc = gg_store_review_act(st, &a, on_done, &d);
+    int rc = gg_store_review_act(st, &a, gg_store_waiter_done, &d);
     if (rc != 0)
         return rc;
-    rc = finish(&d);
+    rc = gg_store_waiter_wait(&d);
     if (out)
         *out = d.result;
     else
@@ -171,9 +141,9 @@ Test(workspace, decided_and_refused_actions)
 
 static int claim(int64_t user, int64_t id)
 {
-    done d = DONE;
-    cr_assert_eq(gg_store_review_claim(st, user, id, 60000, on_done, &d), 0);
-    int rc = finish(&d);
+    gg_store_waiter d = GG_STORE_WAITER_INIT;
+    cr_assert_eq(gg_store_review_claim(st, user, id, 60000, gg_store_waiter_done, &d), 0);
+    int rc = gg_store_waiter_wait(&d);
     json_decref(d.result);
     return rc;
 }
@@ -216,10 +186,10 @@ Test(workspace, bulk_accepts_a_cluster)
 {
     int64_t root = put("tanggul sungai", 0), c1 = put("tanggul sungai", root),
             c2 = put("tanggul sungai", c1);
-    done d = DONE;
+    gg_store_waiter d = GG_STORE_WAITER_INIT;
     gg_review_act a = {.actor_id = 2, .actor = "r@x", .action = "accept"};
-    cr_assert_eq(gg_store_review_bulk(st, &a, root, 0, NULL, 0, on_done, &d), 0);
-    cr_assert_eq(finish(&d), 0);
+    cr_assert_eq(gg_store_review_bulk(st, &a, root, 0, NULL, 0, gg_store_waiter_done, &d), 0);
+    cr_assert_eq(gg_store_waiter_wait(&d), 0);
     cr_assert_eq(json_array_size(json_object_get(d.result, "applied")), 3);
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(d.result, "idea"), "supporters")),
                  3);
@@ -267,12 +237,12 @@ Test(workspace, audit_chain_detects_tampering)
 
 Test(workspace, automatic_rejections_are_audited)
 {
-    done d = DONE;
+    gg_store_waiter d = GG_STORE_WAITER_INIT;
     gg_submission_in in = {.campaign_id = cid, .channel = "web", .text = "promo", .norm = "promo",
                            .state = "rejected", .reason = "spam",
                            .labels_json = "{\"route\":{\"decision\":\"reject\"}}"};
-    cr_assert_eq(gg_store_submission_put(st, &in, on_done, &d), 0);
-    cr_assert_eq(finish(&d), 0);
+    cr_assert_eq(gg_store_submission_put(st, &in, gg_store_waiter_done, &d), 0);
+    cr_assert_eq(gg_store_waiter_wait(&d), 0);
     json_decref(d.result);
     json_t *log = NULL;
     cr_assert_eq(gg_store_audit_list(st, 10, &log), 0);

@@ -37,41 +37,14 @@ static void teardown(void)
     unlink(p);
 }
 
-typedef struct done {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int finished, rc;
-    int64_t id;
-    json_t *result;
-} done;
-
-static void on_done(void *arg, int rc, int64_t id, json_t *result)
-{
-    done *d = arg;
-    pthread_mutex_lock(&d->mu);
-    d->rc = rc;
-    d->id = id;
-    d->result = result ? json_incref(result) : NULL;
-    d->finished = 1;
-    pthread_cond_signal(&d->cv);
-    pthread_mutex_unlock(&d->mu);
-}
-
-static void wait(done *d)
-{
-    pthread_mutex_lock(&d->mu);
-    while (!d->finished)
-        pthread_cond_wait(&d->cv, &d->mu);
-    pthread_mutex_unlock(&d->mu);
-}
 
 static int64_t put(const char *text, const char *native, int *rc_out)
 {
-    done d = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, NULL};
+    gg_store_waiter d = GG_STORE_WAITER_INIT;
     gg_submission_in in = {.campaign_id = cid, .channel = "web", .native_id = native,
                            .text = text, .state = "queued"};
-    cr_assert_eq(gg_store_submission_put(st, &in, on_done, &d), 0);
-    wait(&d);
+    cr_assert_eq(gg_store_submission_put(st, &in, gg_store_waiter_done, &d), 0);
+    gg_store_waiter_wait(&d);
     if (rc_out)
         *rc_out = d.rc;
     return d.id;
@@ -79,13 +52,13 @@ static int64_t put(const char *text, const char *native, int *rc_out)
 
 static int decide(int64_t id, const char *action, const char *reason, json_t **result)
 {
-    done d = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, NULL};
+    gg_store_waiter d = GG_STORE_WAITER_INIT;
     gg_decision_in in = {.submission_id = id, .actor = "t@x.id", .action = action,
                          .reason = reason};
-    int rc = gg_store_decide(st, &in, on_done, &d);
+    int rc = gg_store_decide(st, &in, gg_store_waiter_done, &d);
     if (rc != 0)
         return rc;
-    wait(&d);
+    gg_store_waiter_wait(&d);
     if (result)
         *result = d.result;
     else if (d.result)
