@@ -7,7 +7,8 @@
 /* Migrations 2.. live beside the code that owns their tables; each file
  * defines one string. Their numbers are fixed here, in order. */
 extern const char gg_store__m2_review[], gg_store__m3_engage[], gg_store__m4_insight[],
-    gg_store__m5_channels[], gg_store__m6_filter[];
+    gg_store__m5_channels[], gg_store__m6_filter[], gg_store__m7_speed[], gg_store__m8_quiz[],
+    gg_store__m9_participant[], gg_store__m10_learn[], gg_store__m11_stream[];
 
 const char *const gg_store__migrations[] = {
     /* 1: campaigns, submissions, ideas, staff, sessions, append-only audit */
@@ -112,5 +113,13 @@ const char *const gg_store__migrations[] = {
     gg_store__m4_insight,  /* store/insight_schema.c: aggregates (issue 6) */
     gg_store__m5_channels, /* store/channels_schema.c: inbox, outbox, watermarks (issue 7) */
     gg_store__m6_filter,   /* store/filter_schema.c: labels, dedup, groups (issue 3) */
+    gg_store__m7_speed, /* store/speed_schema.c: batched aggregate and search-index upkeep (issues
+                           2, 6) */
+    gg_store__m8_quiz,  /* store/quiz_schema.c: quizzes (issue 5) */
+    gg_store__m9_participant, /* store/participant_schema.c: participants: consent, my ideas (issue
+                                 5) */
+    gg_store__m10_learn,      /* store/learn_schema.c: review relabels, model versions (issue 4) */
+    gg_store__m11_stream, /* store/stream_schema.c: channel streams, reach and engagement (issue 7)
+                           */
 };
 const int gg_store__nmigrations = sizeof(gg_store__migrations) / sizeof(gg_store__migrations[0]);
