@@ -37,8 +37,8 @@ typedef struct rec {
     size_t out_len;
     int ok;           /* 1: scored (dup_of/coordinated follow); 0: error line */
     char *id;         /* malloc'd JSON of the id ("null" when absent) */
-    char *norm;       /* malloc'd normalized text, for the dedup index */
-    size_t norm_len;
+    int sig_kind;     /* gg_dedup_sign's answer; the values are in the batch's sigs */
+    uint64_t exact;
     char *author;     /* malloc'd or NULL */
     int64_t created_at;
     int64_t dup;      /* index of the earlier copy, -1 none */
@@ -50,6 +50,9 @@ typedef struct shared {
     size_t nbatch;
     atomic_size_t next;    /* next batch to take */
     atomic_int *done;      /* per batch: scored */
+    uint32_t **sigs;       /* per batch: BATCH near-duplicate signatures, freed once indexed */
+    int nhash;             /* values per signature */
+    const gg_dedup *dedup; /* read only by the workers (gg_dedup_sign) */
     const gg_filter *filter;
     const gg_geo *geo;
     pthread_mutex_t mu;
@@ -227,17 +230,10 @@ static void put_regions(gg_buf *b, const gg_geo *geo, const char *text, size_t l
 
 /* ---------------------------------------------------------- one line */
 
-/* "2024-05-01T10:00:00Z", "…+07:00", "2024-05-01 10:00:00", or a number of
- * epoch seconds; GG_COORD_NOTIME when absent or unreadable. */
-static int64_t parse_time(json_t *v)
+/* "2024-05-01T10:00:00Z", "…+07:00", "2024-05-01 10:00:00" (NUL-terminated);
+ * GG_COORD_NOTIME when unreadable. */
+static int64_t parse_time_str(const char *s)
 {
-    if (json_is_integer(v))
-        return (int64_t)json_integer_value(v);
-    if (json_is_real(v))
-        return (int64_t)json_real_value(v);
-    if (!json_is_string(v))
-        return GG_COORD_NOTIME;
-    const char *s = json_string_value(v);
     struct tm tm;
     memset(&tm, 0, sizeof tm);
     int used = 0;
@@ -256,6 +252,344 @@ static int64_t parse_time(json_t *v)
     return t;
 }
 
+/* The same from a JSON value: a string as above or epoch seconds;
+ * GG_COORD_NOTIME when absent or unreadable. */
+static int64_t parse_time(json_t *v)
+{
+    if (json_is_integer(v))
+        return (int64_t)json_integer_value(v);
+    if (json_is_real(v))
+        return (int64_t)json_real_value(v);
+    if (!json_is_string(v))
+        return GG_COORD_NOTIME;
+    return parse_time_str(json_string_value(v));
+}
+
+/* ---------------------------------------------------------- fast input path */
+
+/* The fields of one input line that classify reads. */
+typedef struct fields {
+    const char *id;     /* compact JSON of the id; NULL when absent */
+    size_t id_len;
+    int text_type;      /* 0 absent, 1 string, 2 something else */
+    const char *text;
+    size_t text_len;
+    const char *author; /* NULL when absent or not a string */
+    size_t author_len;
+    int64_t created_at;
+} fields;
+
+/* Growable scratch for unescaped strings (one per worker). */
+typedef struct ubuf {
+    char *p;
+    size_t len, cap;
+} ubuf;
+
+static char *ubuf_room(ubuf *u, size_t n)
+{
+    if (u->len + n > u->cap) {
+        size_t c = u->cap ? u->cap : 4096;
+        while (c < u->len + n)
+            c *= 2;
+        u->p = gg_realloc(u->p, c);
+        u->cap = c;
+    }
+    return u->p + u->len;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left, s[0] >= 0x80), or 0
+ * (the rules of RFC 3629: no overlong forms, surrogates or code points past
+ * U+10FFFF — what jansson accepts). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t need;
+    uint32_t v;
+    if (c >= 0xc2 && c <= 0xdf)
+        need = 2, v = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        need = 3, v = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        need = 4, v = c & 0x07;
+    else
+        return 0;
+    if (n < need)
+        return 0;
+    for (size_t i = 1; i < need; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        v = v << 6 | (s[i] & 0x3f);
+    }
+    if ((need == 3 && v < 0x800) || (need == 4 && (v < 0x10000 || v > 0x10ffff)) ||
+        (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    return need;
+}
+
+static int hex4(const char *p, const char *end, uint32_t *out)
+{
+    uint32_t v = 0;
+    if (end - p < 4)
+        return 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (uint32_t)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (uint32_t)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (uint32_t)(c - 'A' + 10);
+        else
+            return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* A JSON string at *pp (on its opening quote). Sets *out and *olen to its value
+ * (into the line when it has no escape, else into u) and *raw to whether the
+ * bytes between the quotes are the value as is. 0 when the fast path must
+ * not decide (anything jansson might treat differently). */
+static int fp_string(const char **pp, const char *end, ubuf *u, const char **out, size_t *olen,
+                     int *raw)
+{
+    const char *p = *pp + 1, *start = p;
+    /* first pass: find the end, validate, note escapes */
+    int esc = 0;
+    while (p < end && *p != '"') {
+        unsigned char c = (unsigned char)*p;
+        if (c == '\\') {
+            esc = 1;
+            p += 2;
+        } else if (c < 0x20) {
+            return 0;
+        } else if (c < 0x80) {
+            p++;
+        } else {
+            size_t k = utf8_seq((const unsigned char *)p, (size_t)(end - p));
+            if (!k)
+                return 0;
+            p += k;
+        }
+    }
+    if (p >= end)
+        return 0;
+    *pp = p + 1;
+    *raw = !esc;
+    if (!esc) {
+        *out = start;
+        *olen = (size_t)(p - start);
+        return 1;
+    }
+    /* decode escapes into u */
+    char *o = ubuf_room(u, (size_t)(p - start) + 1), *o0 = o;
+    for (const char *q = start; q < p;) {
+        if (*q != '\\') {
+            *o++ = *q++;
+            continue;
+        }
+        char e = q[1];
+        q += 2;
+        switch (e) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '/': *o++ = '/'; break;
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            uint32_t v, lo;
+            if (!hex4(q, p, &v))
+                return 0;
+            q += 4;
+            if (v == 0 || (v >= 0xdc00 && v <= 0xdfff))
+                return 0;
+            if (v >= 0xd800 && v <= 0xdbff) {
+                if (p - q < 6 || q[0] != '\\' || q[1] != 'u' || !hex4(q + 2, p, &lo) ||
+                    lo < 0xdc00 || lo > 0xdfff)
+                    return 0;
+                q += 6;
+                v = 0x10000 + ((v - 0xd800) << 10) + (lo - 0xdc00);
+            }
+            /* \uXXXX is 6 bytes and a pair 12: the UTF-8 form is never longer */
+            if (v < 0x80) {
+                *o++ = (char)v;
+            } else if (v < 0x800) {
+                *o++ = (char)(0xc0 | v >> 6);
+                *o++ = (char)(0x80 | (v & 0x3f));
+            } else if (v < 0x10000) {
+                *o++ = (char)(0xe0 | v >> 12);
+                *o++ = (char)(0x80 | (v >> 6 & 0x3f));
+                *o++ = (char)(0x80 | (v & 0x3f));
+            } else {
+                *o++ = (char)(0xf0 | v >> 18);
+                *o++ = (char)(0x80 | (v >> 12 & 0x3f));
+                *o++ = (char)(0x80 | (v >> 6 & 0x3f));
+                *o++ = (char)(0x80 | (v & 0x3f));
+            }
+            break;
+        }
+        default:
+            return 0;
+        }
+    }
+    *out = o0;
+    *olen = (size_t)(o - o0);
+    u->len += *olen;
+    return 1;
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* An integer written the way jansson prints it back (no leading zero, no
+ * "-0", at most 18 digits); 0 for any other number. */
+static int fp_int(const char **pp, const char *end, int64_t *v)
+{
+    const char *p = *pp;
+    int neg = 0;
+    if (p < end && *p == '-')
+        neg = 1, p++;
+    const char *d = p;
+    int64_t x = 0;
+    while (p < end && *p >= '0' && *p <= '9' && p - d < 19)
+        x = x * 10 + (*p++ - '0');
+    size_t nd = (size_t)(p - d);
+    if (nd == 0 || nd > 18 || (nd > 1 && *d == '0') || (neg && x == 0))
+        return 0;
+    if (p < end && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E'))
+        return 0;
+    *v = neg ? -x : x;
+    *pp = p;
+    return 1;
+}
+
+/* Parse a flat JSON object of strings, plain integers, true, false and null
+ * into f. Returns 1 when done, 0 when jansson must decide instead (nested
+ * values, reals, escaped keys, invalid input of any kind): both paths give
+ * the same answer for every line, this one without building a tree. */
+static int fast_parse(const char *line, size_t len, fields *f, ubuf *u)
+{
+    const char *p = line, *end = line + len;
+    memset(f, 0, sizeof *f);
+    f->created_at = GG_COORD_NOTIME;
+    u->len = 0;
+    p = skip_ws(p, end);
+    if (p == end || *p != '{')
+        return 0;
+    p = skip_ws(p + 1, end);
+    if (p < end && *p == '}') {
+        p++;
+        goto tail;
+    }
+    for (;;) {
+        if (p == end || *p != '"')
+            return 0;
+        const char *k = p + 1, *ke = k;
+        while (ke < end && *ke != '"' && *ke != '\\' && (unsigned char)*ke >= 0x20)
+            ke++;
+        if (ke == end || *ke != '"')
+            return 0; /* escaped or control character in a key */
+        for (const char *q = k; q < ke; q++)
+            if ((unsigned char)*q >= 0x80)
+                return 0; /* keys we read are ASCII; let jansson check others */
+        size_t kl = (size_t)(ke - k);
+        int which = kl == 2 && memcmp(k, "id", 2) == 0            ? 1
+                    : kl == 4 && memcmp(k, "text", 4) == 0        ? 2
+                    : kl == 6 && memcmp(k, "author", 6) == 0      ? 3
+                    : kl == 10 && memcmp(k, "created_at", 10) == 0 ? 4
+                                                                  : 0;
+        p = skip_ws(ke + 1, end);
+        if (p == end || *p != ':')
+            return 0;
+        p = skip_ws(p + 1, end);
+        if (p == end)
+            return 0;
+        const char *v0 = p;
+        if (*p == '"') {
+            const char *sv;
+            size_t sl;
+            int raw;
+            if (!fp_string(&p, end, u, &sv, &sl, &raw))
+                return 0;
+            if (which == 1) {
+                if (!raw)
+                    return 0; /* jansson re-escapes its own way */
+                f->id = v0;
+                f->id_len = (size_t)(p - v0);
+            } else if (which == 2) {
+                f->text_type = 1;
+                f->text = sv;
+                f->text_len = sl;
+            } else if (which == 3) {
+                f->author = sv;
+                f->author_len = sl;
+            } else if (which == 4) {
+                char tb[64];
+                if (sl >= sizeof tb)
+                    return 0;
+                memcpy(tb, sv, sl);
+                tb[sl] = '\0';
+                if (strlen(tb) != sl)
+                    return 0;
+                f->created_at = parse_time_str(tb);
+            }
+        } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            int64_t x;
+            if (!fp_int(&p, end, &x))
+                return 0;
+            if (which == 1) {
+                f->id = v0;
+                f->id_len = (size_t)(p - v0);
+            } else if (which == 2) {
+                f->text_type = 2;
+            } else if (which == 3) {
+                f->author = NULL;
+            } else if (which == 4) {
+                f->created_at = x;
+            }
+        } else {
+            size_t l = (size_t)(end - p);
+            size_t n = l >= 4 && memcmp(p, "null", 4) == 0   ? 4
+                       : l >= 4 && memcmp(p, "true", 4) == 0 ? 4
+                       : l >= 5 && memcmp(p, "false", 5) == 0 ? 5
+                                                             : 0;
+            if (!n)
+                return 0; /* objects, arrays, anything else */
+            p += n;
+            if (which == 1) {
+                f->id = v0;
+                f->id_len = n;
+            } else if (which == 2) {
+                f->text_type = 2;
+            } else if (which == 3) {
+                f->author = NULL;
+            } else if (which == 4) {
+                f->created_at = GG_COORD_NOTIME;
+            }
+        }
+        p = skip_ws(p, end);
+        if (p == end)
+            return 0;
+        if (*p == '}') {
+            p++;
+            break;
+        }
+        if (*p != ',')
+            return 0;
+        p = skip_ws(p + 1, end);
+    }
+tail:
+    return skip_ws(p, end) == end;
+}
+
 static void error_line(rec *r, const char *id, const char *msg)
 {
     gg_buf b;
@@ -269,45 +603,64 @@ static void error_line(rec *r, const char *id, const char *msg)
     r->ok = 0;
 }
 
-static void score_line(rec *r, const shared *sh, gg_filter_scratch *s, gg_buf *b)
+/* What a worker keeps from line to line. */
+typedef struct wctx {
+    gg_filter_scratch s;
+    gg_buf b;
+    ubuf u;
+} wctx;
+
+static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig)
 {
     json_error_t jerr;
     json_t *root = NULL;
+    fields f;
+    gg_buf *b = &w->b;
     r->dup = -1;
     r->created_at = GG_COORD_NOTIME;
     if (r->len > LINE_MAX_BYTES) {
         error_line(r, NULL, "line too long");
         return;
     }
-    root = json_loadb(r->line, r->len, 0, &jerr);
-    if (!root) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "invalid JSON: %s", jerr.text);
-        error_line(r, NULL, msg);
-        return;
+    if (fast_parse(r->line, r->len, &f, &w->u)) {
+        r->id = f.id ? gg_strndup(f.id, f.id_len) : gg_strdup("null");
+    } else {
+        root = json_loadb(r->line, r->len, 0, &jerr);
+        if (!root) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "invalid JSON: %s", jerr.text);
+            error_line(r, NULL, msg);
+            return;
+        }
+        if (!json_is_object(root)) {
+            error_line(r, NULL, "not a JSON object");
+            goto done;
+        }
+        json_t *id = json_object_get(root, "id");
+        r->id = id ? json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT) : gg_strdup("null");
+        json_t *text = json_object_get(root, "text");
+        f.text_type = json_is_string(text) ? 1 : text ? 2 : 0;
+        f.text = json_string_value(text);
+        f.text_len = json_string_length(text);
+        json_t *au = json_object_get(root, "author");
+        f.author = json_string_value(au);
+        f.author_len = json_string_length(au);
+        f.created_at = parse_time(json_object_get(root, "created_at"));
     }
-    if (!json_is_object(root)) {
-        error_line(r, NULL, "not a JSON object");
+    if (f.text_type != 1) {
+        error_line(r, r->id, f.text_type ? "text is not a string" : "missing text");
         goto done;
     }
-    json_t *id = json_object_get(root, "id");
-    r->id = id ? json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT) : gg_strdup("null");
-    json_t *text = json_object_get(root, "text");
-    if (!json_is_string(text)) {
-        error_line(r, r->id, text ? "text is not a string" : "missing text");
-        goto done;
-    }
-    const char *t = json_string_value(text);
-    size_t tl = json_string_length(text);
-    json_t *au = json_object_get(root, "author");
-    if (json_is_string(au))
-        r->author = gg_strndup(json_string_value(au), json_string_length(au));
-    r->created_at = parse_time(json_object_get(root, "created_at"));
+    const char *t = f.text;
+    size_t tl = f.text_len;
+    if (f.author)
+        r->author = gg_strndup(f.author, f.author_len);
+    r->created_at = f.created_at;
 
     gg_filter_result res;
+    gg_filter_scratch *s = &w->s;
     gg_filter_classify(sh->filter, s, t, tl, &res);
-    r->norm = gg_strndup(s->norm ? s->norm : "", s->norm_len);
-    r->norm_len = s->norm_len;
+    r->sig_kind = gg_dedup_sign(sh->dedup, s->norm ? s->norm : "", s->norm_len, sig, &r->exact);
 
     gg_buf_reset(b);
     LIT(b, "{\"id\":");
@@ -328,24 +681,27 @@ done:
 static void *worker(void *arg)
 {
     shared *sh = arg;
-    gg_filter_scratch s;
-    gg_buf b;
-    gg_filter_scratch_init(&s);
-    gg_buf_init(&b, 1 << 20);
+    wctx w;
+    memset(&w, 0, sizeof w);
+    gg_filter_scratch_init(&w.s);
+    gg_buf_init(&w.b, 1 << 20);
     for (;;) {
         size_t k = atomic_fetch_add(&sh->next, 1);
         if (k >= sh->nbatch)
             break;
         size_t end = (k + 1) * BATCH < sh->n ? (k + 1) * BATCH : sh->n;
+        uint32_t *sigs = gg_malloc((size_t)BATCH * (size_t)sh->nhash * sizeof *sigs);
         for (size_t i = k * BATCH; i < end; i++)
-            score_line(&sh->recs[i], sh, &s, &b);
+            score_line(&sh->recs[i], sh, &w, sigs + (i - k * BATCH) * (size_t)sh->nhash);
+        sh->sigs[k] = sigs;
         pthread_mutex_lock(&sh->mu);
         atomic_store(&sh->done[k], 1);
         pthread_cond_broadcast(&sh->cv);
         pthread_mutex_unlock(&sh->mu);
     }
-    gg_buf_dispose(&b);
-    gg_filter_scratch_dispose(&s);
+    gg_buf_dispose(&w.b);
+    gg_filter_scratch_dispose(&w.s);
+    gg_free(w.u.p);
     return NULL;
 }
 
@@ -466,6 +822,9 @@ int gg_cli_classify(int argc, char **argv)
     }
     sh.nbatch = (sh.n + BATCH - 1) / BATCH;
     sh.done = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.done);
+    sh.sigs = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.sigs);
+    sh.dedup = dedup;
+    sh.nhash = gg_dedup_hashes(dedup);
     sh.filter = filter;
     sh.geo = geo;
     atomic_init(&sh.next, 0);
@@ -490,16 +849,18 @@ int gg_cli_classify(int argc, char **argv)
             rec *r = &sh.recs[i];
             if (!r->ok)
                 continue;
-            r->dup = gg_dedup_add(dedup, (int64_t)i, r->norm, r->norm_len, NULL);
+            r->dup = gg_dedup_add_signed(dedup, (int64_t)i, r->sig_kind,
+                                         sh.sigs[k] + (i - k * BATCH) * (size_t)sh.nhash,
+                                         r->exact, NULL);
             gg_coord_obs o = {.id = (int64_t)i,
                               .author = r->author,
                               .author_len = r->author ? strlen(r->author) : 0,
                               .created_at = r->created_at,
                               .cluster = r->dup >= 0 ? r->dup : (int64_t)i};
             gg_coord_observe(coord, &o);
-            gg_free(r->norm);
-            r->norm = NULL;
         }
+        gg_free(sh.sigs[k]);
+        sh.sigs[k] = NULL;
     }
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
@@ -536,10 +897,12 @@ done:
     for (size_t i = 0; i < sh.n; i++) {
         gg_free(sh.recs[i].out);
         gg_free(sh.recs[i].id);
-        gg_free(sh.recs[i].norm);
         gg_free(sh.recs[i].author);
     }
     gg_free(sh.recs);
+    for (size_t k = 0; sh.sigs && k < sh.nbatch; k++)
+        gg_free(sh.sigs[k]);
+    gg_free(sh.sigs);
     gg_free((void *)sh.done);
     gg_free(input);
     gg_coord_free(coord);

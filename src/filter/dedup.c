@@ -43,16 +43,27 @@ struct gg_dedup {
 
 /* ---- tokenizing ---------------------------------------------------------- */
 
-/* Lower-cased tokens (letters, digits, marks) joined by single spaces. */
+/* Lower-cased tokens (letters, digits, marks) joined by single spaces. A
+ * tweet-sized text fits the caller's stack buffers; a longer one gets heap
+ * buffers (owned: toks_dispose). */
+#define TOKS_STACK 1024
 typedef struct toks {
     char *s;
     size_t len;
     size_t n;
-    size_t *start, *end; /* token byte spans in s */
+    uint32_t *start, *end; /* token byte spans in s */
+    int heap;
 } toks;
+
+typedef struct toks_buf {
+    char s[TOKS_STACK * 3 + 8];
+    uint32_t start[TOKS_STACK / 2 + 1], end[TOKS_STACK / 2 + 1];
+} toks_buf;
 
 static void toks_dispose(toks *t)
 {
+    if (!t->heap)
+        return;
     gg_free(t->s);
     gg_free(t->start);
     gg_free(t->end);
@@ -71,50 +82,72 @@ static int is_word_cat(utf8proc_int32_t c)
     }
 }
 
-static void tokenize(toks *t, const char *p, size_t len)
+static void tokenize(toks *t, toks_buf *sb, const char *p, size_t len)
 {
-    /* lowercase UTF-8 is at most 4 bytes per code point; +1 space per token */
-    size_t cap = len * 2 + 8, tcap = 16;
-    t->s = gg_malloc(cap);
+    /* Lower-casing grows a character by at most half (2 -> 3 bytes), and
+     * separators are at most one per two input bytes: 2 output bytes per
+     * input byte at worst, so the stack buffer never grows; the heap one
+     * is checked as it fills. n tokens need 2n - 1 input bytes. */
+    size_t cap = len * 2 + 8, tcap = len / 2 + 1;
+    t->heap = len > TOKS_STACK;
+    if (t->heap) {
+        t->s = gg_malloc(cap);
+        t->start = gg_malloc(tcap * sizeof *t->start);
+        t->end = gg_malloc(tcap * sizeof *t->end);
+    } else {
+        cap = sizeof sb->s;
+        t->s = sb->s;
+        t->start = sb->start;
+        t->end = sb->end;
+    }
     t->len = 0;
     t->n = 0;
-    t->start = gg_malloc(tcap * sizeof *t->start);
-    t->end = gg_malloc(tcap * sizeof *t->end);
     int in = 0;
     size_t i = 0;
+    const unsigned char *u = (const unsigned char *)p;
     while (i < len) {
-        utf8proc_int32_t c;
-        utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)p + i,
-                                              (utf8proc_ssize_t)(len - i), &c);
-        if (r <= 0) { /* invalid byte: a separator */
-            r = 1;
-            c = -1;
+        utf8proc_int32_t c = u[i];
+        int word;
+        if (c < 0x80) { /* ASCII: letters and digits are the only word characters */
+            i++;
+            word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+                word = 1;
+            }
+        } else {
+            utf8proc_ssize_t r = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &c);
+            if (r <= 0) { /* invalid byte: a separator */
+                r = 1;
+                c = -1;
+            }
+            i += (size_t)r;
+            word = c >= 0 && is_word_cat(c);
+            if (word)
+                c = utf8proc_tolower(c);
         }
-        i += (size_t)r;
-        if (c >= 0 && is_word_cat(c)) {
+        if (word) {
             if (!in) {
-                if (t->n == tcap) {
-                    tcap *= 2;
-                    t->start = gg_realloc(t->start, tcap * sizeof *t->start);
-                    t->end = gg_realloc(t->end, tcap * sizeof *t->end);
-                }
                 if (t->n)
                     t->s[t->len++] = ' ';
-                t->start[t->n] = t->len;
+                t->start[t->n] = (uint32_t)t->len;
                 in = 1;
             }
-            if (t->len + 8 > cap) {
+            if (t->heap && t->len + 8 > cap) {
                 cap *= 2;
                 t->s = gg_realloc(t->s, cap);
             }
-            t->len += (size_t)utf8proc_encode_char(utf8proc_tolower(c), (utf8proc_uint8_t *)t->s + t->len);
+            if (c < 0x80)
+                t->s[t->len++] = (char)c;
+            else
+                t->len += (size_t)utf8proc_encode_char(c, (utf8proc_uint8_t *)t->s + t->len);
         } else if (in) {
-            t->end[t->n++] = t->len;
+            t->end[t->n++] = (uint32_t)t->len;
             in = 0;
         }
     }
     if (in)
-        t->end[t->n++] = t->len;
+        t->end[t->n++] = (uint32_t)t->len;
     t->s[t->len] = '\0';
 }
 
@@ -144,7 +177,8 @@ static inline void sig_add(const gg_dedup *d, uint32_t *sig, uint64_t h)
 static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig, uint64_t *exact)
 {
     toks t;
-    tokenize(&t, p, len);
+    toks_buf sb;
+    tokenize(&t, &sb, p, len);
     int ok = t.n > 0;
     if (!ok)
         goto done;
@@ -347,14 +381,31 @@ done:
     return r;
 }
 
+int gg_dedup_hashes(const gg_dedup *d)
+{
+    return d->k;
+}
+
+int gg_dedup_sign(const gg_dedup *d, const char *norm, size_t len, uint32_t *sig, uint64_t *exact)
+{
+    *exact = 0;
+    return signature(d, norm, len, sig, exact);
+}
+
 int64_t gg_dedup_add(gg_dedup *d, int64_t id, const char *norm, size_t len, double *sim_out)
 {
-    assert(id >= 0);
     uint32_t sig[MAX_HASHES];
-    uint64_t h;
+    uint64_t h = 0;
+    int kind = signature(d, norm, len, sig, &h);
+    return gg_dedup_add_signed(d, id, kind, sig, h, sim_out);
+}
+
+int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *sig, uint64_t h,
+                            double *sim_out)
+{
+    assert(id >= 0);
     double sim = 0, best = 0;
     int64_t r = -1;
-    int kind = signature(d, norm, len, sig, &h);
     if (!kind)
         goto done;
     d->st.added++;

@@ -50,6 +50,22 @@ void gg_dedup_free(gg_dedup *d);
  */
 int64_t gg_dedup_add(gg_dedup *d, int64_t id, const char *norm, size_t len, double *sim_out);
 
+/** Number of MinHash values of a signature (num_hashes). */
+int gg_dedup_hashes(const gg_dedup *d);
+
+/**
+ * The first half of gg_dedup_add, which reads only the index's options and
+ * so may run on any thread at any time: sig (gg_dedup_hashes(d) values) and
+ * *exact of norm[0..len). Returns the kind that gg_dedup_add_signed takes:
+ * 0 when the text has no word, 1 word shingles, 2 a short post.
+ */
+int gg_dedup_sign(const gg_dedup *d, const char *norm, size_t len, uint32_t *sig, uint64_t *exact);
+
+/** The second half: gg_dedup_add with the signature of gg_dedup_sign (same
+ *  answer as gg_dedup_add on the text). One writer. */
+int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *sig, uint64_t exact,
+                            double *sim_out);
+
 /** Like gg_dedup_add without adding. Safe from several threads at once while
  *  no gg_dedup_add runs. */
 int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *sim_out);
