@@ -793,7 +793,6 @@ int gg_cli_classify(int argc, char **argv)
                 data_dir);
         geo = NULL;
     }
-    dedup = gg_dedup_new(NULL);
     coord = gg_coord_new(NULL);
 
     size_t len;
@@ -821,6 +820,9 @@ int gg_cli_classify(int argc, char **argv)
         i = j + 1;
     }
     sh.nbatch = (sh.n + BATCH - 1) / BATCH;
+    /* sized for the whole input: no rehash of the band tables on the way */
+    gg_dedup_opts dopts = {.expected = sh.n};
+    dedup = gg_dedup_new(&dopts);
     sh.done = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.done);
     sh.sigs = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.sigs);
     sh.dedup = dedup;

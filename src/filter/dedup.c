@@ -163,12 +163,45 @@ static inline uint32_t mix32(uint64_t x)
     return (uint32_t)x;
 }
 
-static inline void sig_add(const gg_dedup *d, uint32_t *sig, uint64_t h)
+/* The signature: sig[j] = min over the shingle hashes h of mix32(h ^ seed j).
+ * Eight seeds at a time in 64-bit vector lanes, the running minima in a
+ * register; the clones use AVX-512 or AVX2 where the CPU has them (chosen
+ * once at load) and the same arithmetic, so every machine gets the same
+ * signature. */
+typedef uint64_t u64x8 __attribute__((vector_size(64)));
+typedef uint32_t u32x8 __attribute__((vector_size(32)));
+typedef int32_t i32x8 __attribute__((vector_size(32)));
+
+__attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
+static void minhash(const uint64_t *seeds, int k, const uint64_t *hs, size_t n, uint32_t *sig)
 {
-    for (int j = 0; j < d->k; j++) {
-        uint32_t v = mix32(h ^ d->seeds[j]);
-        if (v < sig[j])
-            sig[j] = v;
+    int j = 0;
+    for (; j + 8 <= k; j += 8) {
+        u64x8 sd;
+        memcpy(&sd, seeds + j, sizeof sd);
+        u32x8 m = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX,
+                   UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
+        for (size_t i = 0; i < n; i++) {
+            u64x8 x = hs[i] ^ sd;
+            x ^= x >> 33;
+            x *= 0xff51afd7ed558ccdULL;
+            x ^= x >> 33;
+            x *= 0xc4ceb9fe1a85ec53ULL;
+            x ^= x >> 33;
+            u32x8 v = __builtin_convertvector(x, u32x8);
+            u32x8 lt = (u32x8)(v < m);
+            m = (v & lt) | (m & ~lt);
+        }
+        memcpy(sig + j, &m, sizeof m);
+    }
+    for (; j < k; j++) {
+        uint32_t m = UINT32_MAX;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t v = mix32(hs[i] ^ seeds[j]);
+            if (v < m)
+                m = v;
+        }
+        sig[j] = m;
     }
 }
 
@@ -178,28 +211,34 @@ static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig
 {
     toks t;
     toks_buf sb;
+    uint64_t hbuf[TOKS_STACK], *hs = hbuf;
+    size_t nh = 0;
     tokenize(&t, &sb, p, len);
     int ok = t.n > 0;
     if (!ok)
         goto done;
-    for (int j = 0; j < d->k; j++)
-        sig[j] = UINT32_MAX;
     *exact = XXH3_64bits(t.s, t.len);
     if (*exact == 0)
         *exact = 1;
+    /* at most one shingle per byte of the token text */
+    if (t.len > TOKS_STACK)
+        hs = gg_malloc(t.len * sizeof *hs);
     if ((int)t.n >= d->min_words) {
         /* word 2-shingles: the bytes from token i to the end of token i+1 */
         for (size_t i = 0; i + 1 < t.n; i++)
-            sig_add(d, sig, XXH3_64bits(t.s + t.start[i], t.end[i + 1] - t.start[i]));
+            hs[nh++] = XXH3_64bits(t.s + t.start[i], t.end[i + 1] - t.start[i]);
     } else if (t.len <= 4) {
         ok = 2;
-        sig_add(d, sig, XXH3_64bits(t.s, t.len));
+        hs[nh++] = XXH3_64bits(t.s, t.len);
     } else {
         ok = 2;
         /* short post: character 4-grams (bytes; Indonesian is mostly ASCII) */
         for (size_t i = 0; i + 4 <= t.len; i++)
-            sig_add(d, sig, XXH3_64bits_withSeed(t.s + i, 4, 0x4772616dULL));
+            hs[nh++] = XXH3_64bits_withSeed(t.s + i, 4, 0x4772616dULL);
     }
+    minhash(d->seeds, d->k, hs, nh, sig);
+    if (hs != hbuf)
+        gg_free(hs);
 done:
     toks_dispose(&t);
     return ok;

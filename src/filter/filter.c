@@ -49,6 +49,17 @@ struct gg_filter {
     unsigned cbits;
 };
 
+/* lrintf without the call: to nearest, ties to even (the default rounding
+ * mode, which lrintf follows too), so the matrix is the same bit for bit. */
+static inline int round_even(float x)
+{
+#if defined(__SSE2__)
+    return _mm_cvtss_si32(_mm_set_ss(x));
+#else
+    return (int)lrintf(x);
+#endif
+}
+
 /* (Re)build the combined matrix from the loaded heads. */
 static void combine(gg_filter *f)
 {
@@ -96,7 +107,7 @@ static void combine(gg_filter *f)
             int16_t *row = f->cw + r * GG_FILTER_MAXCOL + c0;
             const float *w = m->w + r * nc;
             for (size_t c = 0; c < nc; c++)
-                row[c] = (int16_t)lrintf(w[c] * inv[c]);
+                row[c] = (int16_t)round_even(w[c] * inv[c]);
         }
     }
 }

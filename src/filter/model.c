@@ -271,13 +271,30 @@ int gg_filter_model_load(gg_filter_model **out, const char *path)
         rc = GG_EINVAL;
         goto done;
     }
-    for (uint32_t i = 0; i < rows; i++) {
-        uint32_t r;
-        if (get(f, &r, 4) || r >= nf || get(f, m->w + (size_t)r * ncol, ncol * sizeof(float))) {
+    /* the rows in chunks: one fread per row pair costs more than the
+     * copying (the language head has 260,000 rows) */
+    size_t rowb = 4 + ncol * sizeof(float), chunk = 4096;
+    unsigned char *buf = gg_malloc(chunk * rowb);
+    for (uint32_t i = 0; i < rows && !rc;) {
+        size_t k = rows - i < chunk ? rows - i : chunk;
+        if (get(f, buf, k * rowb)) {
             rc = GG_EINVAL;
-            goto done;
+            break;
         }
+        for (size_t j = 0; j < k; j++) {
+            uint32_t r;
+            memcpy(&r, buf + j * rowb, 4);
+            if (r >= nf) {
+                rc = GG_EINVAL;
+                break;
+            }
+            memcpy(m->w + (size_t)r * ncol, buf + j * rowb + 4, ncol * sizeof(float));
+        }
+        i += (uint32_t)k;
     }
+    gg_free(buf);
+    if (rc)
+        goto done;
     *out = m;
     m = NULL;
 done:
