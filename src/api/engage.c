@@ -44,6 +44,14 @@ static void pseudonym(gg_api *a, gg_req *r, char out[65])
     gg_api__hmac_hex(a, msg, out);
 }
 
+void gg_api__author_key(gg_api *a, const char *participant, char out[65])
+{
+    /* the same key gg_api_prepare gives a web submission of this cookie */
+    char msg[64];
+    snprintf(msg, sizeof(msg), "author:web:%s", participant ? participant : "");
+    gg_api__hmac_hex(a, msg, out);
+}
+
 static int submit(gg_api *a, gg_req *r, const gg_engage_in *in, int status)
 {
     engage_done *d = gg_malloc(sizeof(*d));
@@ -232,7 +240,10 @@ static int h_vote(gg_req *r, void *ctx)
     char who[65];
     pseudonym(a, r, who);
     opts = json_dumps(o, JSON_COMPACT);
-    gg_engage_in in = {.op = GG_ENGAGE_VOTE, .id = id, .participant = who, .json = opts};
+    char akey[65];
+    gg_api__author_key(a, gg_api__participant(a, r), akey);
+    gg_engage_in in = {.op = GG_ENGAGE_VOTE, .id = id, .participant = who, .json = opts,
+                       .author_key = akey};
     submit(a, r, &in, 201);
 done:
     free(opts);
@@ -346,27 +357,114 @@ done:
     return 0;
 }
 
-/* Before sending: the accepted idea nearest to a draft, from the filter's
- * near-duplicate index (MinHash/LSH over the campaign's posts), so the
- * portal can offer to support it instead. {"ideas":[…]} (0 or 1 today). */
-static int h_similar(gg_req *r, void *ctx)
+#define SIMILAR_MAX 5    /* ideas offered before sending */
+#define SIMILAR_TERMS 24 /* words of a draft that go into the full-text query */
+
+/* The draft's content words (stop words out), unstemmed for the query
+ * (review_fts stems them itself) and stemmed for the overlap check. */
+typedef struct draft_words {
+    gg_buf fts;
+    char *stems[SIMILAR_TERMS];
+    size_t n;
+} draft_words;
+
+static void draft_words_dispose(draft_words *w)
 {
-    gg_api *a = ctx;
-    gg_str slug = gg_req_param(r, "slug");
-    json_t *c = NULL, *out = json_array();
-    int rc = gg_store_campaign_head(a->store, gg_req_strdup(r, slug.ptr, slug.len), &c);
-    if (rc != 0) {
-        json_decref(out);
-        return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
+    gg_buf_dispose(&w->fts);
+    for (size_t i = 0; i < w->n; i++)
+        free(w->stems[i]);
+}
+
+/* Distinct content stems of norm shared with the draft. */
+static size_t shared_stems(gg_text_tokens *t, const draft_words *w, const char *norm)
+{
+    if (gg_text_tokenize(t, norm, strlen(norm), GG_TEXT_STOPWORDS | GG_TEXT_STEM |
+                                                    GG_TEXT_NO_SPECIAL) != 0)
+        return 0;
+    size_t shared = 0;
+    for (size_t i = 0; i < w->n; i++)
+        for (size_t k = 0; k < t->count; k++)
+            if (strcmp(w->stems[i], gg_text_token(t, k)) == 0) {
+                shared++;
+                break;
+            }
+    return shared;
+}
+
+static int idea_listed(json_t *list, json_int_t id)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(list, i, it)
+    if (json_integer_value(json_object_get(it, "id")) == id)
+        return 1;
+    return 0;
+}
+
+/* Keyword neighbours: ideas whose submissions share the draft's rarer
+ * words (FTS5 bm25 ranks), kept only when they share at least two content
+ * words and half of the draft's, so that "jalan" or "desa" alone match nothing. */
+static void similar_keywords(gg_api *a, int64_t cid, const char *norm, json_t *out)
+{
+    gg_text_tokens t;
+    gg_text_tokens_init(&t);
+    draft_words w = {.n = 0};
+    gg_buf_init(&w.fts, 4096);
+    if (gg_text_tokenize(&t, norm, strlen(norm), GG_TEXT_STOPWORDS | GG_TEXT_NO_SPECIAL) != 0)
+        goto done;
+    for (size_t i = 0; i < t.count && w.n < SIMILAR_TERMS; i++) {
+        const char *tok = gg_text_token(&t, i);
+        char stem[128];
+        int sl = gg_text_stem(&t, tok, t.len[i], stem, sizeof(stem));
+        if (sl <= 1 || strspn(tok, "0123456789") == t.len[i])
+            continue; /* one letter or a bare number says nothing */
+        int seen = 0;
+        for (size_t k = 0; k < w.n && !seen; k++)
+            seen = strcmp(w.stems[k], stem) == 0;
+        if (seen)
+            continue;
+        w.stems[w.n++] = gg_strdup(stem);
+        /* each word a quoted FTS5 string: no query syntax gets through */
+        gg_buf_adds(&w.fts, w.fts.len ? " OR \"" : "\"");
+        for (const char *p = tok; *p; p++) {
+            if (*p == '"')
+                gg_buf_addc(&w.fts, '"');
+            gg_buf_addc(&w.fts, *p);
+        }
+        gg_buf_addc(&w.fts, '"');
     }
-    int64_t cid = json_integer_value(json_object_get(c, "id"));
-    json_decref(c);
-    const char *text = gg_req_query(r, "text");
-    size_t n = text ? strlen(text) : 0;
-    if (n == 0 || n > 5000 || !gg_text_utf8_valid(text, n)) {
-        json_decref(out);
-        return gg_req_error(r, GG_EINVAL, "text: 1 to 5000 bytes of UTF-8");
+    json_t *cand = NULL;
+    if (w.n == 0 || gg_store_similar_ideas(a->store, cid, w.fts.data, 20, &cand) != 0)
+        goto done;
+    size_t need = w.n < 2 ? w.n : 2, i;
+    json_t *it;
+    json_array_foreach(cand, i, it)
+    {
+        if (json_array_size(out) >= SIMILAR_MAX)
+            break;
+        json_int_t id = json_integer_value(json_object_get(it, "id"));
+        const char *norm_c = json_string_value(json_object_get(it, "norm"));
+        size_t sh = shared_stems(&t, &w, norm_c ? norm_c : "");
+        if (sh < need || sh * 2 < w.n || idea_listed(out, id))
+            continue;
+        json_object_del(it, "norm");
+        json_array_append(out, it);
     }
+    json_decref(cand);
+done:
+    draft_words_dispose(&w);
+    gg_text_tokens_dispose(&t);
+}
+
+int gg_api__similar(gg_api *a, int64_t cid, const char *text, size_t n, json_t **out)
+{
+    json_t *list = json_array();
+    gg_text_doc doc;
+    if (gg_text_analyze_ex(&doc, text, n, GG_TEXT_NO_ENTITIES) != 0) {
+        json_decref(list);
+        return GG_EINVAL;
+    }
+    /* first the near-duplicate index: the idea behind the nearest earlier copy */
     gg_prepared prep;
     if (a->online && gg_api_prepare_filtered(&prep, a->secret, a->online, NULL, cid, "web", text,
                                              n, NULL, NULL) == 0) {
@@ -374,16 +472,42 @@ static int h_similar(gg_req *r, void *ctx)
         if (prep.verdict.dup_of > 0 &&
             gg_store_submission_get(a->store, prep.verdict.dup_of, 0, &sub) == 0 &&
             json_is_integer(json_object_get(sub, "idea_id")) &&
-            gg_store_idea_get(a->store, json_integer_value(json_object_get(sub, "idea_id")),
-                              &idea) == 0) {
+            gg_store_idea_brief(a->store, json_integer_value(json_object_get(sub, "idea_id")),
+                                &idea) == 0) {
             const char *status = json_string_value(json_object_get(idea, "status"));
             if (status == NULL || strcmp(status, "ditolak") != 0) /* rejected: nothing to join */
-                json_array_append(out, idea);
+                json_array_append(list, idea);
         }
         json_decref(idea);
         json_decref(sub);
         gg_api_prepared_dispose(&prep);
     }
+    /* then, when the index knows no copy, the nearest by shared words */
+    if (json_array_size(list) == 0)
+        similar_keywords(a, cid, doc.norm, list);
+    gg_text_doc_dispose(&doc);
+    *out = list;
+    return 0;
+}
+
+/* Before sending: the ideas a draft is close to, so the portal can offer
+ * to support one instead. {"ideas":[…]}, at most SIMILAR_MAX. */
+static int h_similar(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    gg_str slug = gg_req_param(r, "slug");
+    json_t *c = NULL, *out = NULL;
+    int rc = gg_store_campaign_head(a->store, gg_req_strdup(r, slug.ptr, slug.len), &c);
+    if (rc != 0)
+        return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
+    int64_t cid = json_integer_value(json_object_get(c, "id"));
+    json_decref(c);
+    const char *text = gg_req_query(r, "text");
+    size_t n = text ? strlen(text) : 0;
+    if (n == 0 || n > 5000 || !gg_text_utf8_valid(text, n))
+        return gg_req_error(r, GG_EINVAL, "text: 1 to 5000 bytes of UTF-8");
+    if (gg_api__similar(a, cid, text, n, &out) != 0)
+        return gg_req_error(r, GG_EINVAL, "text could not be read");
     gg_req_json(r, 200, json_pack("{s:o}", "ideas", out));
     return 0;
 }
@@ -392,12 +516,19 @@ static int h_similar(gg_req *r, void *ctx)
 static int h_me(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
-    char who[65];
+    char who[65], akey[65];
     pseudonym(a, r, who);
-    json_t *out = NULL;
+    gg_api__author_key(a, gg_api__participant(a, r), akey);
+    json_t *out = NULL, *mine = NULL;
     int rc = gg_store_participant_export(a->store, who, &out);
+    if (rc == 0 && (rc = gg_store_my_ideas(a->store, who, akey, &mine)) != 0)
+        json_decref(out);
     if (rc != 0)
         return gg_req_error(r, rc, "%s", gg_store_errmsg(a->store));
+    /* the web ideas sent with this cookie and the contact left with consent */
+    json_object_set(out, "submissions", json_object_get(mine, "submissions"));
+    json_object_set(out, "contact", json_object_get(mine, "contact"));
+    json_decref(mine);
     gg_req_json(r, 200, out);
     return 0;
 }
@@ -407,9 +538,10 @@ static int h_me_delete(gg_req *r, void *ctx)
     gg_api *a = ctx;
     if (gg_api__rate_public(a, r, 0) != 0)
         return 0;
-    char who[65];
+    char who[65], akey[65];
     pseudonym(a, r, who);
-    gg_engage_in in = {.op = GG_ENGAGE_FORGET, .participant = who};
+    gg_api__author_key(a, gg_api__participant(a, r), akey);
+    gg_engage_in in = {.op = GG_ENGAGE_FORGET, .participant = who, .author_key = akey};
     return submit(a, r, &in, 200);
 }
 

@@ -31,6 +31,10 @@ void gg_html_head(gg_buf *b, const char *lang, const char *title, const char *sw
     gg_buf_adds(b, " · gagas</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
                    "</head><body><header class=\"top\"><a class=\"brand\" href=\"/\">gagas</a>"
                    "<nav>");
+    /* the portal's pages link the participant's own page; the console's do not */
+    if (switch_path == NULL || strncmp(switch_path, "/console", 8) != 0)
+        gg_buf_printf(b, "<a class=\"mine\" href=\"/me\">%s</a> ",
+                      GG_T(lang, "Gagasan saya", "My ideas"));
     if (switch_path) {
         gg_buf_adds(b, "<a class=\"lang\" href=\"");
         gg_html_esc(b, switch_path);

@@ -5,9 +5,12 @@
  * default, English with ?lang=en (remembered in a cookie).
  */
 #include "api/api_int.h"
+#include "api/quiz.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include "core/log.h"
 #include "store/store.h"
+#include "text/text.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,6 +87,176 @@ static void idea_list(gg_buf *b, json_t *ideas, const char *lang)
                       GG_T(lang, "Belum ada gagasan yang diterima. Jadilah yang pertama!",
                            "No accepted ideas yet. Be the first!"));
     gg_buf_adds(b, "</ul>");
+}
+
+#define NAME_MAX_B 120    /* bytes of an optional name */
+#define CONTACT_MAX_B 200 /* bytes of an optional phone or e-mail */
+
+/* What a person agrees to when they leave a name or contact; the sentence
+ * shown is the sentence stored with the consent (store/participant_schema.c). */
+#define CONSENT_TEXT(lang)                                                                       \
+    GG_T(lang,                                                                                   \
+         "Saya setuju nama dan kontak ini disimpan untuk menghubungi saya tentang gagasan saya. " \
+         "Tidak pernah ditampilkan publik dan dapat saya hapus kapan saja di halaman Gagasan "    \
+         "saya.",                                                                                 \
+         "I agree that this name and contact are kept to reach me about my idea. They are "      \
+         "never shown publicly and I can delete them at any time on the My ideas page.")
+
+/* Suggestions while typing: after a pause, the draft goes to /similar and
+ * the answer is drawn as links with a "support this one" form each (the
+ * form's own csrf field is reused). Built with DOM calls, never HTML from
+ * the answer. Static, so one CSP hash allows it (send_with_script). */
+static const char SIMILAR_JS[] =
+    "(function(){var t=document.getElementById('text'),o=document.getElementById('similar'),"
+    "k;if(!t||!o||!window.fetch)return;t.addEventListener('input',function(){clearTimeout(k);"
+    "k=setTimeout(function(){var v=t.value.trim();if(v.length<12){o.textContent='';return}"
+    "fetch(o.dataset.src+'?text='+encodeURIComponent(v.slice(0,2000))).then(function(r){"
+    "return r.json()}).then(function(j){o.textContent='';if(!j.ideas||!j.ideas.length)return;"
+    "var h=document.createElement('p'),u=document.createElement('ul');h.className='hint';"
+    "h.textContent=o.dataset.h;u.className='similar';j.ideas.forEach(function(i){var l="
+    "document.createElement('li'),a=document.createElement('a'),f=document.createElement("
+    "'form'),c=document.createElement('input'),b=document.createElement('button');a.href="
+    "'/i/'+i.id;a.textContent=i.title;f.method='post';f.action='/i/'+i.id+'/support';c.type="
+    "'hidden';c.name='csrf';c.value=t.form.csrf.value;b.type='submit';b.textContent="
+    "o.dataset.b;f.appendChild(c);f.appendChild(b);l.appendChild(a);l.appendChild(f);"
+    "u.appendChild(l)});o.appendChild(h);o.appendChild(u)}).catch(function(){})},400)})})();";
+
+/* 'sha256-…' of SIMILAR_JS for the page's Content-Security-Policy. */
+static char similar_js_hash[64];
+
+static void hash_script(void)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)SIMILAR_JS, strlen(SIMILAR_JS));
+    sodium_bin2base64(similar_js_hash, sizeof(similar_js_hash), h, sizeof(h),
+                      sodium_base64_VARIANT_ORIGINAL);
+}
+
+/* gg_html_send for a page that carries SIMILAR_JS: the same headers, with
+ * that one inline script allowed by its hash. */
+static void send_with_script(gg_req *r, int status, gg_buf *b)
+{
+    char csp[256];
+    snprintf(csp, sizeof(csp),
+             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self' "
+             "'sha256-%s'; form-action 'self'; frame-ancestors 'none'",
+             similar_js_hash);
+    gg_req_header_add(r, "cache-control", "no-store");
+    gg_req_header_add(r, "x-frame-options", "DENY");
+    gg_req_header_add(r, "content-security-policy", csp);
+    gg_req_send(r, status, "text/html; charset=utf-8", b->data ? b->data : "", b->len);
+    gg_buf_dispose(b);
+}
+
+static const char *submit_error(const char *code, const char *lang)
+{
+    if (strcmp(code, "consent") == 0)
+        return GG_T(lang, "Centang persetujuan jika ingin meninggalkan nama atau kontak, "
+                          "atau kosongkan keduanya.",
+                    "Tick the consent box to leave a name or contact, or leave both empty.");
+    if (strcmp(code, "contact") == 0)
+        return GG_T(lang, "Nama paling banyak 120 huruf dan kontak 200.",
+                    "A name may have at most 120 characters and a contact 200.");
+    return GG_T(lang, "Tulis gagasan Anda dulu sebelum mengirim.",
+                "Please write your idea before sending.");
+}
+
+/* Optional name and contact, folded away: most people send anonymously. */
+static void contact_fields(gg_buf *b, const char *lang, const char *name, const char *contact,
+                           int consented)
+{
+    gg_buf_printf(b, "<details class=\"contact\"%s><summary>%s</summary>"
+                     "<label for=\"name\">%s</label><input id=\"name\" name=\"name\" "
+                     "maxlength=\"120\" autocomplete=\"name\" value=\"",
+                  (name && *name) || (contact && *contact) ? " open" : "",
+                  GG_T(lang, "Nama dan kontak (opsional)", "Name and contact (optional)"),
+                  GG_T(lang, "Nama", "Name"));
+    gg_html_esc(b, name);
+    gg_buf_printf(b, "\"><label for=\"contact\">%s</label><input id=\"contact\" name=\"contact\" "
+                     "maxlength=\"200\" value=\"",
+                  GG_T(lang, "Nomor HP atau e-mail", "Phone or e-mail"));
+    gg_html_esc(b, contact);
+    gg_buf_printf(b, "\"><label class=\"check\"><input type=\"checkbox\" name=\"consent\" "
+                     "value=\"1\"%s> %s</label></details>",
+                  consented ? " checked" : "", CONSENT_TEXT(lang));
+}
+
+/* Hidden copies of what was typed, for the preview step's "send anyway". */
+static void hidden_field(gg_buf *b, const char *name, const char *v)
+{
+    if (v == NULL)
+        return;
+    gg_buf_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"", name);
+    gg_html_esc(b, v);
+    gg_buf_adds(b, "\">");
+}
+
+static void gg_page_similar_item(gg_buf *b, json_t *it, const char *token, const char *lang)
+{
+    json_int_t id = json_integer_value(json_object_get(it, "id"));
+    gg_buf_printf(b, "<li><a href=\"/i/%lld\">", (long long)id);
+    gg_html_esc(b, json_string_value(json_object_get(it, "title")));
+    gg_buf_printf(b, "</a> <span class=\"meta\">%lld %s</span><p class=\"text\">",
+                  (long long)json_integer_value(json_object_get(it, "supporters")),
+                  GG_T(lang, "pendukung", "supporters"));
+    gg_html_esc(b, json_string_value(json_object_get(it, "text")));
+    gg_buf_printf(b, "</p><form method=\"post\" action=\"/i/%lld/support\">"
+                     "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                     "<button type=\"submit\">%s</button></form></li>",
+                  (long long)id, token, GG_T(lang, "Dukung ini saja", "Support this one instead"));
+}
+
+/* The step between "send" and the submission, without JavaScript: when
+ * the draft is close to ideas that exist, they are listed with a support
+ * button each and a "send mine anyway" form carrying the draft. Returns 1
+ * when the page was sent, 0 when there is nothing similar (send at once). */
+static int preview_step(gg_api *a, gg_req *r, const char *slug, const char *text, size_t n,
+                        const char *name, const char *contact, int consented)
+{
+    json_t *c = NULL, *list = NULL;
+    if (gg_store_campaign_head(a->store, slug, &c) != 0)
+        return 0; /* intake answers the unknown campaign */
+    int64_t cid = json_integer_value(json_object_get(c, "id"));
+    json_decref(c);
+    if (gg_api__similar(a, cid, text, n, &list) != 0 || json_array_size(list) == 0) {
+        json_decref(list);
+        return 0;
+    }
+    const char *lang = gg_api__lang(r);
+    const char *token = gg_api__form_token(a, r, gg_api__participant(a, r));
+    gg_buf b;
+    gg_buf_init(&b, 1 << 20);
+    gg_html_head(&b, lang, GG_T(lang, "Gagasan serupa", "Similar ideas"), NULL);
+    gg_buf_printf(&b, "<h1>%s</h1><p>%s</p><blockquote>",
+                  GG_T(lang, "Sudah ada gagasan serupa", "Similar ideas already exist"),
+                  GG_T(lang, "Dukungan Anda membuat gagasan yang sudah ada lebih kuat. Dukung "
+                             "salah satunya, atau tetap kirim gagasan Anda.",
+                       "Your support makes an existing idea stronger. Support one of them, or "
+                       "send yours anyway."));
+    gg_html_esc(&b, text);
+    gg_buf_adds(&b, "</blockquote><ul class=\"ideas similar\">");
+    size_t i;
+    json_t *it;
+    json_array_foreach(list, i, it) gg_page_similar_item(&b, it, token, lang);
+    gg_buf_adds(&b, "</ul><form class=\"idea\" method=\"post\" action=\"/c/");
+    gg_html_esc(&b, slug);
+    gg_buf_printf(&b, "/submit\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                      "<input type=\"hidden\" name=\"confirm\" value=\"1\">",
+                  token);
+    hidden_field(&b, "text", text);
+    hidden_field(&b, "name", name);
+    hidden_field(&b, "contact", contact);
+    if (consented)
+        hidden_field(&b, "consent", "1");
+    gg_buf_printf(&b, "<button type=\"submit\" name=\"send\" value=\"1\">%s</button></form>"
+                      "<p><a href=\"/c/",
+                  GG_T(lang, "Tetap kirim gagasan saya", "Send mine anyway"));
+    gg_html_esc(&b, slug);
+    gg_buf_printf(&b, "\">%s</a></p>", GG_T(lang, "Kembali ke kampanye", "Back to the campaign"));
+    gg_html_foot(&b, lang);
+    json_decref(list);
+    gg_html_send(r, 200, &b);
+    return 1;
 }
 
 static int h_home(gg_req *r, void *ctx)
@@ -344,15 +517,12 @@ static int h_campaign_page(gg_req *r, void *ctx)
     gg_html_esc(&b, s);
     gg_buf_printf(&b, "/submit\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">", token);
     if (err)
-        gg_buf_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>",
-                      GG_T(lang, "Tulis gagasan Anda dulu sebelum mengirim.",
-                           "Please write your idea before sending."));
+        gg_buf_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>", submit_error(err, lang));
     gg_buf_printf(&b,
                   "<label for=\"text\">%s</label>"
                   "<textarea id=\"text\" name=\"text\" rows=\"5\" maxlength=\"5000\" required "
                   "placeholder=\"%s\"></textarea>"
-                  "<p class=\"hint\">%s</p>"
-                  "<button type=\"submit\">%s</button></form>",
+                  "<p class=\"hint\">%s</p>",
                   GG_T(lang, "Gagasan Anda", "Your idea"),
                   GG_T(lang, "Contoh: Perbanyak bus sekolah gratis di kecamatan kami…",
                        "Example: More free school buses in our district…"),
@@ -360,15 +530,25 @@ static int h_campaign_page(gg_req *r, void *ctx)
                        "Setiap gagasan ditelaah tim kami. Nomor telepon dan e-mail tidak "
                        "ditampilkan.",
                        "Every idea is reviewed by our team. Phone numbers and e-mails are never "
-                       "shown."),
-                  GG_T(lang, "Kirim gagasan", "Send idea"));
+                       "shown."));
+    contact_fields(&b, lang, NULL, NULL, 0);
+    /* live suggestions (SIMILAR_JS) land here; without JavaScript the
+     * preview step after "send" lists them instead */
+    gg_buf_adds(&b, "<div id=\"similar\" aria-live=\"polite\" data-src=\"/api/v1/campaigns/");
+    gg_html_esc(&b, s);
+    gg_buf_printf(&b, "/similar\" data-h=\"%s\" data-b=\"%s\"></div><button type=\"submit\">%s</button>"
+                      "</form><script>%s</script>",
+                  GG_T(lang, "Gagasan serupa sudah ada:", "Similar ideas already exist:"),
+                  GG_T(lang, "Dukung ini", "Support this one"),
+                  GG_T(lang, "Kirim gagasan", "Send idea"), SIMILAR_JS);
     poll_sections(a, &b, s, token, lang, gg_req_query(r, "poll_error"));
+    gg_api__quiz_section(a, &b, s, lang); /* api/quiz.c */
     gg_buf_printf(&b, "<h2>%s</h2>", GG_T(lang, "Gagasan teratas", "Top ideas"));
     idea_list(&b, ideas, lang);
     gg_html_foot(&b, lang);
     json_decref(c);
     json_decref(ideas);
-    gg_html_send(r, 200, &b);
+    send_with_script(r, 200, &b);
     return 0;
 }
 
@@ -385,11 +565,46 @@ static int h_campaign_submit(gg_req *r, void *ctx)
         return gg_req_error(r, GG_ECSRF, "the form expired or cookies are off; reload the page");
     const char *text = gg_req_form(r, "text");
     size_t n = text ? strlen(text) : 0;
-    if (text == NULL || strspn(text, " \t\r\n") == n) {
+    const char *name = gg_req_form(r, "name"), *contact = gg_req_form(r, "contact");
+    const char *consent = gg_req_form(r, "consent"), *confirm = gg_req_form(r, "confirm");
+    int consented = consent && strcmp(consent, "1") == 0;
+    int has_contact = (name && strspn(name, " \t") < strlen(name)) ||
+                      (contact && strspn(contact, " \t") < strlen(contact));
+    const char *bad = NULL;
+    if (text == NULL || strspn(text, " \t\r\n") == n)
+        bad = "empty";
+    else if ((name && (strlen(name) > NAME_MAX_B || !gg_text_utf8_valid(name, strlen(name)))) ||
+             (contact &&
+              (strlen(contact) > CONTACT_MAX_B || !gg_text_utf8_valid(contact, strlen(contact)))))
+        bad = "contact";
+    else if (has_contact && !consented) /* nothing is kept without the tick */
+        bad = "consent";
+    if (bad) {
         char loc[160];
-        snprintf(loc, sizeof(loc), "/c/%s?error=empty", s);
+        snprintf(loc, sizeof(loc), "/c/%s?error=%s", s, bad);
+        gg_log(GG_LOG_INFO, "portal form refused", "\"slug\":\"%s\",\"why\":\"%s\"",
+               strlen(s) < 64 ? s : "?", bad);
         gg_req_redirect(r, loc);
         return 0;
+    }
+    if (!(confirm && strcmp(confirm, "1") == 0) && n <= GG_TEXT_MAX &&
+        gg_text_utf8_valid(text, n) && preview_step(a, r, s, text, n, name, contact, consented))
+        return 0;
+    if (has_contact && consented) {
+        /* queued before the submission on the same writer: both or neither
+         * are lost in a crash window; the contact never rides in the text */
+        const char *lang = gg_api__lang(r);
+        char who[65];
+        page_pseudonym(a, participant, who);
+        json_t *cj = json_pack("{s:s?,s:s?,s:s,s:s}", "name", name && *name ? name : NULL,
+                               "contact", contact && *contact ? contact : NULL, "consent_text",
+                               CONSENT_TEXT(lang), "lang", lang);
+        char *cs = json_dumps(cj, JSON_COMPACT);
+        json_decref(cj);
+        gg_engage_in cin = {.op = GG_ENGAGE_CONTACT, .participant = who, .json = cs};
+        if (gg_store_engage_put(a->store, &cin, NULL, NULL) != 0)
+            gg_log(GG_LOG_WARN, "contact not queued", "\"slug\":\"%s\"", strlen(s) < 64 ? s : "?");
+        free(cs);
     }
     gg_intake in = {.slug = s, .text = text, .text_len = n, .author = participant,
                     .channel = "web", .form = 1};
@@ -612,8 +827,186 @@ static int h_idea_comment(gg_req *r, void *ctx)
     return page_write(a, r, &in, ok, path);
 }
 
+/* "My ideas": what this cookie's participant sent, supported and voted,
+ * with each idea's timeline, official response and the answers sent back;
+ * the download and the deletion (UU PDP) as plain forms. Never cached: it
+ * is nobody else's page. */
+static int h_me_page(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    const char *lang = gg_api__lang(r);
+    const char *participant = gg_api__participant(a, r);
+    const char *token = gg_api__form_token(a, r, participant);
+    char who[65], akey[65];
+    page_pseudonym(a, participant, who);
+    gg_api__author_key(a, participant, akey);
+    json_t *me = NULL;
+    if (gg_store_my_ideas(a->store, who, akey, &me) != 0)
+        return gg_req_error(r, GG_EIO, "%s", gg_store_errmsg(a->store));
+    gg_buf b;
+    gg_buf_init(&b, 1 << 20);
+    gg_html_head(&b, lang, GG_T(lang, "Gagasan saya", "My ideas"), "/me");
+    gg_buf_printf(&b, "<h1>%s</h1>", GG_T(lang, "Gagasan saya", "My ideas"));
+    const char *flash = gg_req_query(r, "deleted");
+    if (flash && strcmp(flash, "1") == 0)
+        gg_buf_printf(&b, "<p class=\"flash\" role=\"status\">%s</p>",
+                      GG_T(lang, "Semua data Anda sudah dihapus.", "All your data has been deleted."));
+    const char *err = gg_req_query(r, "error");
+    if (err)
+        gg_buf_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>", page_error(err, lang));
+    gg_buf_printf(&b, "<section id=\"sent\"><h2>%s</h2>",
+                  GG_T(lang, "Yang saya kirim", "What I sent"));
+    size_t i, k;
+    json_t *it, *ev;
+    json_t *subs = json_object_get(me, "submissions");
+    if (json_array_size(subs) == 0)
+        gg_buf_printf(&b, "<p class=\"empty\">%s</p>",
+                      GG_T(lang, "Belum ada gagasan dari Anda di perangkat ini.",
+                           "No ideas from you on this device yet."));
+    json_array_foreach(subs, i, it)
+    {
+        json_t *idea = json_object_get(it, "idea_id");
+        gg_buf_printf(&b, "<article class=\"item mine\"><p class=\"meta\">#%lld · %s · ",
+                      (long long)json_integer_value(json_object_get(it, "id")),
+                      jstr(it, "created_at"));
+        gg_html_esc(&b, jstr(it, "campaign"));
+        gg_buf_adds(&b, "</p><p class=\"text\">");
+        gg_html_esc(&b, jstr(it, "text"));
+        gg_buf_printf(&b, "</p><p>%s: <strong class=\"status\">%s</strong>",
+                      GG_T(lang, "Status", "Status"),
+                      status_label(json_is_integer(idea) ? jstr(it, "status") : jstr(it, "state"),
+                                   lang));
+        if (json_is_integer(idea))
+            gg_buf_printf(&b, " · <a href=\"/i/%lld\">%s</a> (%lld %s)",
+                          (long long)json_integer_value(idea),
+                          GG_T(lang, "lihat gagasan", "see the idea"),
+                          (long long)json_integer_value(json_object_get(it, "supporters")),
+                          GG_T(lang, "pendukung", "supporters"));
+        gg_buf_adds(&b, "</p>");
+        json_t *events = json_object_get(it, "events");
+        if (json_array_size(events) > 0) {
+            gg_buf_adds(&b, "<ol class=\"timeline\">");
+            json_array_foreach(events, k, ev)
+            {
+                gg_buf_printf(&b, "<li><small>%s</small> ", jstr(ev, "at"));
+                if (*jstr(ev, "status"))
+                    gg_buf_printf(&b, "<strong>%s</strong>", status_label(jstr(ev, "status"), lang));
+                else
+                    gg_buf_adds(&b, GG_T(lang, "Tanggapan resmi", "Official response"));
+                if (*jstr(ev, "note")) {
+                    gg_buf_adds(&b, ": ");
+                    gg_html_esc(&b, jstr(ev, "note"));
+                }
+                gg_buf_adds(&b, "</li>");
+            }
+            gg_buf_adds(&b, "</ol>");
+        }
+        if (*jstr(it, "official_response")) {
+            gg_buf_printf(&b, "<div class=\"response\"><strong>%s</strong><p>",
+                          GG_T(lang, "Tanggapan resmi", "Official response"));
+            gg_html_esc(&b, jstr(it, "official_response"));
+            gg_buf_adds(&b, "</p></div>");
+        }
+        json_array_foreach(json_object_get(it, "replies"), k, ev)
+        {
+            gg_buf_printf(&b, "<p class=\"reply-sent\"><small>%s · %s</small> ",
+                          jstr(ev, "created_at"), jstr(ev, "channel"));
+            gg_html_esc(&b, jstr(ev, "text"));
+            gg_buf_adds(&b, "</p>");
+        }
+        gg_buf_adds(&b, "</article>");
+    }
+    gg_buf_printf(&b, "</section><section id=\"supports\"><h2>%s</h2><ul class=\"ideas\">",
+                  GG_T(lang, "Yang saya dukung", "What I support"));
+    json_array_foreach(json_object_get(me, "supports"), i, it)
+    {
+        gg_buf_printf(&b, "<li><a href=\"/i/%lld\">",
+                      (long long)json_integer_value(json_object_get(it, "idea_id")));
+        gg_html_esc(&b, jstr(it, "title"));
+        gg_buf_printf(&b, "</a> <span class=\"meta\">%s</span></li>",
+                      status_label(jstr(it, "status"), lang));
+    }
+    if (json_array_size(json_object_get(me, "supports")) == 0)
+        gg_buf_printf(&b, "<li class=\"empty\">%s</li>", GG_T(lang, "Belum ada.", "None yet."));
+    gg_buf_printf(&b, "</ul></section><section id=\"votes\"><h2>%s</h2><ul class=\"ideas\">",
+                  GG_T(lang, "Pilihan saya di jajak pendapat", "My poll votes"));
+    json_array_foreach(json_object_get(me, "votes"), i, it)
+    {
+        gg_buf_adds(&b, "<li>");
+        gg_html_esc(&b, jstr(it, "question"));
+        gg_buf_adds(&b, " <span class=\"meta\">→ ");
+        json_t *opts = json_object_get(it, "options");
+        json_array_foreach(json_object_get(it, "chosen"), k, ev)
+        {
+            const char *o = json_string_value(json_array_get(opts, (size_t)json_integer_value(ev)));
+            if (k)
+                gg_buf_adds(&b, ", ");
+            gg_html_esc(&b, o ? o : "?");
+        }
+        gg_buf_adds(&b, "</span></li>");
+    }
+    if (json_array_size(json_object_get(me, "votes")) == 0)
+        gg_buf_printf(&b, "<li class=\"empty\">%s</li>", GG_T(lang, "Belum ada.", "None yet."));
+    gg_buf_adds(&b, "</ul></section>");
+    json_t *contact = json_object_get(me, "contact");
+    if (json_is_object(contact)) {
+        /* shown to its owner only: this page answers the cookie's holder */
+        gg_buf_printf(&b, "<section id=\"contact\"><h2>%s</h2><p>",
+                      GG_T(lang, "Kontak yang saya tinggalkan", "The contact I left"));
+        gg_html_esc(&b, jstr(contact, "name"));
+        gg_buf_adds(&b, " · ");
+        gg_html_esc(&b, jstr(contact, "contact"));
+        gg_buf_printf(&b, "</p><p class=\"hint\">%s %s: “", GG_T(lang, "Persetujuan", "Consent"),
+                      jstr(contact, "consented_at"));
+        gg_html_esc(&b, jstr(contact, "consent_text"));
+        gg_buf_adds(&b, "”</p></section>");
+    }
+    gg_buf_printf(&b,
+                  "<section id=\"mydata\"><h2>%s</h2><p><a href=\"/api/v1/me\" "
+                  "download=\"gagas-data-saya.json\">%s</a></p>"
+                  "<form class=\"forget\" method=\"post\" action=\"/me/delete\">"
+                  "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                  "<label class=\"check\"><input type=\"checkbox\" name=\"sure\" value=\"1\" "
+                  "required> %s</label><button type=\"submit\" class=\"reject\">%s</button></form>"
+                  "</section>",
+                  GG_T(lang, "Data saya", "My data"),
+                  GG_T(lang, "Unduh semua data saya (JSON)", "Download all my data (JSON)"), token,
+                  GG_T(lang,
+                       "Saya mengerti: dukungan, pilihan, laporan dan kontak saya dihapus; komentar "
+                       "saya dikosongkan; gagasan yang sudah diterima tetap ada tanpa nama saya.",
+                       "I understand: my supports, votes, reports and contact are deleted; my "
+                       "comments are emptied; accepted ideas stay, no longer tied to me."),
+                  GG_T(lang, "Hapus semua data saya", "Delete all my data"));
+    gg_html_foot(&b, lang);
+    json_decref(me);
+    gg_html_send(r, 200, &b);
+    return 0;
+}
+
+static int h_me_delete(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    const char *participant = NULL;
+    if (!form_ok(a, r, &participant))
+        return gg_req_error(r, GG_ECSRF, "the form expired or cookies are off; reload the page");
+    const char *sure = gg_req_form(r, "sure");
+    if (sure == NULL || strcmp(sure, "1") != 0) {
+        gg_req_redirect(r, "/me?error=invalid#mydata");
+        return 0;
+    }
+    if (gg_api__rate_public(a, r, 1) != 0)
+        return 0;
+    char who[65], akey[65];
+    page_pseudonym(a, participant, who);
+    gg_api__author_key(a, participant, akey);
+    gg_engage_in in = {.op = GG_ENGAGE_FORGET, .participant = who, .author_key = akey};
+    gg_log(GG_LOG_INFO, "participant data deleted", "\"via\":\"page\"");
+    return page_write(a, r, &in, "/me?deleted=1", "/me");
+}
+
 void gg_api__register_pages(gg_api *a, gg_http *h)
 {
+    hash_script();
     gg_http_route(h, "GET", "/", "page_home", h_home, a);
     gg_http_route(h, "GET", "/c/{slug}", "page_campaign", h_campaign_page, a);
     gg_http_route(h, "POST", "/c/{slug}/submit", "page_submit", h_campaign_submit, a);
@@ -622,4 +1015,6 @@ void gg_api__register_pages(gg_api *a, gg_http *h)
     gg_http_route(h, "POST", "/i/{id}/support", "page_support", h_idea_support, a);
     gg_http_route(h, "POST", "/i/{id}/comment", "page_comment", h_idea_comment, a);
     gg_http_route(h, "POST", "/p/{id}/vote", "page_vote", h_poll_vote, a);
+    gg_http_route(h, "GET", "/me", "page_me", h_me_page, a);
+    gg_http_route(h, "POST", "/me/delete", "page_me_delete", h_me_delete, a);
 }

@@ -13,7 +13,7 @@
 
 typedef struct engage_job {
     gg_engage_in in;
-    char *participant, *text, *json, *channel;
+    char *participant, *text, *json, *channel, *author_key;
 } engage_job;
 
 static void dispose_engage(gg_job *j)
@@ -24,6 +24,7 @@ static void dispose_engage(gg_job *j)
         free(e->text);
         free(e->json);
         free(e->channel);
+        free(e->author_key);
         free(e);
     }
 }
@@ -196,6 +197,13 @@ static void now_iso(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The region of the person behind author key K (an SQL expression): the
+ * province of the newest of their submissions the filter placed somewhere. */
+#define VOTER_REGION(K)                                                                          \
+    "(SELECT json_extract(s.labels_json,'$.region[0].province') FROM submissions s"              \
+    " WHERE s.author_key=" K " AND json_extract(s.labels_json,'$.region[0].province')"           \
+    " IS NOT NULL ORDER BY s.id DESC LIMIT 1)"
+
 static int run_vote(gg_conn *c, gg_job *j, engage_job *e)
 {
     sqlite3_stmt *st = gg_store__stmt(
@@ -244,8 +252,10 @@ static int run_vote(gg_conn *c, gg_job *j, engage_job *e)
     json_decref(opts);
     if (rc != 0)
         return rc;
-    st = gg_store__stmt(c, "INSERT INTO poll_votes(poll_id,participant,channel,options_json)"
-                           " VALUES(?1,?2,coalesce(?3,'web'),?4)");
+    /* the voter's region: the newest region the filter found in one of the
+     * same person's submissions (by author key), when there is one */
+    st = gg_store__stmt(c, "INSERT INTO poll_votes(poll_id,participant,channel,options_json,region)"
+                           " VALUES(?1,?2,coalesce(?3,'web'),?4," VOTER_REGION("?5") ")");
     if (st == NULL) {
         free(canon);
         return gg_store__sqlfail(c, "prepare");
@@ -254,6 +264,7 @@ static int run_vote(gg_conn *c, gg_job *j, engage_job *e)
     gg_store__bind_text(st, 2, e->participant);
     gg_store__bind_text(st, 3, e->channel);
     gg_store__bind_text(st, 4, canon);
+    gg_store__bind_text(st, 5, e->author_key);
     rc = step_done(c, st, "vote");
     free(canon);
     if (rc == GG_ECONFLICT)
@@ -315,12 +326,19 @@ static int run_forget(gg_conn *c, gg_job *j, engage_job *e)
         "DELETE FROM comment_reports WHERE participant=?1",
         /* replies keep their place; the text and the pseudonym go */
         "UPDATE comments SET state='deleted', text='', participant='' WHERE participant=?1",
+        "DELETE FROM participant_contacts WHERE participant=?1",
+        /* web submissions stay (accepted ones are public ideas) but lose
+         * the key that tied them to this person */
+        "UPDATE submissions SET author_key=NULL, author_handle=NULL WHERE ?2 IS NOT NULL"
+        " AND author_key=?2 AND channel='web'",
     };
     for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
         sqlite3_stmt *st = gg_store__stmt(c, sql[i]);
         if (st == NULL)
             return gg_store__sqlfail(c, "prepare");
         gg_store__bind_text(st, 1, e->participant);
+        if (sqlite3_bind_parameter_count(st) >= 2)
+            gg_store__bind_text(st, 2, e->author_key);
         int rc = step_done(c, st, "forget");
         if (rc != 0)
             return rc;
@@ -395,6 +413,41 @@ static int run_idea(gg_conn *c, gg_job *j, engage_job *e)
     return gg_store__one(c, st, &j->result);
 }
 
+/* A participant's name and contact with the consent they gave: one row
+ * per participant, replaced by a newer consent. */
+static int run_contact(gg_conn *c, gg_job *j, engage_job *e)
+{
+    json_error_t err;
+    json_t *p = json_loads(e->json ? e->json : "", 0, &err);
+    const char *name = json_string_value(json_object_get(p, "name"));
+    const char *contact = json_string_value(json_object_get(p, "contact"));
+    const char *consent = json_string_value(json_object_get(p, "consent_text"));
+    const char *lang = json_string_value(json_object_get(p, "lang"));
+    int rc = 0;
+    if (consent == NULL || *consent == '\0' || ((name == NULL || !*name) && (contact == NULL || !*contact)))
+        rc = gg_store__fail(GG_EINVAL, "a contact needs a name or a contact and the consent text");
+    sqlite3_stmt *st = rc ? NULL
+                          : gg_store__stmt(c, "INSERT OR REPLACE INTO participant_contacts(participant,"
+                                              "name,contact,consent_text,lang) VALUES(?1,?2,?3,?4,"
+                                              "coalesce(?5,'id'))");
+    if (rc == 0 && st == NULL)
+        rc = gg_store__sqlfail(c, "prepare");
+    if (rc == 0) {
+        gg_store__bind_text(st, 1, e->participant);
+        gg_store__bind_text(st, 2, name && *name ? name : NULL);
+        gg_store__bind_text(st, 3, contact && *contact ? contact : NULL);
+        gg_store__bind_text(st, 4, consent);
+        gg_store__bind_text(st, 5, lang);
+        rc = step_done(c, st, "contact");
+    }
+    json_decref(p);
+    if (rc == 0) {
+        j->bumps = 1;
+        j->result = json_pack("{s:b}", "consented", 1);
+    }
+    return rc;
+}
+
 static int run_op(gg_conn *c, gg_job *j, engage_job *e)
 {
     switch (e->in.op) {
@@ -418,6 +471,8 @@ static int run_op(gg_conn *c, gg_job *j, engage_job *e)
         return run_forget(c, j, e);
     case GG_ENGAGE_IDEA:
         return run_idea(c, j, e);
+    case GG_ENGAGE_CONTACT:
+        return run_contact(c, j, e);
     }
     return gg_store__fail(GG_EINTERNAL, "unknown engagement op");
 }
@@ -447,7 +502,8 @@ int gg_store_engage_put(gg_store *s, const gg_engage_in *in, gg_store_done_fn do
     e->text = in->text ? gg_strdup(in->text) : NULL;
     e->json = in->json ? gg_strdup(in->json) : NULL;
     e->channel = in->channel ? gg_strdup(in->channel) : NULL;
-    e->in.participant = e->in.text = e->in.json = e->in.channel = NULL;
+    e->author_key = in->author_key ? gg_strdup(in->author_key) : NULL;
+    e->in.participant = e->in.text = e->in.json = e->in.channel = e->in.author_key = NULL;
     j->data = e;
     j->dispose = dispose_engage;
     j->run = run_engage;
@@ -540,6 +596,19 @@ static int poll_counts(gg_conn *c, sqlite3_stmt *st, int64_t id, json_t *into, i
     return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "poll counts");
 }
 
+/* Every ballot of portal poll ?1 as v(opts, channel, region): the web
+ * votes, and the answers that came back from the channel polls published
+ * for it (POST /api/v1/channels/polls with "poll_id"; Telegram sends option
+ * ids "0,2", an empty list is a retracted vote). A channel voter's region
+ * is the one of their newest placed submission, by the same author key. */
+#define POLL_BALLOTS                                                                             \
+    "WITH v(opts, channel, region) AS (SELECT options_json, channel, region FROM poll_votes"     \
+    " WHERE poll_id=?1 UNION ALL SELECT '['||a.options||']', a.channel,"                         \
+    " " VOTER_REGION("a.author_key") " FROM outbox o JOIN poll_answers a"                        \
+    " ON a.channel=o.channel AND a.poll_id=json_extract(o.result_json,'$.poll_id')"              \
+    " WHERE o.kind='poll' AND json_extract(o.payload_json,'$.poll_id')=?1"                       \
+    " AND a.options<>'' AND json_valid('['||a.options||']')) "
+
 int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out)
 {
     gg_conn *c = gg_store__reader(s);
@@ -548,8 +617,7 @@ int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out)
     sqlite3_stmt *st = gg_store__stmt(
         c, "SELECT id, campaign_id, (SELECT slug FROM campaigns WHERE id=polls.campaign_id)"
            " AS campaign, question, options_json, multi, hide_results, opens_at,"
-           " closes_at, (SELECT count(*) FROM poll_votes WHERE poll_id=polls.id) AS voters"
-           " FROM polls WHERE id=?1");
+           " closes_at FROM polls WHERE id=?1");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, poll_id);
@@ -566,6 +634,15 @@ int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out)
     int closed = closes && strcmp(now, closes) >= 0;
     const char *state = closed ? "closed" : opens && strcmp(now, opens) < 0 ? "scheduled" : "open";
     json_object_set_new(p, "state", json_string(state));
+    st = gg_store__stmt(c, POLL_BALLOTS "SELECT count(*) FROM v");
+    if (st == NULL) {
+        json_decref(p);
+        return gg_store__sqlfail(c, "prepare");
+    }
+    sqlite3_bind_int64(st, 1, poll_id);
+    json_int_t voters = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    json_object_set_new(p, "voters", json_integer(voters));
     if (json_integer_value(json_object_get(p, "hide_results")) && !closed) {
         json_object_set_new(p, "hidden", json_true());
         *out = p;
@@ -573,14 +650,12 @@ int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out)
     }
     json_object_set_new(p, "hidden", json_false());
     json_t *counts = json_object(), *by_channel = json_object(), *by_region = json_object();
-    static const char q_all[] = "SELECT j.value, count(*) FROM poll_votes v, json_each(v.options_json) j"
-                                " WHERE v.poll_id=?1 GROUP BY j.value";
-    static const char q_ch[] = "SELECT j.value, count(*), v.channel FROM poll_votes v,"
-                               " json_each(v.options_json) j WHERE v.poll_id=?1"
-                               " GROUP BY v.channel, j.value";
-    static const char q_rg[] = "SELECT j.value, count(*), v.region FROM poll_votes v,"
-                               " json_each(v.options_json) j WHERE v.poll_id=?1"
-                               " GROUP BY v.region, j.value";
+    static const char q_all[] = POLL_BALLOTS "SELECT j.value, count(*) FROM v, json_each(v.opts) j"
+                                " GROUP BY j.value";
+    static const char q_ch[] = POLL_BALLOTS "SELECT j.value, count(*), v.channel FROM v,"
+                               " json_each(v.opts) j GROUP BY v.channel, j.value";
+    static const char q_rg[] = POLL_BALLOTS "SELECT j.value, count(*), v.region FROM v,"
+                               " json_each(v.opts) j GROUP BY v.region, j.value";
     sqlite3_stmt *a = gg_store__stmt(c, q_all), *b = gg_store__stmt(c, q_ch),
                  *d = gg_store__stmt(c, q_rg);
     if (a == NULL || b == NULL || d == NULL)

@@ -404,6 +404,8 @@ int gg_store_engage_put(gg_store *s, const gg_engage_in *in, gg_store_done_fn do
 int gg_store_comment_list(gg_store *s, int64_t idea_id, int64_t after, int limit, json_t **out);
 /** Number of visible comments of an idea. */
 int gg_store_comment_count(gg_store *s, int64_t idea_id, int64_t *out);
+    GG_ENGAGE_CONTACT,        /* json: {name?, contact?, consent_text, lang}: the
+                                 participant's contact with its consent (replaces) */
 /** A poll with its counts per option, per channel and per region, and
  *  "open"/"closed"; counts are left out (hidden:true) while a poll with
  *  hide_results is open. GG_ENOTFOUND. Caller decrefs. */
@@ -413,6 +415,8 @@ int gg_store_poll_list(gg_store *s, const char *slug, json_t **out);
 /** Everything stored about a participant pseudonym: supports, comments,
  *  votes (object). Caller decrefs. */
 int gg_store_participant_export(gg_store *s, const char *participant, json_t **out);
+    const char *author_key;  /* the same person's submission author key (votes take
+                                their region from it; forget unlinks it), or NULL */
 /** The status timeline of an idea (array, oldest first). */
 int gg_store_idea_events(gg_store *s, int64_t idea_id, json_t **out);
 /** A campaign's page fields by slug, without the counts that
@@ -423,3 +427,24 @@ int gg_store_campaign_head(gg_store *s, const char *slug, json_t **out);
 int gg_store_supports(gg_store *s, int64_t idea_id, const char *participant);
 
 #endif
+/* ---- participants (issue 5: store/participant.c) --------------------------- */
+
+/** Accepted ideas of a campaign (not ditolak) whose submissions match the
+ *  FTS5 query fts (review_fts, stemmed), best first, at most limit:
+ *  [{id, title, text, status, supporters, norm}] with norm the best
+ *  matching submission's normalized text. Caller decrefs. */
+int gg_store_similar_ideas(gg_store *s, int64_t campaign_id, const char *fts, int limit,
+                           json_t **out);
+/** One idea's public fields for a similar-ideas list (id, title, text,
+ *  status, supporters). GG_ENOTFOUND. Caller decrefs. */
+int gg_store_idea_brief(gg_store *s, int64_t id, json_t **out);
+/** "My ideas": what a web participant did, for their own page:
+ *  {submissions:[{id, campaign, text, state, reason, created_at, idea_id,
+ *  title, status, supporters, official_response, events:[…], replies:[…]}],
+ *  supports:[{idea_id, title, status, created_at}], votes:[{poll_id,
+ *  question, options, chosen, created_at}], contact: {…}|null}.
+ *  participant: pseudonym; author_key: their web submissions' author key.
+ *  Caller decrefs. */
+int gg_store_my_ideas(gg_store *s, const char *participant, const char *author_key,
+                      json_t **out);
+
