@@ -2,6 +2,7 @@
  * api.c — wires the api layer: install secret, rate limiters, routes.
  */
 #include "api/api_int.h"
+#include "api/quiz.h"
 #include "core/err.h"
 #include <string.h>
 
@@ -25,6 +26,8 @@ int gg_api_init(gg_api *a, gg_store *store, gg_http *http, const gg_config *cfg)
     gg_api__register_pages(a, http);
     gg_api__register_console(a, http);
     gg_api__register_engage(a, http);
+    gg_api__register_quiz(a, http);             /* api/quiz.c (issue 5) */
+    gg_api__register_engage_console(a, http);   /* api/engage_console.c (issue 5) */
     gg_api__register_insight(a, http);
     gg_api__register_hooks(a, http);
     gg_api__register_channels(a, http); /* api/channels.c (issue 7) */

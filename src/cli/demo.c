@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "core/err.h"
+#include "store/quiz.h"
 #include "store/store.h"
 #include "text/text.h"
 #include <pthread.h>
@@ -181,6 +182,38 @@ static int seed_engagement(gg_store *s)
     return rc;
 }
 
+/* A running quiz on the campaign's issues (issue 5), seeded once: when the
+ * campaign has no quiz yet. The facts are from the constitution and laws. */
+static const char demo_quiz[] =
+    "{\"title\":\"Seberapa kenal Anda dengan anggaran publik?\","
+    "\"intro\":\"Tiga pertanyaan singkat tentang uang negara yang sampai ke daerah Anda.\","
+    "\"status\":\"open\",\"questions\":["
+    "{\"question\":\"Berapa persen minimal anggaran pendidikan menurut UUD 1945?\","
+    "\"options\":[\"10%\",\"15%\",\"20%\",\"25%\"],\"correct\":2,"
+    "\"explanation\":\"Pasal 31 ayat (4) UUD 1945: minimal 20% dari APBN dan APBD.\"},"
+    "{\"question\":\"Pada usia berapa warga negara boleh memilih dalam pemilu?\","
+    "\"options\":[\"15 tahun\",\"17 tahun\",\"18 tahun\",\"21 tahun\"],\"correct\":1,"
+    "\"explanation\":\"UU 7/2017 tentang Pemilu: 17 tahun, atau lebih muda bila sudah atau "
+    "pernah kawin.\"},"
+    "{\"question\":\"Dari mana Dana Desa berasal?\","
+    "\"options\":[\"APBN\",\"APBD provinsi\",\"Pajak desa\",\"Pinjaman luar negeri\"],"
+    "\"correct\":0,\"explanation\":\"UU 6/2014 tentang Desa, Pasal 72: Dana Desa bersumber "
+    "dari APBN dan disalurkan lewat kabupaten/kota.\"}]}";
+
+static int seed_quiz(gg_store *s, int64_t cid)
+{
+    json_t *list = NULL;
+    int rc = gg_store_quiz_list(s, "demo", 1, &list);
+    size_t n = json_array_size(list);
+    json_decref(list);
+    if (rc != 0 || n > 0)
+        return rc;
+    gg_quiz_in in = {.op = GG_QUIZ_SAVE, .campaign_id = cid, .json = demo_quiz, .actor = "demo"};
+    gg_store_waiter w = GG_STORE_WAITER_INIT;
+    rc = gg_store_quiz_put(s, &in, gg_store_waiter_done, &w);
+    return rc == 0 ? wait_done(&w) : rc;
+}
+
 int gg_cli_demo(gg_config *cfg, int argc, char **argv)
 {
     gg_store *s = NULL;
@@ -253,6 +286,10 @@ int gg_cli_demo(gg_config *cfg, int argc, char **argv)
     }
     if (seed_engagement(s) != 0) {
         fprintf(stderr, "gagas demo: engagement: %s\n", gg_store_errmsg(s));
+        goto done;
+    }
+    if (seed_quiz(s, cid) != 0) {
+        fprintf(stderr, "gagas demo: quiz: %s\n", gg_store_errmsg(s));
         goto done;
     }
     printf("demo campaign 'demo' ready: %d sample posts added, %d accepted as public ideas\n",

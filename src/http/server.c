@@ -25,7 +25,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define MAX_ROUTES 96
+#define MAX_ROUTES 160
 #define MAX_SEGS 12
 #define MAX_PARAMS 4
 
