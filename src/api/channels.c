@@ -293,13 +293,37 @@ static int h_poll(gg_req *r, void *ctx)
     static const char *const fields[] = {
         "channel", "account", "chat_id", "campaign", "question", "options", "quiz",
         "correct_option", "explanation", "multiple", "anonymous", "duration_s", "lang", "at",
-        "key", NULL};
+        "key", "poll_id", NULL};
     if (!json_is_object(body)) {
         gg_req_error(r, GG_EINVAL, "the body must be a JSON object");
         goto done;
     }
     if (gg_api__json_fields(r, body, fields) != 0)
         goto done;
+    /* "poll_id": this channel poll stands for a portal poll, whose results
+     * then count its answers (store/engage.c); question and options default
+     * to the portal poll's so that option i means the same on both */
+    json_t *pid = json_object_get(body, "poll_id");
+    if (pid) {
+        json_t *pr = NULL;
+        if (!json_is_integer(pid) || json_is_true(json_object_get(body, "quiz"))) {
+            gg_req_error(r, GG_EINVAL, "poll_id must be the id of a portal poll (not a quiz)");
+            goto done;
+        }
+        if (gg_store_poll_results(a->store, json_integer_value(pid), &pr) != 0) {
+            gg_req_error(r, GG_ENOTFOUND, "no portal poll %lld", (long long)json_integer_value(pid));
+            goto done;
+        }
+        if (!json_object_get(body, "question"))
+            json_object_set(body, "question", json_object_get(pr, "question"));
+        if (!json_object_get(body, "options"))
+            json_object_set(body, "options", json_object_get(pr, "options"));
+        if (!json_object_get(body, "campaign"))
+            json_object_set(body, "campaign", json_object_get(pr, "campaign"));
+        if (!json_object_get(body, "multiple") && json_integer_value(json_object_get(pr, "multi")))
+            json_object_set_new(body, "multiple", json_true());
+        json_decref(pr);
+    }
     const char *ch = json_string_value(json_object_get(body, "channel"));
     const char *q = json_string_value(json_object_get(body, "question"));
     json_t *opts = json_object_get(body, "options");

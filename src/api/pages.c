@@ -5,7 +5,6 @@
  * default, English with ?lang=en (remembered in a cookie).
  */
 #include "api/api_int.h"
-#include "api/quiz.h"
 #include "core/alloc.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -364,6 +363,29 @@ static const char *page_error(const char *code, const char *lang)
                 "Could not be saved; please check your input.");
 }
 
+/* One line of a poll's merged results: choices per channel or region
+ * ({"telegram":{"0":3,…},…}), summed over options. */
+static void by_line(gg_buf *b, json_t *by, const char *label, const char *lang)
+{
+    if (json_object_size(by) == 0)
+        return;
+    gg_buf_printf(b, "<p class=\"by\">%s: ", label);
+    const char *k;
+    json_t *v, *n;
+    int first = 1;
+    json_object_foreach(by, k, v)
+    {
+        const char *o;
+        json_int_t sum = 0;
+        json_object_foreach(v, o, n) sum += json_integer_value(n);
+        gg_buf_adds(b, first ? "" : " · ");
+        gg_html_esc(b, *k ? k : GG_T(lang, "tidak diketahui", "unknown"));
+        gg_buf_printf(b, " %lld", (long long)sum);
+        first = 0;
+    }
+    gg_buf_adds(b, "</p>");
+}
+
 /* The campaign's open polls: a plain form per poll (radio or checkboxes),
  * and the results when they are not hidden. */
 static void poll_sections(gg_api *a, gg_buf *b, const char *slug, const char *token,
@@ -410,6 +432,12 @@ static void poll_sections(gg_api *a, gg_buf *b, const char *slug, const char *to
                 gg_buf_printf(b, " <small>(%lld)</small>",
                               (long long)json_integer_value(json_array_get(counts, k)));
             gg_buf_adds(b, "</label>");
+        }
+        if (json_is_array(counts)) {
+            by_line(b, json_object_get(res, "by_channel"), GG_T(lang, "Per kanal", "By channel"),
+                    lang);
+            by_line(b, json_object_get(res, "by_region"), GG_T(lang, "Per wilayah", "By region"),
+                    lang);
         }
         if (err && shown == 1)
             gg_buf_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", page_error(err, lang));
@@ -542,7 +570,6 @@ static int h_campaign_page(gg_req *r, void *ctx)
                   GG_T(lang, "Dukung ini", "Support this one"),
                   GG_T(lang, "Kirim gagasan", "Send idea"), SIMILAR_JS);
     poll_sections(a, &b, s, token, lang, gg_req_query(r, "poll_error"));
-    gg_api__quiz_section(a, &b, s, lang); /* api/quiz.c */
     gg_buf_printf(&b, "<h2>%s</h2>", GG_T(lang, "Gagasan teratas", "Top ideas"));
     idea_list(&b, ideas, lang);
     gg_html_foot(&b, lang);

@@ -138,10 +138,12 @@ static int apply_page(gg_puller *p, gg_channel_batch *b)
             p->o.sink.prepare(p->o.sink.arg, e, &o->sub, &cookies[k]) != 0)
             o->action = GG_INBOX_RECORD;
         if (e->kind == GG_EVENT_POLL_ANSWER && e->thread_root_id && e->author_id) {
-            /* the voter is pseudonymous, as every author is */
+            /* the voter is pseudonymous, as every author is, and under the
+             * same key as their posts (gg_api_prepare: "author:channel:id"),
+             * so poll results can place a vote in the voter's region */
             char msg[300], hex[65];
             unsigned char mac[crypto_auth_hmacsha256_BYTES];
-            snprintf(msg, sizeof(msg), "%s:%s", e->channel, e->author_id);
+            snprintf(msg, sizeof(msg), "author:%s:%s", e->channel, e->author_id);
             crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg),
                                    p->o.install_secret);
             sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
