@@ -460,14 +460,34 @@ static int h_console_channels(gg_req *r, void *ctx)
         free(rate);
         gg_buf_adds(&b, "</td></tr>");
     }
-    gg_buf_printf(&b, "</tbody></table><h2>%s</h2><table class=\"outbox\"><thead><tr><th>#</th>"
+    long long unknown = 0;
+    json_array_foreach(json_object_get(h, "outbox"), i, x)
+    {
+        if (strcmp(js(x, "state"), "unknown") == 0)
+            unknown += (long long)json_integer_value(json_object_get(x, "n"));
+    }
+    gg_buf_adds(&b, "</tbody></table>");
+    if (unknown > 0)
+        gg_buf_printf(&b, "<p class=\"unknown\">%lld %s</p>",
+                      unknown,
+                      GG_T(lang,
+                           "pesan mungkin sudah terkirim, mungkin belum (jawaban platform tidak "
+                           "terbaca dan tidak dapat diperiksa): tidak dikirim ulang — periksa di "
+                           "platform.",
+                           "messages may or may not have been posted (the platform's answer was "
+                           "unreadable and cannot be checked): not re-sent — check on the "
+                           "platform."));
+    gg_buf_printf(&b, "<h2>%s</h2><table class=\"outbox\"><thead><tr><th>#</th>"
                       "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                   GG_T(lang, "Pesan keluar", "Outbox"), GG_T(lang, "Kanal", "Channel"),
                   GG_T(lang, "Jenis", "Kind"), GG_T(lang, "Status", "State"),
                   GG_T(lang, "Percobaan", "Attempts"), GG_T(lang, "Galat", "Error"));
     json_array_foreach(json_object_get(h, "recent"), i, x)
     {
-        gg_buf_printf(&b, "<tr><td>%lld</td><td>",
+        /* a send that may or may not have been posted waits for a person:
+         * it stands out, and is never re-sent by itself */
+        gg_buf_printf(&b, "<tr%s><td>%lld</td><td>",
+                      strcmp(js(x, "state"), "unknown") == 0 ? " class=\"unknown\"" : "",
                       (long long)json_integer_value(json_object_get(x, "id")));
         gg_html_esc(&b, js(x, "channel"));
         gg_buf_adds(&b, "</td><td>");

@@ -248,6 +248,11 @@ int gg_chclient_send_cancel(const char *base_map, const gg_channel_request *rq, 
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     out->status = (int)status;
+    long req_bytes = 0;
+    /* bytes of request written: a failure after they left is not a
+     * failure to deliver (the platform may have posted) */
+    if (curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &req_bytes) == CURLE_OK && req_bytes > 0)
+        out->request_sent = 1;
     if (cc != CURLE_OK) {
         /* a status with a body cut short is still an answer, flagged */
         out->truncated = 1;

@@ -26,6 +26,8 @@ typedef struct gg_chclient_resp {
     int64_t rl_remaining;  /* x-rate-limit-remaining / X-RateLimit-Remaining, -1 unknown */
     int64_t rl_reset;      /* unix seconds the window resets, -1 unknown */
     char err[200];         /* transport failure, impersonal */
+    int request_sent;      /* the request left (in part or whole): with status 0 the
+                              platform may still have acted on it */
 } gg_chclient_resp;
 
 /** Free the body; accepts NULL. */
@@ -84,5 +86,32 @@ typedef struct gg_publish_opts {
  * we may use for this).
  */
 int gg_channels_build_publish(gg_channel_request *out, const gg_publish_opts *o);
+
+/** What to look for after a send whose answer could not be read (lookup.c).
+ *  Strings borrowed. */
+typedef struct gg_lookup_opts {
+    const char *channel;             /* the outbox row's channel */
+    const gg_channel_request *sent;  /* the request that went out */
+    const char *parent_id;           /* what we answered (reply to_id); NULL for posts */
+    const char *video_id;            /* TikTok: the video (reply chat_id) */
+    const char *business_id;         /* TikTok */
+    const char *self_id;             /* X: our user id; YouTube: our channel id (NULL: any) */
+    const char *text;                /* exactly what we sent */
+} gg_lookup_opts;
+
+/**
+ * Build the read that shows whether our post exists: the Graph edge we
+ * posted to, X's own-timeline, YouTube's comments.list?parentId, TikTok's
+ * reply list. GG_ENOTFOUND when the platform offers no way to look
+ * (Telegram, WhatsApp, Messenger and Instagram DMs, private replies,
+ * Instagram media_publish): record the send as unknown, never re-send it.
+ */
+int gg_channels_build_lookup(gg_channel_request *out, const gg_lookup_opts *o);
+/**
+ * Judge the lookup's answer: 0 with *id_out (malloc'd) = our post is
+ * there; GG_ENOTFOUND = it surely is not (a re-send is safe); GG_EINVAL =
+ * the answer is unreadable (nothing can be concluded).
+ */
+int gg_channels_match_lookup(const gg_lookup_opts *o, const char *raw, size_t len, char **id_out);
 
 #endif

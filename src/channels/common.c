@@ -628,3 +628,17 @@ const gg_channel *gg_channels_find(const char *name)
             return all[i];
     return NULL;
 }
+
+int gg_channels__add_param(gg_buf *q, const char *key, const char *val)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    int rc = gg_buf_printf(q, "%s%s=", q->len ? "&" : "", key);
+    for (const unsigned char *p = (const unsigned char *)val; rc == 0 && *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~')
+            rc = gg_buf_addc(q, (char)*p);
+        else
+            rc = gg_buf_printf(q, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+    }
+    return rc;
+}

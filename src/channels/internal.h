@@ -50,6 +50,8 @@ int gg_channels__check_hex(const char *value, const char *prefix, const unsigned
 int gg_channels__secret_eq(const char *a, const char *b);
 /** 1 when a secret is configured. */
 int gg_channels__has(const char *secret);
+/** Append [&]key=<percent-encoded value> to a query (RFC 3986 unreserved kept). */
+int gg_channels__add_param(gg_buf *q, const char *key, const char *val);
 /** Percent-decode the value of `key` in a raw query string; NULL when absent. */
 char *gg_channels__query_get(const char *query, const char *key);
 

@@ -20,21 +20,6 @@
     "&expansions=author_id,geo.place_id,referenced_tweets.id,attachments.media_keys"               \
     "&user.fields=name,username&place.fields=full_name,country_code,geo"
 
-/* Append key=<percent-encoded value> (RFC 3986 unreserved kept). */
-static int add_param(gg_buf *q, const char *key, const char *val)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    int rc = gg_buf_printf(q, "%s%s=", q->len ? "&" : "", key);
-    for (const unsigned char *p = (const unsigned char *)val; rc == 0 && *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '.' || *p == '_' || *p == '~')
-            rc = gg_buf_addc(q, (char)*p);
-        else
-            rc = gg_buf_printf(q, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-    }
-    return rc;
-}
-
 static int limit_of(int want, int lo, int hi, int dflt)
 {
     if (want <= 0)
@@ -78,15 +63,15 @@ int gg_channels_build_pull(gg_channel_request *out, const gg_pull_opts *o)
         if (o->target == NULL || o->target[0] == '\0' || (search && strlen(o->target) > 512))
             goto bad;
         if (search)
-            rc = add_param(&q, "query", o->target);
+            rc = gg_channels__add_param(&q, "query", o->target);
         if (rc == 0)
             rc = gg_buf_printf(&q, "%smax_results=%d&%s", q.len ? "&" : "",
                                limit_of(o->limit, search ? 10 : 5, 100, 100), X_FIELDS);
         /* Keep since_id on every page; the watermark moves only after the last. */
         if (rc == 0 && o->since)
-            rc = add_param(&q, "since_id", o->since);
+            rc = gg_channels__add_param(&q, "since_id", o->since);
         if (rc == 0 && o->page)
-            rc = add_param(&q, search ? "next_token" : "pagination_token", o->page);
+            rc = gg_channels__add_param(&q, search ? "next_token" : "pagination_token", o->page);
         if (rc != 0)
             goto bad;
         char *path = search ? gg_strdup("/2/tweets/search/recent")
@@ -129,7 +114,7 @@ int gg_channels_build_pull(gg_channel_request *out, const gg_pull_opts *o)
             goto bad;
         rc = gg_buf_adds(&q, replies ? "part=snippet" : "part=snippet,replies");
         if (rc == 0)
-            rc = add_param(&q,
+            rc = gg_channels__add_param(&q,
                            replies                              ? "parentId"
                            : o->kind == GG_PULL_YOUTUBE_CHANNEL ? "allThreadsRelatedToChannelId"
                                                                 : "videoId",
@@ -139,7 +124,7 @@ int gg_channels_build_pull(gg_channel_request *out, const gg_pull_opts *o)
             rc = gg_buf_printf(&q, "&maxResults=%d%s&textFormat=plainText",
                                limit_of(o->limit, 1, 100, 100), replies ? "" : "&order=time");
         if (rc == 0 && o->page)
-            rc = add_param(&q, "pageToken", o->page);
+            rc = gg_channels__add_param(&q, "pageToken", o->page);
         if (rc != 0)
             goto bad;
         return finish_get(out, "www.googleapis.com",
@@ -169,7 +154,7 @@ int gg_channels_build_pull(gg_channel_request *out, const gg_pull_opts *o)
                                limit_of(o->limit, 1, tag ? 40 : 80, tag ? 40 : 80));
         /* min_id pages forward without gaps (since_id returns the newest page). */
         if (rc == 0 && o->since)
-            rc = add_param(&q, "min_id", o->since);
+            rc = gg_channels__add_param(&q, "min_id", o->since);
         if (rc != 0)
             goto bad;
         gg_buf path;
@@ -179,7 +164,7 @@ int gg_channels_build_pull(gg_channel_request *out, const gg_pull_opts *o)
             /* the tag is a path segment: encode it like a value */
             gg_buf tmp;
             gg_buf_init(&tmp, 1024);
-            rc = add_param(&tmp, "t", o->target);
+            rc = gg_channels__add_param(&tmp, "t", o->target);
             if (rc == 0)
                 rc = gg_buf_adds(&path, tmp.data + 2);
             gg_buf_dispose(&tmp);
@@ -196,11 +181,11 @@ int gg_channels_build_pull(gg_channel_request *out, const gg_pull_opts *o)
     case GG_PULL_TIKTOK_COMMENTS:
         if (o->target == NULL || o->business_id == NULL)
             goto bad;
-        rc = add_param(&q, "business_id", o->business_id);
+        rc = gg_channels__add_param(&q, "business_id", o->business_id);
         if (rc == 0)
-            rc = add_param(&q, "video_id", o->target);
+            rc = gg_channels__add_param(&q, "video_id", o->target);
         if (rc == 0 && o->page)
-            rc = add_param(&q, "cursor", o->page);
+            rc = gg_channels__add_param(&q, "cursor", o->page);
         if (rc == 0)
             rc = gg_buf_printf(&q, "&max_count=%d", limit_of(o->limit, 1, 30, 30));
         if (rc != 0)

@@ -7,10 +7,13 @@
  * sent with the client and recorded: 'sent' with the platform's id, pending
  * again after a wait (429, 5xx, no answer) or 'failed' with the reason.
  * Never double-sends: a row is re-sent only when the platform surely did not
- * take it (an error status), or when it is idempotent (Mastodon's
- * Idempotency-Key); an ambiguous 2xx that cannot be read is 'failed', unless
- * the reply can be looked for (Facebook, Instagram comments) and is found
- * (sent) or surely absent (sent again).
+ * take it (an error status, or the request never left), or when it is
+ * idempotent (Mastodon's Idempotency-Key). An ambiguous send (a 2xx that
+ * cannot be read, or no answer after the request left) is looked for
+ * (lookup.c: Graph edges, X's own timeline, YouTube and TikTok replies):
+ * found → sent with its id; absent → pending, and looked for once more
+ * before the re-send; no way to look (Telegram, WhatsApp, Messenger) or the
+ * look failed → 'failed' with delivery 'unknown', left to a person.
  */
 #include "channels/client.h"
 #include "channels/workers.h"
@@ -207,16 +210,6 @@ static int notify(gg_sender *s)
 
 /* ---- sending ---------------------------------------------------------------- */
 
-/* path + query: a malloc'd copy (freed with the request) */
-static char *path_with_query(const char *path, const char *query)
-{
-    size_t a = strlen(path), b = strlen(query);
-    char *p = gg_malloc(a + b + 1);
-    memcpy(p, path, a);
-    memcpy(p + a, query, b + 1);
-    return p;
-}
-
 static gg_event_kind kind_of(const char *k)
 {
     if (k == NULL)
@@ -255,13 +248,31 @@ typedef struct outcome {
     char error[240];
     int64_t wait_s; /* pending: seconds */
     json_t *result; /* kept as result_json, may be NULL */
+    int ambiguous;  /* the platform may have posted: look before any re-send */
+    const char *delivery; /* outbox.delivery to record, NULL: leave it */
 } outcome;
 
 static void finish_from(outcome *oc, int channel_is_mastodon, const char *channel,
                         gg_chclient_resp *r, int attempts, const gg_chnet_opts *o)
 {
     int64_t now = (int64_t)time(NULL);
-    if (r->status == 0) { /* no answer: nothing reached the platform for sure only on connect */
+    if (r->status == 0 && r->request_sent) {
+        /* the request left and no answer came back (cut off, timed out):
+         * the platform may have posted, exactly like an unreadable 2xx */
+        oc->ambiguous = 1;
+        if (channel_is_mastodon && attempts < o->max_attempts) {
+            oc->state = "pending";
+            oc->wait_s = (gg_chnet_backoff_ms(o->backoff_ms, attempts) + 999) / 1000;
+        } else {
+            oc->state = "failed";
+        }
+        snprintf(oc->error, sizeof(oc->error), "no answer after the request left (%.80s); %s",
+                 r->err[0] ? r->err : "connection lost",
+                 channel_is_mastodon ? "retried with the same Idempotency-Key"
+                                     : "not re-sent to avoid a double post");
+        return;
+    }
+    if (r->status == 0) { /* nothing left: the connection never carried the request */
         oc->state = attempts >= o->max_attempts ? "failed" : "pending";
         snprintf(oc->error, sizeof(oc->error), "%s", r->err[0] ? r->err : "no answer");
         oc->wait_s = (gg_chnet_backoff_ms(o->backoff_ms, attempts) + 999) / 1000;
@@ -286,6 +297,7 @@ static void finish_from(outcome *oc, int channel_is_mastodon, const char *channe
     } else if (r->status >= 200 && r->status < 300) {
         /* the platform took something, but we cannot read what: re-sending
          * could post twice, except where the key makes it idempotent */
+        oc->ambiguous = 1;
         if (channel_is_mastodon && attempts < o->max_attempts) {
             oc->state = "pending";
             oc->wait_s = (gg_chnet_backoff_ms(o->backoff_ms, attempts) + 999) / 1000;
@@ -423,55 +435,78 @@ static int build_row(gg_sender *s, json_t *row, json_t *acct, gg_channel_request
     return rc;
 }
 
-/* After an ambiguous 2xx to a Facebook or Instagram comment reply, look
- * for our reply under the parent before deciding (CHANNELS.md §0.1 rule
- * 7): found → sent with its id; surely absent → pending, a re-send is safe;
- * the list unreadable → left 'failed' as it was. Only these two edges can
- * be listed this way; elsewhere an ambiguous answer stays 'failed'. */
-static void check_existing(gg_sender *s, const gg_channel_request *sent_rq, const char *channel,
-                           const char *text, const char *token, int attempts, outcome *oc)
+/* The look after an unreadable answer (lookup.c). */
+enum { LOOK_FOUND, LOOK_ABSENT, LOOK_FAILED, LOOK_NO_WAY };
+
+static int look_for(gg_sender *s, json_t *row, json_t *acct, const gg_channel_request *sent_rq,
+                    const char *token, char *found, size_t cap)
 {
-    const char *edge = strrchr(sent_rq->path, '/');
-    if (edge == NULL || (strcmp(edge, "/comments") != 0 && strcmp(edge, "/replies") != 0) ||
-        sent_rq->body == NULL || strstr(sent_rq->body, "\"recipient\"") != NULL)
-        return;
-    int ig = strcmp(edge, "/replies") == 0;
+    const char *channel = jstr(row, "channel");
+    json_t *target = json_object_get(row, "target");
+    json_t *settings = json_object_get(acct, "settings");
+    const char *kind = jstr(row, "kind");
+    int reply = kind && (strcmp(kind, "reply") == 0 || strcmp(kind, "status") == 0);
+    const char *self = jstr(settings, "user_id");
+    if (self == NULL)
+        self = jstr(acct, "account");
+    gg_lookup_opts lo = {.channel = channel,
+                         .sent = sent_rq,
+                         .parent_id = reply ? jstr(target, "to_id") : NULL,
+                         .video_id = jstr(target, "chat_id"),
+                         .business_id = jstr(settings, "business_id"),
+                         .self_id = self,
+                         .text = jstr(row, "text")};
     gg_channel_request get;
-    memset(&get, 0, sizeof(get));
-    get.method = "GET";
-    get.host = sent_rq->host;
-    get.auth = sent_rq->auth;
-    get.path = path_with_query(sent_rq->path, ig ? "?fields=id,text,from&limit=100"
-                                                        : "?fields=id,message,from&limit=100");
+    if (gg_channels_build_lookup(&get, &lo) != 0)
+        return LOOK_NO_WAY;
     gg_chclient_resp r;
     gg_chclient_send(s->o.base_urls, &get, token, &r);
-    json_t *j = r.status == 200 && !r.truncated ? json_loadb(r.body.data, r.body.len, 0, NULL)
-                                                : NULL;
-    json_t *data = json_object_get(j, "data");
-    if (json_is_array(data)) {
-        size_t i;
-        json_t *c;
-        const char *found = NULL;
-        json_array_foreach(data, i, c)
-        {
-            const char *t = json_string_value(json_object_get(c, ig ? "text" : "message"));
-            if (t && strcmp(t, text) == 0)
-                found = json_string_value(json_object_get(c, "id"));
-        }
-        if (found) {
-            oc->state = "sent";
-            snprintf(oc->remote, sizeof(oc->remote), "%s", found);
-            snprintf(oc->error, sizeof(oc->error), "answer was unreadable; the reply was found");
-        } else if (attempts < s->o.max_attempts) {
-            oc->state = "pending";
-            oc->wait_s = (gg_chnet_backoff_ms(s->o.backoff_ms, attempts) + 999) / 1000;
-            snprintf(oc->error, sizeof(oc->error),
-                     "answer was unreadable and the reply is not there: sending again");
+    int out = LOOK_FAILED;
+    char *id = NULL;
+    if (r.status == 200 && !r.truncated) {
+        int rc = gg_channels_match_lookup(&lo, r.body.data, r.body.len, &id);
+        if (rc == 0) {
+            snprintf(found, cap, "%s", id);
+            out = LOOK_FOUND;
+        } else if (rc == GG_ENOTFOUND) {
+            out = LOOK_ABSENT;
         }
     }
-    json_decref(j);
+    gg_log(GG_LOG_INFO, "outbox: looked for a send whose answer was unreadable",
+           "\"id\":%lld,\"channel\":\"%s\",\"http\":%d,\"result\":\"%s\"",
+           (long long)json_integer_value(json_object_get(row, "id")), channel, r.status,
+           out == LOOK_FOUND ? "found" : out == LOOK_ABSENT ? "absent" : "unreadable");
+    free(id);
     gg_chclient_resp_dispose(&r);
     gg_channels_request_dispose(&get);
+    return out;
+}
+
+/* An ambiguous send (or a re-send of one): decide from the look. */
+static void settle_ambiguous(gg_sender *s, int look, int attempts, const char *channel,
+                             outcome *oc, const char *found)
+{
+    char why[sizeof(oc->error)];
+    memcpy(why, oc->error, sizeof(why));
+    if (look == LOOK_FOUND) {
+        oc->state = "sent";
+        oc->delivery = "found";
+        snprintf(oc->remote, sizeof(oc->remote), "%s", found);
+        snprintf(oc->error, sizeof(oc->error), "answer was unreadable; the post was found");
+    } else if (look == LOOK_ABSENT && attempts < s->o.max_attempts) {
+        /* platforms index with a delay: look once more before sending */
+        oc->state = "pending";
+        oc->delivery = "recheck";
+        oc->wait_s = (gg_chnet_backoff_ms(s->o.backoff_ms, attempts) + 999) / 1000;
+        snprintf(oc->error, sizeof(oc->error),
+                 "answer was unreadable and the post is not there: looking again, then sending");
+    } else {
+        oc->state = "failed";
+        oc->delivery = "unknown";
+        snprintf(oc->error, sizeof(oc->error), "unknown whether it was posted (%.100s): %s", why,
+                 look == LOOK_NO_WAY ? "the platform offers no way to check; not re-sent"
+                                     : "the check failed; not re-sent");
+    }
     (void)channel;
 }
 
@@ -509,12 +544,27 @@ static void send_row(gg_sender *s, json_t *row, json_t *accounts)
         snprintf(oc.error, sizeof(oc.error), "no access token for %s", channel);
         goto record;
     }
-    gg_chclient_send(o->base_urls, &rq, token, &r);
     int is_mastodon = strcmp(channel, "mastodon") == 0;
+    const char *delivery = jstr(row, "delivery");
+    if (delivery && strcmp(delivery, "recheck") == 0 && !is_mastodon) {
+        /* the last answer was unreadable and our post was not there yet:
+         * look once more; only when it is still absent, send again */
+        char found[256] = "";
+        int look = look_for(s, row, acct, &rq, token, found, sizeof(found));
+        if (look != LOOK_ABSENT) {
+            snprintf(oc.error, sizeof(oc.error), "a re-check before re-sending");
+            settle_ambiguous(s, look, o->max_attempts, channel, &oc, found);
+            goto record;
+        }
+        oc.delivery = ""; /* sending again: the row starts afresh */
+    }
+    gg_chclient_send(o->base_urls, &rq, token, &r);
     finish_from(&oc, is_mastodon, channel, &r, attempts, o);
-    if (strcmp(oc.state, "failed") == 0 && r.status >= 200 && r.status < 300 &&
-        (strcmp(channel, "facebook") == 0 || strcmp(channel, "instagram") == 0))
-        check_existing(s, &rq, channel, jstr(row, "text"), token, attempts, &oc);
+    if (oc.ambiguous && !is_mastodon) {
+        char found[256] = "";
+        int look = look_for(s, row, acct, &rq, token, found, sizeof(found));
+        settle_ambiguous(s, look, attempts, channel, &oc, found);
+    }
     /* Instagram publishes in two steps: the container, then media_publish */
     if (strcmp(kind, "publish") == 0 && strcmp(channel, "instagram") == 0 &&
         strcmp(oc.state, "sent") == 0) {
@@ -529,9 +579,11 @@ static void send_row(gg_sender *s, json_t *row, json_t *accounts)
                               .text = jstr(row, "text"),
                               .creation_id = creation};
         if (gg_channels_build_publish(&rq, &po) == 0 &&
-            gg_chclient_send(o->base_urls, &rq, token, &r) >= 0)
+            gg_chclient_send(o->base_urls, &rq, token, &r) >= 0) {
             finish_from(&oc, 0, channel, &r, attempts, o);
-        else {
+            if (oc.ambiguous) /* media_publish cannot be looked up */
+                settle_ambiguous(s, LOOK_NO_WAY, attempts, channel, &oc, "");
+        } else {
             oc.state = "failed";
             snprintf(oc.error, sizeof(oc.error), "cannot build media_publish");
         }
@@ -562,6 +614,9 @@ record:
         free(rj);
         json_decref(oc.result);
     }
+    if (oc.delivery &&
+        gg_store_outbox_delivery(o->store, id, oc.delivery[0] ? oc.delivery : NULL) != 0)
+        gg_log(GG_LOG_ERROR, "outbox delivery not stored", "\"id\":%lld", (long long)id);
     if (gg_store_outbox_done(o->store, id, oc.state, oc.remote[0] ? oc.remote : NULL,
                              oc.error[0] ? oc.error : NULL, next) != 0)
         gg_log(GG_LOG_ERROR, "outbox result not stored", "\"id\":%lld", (long long)id);

@@ -368,8 +368,9 @@ int gg_store_outbox_list(gg_store *s, const char *kind, int limit, json_t **out)
         return GG_EIO;
     sqlite3_stmt *st = gg_store__stmt(
         c, "SELECT id, channel, kind, submission_id, idea_id, campaign_id, text, lang,"
-           " dedupe_key, state, attempts, next_at, remote_id, error, created_at, sent_at,"
-           " result_json FROM outbox WHERE ?1 IS NULL OR kind=?1 ORDER BY id DESC LIMIT ?2");
+           " dedupe_key, CASE WHEN delivery='unknown' THEN 'unknown' ELSE state END AS state,"
+           " delivery, attempts, next_at, remote_id, error, created_at, sent_at,"
+           " result_json, metrics_json FROM outbox WHERE ?1 IS NULL OR kind=?1 ORDER BY id DESC LIMIT ?2");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     gg_store__bind_text(st, 1, kind);
@@ -387,8 +388,8 @@ int gg_store_outbox_counts(gg_store *s, json_t **out)
     gg_conn *c = gg_store__reader(s);
     if (c == NULL)
         return GG_EIO;
-    sqlite3_stmt *st = gg_store__stmt(c, "SELECT channel, kind, state, count(*) AS n FROM outbox"
-                                         " GROUP BY channel, kind, state");
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT channel, kind, CASE WHEN delivery='unknown' THEN 'unknown' ELSE state END AS state,"
+                                         " count(*) AS n FROM outbox GROUP BY 1, 2, 3");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     json_t *arr = json_array();

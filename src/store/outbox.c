@@ -78,7 +78,7 @@ static int run_claim(gg_store *s, gg_conn *c, gg_job *j)
            " WHERE id IN (SELECT id FROM outbox WHERE (state='pending' AND next_at<=?1)"
            " OR (state='sending' AND next_at<=?1) ORDER BY next_at, id LIMIT ?2)"
            " RETURNING id, channel, kind, submission_id, idea_id, campaign_id, target_json,"
-           " text, payload_json, lang, dedupe_key, attempts");
+           " text, payload_json, lang, dedupe_key, attempts, delivery");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, x->now);
@@ -128,4 +128,83 @@ int gg_store_outbox_done(gg_store *s, int64_t id, const char *state, const char 
         return gg_store__fail(GG_EINVAL, "bad outbox state");
     done_job x = {id, next_at, state, remote_id, error};
     return gg_store__call(s, run_done, &x, NULL, NULL);
+}
+
+typedef struct delivery_job {
+    int64_t id;
+    const char *delivery;
+} delivery_job;
+
+static int run_delivery(gg_store *s, gg_conn *c, gg_job *j)
+{
+    delivery_job *x = j->data;
+    sqlite3_stmt *st = gg_store__stmt(c, "UPDATE outbox SET delivery=?2 WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, x->id);
+    gg_store__bind_text(st, 2, x->delivery);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "outbox delivery");
+    sqlite3_reset(st);
+    return rc;
+}
+
+int gg_store_outbox_delivery(gg_store *s, int64_t id, const char *delivery)
+{
+    if (delivery && strcmp(delivery, "recheck") != 0 && strcmp(delivery, "found") != 0 &&
+        strcmp(delivery, "unknown") != 0)
+        return gg_store__fail(GG_EINVAL, "bad outbox delivery");
+    delivery_job x = {id, delivery};
+    return gg_store__call(s, run_delivery, &x, NULL, NULL);
+}
+
+typedef struct metrics_job {
+    int64_t id, next_at;
+    const char *json;
+} metrics_job;
+
+static int run_metrics(gg_store *s, gg_conn *c, gg_job *j)
+{
+    metrics_job *x = j->data;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "UPDATE outbox SET metrics_json=coalesce(?2,metrics_json), metrics_at=?3 WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, x->id);
+    gg_store__bind_text(st, 2, x->json);
+    sqlite3_bind_int64(st, 3, x->next_at);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "outbox metrics");
+    sqlite3_reset(st);
+    return rc;
+}
+
+int gg_store_outbox_metrics_put(gg_store *s, int64_t id, const char *metrics_json, int64_t next_at)
+{
+    metrics_job x = {id, next_at, metrics_json};
+    return gg_store__call(s, run_metrics, &x, NULL, NULL);
+}
+
+int gg_store_outbox_metrics_due(gg_store *s, int64_t now, int limit, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT id, channel, campaign_id, remote_id, target_json, metrics_json, sent_at"
+           " FROM outbox WHERE kind='publish' AND state='sent' AND metrics_at<=?1"
+           " AND remote_id IS NOT NULL ORDER BY metrics_at, id LIMIT ?2");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, limit > 0 ? limit : 20);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, gg_store__row(st));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return gg_store__sqlfail(c, "metrics due");
+    }
+    *out = arr;
+    return 0;
 }

@@ -306,7 +306,19 @@ int gg_store_published_campaign(gg_store *s, const char *channel, const char *re
                                 int64_t *campaign_out);
 /** Keep what the platform reported for a sent row (capped JSON). */
 int gg_store_outbox_result(gg_store *s, int64_t id, const char *result_json);
-/** Newest outbox rows, optionally of one kind (array, caller decrefs). */
+/** What we know of a send whose answer could not be read (migration 11):
+ *  "recheck" (look again before re-sending), "found", "unknown" (final;
+ *  shown as state 'unknown'), or NULL. Blocking write. */
+int gg_store_outbox_delivery(gg_store *s, int64_t id, const char *delivery);
+/** Keep the reach/engagement counts of a sent campaign call (metrics_json,
+ *  NULL keeps the old ones) and when to fetch them next (unix seconds). */
+int gg_store_outbox_metrics_put(gg_store *s, int64_t id, const char *metrics_json, int64_t next_at);
+/** Sent campaign calls whose counts are due (metrics_at <= now), oldest
+ *  first: [{id, channel, campaign_id, remote_id, target_json, metrics_json,
+ *  sent_at}] (caller decrefs). */
+int gg_store_outbox_metrics_due(gg_store *s, int64_t now, int limit, json_t **out);
+/** Newest outbox rows, optionally of one kind (array, caller decrefs);
+ *  state is 'unknown' for a row whose delivery could not be established. */
 int gg_store_outbox_list(gg_store *s, const char *kind, int limit, json_t **out);
 /** [{channel, kind, state, n}] counts of the outbox (caller decrefs). */
 int gg_store_outbox_counts(gg_store *s, json_t **out);

@@ -111,6 +111,7 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
   const freshWamid = 'wamid.FRESH' + nowS;
   before(async () => {
     fake = await FakePlatforms.start();
+    fake.youtubeChannel = 'UCsuarawarga'; // our connected YouTube channel
     Object.assign(process.env, ENV);
     srv = new Server({
       name: 'chsend',
@@ -299,18 +300,28 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     assert.equal(skipped[0].submission_id, Number(sub('x', '1991900000000000001')));
   });
 
+  // a submission ready for review (the filter has run), not just stored
+  const queued = (what, channel, native) => until(what, () => sql(srv.db, `SELECT id FROM submissions WHERE channel='${channel}' AND native_id='${native}' AND state='queued'`));
+  const settled = (what, where) => until(what, () => {
+    const x = rows(where)[0];
+    return x && x.state !== 'pending' && x.state !== 'sending' ? x : null;
+  });
+  // a reply queued by other code (target = the submission's reply_json)
+  const queueReply = (channel, native, text, key) => {
+    const target = sql(srv.db, `SELECT reply_json FROM submissions WHERE channel='${channel}' AND native_id='${native}'`);
+    assert.ok(target, `${channel} ${native} has a reply target`);
+    sql(srv.db, `INSERT INTO outbox(channel,kind,target_json,text,dedupe_key) VALUES('${channel}','reply','${target}','${text}','${key}')`);
+  };
+
   test('an unreadable 2xx: the reply is looked for, never posted twice', async () => {
     // Facebook: the answer is cut short, but the comment is there: sent, once
     let r = await post(srv, inbound('facebook/feed-comment-reply-add'));
     assert.equal(r.status, 200);
     const native = '122193847561038291_1092837465019876';
-    const id = await until('the reply comment', () => sub('facebook', native));
+    const id = await queued('the reply comment', 'facebook', native);
     fake.script(`POST /v24.0/${native}/comments`, { truncate: 'facebook/graph-comment-reply.response' });
     await accept(id);
-    const row = await until('its answer settled', () => {
-      const x = rows(`kind='status' AND submission_id=${id}`)[0];
-      return x && x.state !== 'pending' && x.state !== 'sending' ? x : null;
-    });
+    const row = await settled('its answer settled', `kind='status' AND submission_id=${id}`);
     assert.equal(row.state, 'sent', JSON.stringify(row));
     assert.match(row.error, /found/);
     assert.equal(row.remote_id, fake.comments.get(native)[0].id, 'the id of the comment found');
@@ -318,13 +329,14 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     await sleep(1000);
     assert.equal(fake.seen(`POST /v24.0/${native}/comments`).length, 1);
 
-    // a cut-short answer for a comment that was lost: safe to send again
+    // a cut-short answer for a comment that was lost: looked for twice
+    // (platforms index late), then sent again, once
     const body = fs.readFileSync(path.join(FIX, 'facebook/feed-comment-add.json'), 'utf8')
       .replace('122193847561038291_1092837465012345', '122193847561038291_1092837465055555')
       .replace(/"message":"[^"]*"/, '"message":"Usul: trotoar di Jl. Magelang diperlebar untuk pejalan kaki #GagasanWarga"');
     assert.equal((await post(srv, metaSigned(body))).status, 200);
     const lost = '122193847561038291_1092837465055555';
-    const id2 = await until('the second comment', () => sub('facebook', lost));
+    const id2 = await queued('the second comment', 'facebook', lost);
     fake.script(`POST /v24.0/${lost}/comments`, { truncate: 'facebook/graph-comment-reply.response', drop: true });
     await accept(id2);
     const row2 = await until('sent after the check', () => {
@@ -332,9 +344,10 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
       return x && x.state === 'sent' ? x : null;
     });
     assert.equal(fake.seen(`POST /v24.0/${lost}/comments`).length, 2, 'sent again, once');
+    assert.equal(fake.seen(`GET /v24.0/${lost}/comments`).length, 2, 'looked after the answer and again before the re-send');
     assert.equal(row2.attempts, 2);
 
-    // elsewhere (X) an unreadable 2xx cannot be checked: failed, not re-sent
+    // X: our own timeline shows the reply (its link as t.co): sent, once
     const before = sql(srv.db, "SELECT coalesce(max(id),0) FROM submissions WHERE channel='x'");
     const xa = inbound('x/xaa-post-mention-create');
     const xbody = Buffer.from(xa.body.toString('utf8').replaceAll('1991827364501928371', '1991999999999999999')
@@ -344,16 +357,71 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     assert.equal(xr.status, 200, xr.text);
     const xid = await until('the X mention', () => sql(srv.db, `SELECT id FROM submissions WHERE channel='x' AND id > ${before} AND state='queued'`));
     const xnative = sql(srv.db, `SELECT native_id FROM submissions WHERE id=${xid}`);
-    fake.script('POST /2/tweets', { truncate: 'x/create-reply.response' });
+    const toX = (q) => q.body?.reply?.in_reply_to_tweet_id === xnative;
+    fake.script('POST /2/tweets', { truncate: 'x/create-reply.response', when: toX });
     await accept(xid);
-    const xrow = await until('the X answer settled', () => {
-      const x = rows(`kind='status' AND submission_id=${xid}`)[0];
-      return x && x.state !== 'pending' && x.state !== 'sending' ? x : null;
-    });
-    assert.equal(xrow.state, 'failed');
-    assert.match(xrow.error, /ambiguous.*not re-sent/);
+    const xrow = await settled('the X answer settled', `kind='status' AND submission_id=${xid}`);
+    assert.equal(xrow.state, 'sent', JSON.stringify(xrow));
+    assert.match(xrow.error, /found/);
+    assert.equal(xrow.remote_id, fake.posts.find((p) => p.referenced_tweets?.[0]?.id === xnative).id);
+    const look = fake.seen(`GET /2/users/${X_ID}/tweets`);
+    assert.ok(look.length >= 1, 'looked at our own timeline');
+    assert.equal(look[0].headers.authorization, `Bearer ${ENV.GAGAS_TOKEN_X}`);
     await sleep(1000);
-    assert.equal(fake.seen('POST /2/tweets').filter((r) => r.body?.reply?.in_reply_to_tweet_id === xnative).length, 1);
+    assert.equal(fake.seen('POST /2/tweets').filter(toX).length, 1);
+  });
+
+  test('no answer after the request left: looked for, never posted twice', async () => {
+    // YouTube: the connection drops after the request; the reply exists
+    const yText = 'Terima kasih, masukan Anda kami catat.';
+    queueReply('youtube', NATIVE.youtube, yText, 'hangup:yt:1');
+    fake.script('POST /youtube/v3/comments', { hangup: true, when: (q) => q.body?.snippet?.textOriginal === yText });
+    const yt = await settled('the YouTube reply settled', "dedupe_key='hangup:yt:1'");
+    assert.equal(yt.state, 'sent', JSON.stringify(yt));
+    assert.match(yt.error, /found/);
+    assert.equal(yt.remote_id, fake.ytReplies.get(NATIVE.youtube).find((c) => c.snippet.textOriginal === yText).id);
+    const ylook = fake.seen('GET /youtube/v3/comments').filter((q) => q.query.get('parentId') === NATIVE.youtube);
+    assert.ok(ylook.length >= 1);
+    assert.equal(fake.seen('POST /youtube/v3/comments').filter((q) => q.body?.snippet?.textOriginal === yText).length, 1);
+
+    // TikTok: cut short and lost: not there twice, then sent again, once
+    const tText = 'Terima kasih, Kak! Kami bahas di live.';
+    queueReply('tiktok', '7571234567890123456', tText, 'cut:tt:1');
+    fake.script('POST /open_api/v1.3/business/comment/reply/create/', { truncate: 'tiktok/business-comment-reply-create.response', drop: true, when: (q) => q.body?.text === tText });
+    const tt = await until('the TikTok reply sent', () => {
+      const x = rows("dedupe_key='cut:tt:1'")[0];
+      return x && x.state === 'sent' ? x : null;
+    });
+    assert.equal(tt.attempts, 2);
+    assert.equal(fake.seen('POST /open_api/v1.3/business/comment/reply/create/').filter((q) => q.body?.text === tText).length, 2);
+    const tlook = fake.seen('GET /open_api/v1.3/business/comment/reply/list/');
+    assert.equal(tlook.length, 2);
+    assert.equal(tlook[0].query.get('comment_id'), '7571234567890123456');
+    assert.equal(tlook[0].headers['access-token'], ENV.GAGAS_TOKEN_TIKTOK);
+  });
+
+  test('where nothing can be looked up (Telegram) the send is unknown, not retried, and shown', async () => {
+    const text = 'Terima kasih atas gagasan Anda.';
+    queueReply('telegram', NATIVE.telegram, text, 'cut:tg:1');
+    fake.script('POST /sendMessage', { truncate: 'telegram/sendMessage.response', when: (q) => q.body?.text === text });
+    const row = await settled('the Telegram reply settled', "dedupe_key='cut:tg:1'");
+    assert.equal(row.state, 'failed', JSON.stringify(row));
+    assert.match(row.error, /^unknown whether it was posted .*no way to check; not re-sent/);
+    assert.equal(sql(srv.db, "SELECT delivery FROM outbox WHERE dedupe_key='cut:tg:1'"), 'unknown');
+    await sleep(1200);
+    assert.equal(fake.seen('POST /sendMessage').filter((q) => q.body?.text === text).length, 1, 'not re-sent');
+    // health: the API and /metrics name it 'unknown', the console lists it
+    const h = await srv.get('/api/v1/channels', { jar: admin.jar });
+    assert.equal(h.status, 200);
+    assert.ok(h.json.outbox.some((c) => c.channel === 'telegram' && c.state === 'unknown' && c.n === 1), JSON.stringify(h.json.outbox));
+    const recent = h.json.recent.find((x) => x.dedupe_key === 'cut:tg:1');
+    assert.equal(recent.state, 'unknown');
+    assert.equal(recent.delivery, 'unknown');
+    const m = await srv.get('/metrics', { jar: admin.jar });
+    assert.match(m.text, /gagas_outbox\{channel="telegram",kind="reply",state="unknown"\} 1/);
+    const page = await srv.get('/console/channels', { jar: admin.jar });
+    assert.equal(page.status, 200);
+    assert.match(page.text, /class="unknown"/);
   });
 
   test('a restart sends nothing twice and queues nothing new', async () => {

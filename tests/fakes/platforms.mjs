@@ -60,6 +60,10 @@ export class FakePlatforms {
     this.requests = [];
     this.scripts = new Map(); // route key -> [response spec, …] used first
     this.comments = new Map(); // Graph object id -> comments we posted under it
+    this.posts = []; // X posts we created, newest first (GET /2/users/:id/tweets)
+    this.ytReplies = new Map(); // YouTube parent comment id -> replies we posted
+    this.ttReplies = new Map(); // TikTok comment id -> replies we posted
+    this.youtubeChannel = 'UCq3Ck8TV4vHGb1a2B3c4D5e'; // the author of our YouTube replies
     this.seq = 0;
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 1000;
@@ -78,7 +82,10 @@ export class FakePlatforms {
 
   /** Answer the next calls of route ('POST /2/tweets', 'GET /youtube/v3/commentThreads'
    *  — Telegram as 'POST /sendMessage', the bot token stripped) with these specs:
-   *  {fixture}, {status, json}, {truncate: fixtureName}, {badUtf8: true}. */
+   *  {fixture}, {status, json}, {truncate: fixtureName}, {badUtf8: true},
+   *  {hangup: true} (the request is taken, the connection dropped without an
+   *  answer); drop: true with any of them = the post is lost, not kept;
+   *  when: (request) => bool aims a spec at the requests it accepts. */
   script(route, ...specs) {
     const q = this.scripts.get(route) || [];
     q.push(...specs);
@@ -112,8 +119,11 @@ export class FakePlatforms {
       }
       const rec = { route, method: req.method, path: p, query: url.searchParams, headers: req.headers, raw, body, token, at: Date.now() };
       this.requests.push(rec);
-      const queued = this.scripts.get(route);
-      const spec = queued && queued.length ? queued.shift() : null;
+      // the first queued spec for this route whose `when` (if any) accepts
+      // this request: a spec aimed at one send is never used up by another
+      const queued = this.scripts.get(route) || [];
+      const at = queued.findIndex((x) => !x.when || x.when(rec));
+      const spec = at >= 0 ? queued.splice(at, 1)[0] : null;
       // Graph comment replies are kept, so GET /{parent}/comments lists them
       // (the sender looks there after an unreadable answer); a spec with
       // drop: true answers without keeping the comment (it was lost)
@@ -127,8 +137,37 @@ export class FakePlatforms {
         this.reply(res, json({ data: this.comments.get(gm[1]) || [] }));
         return;
       }
+      // what we post on X, YouTube and TikTok is kept the same way, so the
+      // sender's look at our own timeline / the parent's replies finds it
+      if (!spec?.drop) this.keep(rec);
+      if (spec?.hangup) {
+        // the request arrived and was acted on, but no answer goes back
+        res.socket?.destroy();
+        return;
+      }
       this.reply(res, spec ? this.fromSpec(spec) : this.route(rec));
     });
+  }
+
+  keep(rec) {
+    const { method, path: p, body } = rec;
+    if (method === 'POST' && p === '/2/tweets' && body?.text) {
+      const id = `19920000000${String(++this.seq).padStart(8, '0')}`;
+      const post = { id, text: body.text.replace(/https?:\/\/\S+/g, 'https://t.co/Ab12Cd34Ef'), edit_history_tweet_ids: [id] };
+      if (body.reply?.in_reply_to_tweet_id) post.referenced_tweets = [{ type: 'replied_to', id: body.reply.in_reply_to_tweet_id }];
+      this.posts.unshift(post);
+    }
+    if (method === 'POST' && p === '/youtube/v3/comments' && body?.snippet?.parentId) {
+      const parent = body.snippet.parentId;
+      const list = this.ytReplies.get(parent) || [];
+      list.push({ kind: 'youtube#comment', id: `${parent}.AQ${++this.seq}`, snippet: { parentId: parent, textOriginal: body.snippet.textOriginal, textDisplay: body.snippet.textOriginal, authorChannelId: { value: this.youtubeChannel } } });
+      this.ytReplies.set(parent, list);
+    }
+    if (method === 'POST' && p === '/open_api/v1.3/business/comment/reply/create/' && body?.comment_id) {
+      const list = this.ttReplies.get(String(body.comment_id)) || [];
+      list.push({ comment_id: `75719999${String(++this.seq).padStart(11, '0')}`, video_id: body.video_id, parent_comment_id: body.comment_id, text: body.text, owner: true, status: 'PUBLIC' });
+      this.ttReplies.set(String(body.comment_id), list);
+    }
   }
 
   fromSpec(spec) {
@@ -150,8 +189,11 @@ export class FakePlatforms {
     headers['Content-Length'] = String(r.body.length);
     res.writeHead(r.status, headers);
     if (r.cut !== undefined) {
-      res.write(r.body.subarray(0, r.cut));
-      setTimeout(() => res.socket?.destroy(), 20);
+      // half the announced body, then the connection ends once those bytes
+      // are flushed (not on a timer: under load a timer may cut before the
+      // bytes leave, and the client would see no answer at all)
+      const sock = res.socket;
+      res.write(r.body.subarray(0, r.cut), () => sock?.end());
       return;
     }
     res.end(r.body);
@@ -177,6 +219,10 @@ export class FakePlatforms {
       return fixture('x/mentions-timeline.response');
     }
     if (method === 'POST' && p === '/2/tweets') return fixture(body?.poll ? 'x/create-poll.response' : 'x/create-reply.response');
+    if (method === 'GET' && /^\/2\/users\/\d+\/tweets$/.test(p)) {
+      const data = this.posts.slice(0, Number(query.get('max_results') || 10));
+      return data.length ? json({ data, meta: { result_count: data.length, newest_id: data[0].id, oldest_id: data[data.length - 1].id } }) : json({ meta: { result_count: 0 } });
+    }
     // ---- Telegram
     if (method === 'POST' && p === '/getUpdates') {
       if ((body?.offset ?? 0) > 804512378) return json({ ok: true, result: [] });
@@ -194,7 +240,11 @@ export class FakePlatforms {
       }
       return f;
     }
-    if (method === 'GET' && p === '/youtube/v3/comments') return fixture('youtube/comments-list-replies.response');
+    if (method === 'GET' && p === '/youtube/v3/comments') {
+      const mine = this.ytReplies.get(query.get('parentId'));
+      if (mine) return json({ kind: 'youtube#commentListResponse', items: mine });
+      return fixture('youtube/comments-list-replies.response');
+    }
     if (method === 'POST' && p === '/youtube/v3/comments') return fixture('youtube/comments-insert.response');
     // ---- Mastodon
     if (method === 'GET' && p.startsWith('/api/v1/timelines/tag/')) {
@@ -228,6 +278,10 @@ export class FakePlatforms {
     // ---- TikTok Business
     if (method === 'GET' && p === '/open_api/v1.3/business/comment/list/') return fixture('tiktok/business-comment-list.response');
     if (method === 'POST' && p === '/open_api/v1.3/business/comment/reply/create/') return fixture('tiktok/business-comment-reply-create.response');
+    if (method === 'GET' && p === '/open_api/v1.3/business/comment/reply/list/') {
+      const comments = this.ttReplies.get(query.get('comment_id')) || [];
+      return json({ code: 0, message: 'OK', request_id: `fake${++this.seq}`, data: { comments, cursor: comments.length, has_more: false } });
+    }
     return json({ error: { message: `fake: no route ${method} ${p}` } }, 404);
   }
 }
