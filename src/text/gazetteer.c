@@ -43,6 +43,7 @@ typedef struct dapil {
 typedef struct stab {
     uint64_t *h;       /* 0 = empty */
     char **key;
+    uint32_t *klen;    /* strlen of key */
     uint32_t *first;
     uint16_t *count;
     size_t slots;
@@ -62,6 +63,9 @@ struct gg_geo {
     stab starts;          /* every string prefix of an alias key: a token that is
                              not one cannot begin an alias (skips most lookups) */
     int max_ngram;
+    int glued_keys;       /* every alias key is its name without spaces: a phrase
+                             whose glued form is no prefix of a key ends the
+                             n-gram search (checked at load) */
 };
 
 /* ---- string tables ------------------------------------------------------- */
@@ -112,6 +116,7 @@ static void stab_build(stab *t, entries *e)
         t->slots *= 2;
     t->h = gg_calloc(t->slots, sizeof *t->h);
     t->key = gg_calloc(t->slots, sizeof *t->key);
+    t->klen = gg_calloc(t->slots, sizeof *t->klen);
     t->first = gg_calloc(t->slots, sizeof *t->first);
     t->count = gg_calloc(t->slots, sizeof *t->count);
     t->vunit = gg_malloc((e->n + 1) * sizeof *t->vunit);
@@ -125,6 +130,7 @@ static void stab_build(stab *t, entries *e)
             s = (s + 1) & (t->slots - 1);
         t->h[s] = h;
         t->key[s] = e->v[i].key;
+        t->klen[s] = (uint32_t)strlen(e->v[i].key);
         t->first[s] = (uint32_t)t->nval;
         for (; j < e->n && strcmp(e->v[j].key, e->v[i].key) == 0; j++) {
             /* the same unit twice under one key (two spellings) counts once */
@@ -153,7 +159,7 @@ static long stab_get(const stab *t, const char *k, size_t n)
     uint64_t h = khash(k, n);
     size_t s = (size_t)h & (t->slots - 1);
     while (t->h[s]) {
-        if (t->h[s] == h && strlen(t->key[s]) == n && memcmp(t->key[s], k, n) == 0)
+        if (t->h[s] == h && t->klen[s] == n && memcmp(t->key[s], k, n) == 0)
             return (long)s;
         s = (s + 1) & (t->slots - 1);
     }
@@ -166,6 +172,7 @@ static void stab_dispose(stab *t)
         gg_free(t->key[i]);
     gg_free(t->h);
     gg_free(t->key);
+    gg_free(t->klen);
     gg_free(t->first);
     gg_free(t->count);
     gg_free(t->vunit);
@@ -382,6 +389,7 @@ static int load_aliases(gg_geo *g, const char *dir)
     FILE *f = open_table(dir, "aliases.tsv");
     if (!f)
         return GG_EIO;
+    g->glued_keys = 1;
     while (fgets(line, sizeof line, f)) {
         chomp(line);
         if (line[0] == '#' || line[0] == '\0')
@@ -404,6 +412,12 @@ static int load_aliases(gg_geo *g, const char *dir)
         uint8_t flags = (strchr(fl[3], 'c') ? F_CUE : 0) | (strchr(fl[3], 'm') ? F_MULTI : 0) |
                         (strchr(fl[3], 'l') ? F_LOWER : 0);
         entries_add(&byn, fl[0], strlen(fl[0]), u, flags);
+        const char *a = fl[0], *b = fl[1];
+        for (; *a; a++)
+            if (*a != ' ' && *a != *b++)
+                break;
+        if (*a || *b)
+            g->glued_keys = 0;
         entries_add(&byk, fl[1], strlen(fl[1]), u, flags);
         for (size_t l = 1; l <= strlen(fl[1]); l++)
             entries_add(&starts, fl[1], l, 0, 0);
@@ -708,8 +722,10 @@ static size_t key_of(const char *s, const tok *t, size_t a, size_t b, char *k, i
 static int tok_is(const char *s, const tok *t, const char *const *words)
 {
     size_t l = t->end - t->start;
+    /* tokens are ASCII letters and digits, the lists lower-case words */
+    char c0 = (char)(s[t->start] | 0x20);
     for (; *words; words++)
-        if (strlen(*words) == l && strncasecmp(s + t->start, *words, l) == 0)
+        if ((*words)[0] == c0 && strlen(*words) == l && strncasecmp(s + t->start, *words, l) == 0)
             return 1;
     return 0;
 }
@@ -942,6 +958,12 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         for (size_t n = 1; can_start && n <= (size_t)g->max_ngram && i + n <= nt; n++) {
             if (t[i + n - 1].flags & T_SKIP)
                 break;
+            /* "di" starts "Dili…", "di sana" starts nothing: stop there */
+            if (n > 1 && g->glued_keys) {
+                size_t kg = key_of(s, t, i, i + n, key, 0);
+                if (!kg || stab_get(&g->starts, key, kg) < 0)
+                    break;
+            }
             size_t kn = key_of(s, t, i, i + n, key, 1);
             long sl = kn ? stab_get(&g->alias, key, kn) : -1;
             const stab *tab = &g->alias;
