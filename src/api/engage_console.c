@@ -298,7 +298,7 @@ static int h_hub(gg_req *r, void *ctx)
 static int comment_act(gg_req *r, void *ctx, const char *action)
 {
     gg_api *a = ctx;
-    gg_session *s = gg_api__staff(a, r, ROLES_MOD, 1, GG_AUTH_HTML);
+    gg_session *s = gg_api__staff(a, r, ROLES_MOD, 1, GG_AUTH_JSON);
     if (s == NULL)
         return 0;
     int64_t id = gg_api__id(gg_req_param(r, "id"));
@@ -491,7 +491,7 @@ static json_t *campaign_def(gg_req *r, int with_slug)
 static int h_campaign_create(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
-    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_HTML);
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON);
     if (s == NULL)
         return 0;
     return console_write(a, r, s, GG_CONSOLE_CAMPAIGN, 0, 0, campaign_def(r, 1),
@@ -501,7 +501,7 @@ static int h_campaign_create(gg_req *r, void *ctx)
 static int h_campaign_save(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
-    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_HTML);
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON);
     if (s == NULL)
         return 0;
     int64_t id = gg_api__id(gg_req_param(r, "id"));
@@ -614,7 +614,7 @@ static json_t *poll_def(gg_req *r)
 static int h_poll_create(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
-    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_HTML);
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON);
     if (s == NULL)
         return 0;
     int64_t cid = gg_api__id(gg_req_param(r, "id"));
@@ -629,7 +629,7 @@ static int h_poll_create(gg_req *r, void *ctx)
 static int h_poll_save(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
-    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_HTML);
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON);
     if (s == NULL)
         return 0;
     int64_t id = gg_api__id(gg_req_param(r, "id"));
@@ -847,7 +847,7 @@ static int quiz_write(gg_req *r, gg_api *a, gg_session *s, int64_t id, int64_t c
 static int h_quiz_create(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
-    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_HTML);
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON);
     if (s == NULL)
         return 0;
     int64_t cid = gg_api__id(gg_req_param(r, "id"));
@@ -861,7 +861,7 @@ static int h_quiz_create(gg_req *r, void *ctx)
 static int h_quiz_save(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
-    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_HTML);
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON);
     if (s == NULL)
         return 0;
     int64_t id = gg_api__id(gg_req_param(r, "id"));
@@ -875,7 +875,7 @@ static int h_quiz_save(gg_req *r, void *ctx)
 static int h_quiz_publish(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
-    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_HTML);
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON);
     if (s == NULL)
         return 0;
     int64_t id = gg_api__id(gg_req_param(r, "id"));
@@ -963,7 +963,7 @@ static int h_idea_page(gg_req *r, void *ctx)
 static int h_idea_save(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
-    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_HTML);
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON);
     if (s == NULL)
         return 0;
     int64_t id = gg_api__id(gg_req_param(r, "id"));

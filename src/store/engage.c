@@ -400,6 +400,25 @@ static int run_idea(gg_conn *c, gg_job *j, engage_job *e)
             sqlite3_bind_null(st, 5);
         rc = step_done(c, st, "idea event");
     }
+    /* audited like every staff action (the console and PATCH both land here) */
+    if (rc == 0) {
+        st = gg_store__stmt(c, "INSERT INTO audit(actor_id,actor,action,object_type,object_id,"
+                               "after_json,reason) SELECT ?1, coalesce((SELECT email FROM"
+                               " staff_users WHERE id=?1),'system'), 'idea.update', 'idea', ?2,"
+                               " ?3, ?4");
+        if (st == NULL)
+            rc = gg_store__sqlfail(c, "prepare");
+    }
+    if (rc == 0) {
+        if (e->in.parent_id > 0)
+            sqlite3_bind_int64(st, 1, e->in.parent_id);
+        else
+            sqlite3_bind_null(st, 1);
+        sqlite3_bind_int64(st, 2, e->in.id);
+        gg_store__bind_text(st, 3, e->json);
+        gg_store__bind_text(st, 4, reason);
+        rc = step_done(c, st, "audit");
+    }
     json_decref(p);
     if (rc != 0)
         return rc;
