@@ -303,9 +303,11 @@ static int h_queue_page(gg_req *r, void *ctx)
     gg_buf_printf(&b, "<p class=\"keys\" id=\"keys-hint\">%s</p>",
                   GG_T(lang,
                        "Papan ketik: j/k pindah · a terima · m gabung · 1–6 tolak dengan alasan · "
-                       "e naikkan · c terima seluruh klaster · u urungkan · / cari · ? bantuan",
+                       "e naikkan · c terima seluruh klaster · t topik · y jenis · u urungkan · "
+                       "/ cari · ? bantuan",
                        "Keyboard: j/k move · a accept · m merge · 1–6 reject with reason · "
-                       "e escalate · c accept whole cluster · u undo · / search · ? help"));
+                       "e escalate · c accept whole cluster · t topics · y kind · u undo · "
+                       "/ search · ? help"));
     gg_buf_printf(&b, "<div id=\"review\" data-csrf=\"%s\" data-lang=\"%s\" data-query=\"",
                   s->csrf, lang);
     esc_attr_query(&b, r);
@@ -319,8 +321,10 @@ static int h_queue_page(gg_req *r, void *ctx)
         long long dup = (long long)json_integer_value(json_object_get(it, "dup_of"));
         gg_buf_printf(&b,
                       "<article class=\"item\" data-id=\"%lld\" data-dup=\"%lld\" "
-                      "data-group=\"%lld\" tabindex=\"-1\"><p class=\"meta\">#%lld · ",
-                      id, dup, (long long)json_integer_value(json_object_get(it, "group_id")), id);
+                      "data-group=\"%lld\" data-priority=\"%.3f\" tabindex=\"-1\">"
+                      "<p class=\"meta\">#%lld · ",
+                      id, dup, (long long)json_integer_value(json_object_get(it, "group_id")),
+                      json_number_value(json_object_get(it, "priority")), id);
         gg_html_esc(&b, jstr(it, "channel"));
         gg_buf_adds(&b, " · ");
         gg_html_esc(&b, jstr(it, "campaign"));
@@ -583,8 +587,8 @@ static int h_sessions_page(gg_req *r, void *ctx)
         gg_buf_printf(&b, "<p class=\"flash\" role=\"status\">%s %s</p>",
                       GG_T(lang, "Sesi diakhiri:", "Sessions ended:"),
                       gg_api__id(gg_str_c(ended)) > 0 ? ended : "0");
-    gg_buf_printf(&b, "<table class=\"grid\"><thead><tr><th>%s</th><th>IP</th><th>%s</th></tr>"
-                      "</thead><tbody>",
+    gg_buf_printf(&b, "<table class=\"grid\"><thead><tr><th>%s</th><th>IP</th><th>%s</th>"
+                      "<th></th></tr></thead><tbody>",
                   GG_T(lang, "Mulai", "Started"), GG_T(lang, "Peramban", "Browser"));
     size_t i;
     json_t *x;
@@ -597,7 +601,14 @@ static int h_sessions_page(gg_req *r, void *ctx)
         gg_html_esc(&b, jstr(x, "ip"));
         gg_buf_adds(&b, "</td><td>");
         gg_html_esc(&b, jstr(x, "user_agent"));
-        gg_buf_adds(&b, "</td></tr>");
+        /* each session ends on its own: a plain form with the CSRF token */
+        int cur = json_integer_value(json_object_get(x, "current")) != 0;
+        gg_buf_printf(&b, "</td><td><form method=\"post\" action=\"/console/sessions/%lld/end\">"
+                          "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                          "<button type=\"submit\">%s</button></form></td></tr>",
+                      (long long)json_integer_value(json_object_get(x, "id")), s->csrf,
+                      cur ? GG_T(lang, "Keluar di sini", "Sign out here")
+                          : GG_T(lang, "Akhiri sesi ini", "End this session"));
     }
     gg_buf_printf(&b, "</tbody></table><form method=\"post\" action=\"/console/sessions/end-all\">"
                       "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
@@ -624,6 +635,47 @@ static int h_sessions_end_form(gg_req *r, void *ctx)
     gg_api__token_hash(tok, th);
     if (gg_store_team_sessions_end(a->store, s->user_id, s->user_id, 0, th, &n) != 0)
         return gg_req_error(r, GG_EIO, "%s", gg_store_errmsg(a->store));
+    snprintf(loc, sizeof(loc), "/console/sessions?ended=%d", n);
+    gg_req_redirect(r, loc);
+    return 0;
+}
+
+/* End one of the caller's own sessions (the current one signs out here). */
+static int h_session_end_form(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    gg_session *s = gg_api__staff(a, r, GG_ROLE_ANY, 1, GG_AUTH_HTML);
+    if (s == NULL)
+        return 0;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    char th[65], loc[64];
+    const char *tok = gg_req_cookie(r, "gg_session");
+    int n = 0, current = 0;
+    if (id < 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such session");
+    if (tok && strlen(tok) == 64) {
+        /* is it this very session? then the cookie goes too */
+        json_t *out = NULL;
+        gg_api__token_hash(tok, th);
+        if (gg_store_team_sessions(a->store, s->user_id, th, &out) == 0) {
+            size_t i;
+            json_t *x;
+            json_array_foreach(json_object_get(out, "sessions"), i, x)
+            if (json_integer_value(json_object_get(x, "id")) == id)
+                current = json_integer_value(json_object_get(x, "current")) != 0;
+        }
+        json_decref(out);
+    }
+    /* only the caller's own: another user's session id ends nothing (404) */
+    if (gg_store_team_sessions_end(a->store, s->user_id, s->user_id, id, NULL, &n) != 0)
+        return gg_req_error(r, GG_EIO, "%s", gg_store_errmsg(a->store));
+    if (n == 0)
+        return gg_req_error(r, GG_ENOTFOUND, "no such session of yours");
+    if (current) {
+        gg_req_header_add(r, "set-cookie", "gg_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+        gg_req_redirect(r, "/console/login");
+        return 0;
+    }
     snprintf(loc, sizeof(loc), "/console/sessions?ended=%d", n);
     gg_req_redirect(r, loc);
     return 0;
@@ -692,18 +744,22 @@ static int h_quality_page(gg_req *r, void *ctx)
         num_cell(&b, json_object_get(x, "kappa"), 3);
         gg_buf_adds(&b, "</tr>");
     }
-    gg_buf_printf(&b, "</tbody></table><h2>%s</h2><table class=\"grid\"><thead><tr><th>%s</th>"
-                      "<th>n</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+    gg_buf_printf(&b, "</tbody></table><h2>%s</h2><table class=\"grid\" id=\"decision-time\">"
+                      "<thead><tr><th>%s</th><th>n</th><th>%s</th><th>p90 (%s)</th><th>%s</th>"
+                      "<th>%s</th></tr></thead><tbody>",
                   GG_T(lang, "Waktu sampai keputusan", "Time to decision"),
-                  GG_T(lang, "Kampanye", "Campaign"), GG_T(lang, "rata-rata (detik)", "mean (s)"),
+                  GG_T(lang, "Kampanye", "Campaign"), GG_T(lang, "median (detik)", "median (s)"),
+                  GG_T(lang, "detik", "s"), GG_T(lang, "rata-rata (detik)", "mean (s)"),
                   GG_T(lang, "terlama (detik)", "longest (s)"));
     json_array_foreach(json_object_get(q, "decision_secs"), i, x)
     {
         gg_buf_adds(&b, "<tr><td>");
         gg_html_esc(&b, jstr(x, "campaign"));
         gg_buf_printf(&b, "</td><td>%lld</td>", (long long)json_integer_value(json_object_get(x, "n")));
-        num_cell(&b, json_object_get(x, "avg_secs"), 0);
-        num_cell(&b, json_object_get(x, "max_secs"), 0);
+        num_cell(&b, json_object_get(x, "p50_secs"), 1);
+        num_cell(&b, json_object_get(x, "p90_secs"), 1);
+        num_cell(&b, json_object_get(x, "avg_secs"), 1);
+        num_cell(&b, json_object_get(x, "max_secs"), 1);
         gg_buf_adds(&b, "</tr>");
     }
     gg_buf_adds(&b, "</tbody></table>");
@@ -720,6 +776,8 @@ void gg_api__register_console(gg_api *a, gg_http *h)
     gg_http_route(h, "GET", "/console/sessions", "console_sessions", h_sessions_page, a);
     gg_http_route(h, "POST", "/console/sessions/end-all", "console_sessions_end",
                   h_sessions_end_form, a);
+    gg_http_route(h, "POST", "/console/sessions/{id}/end", "console_session_end",
+                  h_session_end_form, a);
     gg_http_route(h, "GET", "/console/quality", "console_quality", h_quality_page, a);
     gg_http_route(h, "GET", "/console", "console", h_console_root, a);
     gg_http_route(h, "GET", "/console/login", "console_login_page", h_login_page, a);

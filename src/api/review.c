@@ -10,6 +10,7 @@
 #include "api/api_int.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include "filter/filter.h"
 #include "review/review.h"
 #include "store/workspace.h"
 #include <stdio.h>
@@ -17,7 +18,12 @@
 #include <string.h>
 #include <time.h>
 
-#define LEASE_MS 120000
+/* The claim lease: review_lease_s, kept to 1 s .. 1 h whatever was set. */
+static int lease_ms(const gg_api *a)
+{
+    int s = a->cfg ? a->cfg->review_lease_s : 120;
+    return (s < 1 ? 1 : s > 3600 ? 3600 : s) * 1000;
+}
 #define WORK_ROLES (GG_ROLE_ADMIN | GG_ROLE_REVIEWER)
 
 static const char *const reasons[] = {"spam",      "kasar",     "off-topic", "not-constructive",
@@ -193,7 +199,7 @@ static int h_next(gg_req *r, void *ctx)
     next_ctx *x = gg_calloc(1, sizeof(*x));
     x->a = a;
     x->p = gg_req_defer(r);
-    if (gg_store_review_claim_first(a->store, s->user_id, ids, (size_t)n, LEASE_MS,
+    if (gg_store_review_claim_first(a->store, s->user_id, ids, (size_t)n, lease_ms(a),
                                     on_claimed_next, x) != 0) {
         gg_pending_error(x->p, GG_EIO, gg_store_errmsg(a->store));
         free(x);
@@ -222,7 +228,7 @@ static int h_claim(gg_req *r, void *ctx)
     if (id < 0)
         return gg_req_error(r, GG_ENOTFOUND, "no such item");
     gg_pending *p = gg_req_defer(r);
-    if (gg_store_review_claim(a->store, s->user_id, id, LEASE_MS, on_claimed, p) != 0)
+    if (gg_store_review_claim(a->store, s->user_id, id, lease_ms(a), on_claimed, p) != 0)
         gg_pending_error(p, GG_EIO, gg_store_errmsg(a->store));
     return 0;
 }
@@ -261,7 +267,62 @@ static void on_acted(void *arg, int rc, int64_t id, json_t *result)
 }
 
 static const char *const act_fields[] = {"action", "idea_id", "reason", "note", "title", "label",
-                                         NULL};
+                                         "topics", "kind", NULL};
+
+/* The reviewer's topics: a non-empty array of known topic names, each at
+ * most once. *out gets them as a JSON array in the filter's topic order
+ * (request-owned). Answers 400 and returns -1 when wrong. */
+static int parse_topics(gg_req *r, json_t *v, const char **out)
+{
+    unsigned on = 0;
+    size_t i;
+    json_t *x;
+    *out = NULL;
+    if (v == NULL || json_is_null(v))
+        return 0;
+    if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > GG_FILTER_NTOPIC) {
+        gg_req_error(r, GG_EINVAL, "topics must be an array of 1 to %d topic names",
+                     GG_FILTER_NTOPIC);
+        return -1;
+    }
+    json_array_foreach(v, i, x)
+    {
+        const char *t = json_string_value(x);
+        int k = -1;
+        for (int j = 0; t && j < GG_FILTER_NTOPIC && k < 0; j++)
+            if (strcmp(t, gg_filter_topics[j]) == 0)
+                k = j;
+        if (k < 0) {
+            gg_req_error(r, GG_EINVAL, "unknown topic '%.40s' (pendidikan, kesehatan, ekonomi,"
+                                       " ketenagakerjaan, infrastruktur, pertanian, lingkungan,"
+                                       " hukum, sosial, layanan-publik, digital, lainnya)",
+                         t ? t : "(not a string)");
+            return -1;
+        }
+        if (on & (1u << k)) {
+            gg_req_error(r, GG_EINVAL, "topic '%s' is given twice", t);
+            return -1;
+        }
+        on |= 1u << k;
+    }
+    json_t *arr = json_array();
+    for (int j = 0; j < GG_FILTER_NTOPIC; j++)
+        if (on & (1u << j))
+            json_array_append_new(arr, json_string(gg_filter_topics[j]));
+    char *d = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    *out = gg_req_strdup(r, d, strlen(d));
+    free(d);
+    return 0;
+}
+
+static int kind_ok(const char *k)
+{
+    for (int j = 0; k && j < GG_FILTER_NKIND; j++)
+        if (strcmp(k, gg_filter_kinds[j]) == 0)
+            return 1;
+    return 0;
+}
 
 /* Check an action body; answers 400 and returns -1 when it is wrong. */
 static int parse_act(gg_req *r, json_t *b, gg_session *s, gg_review_act *act)
@@ -272,7 +333,8 @@ static int parse_act(gg_req *r, json_t *b, gg_session *s, gg_review_act *act)
     json_t *ji = json_object_get(b, "idea_id");
     for (const char *const *f = act_fields; *f; f++) {
         json_t *v = json_object_get(b, *f);
-        if (v && !json_is_null(v) && strcmp(*f, "idea_id") != 0 && !json_is_string(v)) {
+        if (v && !json_is_null(v) && strcmp(*f, "idea_id") != 0 && strcmp(*f, "topics") != 0 &&
+            !json_is_string(v)) {
             gg_req_error(r, GG_EINVAL, "field '%s' must be a string", *f);
             return -1;
         }
@@ -290,15 +352,35 @@ static int parse_act(gg_req *r, json_t *b, gg_session *s, gg_review_act *act)
     act->title = json_string_value(json_object_get(b, "title"));
     act->label = json_string_value(json_object_get(b, "label"));
     act->idea_id = ji ? (int64_t)json_integer_value(ji) : 0;
+    act->kind = json_string_value(json_object_get(b, "kind"));
     const char *a = act->action;
     if (a == NULL) {
         gg_req_error(r, GG_EINVAL, "field 'action' is required");
         return -1;
     }
     if (strcmp(a, "accept") && strcmp(a, "merge") && strcmp(a, "reject") &&
-        strcmp(a, "escalate") && strcmp(a, "undo") && strcmp(a, "second")) {
-        gg_req_error(r, GG_EINVAL, "unknown action '%.40s' (accept, merge, reject, escalate, undo)",
-                     a);
+        strcmp(a, "escalate") && strcmp(a, "undo") && strcmp(a, "second") &&
+        strcmp(a, "relabel")) {
+        gg_req_error(r, GG_EINVAL,
+                     "unknown action '%.40s' (accept, merge, reject, escalate, relabel, undo)", a);
+        return -1;
+    }
+    if (parse_topics(r, json_object_get(b, "topics"), &act->topics_json) != 0)
+        return -1;
+    if (act->kind && !kind_ok(act->kind)) {
+        gg_req_error(r, GG_EINVAL, "unknown kind '%.40s' (gagasan, keluhan, pertanyaan, dukungan,"
+                                   " kritik, spam, kasar, lainnya)",
+                     act->kind);
+        return -1;
+    }
+    int labels = act->topics_json != NULL || act->kind != NULL;
+    if (labels && (strcmp(a, "undo") == 0 || strcmp(a, "second") == 0)) {
+        gg_req_error(r, GG_EINVAL, "topics and kind go with accept, merge, reject, escalate or"
+                                   " relabel");
+        return -1;
+    }
+    if (!labels && strcmp(a, "relabel") == 0) {
+        gg_req_error(r, GG_EINVAL, "a relabel needs topics, kind or both");
         return -1;
     }
     if (strcmp(a, "reject") == 0 && !gg_api__reason_ok(act->reason)) {
@@ -405,7 +487,8 @@ static int h_bulk(gg_req *r, void *ctx)
         json_decref(one);
         goto done;
     }
-    if (strcmp(act.action, "undo") == 0 || strcmp(act.action, "second") == 0) {
+    if (strcmp(act.action, "undo") == 0 || strcmp(act.action, "second") == 0 ||
+        strcmp(act.action, "relabel") == 0) {
         json_decref(one);
         gg_req_error(r, GG_EINVAL, "bulk actions are accept, merge, reject or escalate");
         goto done;

@@ -21,7 +21,7 @@ static const struct key {
 #define L(f) {#f, T_LONG, offsetof(gg_config, f), 0}
     S(listen), S(db),     S(web_dir),     S(data_dir),     S(secret_file), S(log_level),
     S(base_url), I(threads), L(body_cap), I(rate_submit), I(rate_login), I(tls), I(commit_batch),
-    S(default_campaign),
+    S(default_campaign), I(review_lease_s),
     S(secrets_file), S(channel_base_urls), I(channel_tick_ms), I(channel_poll_s),
     I(channel_backoff_ms), I(channel_max_attempts), I(channels_run), S(instagram_image_url),
 #undef S
@@ -43,6 +43,7 @@ void gg_config_defaults(gg_config *cfg)
     cfg->rate_submit = 30;
     cfg->rate_login = 10;
     cfg->commit_batch = 512;
+    cfg->review_lease_s = 120;
     snprintf(cfg->default_campaign, sizeof(cfg->default_campaign), "demo");
     cfg->channel_tick_ms = 1000;
     cfg->channel_poll_s = 60;

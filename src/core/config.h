@@ -22,6 +22,7 @@ typedef struct gg_config {
     int rate_login;         /* failed logins per 15 min per address+email */
     int tls;                /* 1 when served behind TLS: Secure cookies */
     int commit_batch;       /* max writes per commit */
+    int review_lease_s;     /* seconds a reviewer's claim on an item lasts */
     char default_campaign[64]; /* campaign for channel posts that name none of its hashtags */
     /* channels, network side (issue 7) */
     char secrets_file[512];        /* NAME=value lines (GAGAS_* secrets, tokens); env wins */

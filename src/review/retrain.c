@@ -3,11 +3,13 @@
  * reviewers' standing decisions become training labels for the heads they
  * speak to (spam: rejected as spam or not; abusive: rejected as kasar or
  * accepted; constructive: accepted vs rejected as not constructive, spam,
- * kasar or off-topic), plus the shipped CSVs when given. Every fifth
- * decision (by id) is held back; a new head is trained with the filter's own
+ * kasar or off-topic), and reviewers' relabels become the labels of the
+ * topic and kind heads (only explicit corrections: the filter's own labels
+ * would teach the model what it already says), plus the shipped data when
+ * given. Every fifth item (by id) is held back; a new head is trained with the filter's own
  * recipe (gg_filter_train_csv), both heads are measured on the held-back
  * decisions (gg_filter_eval_csv), and the new one replaces the current only
- * when its F1 is higher. Each run is a version directory vN/ with its CSVs,
+ * when its F1 (micro-F1 for topics and kind) is higher. Each run is a version directory vN/ with its CSVs,
  * the candidate heads and a report; the replaced head is kept as
  * <head>.glm.prev for `gagas train --rollback`. A running server loads
  * models at start: restart it to use a swapped head.
@@ -15,6 +17,7 @@
 #include "review/review.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include "filter/csv.h"
 #include "filter/train.h"
 #include "store/workspace.h"
 #include "text/text.h"
@@ -25,8 +28,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define NHEADS 3
-static const char *const heads[NHEADS] = {"spam", "abusive", "constructive"};
+/* stage 1 heads first: the stage 2 heads read them, so a stage 1 head
+ * swapped in by this run is the one the later candidates are trained on */
+#define NHEADS 5
+#define H_TOPICS 3
+#define H_KIND 4
+static const char *const heads[NHEADS] = {"spam", "abusive", "constructive", "topics", "kind"};
 
 /* The label a decision gives a head: "1", "0", or NULL (says nothing). */
 static const char *label_for(int head, const char *action, const char *reason)
@@ -61,8 +68,16 @@ static void csv_field(FILE *f, const char *s)
 
 typedef struct split {
     FILE *train[NHEADS], *held[NHEADS];
-    long ntrain[NHEADS], nheld[NHEADS], decisions;
+    long ntrain[NHEADS], nheld[NHEADS], decisions, relabels;
 } split;
+
+static void put_row(split *sp, int h, int held, const char *text, const char *label)
+{
+    FILE *f = held ? sp->held[h] : sp->train[h];
+    csv_field(f, text);
+    fprintf(f, ",%s\n", label);
+    (held ? sp->nheld : sp->ntrain)[h]++;
+}
 
 static int on_label(void *arg, int64_t id, const char *text, const char *action,
                     const char *reason, const char *labels_json)
@@ -70,16 +85,67 @@ static int on_label(void *arg, int64_t id, const char *text, const char *action,
     split *sp = arg;
     sp->decisions++;
     int held = id % 5 == 0; /* held back for the comparison, never trained on */
-    for (int h = 0; h < NHEADS; h++) {
+    for (int h = 0; h < H_TOPICS; h++) {
         const char *l = label_for(h, action, reason);
         if (l == NULL || text == NULL)
             continue;
-        FILE *f = held ? sp->held[h] : sp->train[h];
-        csv_field(f, text);
-        fprintf(f, ",%s\n", l);
-        (held ? sp->nheld : sp->ntrain)[h]++;
+        put_row(sp, h, held, text, l);
     }
     return 0;
+}
+
+/* A reviewer's topics (JSON array) and kind: rows for the topic and kind
+ * heads, held back by the same rule as decisions. */
+static int on_relabel(void *arg, int64_t id, const char *text, const char *topics_json,
+                      const char *kind)
+{
+    split *sp = arg;
+    int held = id % 5 == 0;
+    if (text == NULL)
+        return 0;
+    sp->relabels++;
+    json_t *t = topics_json ? json_loads(topics_json, 0, NULL) : NULL;
+    if (json_is_array(t) && json_array_size(t) > 0) {
+        char label[512] = "";
+        size_t i, n = 0;
+        json_t *x;
+        json_array_foreach(t, i, x)
+        {
+            /* the labels' shape: [{"topic","score"}] (plain names read too) */
+            const char *name = json_string_value(json_is_object(x) ? json_object_get(x, "topic") : x);
+            if (name && strlen(name) < 40)
+                n += (size_t)snprintf(label + n, sizeof(label) - n, "%s%s", n ? ";" : "", name);
+        }
+        if (n > 0 && n < sizeof(label))
+            put_row(sp, H_TOPICS, held, text, label);
+    }
+    json_decref(t);
+    if (kind && *kind)
+        put_row(sp, H_KIND, held, text, kind);
+    return 0;
+}
+
+/* The shipped labeled posts (aspirasi-dev/dev.csv under dir: text, topics
+ * joined by ';', kind) as training rows of the topic and kind heads. */
+static long append_dev(FILE *f, const char *dir, const char *column)
+{
+    char path[4096];
+    gg_filter_csv csv;
+    snprintf(path, sizeof(path), "%s/aspirasi-dev/dev.csv", dir);
+    if (access(path, R_OK) != 0 || gg_filter_csv_read(&csv, path) != 0)
+        return 0;
+    int ct = gg_filter_csv_col(&csv, "text"), cl = gg_filter_csv_col(&csv, column);
+    long n = 0;
+    for (size_t r = 0; ct >= 0 && cl >= 0 && r < csv.nrow; r++) {
+        const char *l = gg_filter_csv_get(&csv, r, cl);
+        if (!*l)
+            continue; /* no topic (spam, off-topic): says nothing about topics */
+        csv_field(f, gg_filter_csv_get(&csv, r, ct));
+        fprintf(f, ",%s\n", l);
+        n++;
+    }
+    gg_filter_csv_dispose(&csv);
+    return n;
 }
 
 /* Append the rows (after the header) of a shipped CSV to f. */
@@ -125,8 +191,9 @@ static int copy_file(const char *from, const char *to)
     return rc;
 }
 
-/* F1 of the first label line of gg_filter_eval_csv's report; -1 when the
- * head could not be measured. */
+/* F1 of the first label line of gg_filter_eval_csv's report (the micro
+ * average line for the many-label heads); -1 when the head could not be
+ * measured. */
 static double measure(const char *head, const char *csv, const char *model_dir,
                       const char *lexicon)
 {
@@ -138,7 +205,10 @@ static double measure(const char *head, const char *csv, const char *model_dir,
     int rc = gg_filter_eval_csv(head, csv, model_dir, lexicon, m);
     fclose(m);
     double f1 = -1;
-    const char *p = text ? strstr(text, " F1 ") : NULL;
+    const char *p = text;
+    if (p && (strcmp(head, "topics") == 0 || strcmp(head, "kind") == 0))
+        p = strstr(p, "  micro ");
+    p = p ? strstr(p, " F1 ") : NULL;
     if (rc == 0 && p)
         f1 = strtod(p + 4, NULL);
     free(text);
@@ -198,12 +268,16 @@ int gg_review_retrain(const gg_retrain_opts *o, FILE *log)
         fputs("text,label\n", sp.held[h]);
     }
     rc = gg_store_review_labels(s, on_label, &sp);
+    if (rc == 0)
+        rc = gg_store_review_relabels(s, on_relabel, &sp);
     gg_store_close(s);
     s = NULL;
     if (rc != 0)
         goto done;
-    fprintf(log, "retrain: %ld reviewer decisions -> %s\n", sp.decisions, vdir);
-    if (sp.decisions < o->min_decisions) {
+    fprintf(log, "retrain: %ld reviewer decisions, %ld relabelled items -> %s\n", sp.decisions,
+            sp.relabels, vdir);
+    /* a relabel is a reviewer's decision about labels: it counts too */
+    if (sp.decisions + sp.relabels < o->min_decisions) {
         fprintf(log, "retrain: fewer than %d decisions; nothing trained\n", o->min_decisions);
         rc = GG_ENOTFOUND;
         goto done;
@@ -214,6 +288,12 @@ int gg_review_retrain(const gg_retrain_opts *o, FILE *log)
             long n = append_csv(sp.train[h], path);
             if (n)
                 fprintf(log, "retrain: %s: + %ld shipped rows from %s\n", heads[h], n, path);
+            if (h == H_TOPICS || h == H_KIND) {
+                n = append_dev(sp.train[h], o->shipped_dir, h == H_TOPICS ? "topics" : "kind");
+                if (n)
+                    fprintf(log, "retrain: %s: + %ld shipped rows from %s/aspirasi-dev\n",
+                            heads[h], n, o->shipped_dir);
+            }
         }
         fclose(sp.train[h]);
         fclose(sp.held[h]);

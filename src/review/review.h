@@ -32,16 +32,19 @@ typedef struct gg_retrain_opts {
     const char *db;         /* the live database */
     const char *model_dir;  /* current models (data/models) */
     const char *lexicon;    /* topic lexicon */
-    const char *shipped_dir;/* shipped CSVs to add (NULL: none) */
+    const char *shipped_dir;/* shipped data to add (NULL: none): <head>.csv, aspirasi-dev/ */
     const char *work_dir;   /* where versions go: work_dir/vN/ */
     int min_decisions;      /* fewer decisions than this: do nothing */
     int dry_run;            /* evaluate, never swap */
 } gg_retrain_opts;
 
 /**
- * Retrain the spam and constructive heads from reviewer decisions (plus
- * shipped data), evaluate new and current on held-back decisions (every
- * fifth by id), and swap the new head in only when its F1 is higher,
+ * Retrain the spam, abusive and constructive heads from reviewer decisions
+ * and the topic and kind heads from reviewers' relabels (plus shipped data:
+ * shipped_dir/<head>.csv, and shipped_dir/aspirasi-dev/dev.csv for topics
+ * and kind), evaluate new and current on held-back items (every fifth by
+ * id), and swap the new head in only when its F1 (micro-F1 for topics and
+ * kind) is higher,
  * keeping the previous file as <head>.glm.prev for rollback. Report lines
  * go to log. 0, GG_EIO, GG_EINVAL, GG_ENOTFOUND (too few decisions).
  */

@@ -23,7 +23,7 @@ static int64_t now_ms(void)
 
 typedef struct act_job {
     gg_review_act in;
-    char *actor, *action, *reason, *note, *title, *label;
+    char *actor, *action, *reason, *note, *title, *label, *topics, *kind;
     int64_t cluster, group;
     int64_t *ids;
     size_t n;
@@ -38,6 +38,8 @@ static void dispose_act(gg_job *j)
     free(d->note);
     free(d->title);
     free(d->label);
+    free(d->topics);
+    free(d->kind);
     free(d->ids);
     free(d);
 }
@@ -52,12 +54,16 @@ static act_job *act_copy(const gg_review_act *in)
     d->note = in->note ? gg_strndup(in->note, strnlen(in->note, 2000)) : NULL;
     d->title = in->title ? gg_strndup(in->title, strnlen(in->title, 300)) : NULL;
     d->label = in->label ? gg_strndup(in->label, strnlen(in->label, 64)) : NULL;
+    d->topics = in->topics_json ? gg_strndup(in->topics_json, strnlen(in->topics_json, 1000)) : NULL;
+    d->kind = in->kind ? gg_strndup(in->kind, strnlen(in->kind, 64)) : NULL;
     d->in.actor = d->actor;
     d->in.action = d->action;
     d->in.reason = d->reason;
     d->in.note = d->note;
     d->in.title = d->title;
     d->in.label = d->label;
+    d->in.topics_json = d->topics;
+    d->in.kind = d->kind;
     return d;
 }
 
@@ -230,6 +236,151 @@ static int waiting(const char *state)
     return state && (strcmp(state, "queued") == 0 || strcmp(state, "escalated") == 0);
 }
 
+/* ---- relabels ---------------------------------------------------------------- */
+
+/* The item's topics (JSON array text or NULL) and kind as labels_json says. */
+static json_t *labels_now(gg_conn *c, int64_t id)
+{
+    return fetch_row(c, "SELECT json_extract(labels_json,'$.topics') AS topics,"
+                        " json_extract(labels_json,'$.kind') AS kind FROM submissions"
+                        " WHERE id=?1 AND json_valid(labels_json)",
+                     id);
+}
+
+/* Write topics (JSON array text) and/or kind into labels_json; a NULL
+ * argument leaves that label alone, an empty string removes it. */
+static int labels_write(gg_conn *c, int64_t id, const char *topics, const char *kind)
+{
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "UPDATE submissions SET labels_json=(SELECT"
+           " CASE WHEN ?3 IS NULL THEN t WHEN ?3='' THEN json_remove(t,'$.kind')"
+           "  ELSE json_set(t,'$.kind',?3) END FROM (SELECT"
+           " CASE WHEN ?2 IS NULL THEN l WHEN ?2='' THEN json_remove(l,'$.topics')"
+           "  ELSE json_set(l,'$.topics',json(?2)) END AS t FROM (SELECT"
+           " CASE WHEN json_valid(labels_json) AND json_type(labels_json)='object'"
+           "  THEN labels_json ELSE '{}' END AS l)))"
+           " WHERE id=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, id);
+    gg_store__bind_text(st, 2, topics);
+    gg_store__bind_text(st, 3, kind);
+    return exec1(c, st, "relabel");
+}
+
+/* The topic names of a topics label: the filter writes [{"topic","score"}],
+ * older rows may hold plain names. NULL when there is no array. */
+static json_t *topic_names(const char *topics)
+{
+    json_t *t = topics ? json_loads(topics, JSON_DECODE_ANY, NULL) : NULL, *out = NULL;
+    if (json_is_array(t)) {
+        size_t i;
+        json_t *x;
+        out = json_array();
+        json_array_foreach(t, i, x)
+        {
+            json_t *n = json_is_object(x) ? json_object_get(x, "topic") : x;
+            if (json_is_string(n))
+                json_array_append(out, n);
+        }
+    }
+    json_decref(t);
+    return out;
+}
+
+/* A reviewer's names in the filter's shape, each certain (score 1). */
+static char *topics_as_labels(const char *names)
+{
+    json_t *t = json_loads(names, JSON_DECODE_ANY, NULL), *out = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(t, i, x)
+    if (json_is_string(x))
+        json_array_append_new(out, json_pack("{s:O,s:f}", "topic", x, "score", 1.0));
+    char *d = json_dumps(out, JSON_COMPACT);
+    json_decref(t);
+    json_decref(out);
+    return d;
+}
+
+/* {"topics": [names] | null, "kind": "..." | null} for the audit row. */
+static json_t *labels_json_of(const char *topics, const char *kind)
+{
+    json_t *t = topic_names(topics);
+    return json_pack("{s:o,s:o}", "topics", t ? t : json_null(), "kind",
+                     kind ? json_string(kind) : json_null());
+}
+
+/* The reviewer's topics and/or kind on the item, carried by action_id:
+ * labels_json updated, the before-labels kept in review_relabels, audited. */
+static int relabel_apply(gg_conn *c, const gg_review_act *in, int64_t action_id, int64_t t)
+{
+    json_t *now = labels_now(c, in->submission_id);
+    const char *tb = now ? jstr(now, "topics") : NULL, *kb = now ? jstr(now, "kind") : NULL;
+    char *tl = in->topics_json ? topics_as_labels(in->topics_json) : NULL;
+    int rc = labels_write(c, in->submission_id, tl, in->kind);
+    sqlite3_stmt *st = NULL;
+    if (rc)
+        goto done;
+    st = gg_store__stmt(c, "INSERT INTO review_relabels(submission_id,action_id,user_id,"
+                           "topics_before,topics_after,kind_before,kind_after,at)"
+                           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+    if (st == NULL) {
+        rc = gg_store__sqlfail(c, "prepare");
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, in->submission_id);
+    sqlite3_bind_int64(st, 2, action_id);
+    if (in->actor_id > 0)
+        sqlite3_bind_int64(st, 3, in->actor_id);
+    gg_store__bind_text(st, 4, in->topics_json ? tb : NULL);
+    gg_store__bind_text(st, 5, tl);
+    gg_store__bind_text(st, 6, in->kind ? kb : NULL);
+    gg_store__bind_text(st, 7, in->kind);
+    sqlite3_bind_int64(st, 8, t);
+    if ((rc = exec1(c, st, "relabel row")) != 0)
+        goto done;
+    json_t *b = labels_json_of(tb, kb);
+    json_t *a = labels_json_of(in->topics_json ? in->topics_json : tb, in->kind ? in->kind : kb);
+    rc = audit_put(c, in->actor_id, in->actor, "relabel", "submission", in->submission_id, b, a,
+                   strcmp(in->action, "relabel") == 0 ? in->note : in->action);
+    json_decref(b);
+    json_decref(a);
+done:
+    free(tl);
+    json_decref(now);
+    return rc;
+}
+
+/* Undoing action_id: the labels it changed go back to what they were. */
+static int relabel_undo(gg_conn *c, const gg_review_act *in, int64_t action_id)
+{
+    json_t *row = fetch_row(c, "SELECT topics_before, topics_after, kind_before, kind_after"
+                               " FROM review_relabels WHERE action_id=?1",
+                            action_id);
+    if (row == NULL)
+        return 0; /* the action relabelled nothing */
+    json_t *now = labels_now(c, in->submission_id);
+    const char *ta = jstr(row, "topics_after"), *ka = jstr(row, "kind_after");
+    const char *tb = jstr(row, "topics_before"), *kb = jstr(row, "kind_before");
+    /* "" removes a label the filter had not given */
+    int rc = labels_write(c, in->submission_id, ta ? (tb ? tb : "") : NULL,
+                          ka ? (kb ? kb : "") : NULL);
+    if (rc == 0) {
+        json_t *b = labels_json_of(now ? jstr(now, "topics") : NULL, now ? jstr(now, "kind") : NULL);
+        json_decref(now);
+        now = labels_now(c, in->submission_id);
+        json_t *a = labels_json_of(now ? jstr(now, "topics") : NULL, now ? jstr(now, "kind") : NULL);
+        rc = audit_put(c, in->actor_id, in->actor, "relabel", "submission", in->submission_id, b,
+                       a, "undo");
+        json_decref(b);
+        json_decref(a);
+    }
+    json_decref(now);
+    json_decref(row);
+    return rc;
+}
+
 /* One action on one item, inside the caller's transaction (savepoint).
  * *result gets {"submission","idea","action"}; *created_idea the idea made. */
 static int act_one(gg_conn *c, const gg_review_act *in, json_t **result, int64_t *idea_out)
@@ -262,7 +413,8 @@ static int act_one(gg_conn *c, const gg_review_act *in, json_t **result, int64_t
             claimed_at = sqlite3_column_int64(st, 2);
         else if (exp > t && !in->admin && strcmp(a, "undo") != 0) {
             sqlite3_reset(st);
-            rc = gg_store__fail(GG_ECONFLICT, "another reviewer is working on this item");
+            rc = gg_store__fail(GG_ECONFLICT, "another reviewer holds a claim on this item"
+                                              " (yours, if you had one, ran out)");
             goto done;
         }
     }
@@ -296,7 +448,12 @@ static int act_one(gg_conn *c, const gg_review_act *in, json_t **result, int64_t
         }
         int64_t lidea = jint(last, "idea_id");
         const char *laction = jstr(last, "action");
-        if (lidea > 0 && jint(last, "created_idea")) {
+        /* whatever the action relabelled goes back first */
+        if ((rc = relabel_undo(c, in, jint(last, "id"))) != 0)
+            goto done;
+        if (strcmp(laction, "relabel") == 0) {
+            /* a relabel changed nothing else */
+        } else if (lidea > 0 && jint(last, "created_idea")) {
             /* the idea goes with the decision that made it, unless others joined */
             st = gg_store__stmt(c, "SELECT count(*) FROM submissions WHERE idea_id=?1 AND id<>?2");
             if (st == NULL) {
@@ -342,8 +499,10 @@ static int act_one(gg_conn *c, const gg_review_act *in, json_t **result, int64_t
             if ((rc = set_state(c, in->submission_id, bs, bidea, NULL, NULL, 0, 0)) != 0)
                 goto done;
         }
-        st = gg_store__stmt(c, "DELETE FROM review_samples WHERE submission_id=?1 AND"
-                               " second_user IS NULL");
+        st = strcmp(laction, "relabel") == 0
+                 ? NULL
+                 : gg_store__stmt(c, "DELETE FROM review_samples WHERE submission_id=?1 AND"
+                                     " second_user IS NULL");
         if (st) {
             sqlite3_bind_int64(st, 1, in->submission_id);
             exec1(c, st, "sample");
@@ -365,6 +524,13 @@ static int act_one(gg_conn *c, const gg_review_act *in, json_t **result, int64_t
             goto done;
         if (sqlite3_changes(c->db) == 0) {
             rc = gg_store__fail(GG_ECONFLICT, "no blind second review waits for you on this item");
+            goto done;
+        }
+        new_state = state;
+    } else if (strcmp(a, "relabel") == 0) {
+        /* labels only, in any state: a decided item can be corrected too */
+        if (in->topics_json == NULL && in->kind == NULL) {
+            rc = gg_store__fail(GG_EINVAL, "a relabel needs topics or kind");
             goto done;
         }
         new_state = state;
@@ -513,7 +679,7 @@ static int act_one(gg_conn *c, const gg_review_act *in, json_t **result, int64_t
     gg_store__bind_text(st, 10, new_state);
     if (jint(before, "idea_id") > 0)
         sqlite3_bind_int64(st, 11, jint(before, "idea_id"));
-    if (claimed_at > 0)
+    if (claimed_at > 0 && strcmp(a, "relabel") != 0) /* a relabel is not a whole item's work */
         sqlite3_bind_double(st, 12, (double)(t - claimed_at) / 1000.0);
     sqlite3_bind_int64(st, 13, t);
     int64_t action_id = 0;
@@ -535,16 +701,23 @@ static int act_one(gg_conn *c, const gg_review_act *in, json_t **result, int64_t
         if ((rc = exec1(c, st, "undo mark")) != 0)
             goto done;
     }
+    int relabel = strcmp(a, "relabel") == 0;
+    if (!relabel && strcmp(a, "undo") != 0 && strcmp(a, "second") != 0 &&
+        (in->topics_json || in->kind) && (rc = relabel_apply(c, in, action_id, t)) != 0)
+        goto done;
     after = fetch_row(c, SQL_SUB, in->submission_id);
     const char *why = strcmp(a, "second") == 0 ? in->label : reason ? reason : in->note;
-    rc = audit_put(c, in->actor_id, in->actor, strcmp(a, "second") == 0 ? "second-review" : a,
-                   "submission", in->submission_id, before, after, why);
+    /* a relabel's audit row is the one with the labels before and after */
+    rc = relabel ? relabel_apply(c, in, action_id, t)
+                 : audit_put(c, in->actor_id, in->actor,
+                             strcmp(a, "second") == 0 ? "second-review" : a, "submission",
+                             in->submission_id, before, after, why);
     if (rc == 0 && created && idea)
         rc = audit_put(c, in->actor_id, in->actor, "create", "idea", idea_id, NULL, idea, NULL);
     if (rc)
         goto done;
-    /* the item is done with: its claim goes */
-    st = gg_store__stmt(c, "DELETE FROM review_claims WHERE submission_id=?1");
+    /* the item is done with: its claim goes (a relabel keeps working it) */
+    st = relabel ? NULL : gg_store__stmt(c, "DELETE FROM review_claims WHERE submission_id=?1");
     if (st) {
         sqlite3_bind_int64(st, 1, in->submission_id);
         exec1(c, st, "claim");
@@ -572,6 +745,14 @@ static int act_one(gg_conn *c, const gg_review_act *in, json_t **result, int64_t
     json_object_del(after, "campaign_id");
     if (idea)
         json_object_del(idea, "campaign_id");
+    if (relabel || strcmp(a, "undo") == 0 || in->topics_json || in->kind) {
+        /* the labels as they stand now, for the console to redraw the item */
+        json_t *l = fetch_row(c, "SELECT labels_json FROM submissions WHERE id=?1",
+                              in->submission_id);
+        if (l && after)
+            json_object_set(after, "labels", json_object_get(l, "labels"));
+        json_decref(l);
+    }
     *result = json_pack("{s:O,s:O,s:s,s:I}", "submission", after, "idea",
                         idea ? idea : json_null(), "action", a, "action_id",
                         (json_int_t)action_id);
@@ -600,11 +781,12 @@ static int run_act(gg_store *s, gg_conn *c, gg_job *j)
 static int check_action(const char *a)
 {
     static const char *const ok[] = {"accept", "merge", "reject", "escalate", "undo", "second",
-                                     NULL};
+                                     "relabel", NULL};
     for (int i = 0; a && ok[i]; i++)
         if (strcmp(a, ok[i]) == 0)
             return 0;
-    return gg_store__fail(GG_EINVAL, "action must be accept, merge, reject, escalate or undo");
+    return gg_store__fail(GG_EINVAL,
+                          "action must be accept, merge, reject, escalate, relabel or undo");
 }
 
 int gg_store_review_act(gg_store *s, const gg_review_act *in, gg_store_done_fn done, void *arg)
@@ -710,7 +892,8 @@ int gg_store_review_bulk(gg_store *s, const gg_review_act *in, int64_t cluster, 
 {
     if (check_action(in->action) != 0)
         return GG_EINVAL;
-    if (strcmp(in->action, "undo") == 0 || strcmp(in->action, "second") == 0)
+    if (strcmp(in->action, "undo") == 0 || strcmp(in->action, "second") == 0 ||
+        strcmp(in->action, "relabel") == 0)
         return gg_store__fail(GG_EINVAL, "bulk actions are accept, merge, reject or escalate");
     if (strcmp(in->action, "reject") == 0 && (in->reason == NULL || !*in->reason))
         return gg_store__fail(GG_EINVAL, "a rejection needs a reason");

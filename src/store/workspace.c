@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -474,6 +475,14 @@ int gg_store_review_item(gg_store *s, int64_t id, json_t **out)
                                    " review_actions r LEFT JOIN staff_users u ON u.id=r.user_id"
                                    " WHERE r.submission_id=?1 ORDER BY r.id",
                                 id));
+    json_object_set_new(ev, "relabels",
+                        rows_of(c, "SELECT rl.id, u.email AS by, rl.topics_before AS topics_before_json,"
+                                   " rl.topics_after AS topics_after_json,"
+                                   " rl.kind_before, rl.kind_after, rl.at, r.undone_by FROM"
+                                   " review_relabels rl JOIN review_actions r ON r.id=rl.action_id"
+                                   " LEFT JOIN staff_users u ON u.id=rl.user_id"
+                                   " WHERE rl.submission_id=?1 ORDER BY rl.id",
+                                id));
     json_object_set_new(sub, "evidence", ev);
     *out = sub;
     return 0;
@@ -582,6 +591,84 @@ int gg_store_audit_walk(gg_store *s, int64_t after_id, int limit,
 
 /* ---- quality -------------------------------------------------------------------------- */
 
+/* Nearest-rank percentile of n sorted values: the smallest value with at
+ * least p of them at or below it (v[ceil(p*n)-1]). */
+static double nearest_rank(const double *v, size_t n, double p)
+{
+    size_t k = (size_t)(p * (double)n + 0.999999999);
+    return v[k == 0 ? 0 : k > n ? n - 1 : k - 1];
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* One campaign's figures from its sorted seconds. */
+static json_t *decision_entry(const char *slug, double *v, size_t n)
+{
+    double sum = 0;
+    qsort(v, n, sizeof(*v), cmp_double);
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    return json_pack("{s:s,s:I,s:f,s:f,s:f,s:f}", "campaign", slug, "n", (json_int_t)n,
+                     "avg_secs", sum / (double)n, "p50_secs", nearest_rank(v, n, 0.5), "p90_secs",
+                     nearest_rank(v, n, 0.9), "max_secs", v[n - 1]);
+}
+
+/* Time from receipt to the reviewer's decision, per campaign, for the
+ * items whose standing decision was made since since_ms: [{campaign, n,
+ * avg_secs, p50_secs, p90_secs, max_secs}]. Percentiles need every value:
+ * the rows come sorted by campaign and are cut at 1,000,000. NULL on error. */
+static json_t *decision_times(gg_conn *c, int64_t campaign_id, int64_t since_ms)
+{
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT c.slug, (julianday(s.decided_at)-julianday(s.received_at))*86400.0"
+           " FROM review_actions r JOIN submissions s ON s.id=r.submission_id"
+           " JOIN campaigns c ON c.id=s.campaign_id"
+           " WHERE r.at>=?2 AND r.action IN ('accept','merge','reject') AND r.undone_by IS NULL"
+           " AND s.decided_by IS NOT NULL AND s.decided_at IS NOT NULL"
+           " AND s.state IN ('accepted','merged','rejected')"
+           " AND (?1 IS NULL OR r.campaign_id=?1)"
+           " ORDER BY s.campaign_id LIMIT 1000000");
+    if (st == NULL)
+        return NULL;
+    if (campaign_id > 0)
+        sqlite3_bind_int64(st, 1, campaign_id);
+    sqlite3_bind_int64(st, 2, since_ms);
+    json_t *out = json_array();
+    size_t n = 0, cap = 0;
+    double *v = NULL;
+    char slug[128] = "";
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *sl = (const char *)sqlite3_column_text(st, 0);
+        if (sl == NULL)
+            continue;
+        if (n > 0 && strcmp(sl, slug) != 0) {
+            json_array_append_new(out, decision_entry(slug, v, n));
+            n = 0;
+        }
+        snprintf(slug, sizeof(slug), "%s", sl);
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            v = gg_realloc(v, cap * sizeof(*v));
+        }
+        double x = sqlite3_column_double(st, 1);
+        v[n++] = x < 0 ? 0 : x; /* clocks never run backwards, but rounding may */
+    }
+    sqlite3_reset(st);
+    if (n > 0)
+        json_array_append_new(out, decision_entry(slug, v, n));
+    free(v);
+    if (rc != SQLITE_DONE) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
 int gg_store_review_stats(gg_store *s, int64_t campaign_id, int64_t since_ms, json_t **out)
 {
     gg_conn *c = gg_store__reader(s);
@@ -589,7 +676,7 @@ int gg_store_review_stats(gg_store *s, int64_t campaign_id, int64_t since_ms, js
         return GG_EIO;
     json_t *rev = NULL, *pairs = NULL, *secs = NULL;
     sqlite3_stmt *st = gg_store__stmt(
-        c, "SELECT r.user_id, u.email, sum(r.action NOT IN ('undo','second')) AS actions,"
+        c, "SELECT r.user_id, u.email, sum(r.action NOT IN ('undo','second','relabel')) AS actions,"
            " sum(r.action='undo') AS undos, sum(r.undone_by IS NOT NULL) AS undone,"
            " min(r.at) AS first_ms, max(r.at) AS last_ms, avg(r.secs) AS avg_secs"
            " FROM review_actions r LEFT JOIN staff_users u ON u.id=r.user_id"
@@ -617,21 +704,7 @@ int gg_store_review_stats(gg_store *s, int64_t campaign_id, int64_t since_ms, js
         return gg_store__sqlfail(c, "stats");
     }
     /* time to decision per campaign: received -> the reviewer's decision */
-    st = gg_store__stmt(
-        c, "SELECT c.slug AS campaign, count(*) AS n,"
-           " avg((julianday(s.decided_at)-julianday(s.received_at))*86400.0) AS avg_secs,"
-           " max((julianday(s.decided_at)-julianday(s.received_at))*86400.0) AS max_secs"
-           " FROM submissions s JOIN campaigns c ON c.id=s.campaign_id"
-           " WHERE s.decided_by IS NOT NULL AND s.decided_at IS NOT NULL"
-           " AND (?1 IS NULL OR s.campaign_id=?1) GROUP BY s.campaign_id");
-    if (st == NULL) {
-        json_decref(rev);
-        json_decref(pairs);
-        return gg_store__sqlfail(c, "prepare");
-    }
-    if (campaign_id > 0)
-        sqlite3_bind_int64(st, 1, campaign_id);
-    if (gg_store__rows(c, st, &secs) != 0) {
+    if ((secs = decision_times(c, campaign_id, since_ms)) == NULL) {
         json_decref(rev);
         json_decref(pairs);
         return gg_store__sqlfail(c, "stats");
@@ -721,6 +794,34 @@ int gg_store_review_labels(gg_store *s, int (*fn)(void *arg, int64_t id, const c
         rc = fn(arg, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
                 (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
                 (const char *)sqlite3_column_text(st, 4));
+    sqlite3_reset(st);
+    return rc;
+}
+
+int gg_store_review_relabels(gg_store *s,
+                             int (*fn)(void *arg, int64_t id, const char *text,
+                                       const char *topics_json, const char *kind),
+                             void *arg)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    /* labels_json holds the newest standing relabel (undo restores it), so
+     * it is read wherever a standing relabel of that label exists */
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "WITH st AS (SELECT rl.submission_id AS id, max(rl.topics_after IS NOT NULL) AS t,"
+           " max(rl.kind_after IS NOT NULL) AS k FROM review_relabels rl JOIN review_actions r"
+           " ON r.id=rl.action_id WHERE r.undone_by IS NULL GROUP BY rl.submission_id)"
+           " SELECT s.id, s.text, CASE WHEN st.t THEN json_extract(s.labels_json,'$.topics') END,"
+           " CASE WHEN st.k THEN json_extract(s.labels_json,'$.kind') END"
+           " FROM st JOIN submissions s ON s.id=st.id WHERE json_valid(s.labels_json)"
+           " ORDER BY s.id");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+        rc = fn(arg, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+                (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
     sqlite3_reset(st);
     return rc;
 }

@@ -33,15 +33,23 @@ typedef struct gg_review_act {
     int64_t actor_id;   /* staff user */
     const char *actor;  /* e-mail, for the audit row */
     int admin;          /* 1: may undo others' actions and override a claim */
-    const char *action; /* accept|merge|reject|escalate|undo|second */
+    const char *action; /* accept|merge|reject|escalate|undo|second|relabel */
     const char *reason; /* reject: spam|kasar|off-topic|not-constructive|duplicate|other */
     const char *note;   /* free text (other + note, escalation why) */
     const char *title;  /* accept: idea title, NULL: from the text */
     int64_t idea_id;    /* accept: attach to this idea; merge: target (0: the near-copy's) */
     const char *label;  /* second: "accept" | "merge" | "escalate" | "reject:<reason>" */
+    /* the reviewer's topics and kind (relabel, or with accept, merge, reject,
+     * escalate); NULL keeps the filter's. topics_json: a JSON array of topic
+     * names, checked by the caller. */
+    const char *topics_json;
+    const char *kind;
 } gg_review_act;
 
 /** Apply one action to one item in one transaction with its audit row.
+ *  A relabel (topics_json / kind) is stored with its before-labels in
+ *  review_relabels, written into labels_json and audited as "relabel";
+ *  undoing the action that carried it restores the labels.
  *  done gets the submission id and {"submission", "idea", "action", …}.
  *  GG_ECONFLICT: no longer waiting, claimed by someone else, nothing to
  *  undo; GG_ENOTFOUND: no such item or idea; GG_EFORBIDDEN: undoing someone
@@ -118,7 +126,10 @@ int gg_store_audit_walk(gg_store *s, int64_t after_id, int limit,
 /** Raw figures for the quality page, since `since_ms` (unix ms), one
  *  campaign or all (0): {"reviewers":[{user_id,email,actions,undos,
  *  first_ms,last_ms,avg_secs}], "pairs":[{first_user,first_label,
- *  second_user,second_label}], "decision_secs":[{campaign,n,avg,p50,p90}]}. */
+ *  second_user,second_label}], "decision_secs":[{campaign,n,avg_secs,
+ *  p50_secs,p90_secs,max_secs}]} — seconds from receipt to the standing
+ *  reviewer decision, for decisions made since since_ms; percentiles are
+ *  nearest-rank. */
 int gg_store_review_stats(gg_store *s, int64_t campaign_id, int64_t since_ms, json_t **out);
 /** Merge keys of policy (two_person, double_review) into the campaign's
  *  policy_json (blocking write, audited as actor_id's). */
@@ -171,5 +182,13 @@ int gg_store_review_labels(gg_store *s, int (*fn)(void *arg, int64_t id, const c
                                                   const char *action, const char *reason,
                                                   const char *labels_json),
                            void *arg);
+
+/** Walk reviewers' relabels that stand (their action not undone), the
+ *  newest per item, in item id order: fn(arg, id, text, topics, kind) with
+ *  topics a JSON array text or NULL (not relabelled), kind NULL likewise. */
+int gg_store_review_relabels(gg_store *s,
+                             int (*fn)(void *arg, int64_t id, const char *text,
+                                       const char *topics_json, const char *kind),
+                             void *arg);
 
 #endif

@@ -7,7 +7,9 @@
 // Keys: j/k or arrows move · a accept · m merge (into the copy's idea) ·
 // 1–6 reject (spam, kasar, off-topic, not-constructive, duplicate, other) ·
 // e escalate · c accept the whole near-duplicate cluster · g the whole
-// coordinated group · u undo the last action · / search · ? help.
+// coordinated group · t topics (letters toggle, Enter saves) · y kind
+// (1–8 picks) · u undo the last action · / search · ? help. A relabel is
+// sent at once as its own action, so undo takes it back like a decision.
 
 const root = document.getElementById('review');
 if (root) start(root);
@@ -23,7 +25,10 @@ function start(root) {
   const empty = document.querySelector('.empty');
   const T = (id, e) => (en ? e : id);
   const REASONS = ['spam', 'kasar', 'off-topic', 'not-constructive', 'duplicate', 'other'];
-  const done = []; // ids acted on, newest last, for undo
+  const TOPICS = ['pendidikan', 'kesehatan', 'ekonomi', 'ketenagakerjaan', 'infrastruktur', 'pertanian', 'lingkungan', 'hukum', 'sosial', 'layanan-publik', 'digital', 'lainnya'];
+  const KINDS = ['gagasan', 'keluhan', 'pertanyaan', 'dukungan', 'kritik', 'spam', 'kasar', 'lainnya'];
+  const done = []; // {id, relabel} acted on, newest last, for undo
+  let picker = null; // the open topic or kind picker: {kind, el, on:Set}
   const evidenceCache = new Map();
   let sel = 0;
   let refilling = false;
@@ -130,7 +135,7 @@ function start(root) {
       if (r.status !== 200) return;
       const have = new Set(items().map((el) => el.dataset.id));
       for (const it of r.json.items) {
-        if (have.has(String(it.id)) || done.includes(it.id)) continue;
+        if (have.has(String(it.id)) || done.some((d) => d.id === it.id && !d.relabel)) continue;
         list.insertAdjacentHTML('beforeend', render(it));
       }
       if (count) count.textContent = String(r.json.total);
@@ -155,7 +160,7 @@ function start(root) {
       it.group_id ? `<span class="tag coord">${T('kelompok terkoordinasi', 'coordinated group')} #${it.group_id}</span>` : '',
     ].join('');
     const opts = REASONS.map((r, k) => `<option value="${r}">${k + 1} ${r}</option>`).join('');
-    return `<article class="item" data-id="${it.id}" data-dup="${it.dup_of || 0}" data-group="${it.group_id || 0}" tabindex="-1">` +
+    return `<article class="item" data-id="${it.id}" data-dup="${it.dup_of || 0}" data-group="${it.group_id || 0}" data-priority="${Number(it.priority || 0)}" tabindex="-1">` +
       `<p class="meta">#${it.id} · ${esc(it.channel)} · ${esc(it.campaign)} · <time>${esc(it.received_at)}</time></p>` +
       `<p class="text">${esc(it.display)}</p><p class="why">${tags}</p><div class="actions">` +
       `<form data-action="accept"><button class="accept" type="submit">${T('Terima', 'Accept')}</button></form>` +
@@ -172,7 +177,7 @@ function start(root) {
     const r = await api('POST', `/api/v1/review/items/${id}/actions`, { action, ...extra });
     el.classList.remove('busy');
     if (r.status === 200 || r.status === 202) {
-      done.push(id);
+      done.push({ id });
       const idea = r.json.idea;
       if (r.status === 202) flash(T('Menunggu penelaah kedua (aturan dua orang).', 'Waiting for a second reviewer (two-person rule).'));
       else if (action === 'accept' && idea) flash(`${T('Diterima:', 'Accepted:')} <a href="/i/${idea.id}">${T('gagasan', 'idea')} #${idea.id}</a>`);
@@ -203,7 +208,7 @@ function start(root) {
       flash(esc(r.json?.error?.message || `HTTP ${r.status}`), true);
       return;
     }
-    done.push(...r.json.applied);
+    done.push(...r.json.applied.map((id) => ({ id })));
     const idea = r.json.idea;
     flash(`${r.json.applied.length} ${T('kiriman digabung jadi', 'posts became')} <a href="/i/${idea?.id}">${T('gagasan', 'idea')} #${idea?.id}</a>` +
       (r.json.skipped.length ? ` · ${r.json.skipped.length} ${T('dilewati', 'skipped')}` : ''));
@@ -212,13 +217,17 @@ function start(root) {
   }
 
   async function undo() {
-    const id = done.pop();
-    if (!id) {
+    const last = done.pop();
+    if (!last) {
       flash(T('Tidak ada yang bisa diurungkan.', 'Nothing to undo.'), true);
       return;
     }
+    const id = last.id;
     const r = await api('POST', `/api/v1/review/items/${id}/actions`, { action: 'undo' });
-    if (r.status === 200) {
+    if (r.status === 200 && last.relabel) {
+      flash(`#${id} ${T('label dikembalikan', 'labels put back')}`);
+      redraw(id, r.json.submission.labels);
+    } else if (r.status === 200) {
       flash(`#${id} ${T('kembali ke antrean', 'is back in the queue')}`);
       evidenceCache.delete(String(id));
       list.insertAdjacentHTML('afterbegin', render(r.json.submission.labels ? r.json.submission : { ...r.json.submission, labels: {} }));
@@ -227,6 +236,82 @@ function start(root) {
     } else {
       flash(esc(r.json?.error?.message || `HTTP ${r.status}`), true);
     }
+  }
+
+  // ---- relabel: topic picker (t) and kind picker (y), keyboard only ----
+
+  function closePicker() {
+    document.getElementById('picker')?.remove();
+    picker = null;
+  }
+
+  function drawPicker() {
+    document.getElementById('picker')?.remove();
+    const names = picker.kind === 'topics' ? TOPICS : KINDS;
+    const key = (k) => (picker.kind === 'topics' ? String.fromCharCode(97 + k) : String(k + 1));
+    const rows = names.map((n, k) => `<li data-${picker.kind === 'topics' ? 'topic' : 'kind'}="${n}" class="${picker.on.has(n) ? 'on' : ''}" aria-checked="${picker.on.has(n)}" role="${picker.kind === 'topics' ? 'menuitemcheckbox' : 'menuitemradio'}"><kbd>${key(k)}</kbd> ${esc(n)}</li>`).join('');
+    const hint = picker.kind === 'topics' ? T('huruf: pilih/lepas · Enter: simpan · Esc: batal', 'letters toggle · Enter saves · Esc cancels') : T('angka: pilih · Esc: batal', 'a digit picks · Esc cancels');
+    panel.insertAdjacentHTML('afterbegin', `<div id="picker" class="picker" role="dialog" aria-label="${picker.kind === 'topics' ? T('Topik', 'Topics') : T('Jenis', 'Kind')}"><h2>${picker.kind === 'topics' ? T('Topik', 'Topics') : T('Jenis', 'Kind')} #${picker.el.dataset.id}</h2><ul role="menu">${rows}</ul><p class="hint">${hint}</p></div>`);
+  }
+
+  async function openPicker(kind) {
+    const el = current();
+    if (!el) return;
+    const it = await evidenceOf(el.dataset.id);
+    const l = it?.labels || {};
+    const on = new Set(kind === 'topics' ? (l.topics || []).map((t) => t.topic ?? t) : l.kind ? [l.kind] : []);
+    picker = { kind, el, on };
+    drawPicker();
+  }
+
+  // keys while a picker is open; true when the key was the picker's
+  function pickerKey(k) {
+    if (k === 'Escape') {
+      closePicker();
+      return true;
+    }
+    if (picker.kind === 'topics') {
+      const i = k.length === 1 ? k.charCodeAt(0) - 97 : -1;
+      if (i >= 0 && i < TOPICS.length) {
+        const n = TOPICS[i];
+        if (picker.on.has(n)) picker.on.delete(n);
+        else picker.on.add(n);
+        drawPicker();
+      } else if (k === 'Enter') {
+        if (picker.on.size === 0) flash(T('Pilih paling sedikit satu topik.', 'Pick at least one topic.'), true);
+        else relabel(picker.el, { topics: TOPICS.filter((n) => picker.on.has(n)) });
+      }
+      return true;
+    }
+    const i = Number(k) - 1;
+    if (k.length === 1 && i >= 0 && i < KINDS.length) relabel(picker.el, { kind: KINDS[i] });
+    return true;
+  }
+
+  // the item's tags drawn again from its new labels
+  function redraw(id, labels) {
+    evidenceCache.delete(String(id));
+    const el = list.querySelector(`.item[data-id="${id}"]`);
+    if (!el || !labels) return;
+    const why = el.querySelector('.why');
+    const tmp = document.createElement('div');
+    tmp.innerHTML = render({ id, priority: el.dataset.priority, labels, dup_of: Number(el.dataset.dup) || 0, group_id: Number(el.dataset.group) || 0 });
+    const fresh = tmp.querySelector('.why');
+    if (why && fresh) why.replaceWith(fresh);
+    if (current() === el) showEvidence(String(id));
+  }
+
+  async function relabel(el, labels) {
+    closePicker();
+    const id = Number(el.dataset.id);
+    const r = await api('POST', `/api/v1/review/items/${id}/actions`, { action: 'relabel', ...labels });
+    if (r.status !== 200) {
+      flash(esc(r.json?.error?.message || `HTTP ${r.status}`), true);
+      return;
+    }
+    done.push({ id, relabel: true });
+    flash(`#${id} ${T('dilabeli ulang', 'relabelled')}: ${esc(labels.topics ? labels.topics.join(', ') : labels.kind)} · <kbd>u</kbd> ${T('urungkan', 'undo')}`);
+    redraw(id, r.json.submission.labels);
   }
 
   async function merge() {
@@ -263,6 +348,10 @@ function start(root) {
     }
     const el = current();
     const k = e.key;
+    if (picker) {
+      if (pickerKey(k)) e.preventDefault();
+      return;
+    }
     if (k === 'j' || k === 'ArrowDown') select(sel + 1);
     else if (k === 'k' || k === 'ArrowUp') select(sel - 1);
     else if (k === 'a') act(el, 'accept');
@@ -271,6 +360,8 @@ function start(root) {
     else if (k >= '1' && k <= '6') act(el, 'reject', { reason: REASONS[Number(k) - 1] });
     else if (k === 'c') bulk('cluster');
     else if (k === 'g') bulk('group');
+    else if (k === 't') openPicker('topics');
+    else if (k === 'y') openPicker('kind');
     else if (k === 'u') undo();
     else if (k === '/') document.getElementById('f-q')?.focus();
     else if (k === '?') document.getElementById('keys-hint')?.classList.toggle('open');
