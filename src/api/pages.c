@@ -10,9 +10,11 @@
 #include "core/log.h"
 #include "store/store.h"
 #include "text/text.h"
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -256,6 +258,111 @@ static int preview_step(gg_api *a, gg_req *r, const char *slug, const char *text
     json_decref(list);
     gg_html_send(r, 200, &b);
     return 1;
+}
+
+/* ---- a small cache of the public bytes of the busiest pages ---------------
+ * The campaign and idea pages are the same for everyone but for the form
+ * token (per participant) and, on the idea page, the support button (does
+ * this participant support it?). They are rendered once with two random
+ * markers in those places and kept until the store's generation moves (any
+ * write a public page could show) or PCACHE_TTL seconds pass (poll opening
+ * and closing times depend on the clock). Each view copies the bytes and
+ * puts the participant's token and button where the markers are. */
+#define PCACHE_N 32
+#define PCACHE_TTL 10 /* seconds */
+#define PCACHE_KEY 200
+
+typedef struct pcache_ent {
+    char key[PCACHE_KEY];
+    uint64_t gen;
+    time_t at;
+    char *body;
+    size_t len;
+} pcache_ent;
+
+static pcache_ent pcache[PCACHE_N];
+static pthread_mutex_t pcache_mu = PTHREAD_MUTEX_INITIALIZER;
+static char ph_token[33], ph_support[33]; /* markers: random hex, set once */
+
+static void pcache_init(void)
+{
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(ph_token, sizeof(ph_token), raw, sizeof(raw));
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(ph_support, sizeof(ph_support), raw, sizeof(raw));
+}
+
+/* The cache key of r: lang and the full path with its query; 0 when the
+ * request cannot be cached (too long a URI). */
+static int pcache_key(gg_req *r, const char *lang, char key[PCACHE_KEY])
+{
+    gg_str p = gg_req_path_full(r);
+    if (p.len + 4 >= PCACHE_KEY)
+        return 0;
+    snprintf(key, PCACHE_KEY, "%s %.*s", lang, (int)p.len, p.ptr);
+    return 1;
+}
+
+static unsigned pcache_slot(const char *key)
+{
+    unsigned h = 2166136261u;
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h % PCACHE_N;
+}
+
+/* A fresh copy of the cached bytes for key into out (initialized by the
+ * caller); 1 when there was one. */
+static int pcache_get(gg_api *a, const char *key, gg_buf *out)
+{
+    uint64_t gen = gg_store_generation(a->store);
+    time_t now = time(NULL);
+    int hit = 0;
+    pcache_ent *e = &pcache[pcache_slot(key)];
+    pthread_mutex_lock(&pcache_mu);
+    if (e->body && e->gen == gen && now - e->at < PCACHE_TTL && strcmp(e->key, key) == 0) {
+        gg_buf_add(out, e->body, e->len);
+        hit = 1;
+    }
+    pthread_mutex_unlock(&pcache_mu);
+    return hit;
+}
+
+static void pcache_put(const char *key, uint64_t gen, const gg_buf *b)
+{
+    pcache_ent *e = &pcache[pcache_slot(key)];
+    char *copy = gg_malloc(b->len + 1);
+    memcpy(copy, b->data, b->len);
+    pthread_mutex_lock(&pcache_mu);
+    char *old = e->body;
+    snprintf(e->key, sizeof(e->key), "%s", key);
+    e->gen = gen;
+    e->at = time(NULL);
+    e->body = copy;
+    e->len = b->len;
+    pthread_mutex_unlock(&pcache_mu);
+    free(old);
+}
+
+/* The page for this participant: markers replaced in page (the cached or
+ * just rendered template), into out. support: the support form's HTML or
+ * NULL when the page has none. */
+static void pcache_fill(const gg_buf *page, const char *token, const char *support, gg_buf *out)
+{
+    const char *p = page->data, *end = page->data + page->len;
+    while (p < end) {
+        const char *t = memmem(p, (size_t)(end - p), ph_token, 32);
+        const char *u = support ? memmem(p, (size_t)(end - p), ph_support, 32) : NULL;
+        const char *m = t && (!u || t < u) ? t : u;
+        if (m == NULL) {
+            gg_buf_add(out, p, (size_t)(end - p));
+            break;
+        }
+        gg_buf_add(out, p, (size_t)(m - p));
+        gg_buf_adds(out, m == t ? token : support);
+        p = m + 32;
+    }
 }
 
 static int h_home(gg_req *r, void *ctx)
@@ -514,26 +621,38 @@ static int h_campaign_page(gg_req *r, void *ctx)
     gg_str slug = gg_req_param(r, "slug");
     char *s = gg_req_strdup(r, slug.ptr, slug.len);
     json_t *c = NULL, *ideas = NULL;
-    if (gg_store_campaign_head(a->store, s, &c) != 0) {
-        gg_buf b;
-        gg_buf_init(&b, 1 << 16);
-        gg_html_head(&b, lang, GG_T(lang, "Tidak ditemukan", "Not found"), NULL);
-        gg_buf_printf(&b, "<h1>%s</h1><p><a href=\"/\">%s</a></p>",
-                      GG_T(lang, "Kampanye tidak ditemukan", "Campaign not found"),
-                      GG_T(lang, "Lihat semua kampanye", "See all campaigns"));
-        gg_html_foot(&b, lang);
-        gg_html_send(r, 404, &b);
+    char key[PCACHE_KEY];
+    int cacheable = pcache_key(r, lang, key);
+    uint64_t gen = gg_store_generation(a->store); /* before reading: a write in between
+                                                      leaves the entry already stale */
+    gg_buf b, out;
+    gg_buf_init(&b, 1 << 20);
+    gg_buf_init(&out, 1 << 20);
+    if (cacheable && pcache_get(a, key, &b)) {
+        pcache_fill(&b, gg_api__form_token(a, r, gg_api__participant(a, r)), NULL, &out);
+        gg_buf_dispose(&b);
+        send_with_script(r, 200, &out);
         return 0;
     }
-    const char *participant = gg_api__participant(a, r);
-    const char *token = gg_api__form_token(a, r, participant);
+    if (gg_store_campaign_head(a->store, s, &c) != 0) {
+        gg_buf_dispose(&b);
+        gg_buf_dispose(&out);
+        gg_buf nf;
+        gg_buf_init(&nf, 1 << 16);
+        gg_html_head(&nf, lang, GG_T(lang, "Tidak ditemukan", "Not found"), NULL);
+        gg_buf_printf(&nf, "<h1>%s</h1><p><a href=\"/\">%s</a></p>",
+                      GG_T(lang, "Kampanye tidak ditemukan", "Campaign not found"),
+                      GG_T(lang, "Lihat semua kampanye", "See all campaigns"));
+        gg_html_foot(&nf, lang);
+        gg_html_send(r, 404, &nf);
+        return 0;
+    }
+    const char *token = ph_token; /* the participant's goes in by pcache_fill */
     gg_store_idea_list(a->store, s, "top", 10, &ideas);
     const char *err = gg_req_query(r, "error");
     char path[128];
     snprintf(path, sizeof(path), "/c/%s", s);
 
-    gg_buf b;
-    gg_buf_init(&b, 1 << 20);
     gg_html_head(&b, lang, jlang(c, "title", lang), path);
     gg_buf_adds(&b, "<p class=\"kicker\">");
     gg_html_esc(&b, jlang(c, "title", lang));
@@ -575,7 +694,11 @@ static int h_campaign_page(gg_req *r, void *ctx)
     gg_html_foot(&b, lang);
     json_decref(c);
     json_decref(ideas);
-    send_with_script(r, 200, &b);
+    if (cacheable)
+        pcache_put(key, gen, &b);
+    pcache_fill(&b, gg_api__form_token(a, r, gg_api__participant(a, r)), NULL, &out);
+    gg_buf_dispose(&b);
+    send_with_script(r, 200, &out);
     return 0;
 }
 
@@ -696,29 +819,60 @@ static void comment_items(gg_buf *b, json_t *comments, const char *lang)
     gg_buf_adds(b, "</ol>");
 }
 
+/* supports: a plain form, so it works without JavaScript */
+static void support_form(gg_buf *b, const char *path, const char *token, int supported,
+                         const char *lang)
+{
+    gg_buf_printf(b,
+                  "<form class=\"support\" method=\"post\" action=\"%s/support\">"
+                  "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+                  "<input type=\"hidden\" name=\"undo\" value=\"%d\">"
+                  "<button type=\"submit\">%s</button></form>",
+                  path, token, supported,
+                  supported ? GG_T(lang, "Tarik dukungan", "Withdraw support")
+                            : GG_T(lang, "Dukung gagasan ini", "Support this idea"));
+}
+
 static int h_idea_page(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
     const char *lang = gg_api__lang(r);
     int64_t id = gg_api__id(gg_req_param(r, "id"));
     json_t *idea = NULL, *page = NULL;
-    if (id < 0 || gg_store_idea_get(a->store, id, &idea) != 0)
+    if (id < 0)
         return gg_req_error(r, GG_ENOTFOUND, "no such idea");
+    /* the participant's part: token and support button (a new cookie
+     * supports nothing, so no query for it) */
+    int known = gg_req_cookie(r, "gg_p") != NULL;
     const char *participant = gg_api__participant(a, r);
     const char *token = gg_api__form_token(a, r, participant);
-    char who[65];
+    char who[65], path[64];
     page_pseudonym(a, participant, who);
-    int supported = gg_store_supports(a->store, id, who);
+    snprintf(path, sizeof(path), "/i/%lld", (long long)id);
+    int supported = known && gg_store_supports(a->store, id, who);
+    gg_buf sup, b, out;
+    gg_buf_init(&sup, 4096);
+    gg_buf_init(&b, 1 << 20);
+    gg_buf_init(&out, 1 << 20);
+    support_form(&sup, path, token, supported, lang);
+    char key[PCACHE_KEY];
+    int cacheable = pcache_key(r, lang, key);
+    uint64_t gen = gg_store_generation(a->store);
+    if (cacheable && pcache_get(a, key, &b))
+        goto send;
+    if (gg_store_idea_get(a->store, id, &idea) != 0) {
+        gg_buf_dispose(&sup);
+        gg_buf_dispose(&b);
+        gg_buf_dispose(&out);
+        return gg_req_error(r, GG_ENOTFOUND, "no such idea");
+    }
+    token = ph_token;
     const char *after_s = gg_req_query(r, "after");
     int64_t after = after_s ? gg_api__id((gg_str){after_s, strlen(after_s)}) : 0;
     gg_store_comment_list(a->store, id, after > 0 ? after : 0, 50, &page);
     int64_t ncom = 0;
     gg_store_comment_count(a->store, id, &ncom);
     const char *err = gg_req_query(r, "error");
-    char path[64];
-    snprintf(path, sizeof(path), "/i/%lld", (long long)id);
-    gg_buf b;
-    gg_buf_init(&b, 1 << 20);
     gg_html_head(&b, lang, jstr(idea, "title"), path);
     gg_buf_adds(&b, "<article class=\"idea-page\"><h1>");
     gg_html_esc(&b, jstr(idea, "title"));
@@ -733,15 +887,7 @@ static int h_idea_page(gg_req *r, void *ctx)
     if (err && *err) {
         gg_buf_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>", page_error(err, lang));
     }
-    /* supports: a plain form, so it works without JavaScript */
-    gg_buf_printf(&b,
-                  "<form class=\"support\" method=\"post\" action=\"%s/support\">"
-                  "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-                  "<input type=\"hidden\" name=\"undo\" value=\"%d\">"
-                  "<button type=\"submit\">%s</button></form>",
-                  path, token, supported,
-                  supported ? GG_T(lang, "Tarik dukungan", "Withdraw support")
-                            : GG_T(lang, "Dukung gagasan ini", "Support this idea"));
+    gg_buf_adds(&b, ph_support); /* support_form, per participant */
     json_t *events = NULL;
     if (gg_store_idea_events(a->store, id, &events) == 0 && json_array_size(events) > 0) {
         /* the status timeline: what became of the idea, with reasons */
@@ -798,7 +944,13 @@ static int h_idea_page(gg_req *r, void *ctx)
     gg_html_foot(&b, lang);
     json_decref(idea);
     json_decref(page);
-    gg_html_send(r, 200, &b);
+    if (cacheable)
+        pcache_put(key, gen, &b);
+send:
+    pcache_fill(&b, gg_api__form_token(a, r, participant), sup.data, &out);
+    gg_buf_dispose(&sup);
+    gg_buf_dispose(&b);
+    gg_html_send(r, 200, &out);
     return 0;
 }
 
@@ -1034,6 +1186,7 @@ static int h_me_delete(gg_req *r, void *ctx)
 void gg_api__register_pages(gg_api *a, gg_http *h)
 {
     hash_script();
+    pcache_init();
     gg_http_route(h, "GET", "/", "page_home", h_home, a);
     gg_http_route(h, "GET", "/c/{slug}", "page_campaign", h_campaign_page, a);
     gg_http_route(h, "POST", "/c/{slug}/submit", "page_submit", h_campaign_submit, a);
