@@ -5,6 +5,7 @@
  * default, English with ?lang=en (remembered in a cookie).
  */
 #include "api/api_int.h"
+#include "api/quiz.h"
 #include "core/alloc.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -689,6 +690,7 @@ static int h_campaign_page(gg_req *r, void *ctx)
                   GG_T(lang, "Dukung ini", "Support this one"),
                   GG_T(lang, "Kirim gagasan", "Send idea"), SIMILAR_JS);
     poll_sections(a, &b, s, token, lang, gg_req_query(r, "poll_error"));
+    gg_api__quiz_section(a, &b, s, lang); /* api/quiz.c */
     gg_buf_printf(&b, "<h2>%s</h2>", GG_T(lang, "Gagasan teratas", "Top ideas"));
     idea_list(&b, ideas, lang);
     gg_html_foot(&b, lang);
