@@ -1,0 +1,143 @@
+// The participant's side of the portal on a 360x740 phone without
+// JavaScript (issue 5): a draft close to an existing idea goes to the
+// preview step, one idea is supported instead, another draft is sent anyway
+// with a name and contact; a vote in the demo poll; the "my ideas" page;
+// deleting one's data from it. Page weight and width are checked;
+// screenshots land in tests/out/.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { OUT_DIR, Server, USERS, marker, show } from '../lib/server.mjs';
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PHONE = { width: 360, height: 740 };
+const PAGE_BUDGET = 100 * 1024;
+const BASE = 'Mohon perbaiki lampu penerangan jalan di gang sempit kampung kami karena gelap dan rawan kejahatan malam hari';
+
+let srv;
+let browser;
+let ctx;
+let ideaId;
+
+before(async () => {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  srv = await Server.start({ name: 'portal-participant-browser' });
+  const reviewer = await srv.login(USERS.reviewer);
+  const sid = await srv.submitOk(BASE);
+  const a = await srv.act(reviewer, sid, { action: 'accept', title: 'Lampu jalan gang kampung' });
+  assert.equal(a.status, 200, show(a));
+  ideaId = a.json.idea.id;
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
+  ctx = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+  await ctx.route(/.*/, (route) => {
+    const u = new URL(route.request().url());
+    return u.hostname === '127.0.0.1' ? route.continue() : route.abort();
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+const shot = (page, name) => page.screenshot({ path: path.join(OUT_DIR, name), fullPage: true });
+
+async function weighed(page, url) {
+  const sizes = [];
+  page.on('response', (r) => sizes.push(r.body().then((b) => b.length, () => 0)));
+  await page.goto(url);
+  await page.waitForLoadState('load');
+  const bytes = (await Promise.all(sizes)).reduce((x, y) => x + y, 0);
+  assert.ok(bytes > 0 && bytes < PAGE_BUDGET, `${url} loads ${bytes} bytes (budget ${PAGE_BUDGET})`);
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= PHONE.width, `${url} is ${w}px wide`);
+}
+
+describe('participant on a phone, no JavaScript', () => {
+  test('similar ideas before sending: support one instead, then send another anyway', async () => {
+    const page = await ctx.newPage();
+    await weighed(page, `${srv.base}/c/demo`);
+    await page.getByLabel('Gagasan Anda').fill('Lampu penerangan jalan di gang kampung kami mati, gelap dan rawan kejahatan');
+    await page.getByRole('button', { name: 'Kirim gagasan' }).click();
+    await page.waitForLoadState('load');
+    assert.ok(await page.getByRole('heading', { name: 'Sudah ada gagasan serupa' }).isVisible(), 'no preview step');
+    await shot(page, 'portal-similar-preview.png');
+    const before = (await srv.get(`/api/v1/ideas/${ideaId}`)).json.supporters;
+    await page.locator(`form[action="/i/${ideaId}/support"] button`).click();
+    await page.waitForLoadState('load');
+    assert.ok(page.url().endsWith(`/i/${ideaId}`), `support instead lands on ${page.url()}`);
+    assert.equal(Number(await page.locator('#supporters').textContent()), before + 1, 'support instead not counted');
+    await shot(page, 'portal-supported-instead.png');
+
+    await page.goto(`${srv.base}/c/demo`);
+    const mine = `Lampu jalan gang kampung juga perlu tiang baru yang lebih tinggi ${marker()}`;
+    await page.getByLabel('Gagasan Anda').fill(mine);
+    await page.getByText('Nama dan kontak (opsional)').click();
+    await page.getByLabel('Nama', { exact: true }).fill('Rina');
+    await page.getByLabel('Nomor HP atau e-mail').fill('rina@contoh.id');
+    await page.getByLabel(/Saya setuju/).check();
+    await page.getByRole('button', { name: 'Kirim gagasan' }).click();
+    await page.waitForLoadState('load');
+    if (await page.getByRole('button', { name: 'Tetap kirim gagasan saya' }).count()) {
+      await page.getByRole('button', { name: 'Tetap kirim gagasan saya' }).click();
+      await page.waitForLoadState('load');
+    }
+    assert.match(page.url(), /\/s\/\d+$/, 'the idea was not sent');
+    await shot(page, 'portal-sent-anyway.png');
+    await page.close();
+  });
+
+  test('voting in the demo poll', async () => {
+    const page = await ctx.newPage();
+    await page.goto(`${srv.base}/c/demo`);
+    const poll = page.locator('section.poll').first();
+    await poll.locator('input[name="option"]').first().check();
+    await poll.getByRole('button', { name: 'Pilih' }).click();
+    await page.waitForLoadState('load');
+    assert.match(page.url(), /#poll\d+$/, `the vote went to ${page.url()}`);
+    await shot(page, 'portal-voted.png');
+    await page.close();
+  });
+
+  test('"my ideas" shows what I sent, supported and voted; then I delete it all', async () => {
+    const page = await ctx.newPage();
+    await page.goto(`${srv.base}/c/demo`);
+    await page.getByRole('link', { name: 'Gagasan saya' }).click();
+    await page.waitForLoadState('load');
+    await weighed(page, `${srv.base}/me`);
+    assert.ok(await page.locator('#sent article', { hasText: 'tiang baru' }).count() >= 1, 'my idea is not listed');
+    assert.ok(await page.locator(`#supports a[href="/i/${ideaId}"]`).count() === 1, 'my support is not listed');
+    assert.ok(await page.locator('#votes li:not(.empty)').count() >= 1, 'my vote is not listed');
+    assert.ok(await page.locator('#contact', { hasText: 'rina@contoh.id' }).isVisible(), 'my contact is not shown to me');
+    await shot(page, 'portal-my-ideas.png');
+    await page.getByLabel(/Saya mengerti/).check();
+    await page.getByRole('button', { name: 'Hapus semua data saya' }).click();
+    await page.waitForLoadState('load');
+    assert.ok(await page.getByText('Semua data Anda sudah dihapus.').isVisible(), 'no confirmation');
+    assert.equal(await page.locator('#contact').count(), 0, 'the contact is still there');
+    assert.equal(await page.locator(`#supports a[href="/i/${ideaId}"]`).count(), 0, 'the support is still there');
+    await shot(page, 'portal-my-data-deleted.png');
+    await page.close();
+  });
+});
+
+describe('with JavaScript', () => {
+  test('suggestions appear while typing (the inline script passes the page CSP)', async () => {
+    const jsctx = await browser.newContext({ viewport: PHONE });
+    const page = await jsctx.newPage();
+    const blocked = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(m.text()); });
+    await page.goto(`${srv.base}/c/demo`);
+    await page.getByLabel('Gagasan Anda').pressSequentially('lampu penerangan jalan gang kampung gelap rawan kejahatan', { delay: 5 });
+    const link = page.locator(`#similar a[href="/i/${ideaId}"]`);
+    await link.waitFor({ timeout: 5000 });
+    assert.equal(blocked.length, 0, blocked.join('\n'));
+    assert.equal(await page.locator(`#similar form[action="/i/${ideaId}/support"]`).count(), 1);
+    await shot(page, 'portal-live-suggestions.png');
+    await jsctx.close();
+  });
+});
