@@ -1,8 +1,10 @@
 // The review workspace as a reviewer uses it (issue 4), in Debian's Chromium
 // at a desktop size (1280x800): 50 items cleared with the keyboard alone and
-// no page load, then a near-duplicate cluster merged into one idea with one
-// key. Screenshots of the queue and of an item with its evidence go to
-// tests/out/ (review-queue.png, review-evidence.png).
+// no page load — five of them relabelled on the way (t: topic picker,
+// letters toggle, Enter saves; y: kind picker, a digit picks) — then a
+// near-duplicate cluster merged into one idea with one key. Screenshots of
+// the queue, the topic picker and an item with its evidence go to
+// tests/out/ (review-queue.png, review-relabel.png, review-evidence.png).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +54,26 @@ after(async () => {
 });
 
 const selectedId = () => page.locator('#items .item.sel').first().getAttribute('data-id', { timeout: 10000 });
+const TOPIC_KEYS = 'abcdefghijkl'; // the picker's keys, in the filter's topic order
+const TOPICS = ['pendidikan', 'kesehatan', 'ekonomi', 'ketenagakerjaan', 'infrastruktur', 'pertanian', 'lingkungan', 'hukum', 'sosial', 'layanan-publik', 'digital', 'lainnya'];
+
+// Relabel the selected item by keyboard alone: its topics become exactly
+// `want` and its kind the one at digit `kindKey`. The page is only read.
+async function relabelByKeys(id, want, kindKey, shot) {
+  await page.keyboard.press('t');
+  await page.locator('#picker li[data-topic]').first().waitFor({ timeout: 10000 });
+  const on = await page.locator('#picker li.on').evaluateAll((els) => els.map((e) => e.dataset.topic));
+  for (const t of TOPICS) if (on.includes(t) !== want.includes(t)) await page.keyboard.press(TOPIC_KEYS[TOPICS.indexOf(t)]);
+  assert.deepEqual(await page.locator('#picker li.on').evaluateAll((els) => els.map((e) => e.dataset.topic)), TOPICS.filter((t) => want.includes(t)));
+  if (shot) await page.screenshot({ path: path.join(OUT_DIR, 'review-relabel.png') });
+  await page.keyboard.press('Enter');
+  await page.locator('#flash').filter({ hasText: `#${id} dilabeli ulang: ${want.join(', ')}` }).waitFor({ timeout: 10000 });
+  await page.keyboard.press('y');
+  await page.locator('#picker li[data-kind]').first().waitFor({ timeout: 10000 });
+  await page.keyboard.press(kindKey);
+  await page.locator('#flash').filter({ hasText: `#${id} dilabeli ulang: ` }).filter({ hasNotText: want.join(', ') }).waitFor({ timeout: 10000 });
+  assert.equal(await page.locator('#picker').count(), 0, 'the picker stayed open');
+}
 
 describe('keyboard-first review', () => {
   test('sign in and open the filtered queue with its evidence', { timeout: 60000 }, async () => {
@@ -72,10 +94,17 @@ describe('keyboard-first review', () => {
   test('a reviewer clears 50 items with the keyboard alone, without a page load', { timeout: 120000 }, async () => {
     const keys = ['a', '1', 'a', '4', '3', 'a', '2', 'a', '5', '6'];
     const pressed = new Map();
+    const relabelled = [];
     const t0 = Date.now();
     for (let k = 0; k < 50; k++) {
       const id = await selectedId();
       assert.ok(id && !pressed.has(id), `step ${k}: selected ${id} again`);
+      if (k % 10 === 3) {
+        // y then 2: keluhan; the topics become public services and the environment
+        await relabelByKeys(id, ['lingkungan', 'layanan-publik'], '2', k === 3);
+        relabelled.push(id);
+        assert.equal(await selectedId(), id, 'relabelling moved the cursor');
+      }
       const key = keys[k % keys.length];
       pressed.set(id, key);
       await page.keyboard.press(key);
@@ -95,6 +124,16 @@ describe('keyboard-first review', () => {
       }
     }
     assert.deepEqual([...pressed.keys()].map(Number).sort((x, y) => x - y), [...ids].sort((x, y) => x - y));
+    // the relabels stand on the server, each with its row and the reviewer's name
+    assert.equal(relabelled.length, 5);
+    const staff = await srv.login(USERS.reviewer);
+    for (const id of relabelled) {
+      const it = (await srv.get(`/api/v1/review/items/${id}`, { jar: staff.jar })).json;
+      assert.deepEqual((it.labels.topics || []).map((t) => t.topic), ['lingkungan', 'layanan-publik'], `#${id}`);
+      assert.equal(it.labels.kind, 'keluhan', `#${id}`);
+      assert.equal(it.evidence.relabels.length, 2, `#${id}: one relabel for topics, one for kind`);
+      assert.equal(it.evidence.relabels[0].by, USERS.reviewer.email);
+    }
     // 500 an hour is 7.2 s an item; the workspace must never be the slow part
     assert.ok(secs / 50 < 7.2, `${(secs / 50).toFixed(2)} s per item`);
   });
