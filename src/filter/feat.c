@@ -27,9 +27,7 @@ void gg_filter_fv_dispose(gg_filter_fv *fv)
     gg_free(fv->val);
     gg_free(fv->canon);
     gg_free(fv->tok);
-    gg_free(fv->slot_key);
-    gg_free(fv->slot_gen);
-    gg_free(fv->slot_pos);
+    gg_free(fv->slot);
     memset(fv, 0, sizeof *fv);
 }
 
@@ -291,16 +289,15 @@ static inline uint64_t mix64(uint64_t h)
 
 static void table_reserve(gg_filter_fv *fv, size_t maxfeat)
 {
-    size_t want = 1024;
+    size_t want = 256;
     while (want < maxfeat * 2)
         want *= 2;
+    /* a small post probes a small table (it stays in L1), even after a
+     * long one grew the allocation */
+    fv->mask = want - 1;
     if (want > fv->nslot) {
-        gg_free(fv->slot_key);
-        gg_free(fv->slot_gen);
-        gg_free(fv->slot_pos);
-        fv->slot_key = gg_malloc(want * sizeof *fv->slot_key);
-        fv->slot_gen = gg_calloc(want, sizeof *fv->slot_gen);
-        fv->slot_pos = gg_malloc(want * sizeof *fv->slot_pos);
+        gg_free(fv->slot);
+        fv->slot = gg_calloc(want, sizeof *fv->slot);
         fv->nslot = want;
         fv->gen = 0;
     }
@@ -311,27 +308,29 @@ static void table_reserve(gg_filter_fv *fv, size_t maxfeat)
         fv->cap = c;
     }
     if (++fv->gen == 0) { /* wrapped: clear the stamps once every 2^32 docs */
-        memset(fv->slot_gen, 0, fv->nslot * sizeof *fv->slot_gen);
+        for (size_t i = 0; i < fv->nslot; i++)
+            fv->slot[i].gen = 0;
         fv->gen = 1;
     }
 }
 
 static inline void count(gg_filter_fv *fv, uint32_t key)
 {
-    size_t mask = fv->nslot - 1;
+    size_t mask = fv->mask;
     size_t h = (key * 0x9e3779b1u) & mask;
     for (;;) {
-        if (fv->slot_gen[h] != fv->gen) {
-            fv->slot_gen[h] = fv->gen;
-            fv->slot_key[h] = key;
-            fv->slot_pos[h] = (uint32_t)fv->n;
+        struct gg_filter_slot *sl = &fv->slot[h];
+        if (sl->gen != fv->gen) {
+            sl->gen = fv->gen;
+            sl->key = key;
+            sl->pos = (uint32_t)fv->n;
             fv->idx[fv->n] = key;
             fv->val[fv->n] = 1.0f;
             fv->n++;
             return;
         }
-        if (fv->slot_key[h] == key) {
-            fv->val[fv->slot_pos[h]] += 1.0f;
+        if (sl->key == key) {
+            fv->val[sl->pos] += 1.0f;
             return;
         }
         h = (h + 1) & mask;
@@ -359,8 +358,13 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
     if (len > GG_FILTER_TEXT_CAP)
         len = GG_FILTER_TEXT_CAP;
     canon_build(fv, text, len);
-    /* word uni+bigrams: 2 per token; char 2-5-grams: at most 4 per byte + pad */
-    size_t maxfeat = fv->ntok * 2 + (fv->canon_len + fv->ntok * 2) * 4 + 8;
+    /* word uni+bigrams: 2 per token; character n-grams of one length: at
+     * most L + 3 - n for a word of L bytes padded with a space on each side,
+     * and the words' bytes are at most canon_len */
+    size_t maxfeat = fv->ntok * 2 +
+                     (size_t)(GG_FILTER_CMAX - GG_FILTER_CMIN + 1) *
+                         (fv->canon_len + fv->ntok * (GG_FILTER_CMIN < 3 ? 3 - GG_FILTER_CMIN : 0)) +
+                     8;
     table_reserve(fv, maxfeat);
     fv->n = 0;
     unsigned shift = 64 - bits;

@@ -27,6 +27,11 @@
 /** Only the first this many bytes of a text make features (bounds the work). */
 #define GG_FILTER_TEXT_CAP 8192
 
+/** A slot of the count table: one cache access per probe (private to feat.c). */
+struct gg_filter_slot {
+    uint32_t gen, key, pos;
+};
+
 /** One document's features: n (index, value) pairs, indices unique, unsorted. */
 typedef struct gg_filter_fv {
     uint32_t *idx;
@@ -37,10 +42,9 @@ typedef struct gg_filter_fv {
     size_t canon_len, canon_cap;
     uint32_t *tok;      /* token start/len pairs into canon */
     size_t ntok, tok_cap;
-    uint32_t *slot_key; /* open-addressing count table */
-    uint32_t *slot_gen;
-    uint32_t *slot_pos;
+    struct gg_filter_slot *slot; /* open-addressing count table */
     size_t nslot;
+    size_t mask; /* this document's part of the table, minus 1 */
     uint32_t gen;
 } gg_filter_fv;
 
