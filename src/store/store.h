@@ -393,6 +393,8 @@ typedef enum gg_engage_op {
     GG_ENGAGE_FORGET,         /* everything of participant is deleted */
     GG_ENGAGE_IDEA,           /* id: idea; json: {status?, reason?, official_response?};
                                  parent_id: staff user; the channels' notifier answers */
+    GG_ENGAGE_CONTACT,        /* json: {name?, contact?, consent_text, lang}: the
+                                 participant's contact with its consent (replaces) */
 } gg_engage_op;
 
 typedef struct gg_engage_in {
@@ -402,6 +404,8 @@ typedef struct gg_engage_in {
     const char *text;        /* comment text */
     const char *json;        /* vote options or poll definition */
     const char *channel;     /* vote channel, NULL: "web" */
+    const char *author_key;  /* the same person's submission author key (votes take
+                                their region from it; forget unlinks it), or NULL */
     int held;                /* the abuse model flagged the comment */
 } gg_engage_in;
 
@@ -416,8 +420,6 @@ int gg_store_engage_put(gg_store *s, const gg_engage_in *in, gg_store_done_fn do
 int gg_store_comment_list(gg_store *s, int64_t idea_id, int64_t after, int limit, json_t **out);
 /** Number of visible comments of an idea. */
 int gg_store_comment_count(gg_store *s, int64_t idea_id, int64_t *out);
-    GG_ENGAGE_CONTACT,        /* json: {name?, contact?, consent_text, lang}: the
-                                 participant's contact with its consent (replaces) */
 /** A poll with its counts per option, per channel and per region, and
  *  "open"/"closed"; counts are left out (hidden:true) while a poll with
  *  hide_results is open. GG_ENOTFOUND. Caller decrefs. */
@@ -427,8 +429,6 @@ int gg_store_poll_list(gg_store *s, const char *slug, json_t **out);
 /** Everything stored about a participant pseudonym: supports, comments,
  *  votes (object). Caller decrefs. */
 int gg_store_participant_export(gg_store *s, const char *participant, json_t **out);
-    const char *author_key;  /* the same person's submission author key (votes take
-                                their region from it; forget unlinks it), or NULL */
 /** The status timeline of an idea (array, oldest first). */
 int gg_store_idea_events(gg_store *s, int64_t idea_id, json_t **out);
 /** A campaign's page fields by slug, without the counts that
@@ -438,7 +438,6 @@ int gg_store_campaign_head(gg_store *s, const char *slug, json_t **out);
 /** 1 when participant supports idea (0 otherwise). */
 int gg_store_supports(gg_store *s, int64_t idea_id, const char *participant);
 
-#endif
 /* ---- participants (issue 5: store/participant.c) --------------------------- */
 
 /** Accepted ideas of a campaign (not ditolak) whose submissions match the
@@ -460,3 +459,4 @@ int gg_store_idea_brief(gg_store *s, int64_t id, json_t **out);
 int gg_store_my_ideas(gg_store *s, const char *participant, const char *author_key,
                       json_t **out);
 
+#endif
