@@ -21,6 +21,7 @@
 static struct {
     gg_sender *sender;
     gg_puller *puller;
+    gg_streamer *streamer;
 } net;
 
 int gg_api__channels_start(gg_api *a)
@@ -41,19 +42,25 @@ int gg_api__channels_start(gg_api *a)
     o.poll_s = a->cfg->channel_poll_s;
     o.backoff_ms = a->cfg->channel_backoff_ms;
     o.max_attempts = a->cfg->channel_max_attempts;
+    o.stream_idle_s = a->cfg->channel_stream_idle_s;
+    o.metrics_s = a->cfg->channel_metrics_s;
     memcpy(o.install_secret, a->secret, sizeof(o.install_secret));
     gg_api__hooks_sink(a, &o.sink);
     int rc = gg_sender_start(&net.sender, &o);
     if (rc == 0)
         rc = gg_puller_start(&net.puller, &o);
+    if (rc == 0)
+        rc = gg_streamer_start(&net.streamer, &o);
     memset(o.token_key, 0, sizeof(o.token_key));
     return rc;
 }
 
 void gg_api__channels_stop(gg_api *a)
 {
+    gg_streamer_stop(net.streamer);
     gg_puller_stop(net.puller);
     gg_sender_stop(net.sender);
+    net.streamer = NULL;
     net.puller = NULL;
     net.sender = NULL;
 }
@@ -105,6 +112,13 @@ static json_t *health(gg_api *a)
         json_object_set_new(w, "pages", json_integer((json_int_t)p1));
         json_object_set_new(w, "pulled_applied", json_integer((json_int_t)p2));
         json_object_set_new(w, "pull_errors", json_integer((json_int_t)p3));
+    }
+    if (net.streamer) {
+        uint64_t c1, c2, c3;
+        gg_streamer_stats(net.streamer, &c1, &c2, &c3);
+        json_object_set_new(w, "stream_connects", json_integer((json_int_t)c1));
+        json_object_set_new(w, "stream_applied", json_integer((json_int_t)c2));
+        json_object_set_new(w, "stream_errors", json_integer((json_int_t)c3));
     }
     json_object_set_new(out, "workers", w);
     return out;
@@ -580,6 +594,18 @@ void gg_api__metrics_channels_net(gg_api *a, gg_buf *b)
                       "# TYPE gagas_channel_pull_errors_total counter\n"
                       "gagas_channel_pull_errors_total %llu\n",
                       (unsigned long long)p1, (unsigned long long)p2, (unsigned long long)p3);
+    }
+    if (net.streamer) {
+        uint64_t c1, c2, c3;
+        gg_streamer_stats(net.streamer, &c1, &c2, &c3);
+        gg_buf_printf(b,
+                      "# TYPE gagas_channel_stream_connects_total counter\n"
+                      "gagas_channel_stream_connects_total %llu\n"
+                      "# TYPE gagas_channel_stream_events_applied_total counter\n"
+                      "gagas_channel_stream_events_applied_total %llu\n"
+                      "# TYPE gagas_channel_stream_errors_total counter\n"
+                      "gagas_channel_stream_errors_total %llu\n",
+                      (unsigned long long)c1, (unsigned long long)c2, (unsigned long long)c3);
     }
 }
 

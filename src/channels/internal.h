@@ -11,6 +11,14 @@
 
 #include "channels/channels.h"
 
+/** X: the fields every decoder mapping needs (CHANNELS.md §6.1, §6.5), for
+ *  search, mentions and the filtered stream alike. */
+#define GG_CHANNELS_X_FIELDS                                                                       \
+    "tweet.fields=author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,"     \
+    "lang,geo,entities,attachments,edit_history_tweet_ids,note_tweet"                              \
+    "&expansions=author_id,geo.place_id,referenced_tweets.id,attachments.media_keys"               \
+    "&user.fields=name,username&place.fields=full_name,country_code,geo"
+
 /** Most events one decode may produce; more gives GG_ELIMIT. */
 #define GG_CHANNELS_MAX_EVENTS 100000u
 

@@ -13,13 +13,6 @@
 #include "core/alloc.h"
 #include "core/err.h"
 
-/* X: the fields every decoder mapping needs (CHANNELS.md §6.1, §6.5). */
-#define X_FIELDS                                                                                   \
-    "tweet.fields=author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,"     \
-    "lang,geo,entities,attachments,edit_history_tweet_ids,note_tweet"                              \
-    "&expansions=author_id,geo.place_id,referenced_tweets.id,attachments.media_keys"               \
-    "&user.fields=name,username&place.fields=full_name,country_code,geo"
-
 static int limit_of(int want, int lo, int hi, int dflt)
 {
     if (want <= 0)
@@ -66,7 +59,7 @@ int gg_channels_build_pull(gg_channel_request *out, const gg_pull_opts *o)
             rc = gg_channels__add_param(&q, "query", o->target);
         if (rc == 0)
             rc = gg_buf_printf(&q, "%smax_results=%d&%s", q.len ? "&" : "",
-                               limit_of(o->limit, search ? 10 : 5, 100, 100), X_FIELDS);
+                               limit_of(o->limit, search ? 10 : 5, 100, 100), GG_CHANNELS_X_FIELDS);
         /* Keep since_id on every page; the watermark moves only after the last. */
         if (rc == 0 && o->since)
             rc = gg_channels__add_param(&q, "since_id", o->since);

@@ -64,7 +64,49 @@ typedef struct stream {
     const char *channel; /* static */
     gg_pull_kind kind;
     const char *target; /* points into the stream name or the account */
+    int live;           /* a backfill of a live connection: pulled when kicked */
 } stream;
+
+/* ---- kicks: a live connection (re)connected, fill its gap now ------------- */
+
+#define MAX_KICKS 64
+static pthread_mutex_t kick_mu = PTHREAD_MUTEX_INITIALIZER;
+static char kicks[MAX_KICKS][300];
+
+void gg_chnet_kick(const char *channel, const char *account, const char *stream_name)
+{
+    char key[300];
+    snprintf(key, sizeof(key), "%s|%s|%s", channel, account, stream_name);
+    pthread_mutex_lock(&kick_mu);
+    int free_at = -1, have = 0;
+    for (int i = 0; i < MAX_KICKS && !have; i++) {
+        if (kicks[i][0] == '\0' && free_at < 0)
+            free_at = i;
+        else if (strcmp(kicks[i], key) == 0)
+            have = 1;
+    }
+    if (!have && free_at >= 0)
+        memcpy(kicks[free_at], key, sizeof(key));
+    pthread_mutex_unlock(&kick_mu);
+}
+
+/* 1 (and forgotten) when the stream was kicked since the last look. A
+ * kick that lands while its stream is being pulled stays for the next
+ * tick, so no reconnect goes without a backfill that starts after it. */
+static int take_kick(const char *channel, const char *account, const char *stream_name)
+{
+    char key[300];
+    snprintf(key, sizeof(key), "%s|%s|%s", channel, account, stream_name);
+    int got = 0;
+    pthread_mutex_lock(&kick_mu);
+    for (int i = 0; i < MAX_KICKS && !got; i++)
+        if (kicks[i][0] && strcmp(kicks[i], key) == 0) {
+            kicks[i][0] = '\0';
+            got = 1;
+        }
+    pthread_mutex_unlock(&kick_mu);
+    return got;
+}
 
 /* Parse "kind[:target]" into s; 0 or GG_EINVAL. */
 static int parse_stream(const char *name, const char *account, stream *s)
@@ -83,6 +125,10 @@ static int parse_stream(const char *name, const char *account, stream *s)
         {"mastodon_mentions", "mastodon", GG_PULL_MASTODON_MENTIONS, 0},
         {"telegram_updates", "telegram", GG_PULL_TELEGRAM_UPDATES, 0},
         {"tiktok_comments", "tiktok", GG_PULL_TIKTOK_COMMENTS, 1},
+        /* live connections (stream.c): the same REST reads fill their gaps */
+        {"x_stream", "x", GG_PULL_X_SEARCH, 1},
+        {"mastodon_stream", "mastodon", GG_PULL_MASTODON_TAG, 1},
+        {"mastodon_stream_mentions", "mastodon", GG_PULL_MASTODON_MENTIONS, 0},
     };
     const char *colon = strchr(name, ':');
     size_t n = colon ? (size_t)(colon - name) : strlen(name);
@@ -91,6 +137,7 @@ static int parse_stream(const char *name, const char *account, stream *s)
             continue;
         s->channel = kinds[i].channel;
         s->kind = kinds[i].kind;
+        s->live = strstr(kinds[i].name, "_stream") != NULL;
         s->target = colon ? colon + 1 : kinds[i].kind == GG_PULL_X_MENTIONS ? account : NULL;
         if (kinds[i].needs_target && (s->target == NULL || *s->target == '\0'))
             return GG_EINVAL;
@@ -118,7 +165,7 @@ static char *url_param(const char *url, const char *key)
 
 /* Apply one decoded page through the sink (inbox id 0); votes in our polls
  * are recorded for the poll they belong to. Returns events applied or < 0. */
-static int apply_page(gg_puller *p, gg_channel_batch *b)
+int gg_chnet_apply(const gg_chnet_opts *opts, gg_channel_batch *b)
 {
     size_t n = b->n;
     if (n == 0)
@@ -134,8 +181,8 @@ static int apply_page(gg_puller *p, gg_channel_batch *b)
         o->native_id = e->native_id;
         o->version = e->version;
         o->action = gg_chnet_action(e);
-        if ((o->action == GG_INBOX_NEW || o->action == GG_INBOX_EDIT) && p->o.sink.prepare &&
-            p->o.sink.prepare(p->o.sink.arg, e, &o->sub, &cookies[k]) != 0)
+        if ((o->action == GG_INBOX_NEW || o->action == GG_INBOX_EDIT) && opts->sink.prepare &&
+            opts->sink.prepare(opts->sink.arg, e, &o->sub, &cookies[k]) != 0)
             o->action = GG_INBOX_RECORD;
         if (e->kind == GG_EVENT_POLL_ANSWER && e->thread_root_id && e->author_id) {
             /* the voter is pseudonymous, as every author is, and under the
@@ -145,21 +192,21 @@ static int apply_page(gg_puller *p, gg_channel_batch *b)
             unsigned char mac[crypto_auth_hmacsha256_BYTES];
             snprintf(msg, sizeof(msg), "author:%s:%s", e->channel, e->author_id);
             crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg),
-                                   p->o.install_secret);
+                                   opts->install_secret);
             sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
-            gg_store_poll_answer_put(p->o.store, e->channel, e->thread_root_id, hex,
+            gg_store_poll_answer_put(opts->store, e->channel, e->thread_root_id, hex,
                                      e->detail ? e->detail : "");
         }
     }
     gg_inbox_result res = {.inbox_id = 0, .events = ev, .nevents = (int)n};
     int applied = 0;
-    int rc = gg_store_inbox_apply(p->o.store, &res, 1, &applied);
-    for (size_t k = 0; rc == 0 && p->o.sink.after && k < n; k++)
+    int rc = gg_store_inbox_apply(opts->store, &res, 1, &applied);
+    for (size_t k = 0; rc == 0 && opts->sink.after && k < n; k++)
         if (ev[k].submission_id > 0) /* the filter's in-memory indexes learn it */
-            p->o.sink.after(p->o.sink.arg, &b->events[k], &ev[k]);
+            opts->sink.after(opts->sink.arg, &b->events[k], &ev[k]);
     for (size_t k = 0; k < n; k++)
         if (cookies[k])
-            p->o.sink.release(p->o.sink.arg, cookies[k]);
+            opts->sink.release(opts->sink.arg, cookies[k]);
     free(cookies);
     free(ev);
     return rc == 0 ? applied : rc;
@@ -208,7 +255,8 @@ static void pull_stream(gg_puller *p, json_t *acct, const char *name, json_t *ac
     int64_t now = (int64_t)time(NULL);
     json_t *row = NULL;
     gg_store_chstate_get(o->store, channel, account, name, &row);
-    if (json_integer_value(json_object_get(row, "next_at")) > now) {
+    if (json_integer_value(json_object_get(row, "next_at")) > now &&
+        !take_kick(channel, account, name)) {
         json_decref(row);
         return;
     }
@@ -285,7 +333,7 @@ static void pull_stream(gg_puller *p, json_t *acct, const char *name, json_t *ac
             }
         }
         if (ok) {
-            int a = apply_page(p, &b);
+            int a = gg_chnet_apply(&p->o, &b);
             if (a < 0) {
                 ok = 0;
                 snprintf(err, sizeof(err), "store: could not apply the page");
@@ -370,7 +418,8 @@ static void pull_stream(gg_puller *p, json_t *acct, const char *name, json_t *ac
             failures++;
             atomic_fetch_add(&p->errors, 1);
         }
-        int64_t next = now + o->poll_s;
+        /* a live connection's backfill runs when kicked, and seldom otherwise */
+        int64_t next = now + (s.live ? 60 * (int64_t)o->poll_s : o->poll_s);
         if (!ok) {
             int64_t b_s = (gg_chnet_backoff_ms(o->backoff_ms, failures) + 999) / 1000;
             next = now + (wait > b_s ? wait : b_s);

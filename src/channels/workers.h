@@ -25,6 +25,8 @@ typedef struct gg_chnet_opts {
     int poll_s;                  /* seconds between pulls of a stream */
     int backoff_ms;              /* first retry delay (doubles, with jitter) */
     int max_attempts;            /* sends before 'failed' */
+    int stream_idle_s;           /* live connections: silence before a reconnect */
+    int metrics_s;               /* seconds between reach/engagement fetches */
     unsigned char token_key[GG_TOKENS_KEY_BYTES];
     unsigned char install_secret[32]; /* author keys of poll voters */
     gg_inbox_sink sink;          /* pulled events → submissions (the hooks sink) */
@@ -32,6 +34,7 @@ typedef struct gg_chnet_opts {
 
 typedef struct gg_sender gg_sender;
 typedef struct gg_puller gg_puller;
+typedef struct gg_streamer gg_streamer;
 
 /** Start the sender thread (copies *o). 0 or GG_EINTERNAL. */
 int gg_sender_start(gg_sender **out, const gg_chnet_opts *o);
@@ -49,6 +52,23 @@ int gg_puller_start(gg_puller **out, const gg_chnet_opts *o);
 void gg_puller_stop(gg_puller *p);
 /** Counters for /metrics: pages fetched, events applied, errors. */
 void gg_puller_stats(gg_puller *p, uint64_t *pages, uint64_t *applied, uint64_t *errors);
+
+/** Start the live connections (stream.c): X's filtered stream and
+ *  Mastodon's streaming API, one thread per connection, for the accounts'
+ *  x_stream:RULE / mastodon_stream:TAG / mastodon_stream_mentions entries
+ *  (an account added later is picked up within a tick). 0 or GG_EINTERNAL. */
+int gg_streamer_start(gg_streamer **out, const gg_chnet_opts *o);
+/** Stop: every connection is cancelled within about a second; NULL ok. */
+void gg_streamer_stop(gg_streamer *s);
+/** Counters for /metrics: connects, events applied, errors (drops, bad records). */
+void gg_streamer_stats(gg_streamer *s, uint64_t *connects, uint64_t *applied, uint64_t *errors);
+
+/** Ask the puller to pull (channel, account, stream) at its next tick
+ *  whatever its schedule: a live connection that (re)connected has a gap
+ *  to fill. Any thread. */
+void gg_chnet_kick(const char *channel, const char *account, const char *stream_name);
+/** Apply decoded events through o->sink (inbox id 0): events applied or < 0. */
+int gg_chnet_apply(const gg_chnet_opts *o, gg_channel_batch *b);
 
 /** Backoff after `failures` consecutive failures: base·2^(failures-1),
  *  capped at one hour, with ±25 % jitter. Milliseconds. */

@@ -24,6 +24,8 @@ static const char usage[] =
     "channels: facebook instagram messenger whatsapp x telegram youtube mastodon tiktok\n"
     "streams:  x_search:QUERY x_mentions youtube_channel:ID youtube_video:ID youtube_replies:ID\n"
     "          mastodon_tag:TAG mastodon_mentions telegram_updates tiktok_comments:VIDEO\n"
+    "          live connections: x_stream:RULE (filtered stream) mastodon_stream:TAG\n"
+    "          mastodon_stream_mentions\n"
     "events:   accepted merged rejected idea-ditelaah idea-diadopsi idea-ditolak\n";
 
 static const char *const channels[] = {"facebook", "instagram", "messenger", "whatsapp", "x",

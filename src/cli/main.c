@@ -28,7 +28,8 @@ static const char usage[] =
     "keys: listen db web_dir data_dir secret_file log_level base_url threads body_cap\n"
     "      rate_submit rate_login tls commit_batch default_campaign\n"
     "      secrets_file channel_base_urls channel_tick_ms channel_poll_s channel_backoff_ms\n"
-    "      channel_max_attempts channels_run instagram_image_url\n";
+    "      channel_max_attempts channels_run instagram_image_url channel_stream_idle_s\n"
+    "      channel_metrics_s\n";
 
 /* The filter's commands live in their own files; until a build has them,
  * these weak fallbacks say so instead of failing the link. */

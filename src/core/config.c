@@ -24,6 +24,7 @@ static const struct key {
     S(default_campaign), I(review_lease_s),
     S(secrets_file), S(channel_base_urls), I(channel_tick_ms), I(channel_poll_s),
     I(channel_backoff_ms), I(channel_max_attempts), I(channels_run), S(instagram_image_url),
+    I(channel_stream_idle_s), I(channel_metrics_s),
 #undef S
 #undef I
 #undef L
@@ -50,6 +51,8 @@ void gg_config_defaults(gg_config *cfg)
     cfg->channel_backoff_ms = 2000;
     cfg->channel_max_attempts = 8;
     cfg->channels_run = 1;
+    cfg->channel_stream_idle_s = 60;
+    cfg->channel_metrics_s = 900;
 }
 
 static void norm_key(char *out, size_t cap, const char *in, size_t n)

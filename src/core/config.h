@@ -30,6 +30,8 @@ typedef struct gg_config {
     int channel_tick_ms;           /* sender/puller wake-up period */
     int channel_poll_s;            /* seconds between pulls of one stream */
     int channel_backoff_ms;        /* first retry delay; doubles with jitter */
+    int channel_stream_idle_s;     /* a streaming connection silent this long is dropped */
+    int channel_metrics_s;         /* seconds between reach/engagement fetches of a call */
     int channel_max_attempts;      /* sends before an outbox row is 'failed' */
     int channels_run;              /* 0: do not start the sender and puller */
     char instagram_image_url[512]; /* image for Instagram campaign calls */

@@ -42,6 +42,8 @@ export function requestFixture(name) {
   return { method, path: target, head, json: JSON.parse(body) };
 }
 
+const sleepMs = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const json = (obj, status = 200, headers = []) => ({
   status,
   headers: [['Content-Type', 'application/json; charset=utf-8'], ...headers],
@@ -64,6 +66,9 @@ export class FakePlatforms {
     this.ytReplies = new Map(); // YouTube parent comment id -> replies we posted
     this.ttReplies = new Map(); // TikTok comment id -> replies we posted
     this.youtubeChannel = 'UCq3Ck8TV4vHGb1a2B3c4D5e'; // the author of our YouTube replies
+    this.rules = []; // X filtered-stream rules {id, value, tag}
+    this.plans = new Map(); // streaming route -> [session, …], one per connection
+    this.live = new Set(); // open streaming responses (ended on stop)
     this.seq = 0;
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 1000;
@@ -73,7 +78,54 @@ export class FakePlatforms {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Script the next connections of a streaming route ('GET /2/tweets/search/stream',
+   *  'GET /api/v1/streaming/hashtag', …): each session is a list of steps
+   *  {write: text}, {wait: ms}, {cut: true} (drop the connection), {end: true}
+   *  (close it cleanly), {silent: true} (say nothing, keep it open). A
+   *  connection with no session left gets a heartbeat every 200 ms. */
+  streamPlan(route, ...sessions) {
+    const q = this.plans.get(route) || [];
+    q.push(...sessions);
+    this.plans.set(route, q);
+  }
+
+  async serveStream(rec, res) {
+    const x = rec.route === 'GET /2/tweets/search/stream';
+    const beat = x ? '\r\n' : ':thump\n';
+    res.writeHead(200, x
+      ? { 'Content-Type': 'application/json; charset=utf-8', 'x-rate-limit-limit': '50', 'x-rate-limit-remaining': '49' }
+      : { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+    res.flushHeaders();
+    this.live.add(res);
+    res.on('close', () => this.live.delete(res));
+    const session = this.plans.get(rec.route)?.shift() ?? [{ heartbeat: 200 }];
+    const write = (t) => new Promise((resolve) => (res.writableEnded || res.destroyed ? resolve() : res.write(t, () => resolve())));
+    for (const step of session) {
+      if (res.destroyed) return;
+      if (step.write !== undefined) await write(step.write);
+      if (step.wait) await sleepMs(step.wait);
+      if (step.cut) {
+        res.socket?.destroy();
+        return;
+      }
+      if (step.end) {
+        res.end();
+        return;
+      }
+      if (step.silent) return; // open, quiet: the client must notice
+      if (step.heartbeat) {
+        while (!res.destroyed && !res.writableEnded && this.live.has(res)) {
+          await write(beat);
+          await sleepMs(step.heartbeat);
+        }
+        return;
+      }
+    }
+  }
+
   stop() {
+    for (const r of this.live) r.socket?.destroy();
+    this.live.clear();
     return new Promise((resolve) => {
       this.server.closeAllConnections?.();
       this.server.close(() => resolve());
@@ -139,6 +191,10 @@ export class FakePlatforms {
       }
       // what we post on X, YouTube and TikTok is kept the same way, so the
       // sender's look at our own timeline / the parent's replies finds it
+      if (!spec && req.method === 'GET' && (route === 'GET /2/tweets/search/stream' || p.startsWith('/api/v1/streaming/'))) {
+        this.serveStream(rec, res);
+        return;
+      }
       if (!spec?.drop) this.keep(rec);
       if (spec?.hangup) {
         // the request arrived and was acted on, but no answer goes back
@@ -219,6 +275,20 @@ export class FakePlatforms {
       return fixture('x/mentions-timeline.response');
     }
     if (method === 'POST' && p === '/2/tweets') return fixture(body?.poll ? 'x/create-poll.response' : 'x/create-reply.response');
+    if (p === '/2/tweets/search/stream/rules') {
+      if (method === 'GET') return json(this.rules.length ? { data: this.rules, meta: { result_count: this.rules.length } } : { meta: { result_count: 0 } });
+      if (method === 'POST' && body?.add) {
+        const added = body.add.map((r) => ({ value: r.value, tag: r.tag, id: `19917000000000${String(++this.seq).padStart(5, '0')}` }));
+        this.rules.push(...added);
+        return json({ data: added, meta: { summary: { created: added.length, not_created: 0, valid: added.length, invalid: 0 } } }, 201);
+      }
+      if (method === 'POST' && body?.delete?.ids) {
+        const before = this.rules.length;
+        this.rules = this.rules.filter((r) => !body.delete.ids.includes(r.id));
+        return json({ meta: { summary: { deleted: before - this.rules.length, not_deleted: 0 } } });
+      }
+      return json({ errors: [{ message: 'fake: bad rules request' }] }, 400);
+    }
     if (method === 'GET' && /^\/2\/users\/\d+\/tweets$/.test(p)) {
       const data = this.posts.slice(0, Number(query.get('max_results') || 10));
       return data.length ? json({ data, meta: { result_count: data.length, newest_id: data[0].id, oldest_id: data[data.length - 1].id } }) : json({ meta: { result_count: 0 } });
