@@ -574,6 +574,11 @@ static void kpis(gg_buf *b, const char *lang, json_t *sum)
         gg_buf_printf(b, "<div><dt>%s</dt><dd>%.1f %s</dd></div>",
                       GG_T(lang, "Rata-rata waktu telaah", "Mean review time"),
                       json_number_value(avg), GG_T(lang, "jam", "h"));
+    json_t *med = json_object_get(json_object_get(fn, "review"), "median_hours");
+    if (json_is_number(med))
+        gg_buf_printf(b, "<div><dt>%s</dt><dd id=\"review-median\">%.1f %s</dd></div>",
+                      GG_T(lang, "Median waktu telaah", "Median review time"),
+                      json_number_value(med), GG_T(lang, "jam", "h"));
     gg_buf_adds(b, "</dl>");
 }
 
@@ -663,6 +668,10 @@ static void funnel_table(gg_buf *b, const char *lang, json_t *sum)
                   jint(rv, "decided"));
     if (json_is_number(avg))
         gg_buf_printf(b, " (%s %.1f %s)", GG_T(lang, "rata-rata", "mean"), json_number_value(avg),
+                      GG_T(lang, "jam", "h"));
+    json_t *med = json_object_get(rv, "median_hours");
+    if (json_is_number(med))
+        gg_buf_printf(b, " (%s %.1f %s)", GG_T(lang, "median", "median"), json_number_value(med),
                       GG_T(lang, "jam", "h"));
     gg_buf_adds(b, "</td></tr></tbody></table>");
 }

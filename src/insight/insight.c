@@ -308,6 +308,33 @@ static json_t *series(acc *a)
                      "coordinated", coo, "by_channel", chans);
 }
 
+/* The median review time from the histogram of reviewer decisions: the
+ * bucket that holds the middle decision, and a linear guess inside it (the
+ * decisions spread evenly over the bucket). The open last bucket gives its
+ * lower bound. Sets the bucket's bounds in hours (to_h < 0: open). */
+static double review_median(const int64_t *v, double *from_h, double *to_h)
+{
+    int64_t total = 0, cum = 0;
+    for (int i = 0; i < GG_INSIGHT_NHIST; i++)
+        total += v[GG_INSIGHT_H0 + i];
+    double half = (double)total / 2.0;
+    for (int i = 0; i < GG_INSIGHT_NHIST; i++) {
+        int64_t h = v[GG_INSIGHT_H0 + i];
+        if (h <= 0 || (double)(cum + h) < half) {
+            cum += h > 0 ? h : 0;
+            continue;
+        }
+        double lo = i ? (double)gg_store_insight_review_upper[i - 1] : 0.0;
+        double hi = (double)gg_store_insight_review_upper[i];
+        *from_h = lo / 3600.0;
+        *to_h = hi < 0 ? -1.0 : hi / 3600.0;
+        if (hi < 0)
+            return lo / 3600.0;
+        return (lo + (hi - lo) * (half - (double)cum) / (double)h) / 3600.0;
+    }
+    return -1.0;
+}
+
 static json_t *funnel(acc *a)
 {
     const int64_t *v = get(a, "all", "");
@@ -325,7 +352,20 @@ static json_t *funnel(acc *a)
     free(k);
     int64_t decided = v[GG_INSIGHT_REVIEWED];
     double avg_h = decided ? (double)v[GG_INSIGHT_REVIEW_SECS] / (double)decided / 3600.0 : 0;
-    return json_pack(
+    json_t *review_extra = json_object();
+    double from_h = 0, to_h = 0, med = review_median(v, &from_h, &to_h);
+    json_object_set_new(review_extra, "median_hours",
+                        med >= 0 ? json_real(round(med * 100.0) / 100.0) : json_null());
+    json_object_set_new(review_extra, "median_bucket_hours",
+                        med >= 0 ? json_pack("[f,o]", round(from_h * 1000.0) / 1000.0,
+                                             to_h < 0 ? json_null()
+                                                      : json_real(round(to_h * 1000.0) / 1000.0))
+                                 : json_null());
+    json_t *hist = json_array();
+    for (int i = 0; i < GG_INSIGHT_NHIST; i++)
+        json_array_append_new(hist, json_integer(v[GG_INSIGHT_H0 + i]));
+    json_object_set_new(review_extra, "histogram", hist);
+    json_t *out = json_pack(
         "{s:I,s:{s:I,s:o},s:I,s:I,s:I,s:I,s:I,s:{s:I,s:o},s:I,s:{s:I,s:o}}", "received",
         (json_int_t)v[GG_INSIGHT_N], "auto_rejected", "n",
         (json_int_t)v[GG_INSIGHT_AUTO_REJECTED], "by_reason", reasons, "auto_merged",
@@ -337,6 +377,9 @@ static json_t *funnel(acc *a)
         review_reasons, "withdrawn", (json_int_t)v[GG_INSIGHT_WITHDRAWN], "review", "decided",
         (json_int_t)decided, "avg_hours",
         decided ? json_real(round(avg_h * 100.0) / 100.0) : json_null());
+    json_object_update(json_object_get(out, "review"), review_extra);
+    json_decref(review_extra);
+    return out;
 }
 
 int gg_insight_summary(gg_store *s, const gg_insight_filter *f, int top, json_t **out)

@@ -1,13 +1,15 @@
 /*
  * insight.c — reads behind the analyst's dashboards, map, report and
- * exports (store layer, issue 6). Unfiltered dashboards read insight_agg
- * (counts kept in step by migration 4's triggers: O(days x keys), never
- * O(submissions)); a filter on a second dimension (topic on the map, say)
- * reads the narrow insight_facts rows of the period instead and expands
+ * exports (store layer, issue 6). Dashboards with no filter or one filter on
+ * topic, province, kind, channel or language read insight_agg (kept equal
+ * to the facts by the writer's per-batch fold, store/insight_fold.c, plus
+ * the rows still pending: O(days x keys), never O(submissions)); a kab/kota
+ * or dapil filter, or two filters together, read the narrow insight_facts
+ * rows of the period (kab/kota and dapil through their indexes) and expand
  * each into the same dimension rows, so callers see one shape either way.
  * Every function runs on the calling thread's read connection.
  */
-#include "store/sqlite_int.h"
+#include "store/insight_fold.h"
 #include "core/err.h"
 #include <string.h>
 
@@ -16,25 +18,29 @@ static const char *const dims[] = {"all",      "channel", "kind",  "lang",  "pro
                                    "regency",  "dapil",   "reason", "topic"};
 enum { NDIM = sizeof(dims) / sizeof(dims[0]) };
 
-/* Which aggregate rows serve f: plain dimensions (no cross filter), the
- * "t:" dimensions of one topic, or the "p:" dimensions of one province.
- * Any other filter reads the facts (returns NULL). */
+/* Which aggregate rows serve f: plain dimensions (no filter), or the
+ * dimensions within one topic ("t:"), province ("p:"), kind ("k:"), channel
+ * ("c:") or language ("l:"). A kab/kota, a dapil or two filters read the
+ * facts (returns NULL). */
 static const char *agg_prefix(const gg_insight_filter *f, const char **sel)
 {
-    int others = f->kind || f->dapil || f->channel || f->lang;
     int province = f->region && strlen(f->region) == 2;
-    if (others || (f->region && !province) || (f->topic && f->region))
+    if (f->dapil || (f->region && !province))
         return NULL;
-    if (f->topic) {
-        *sel = f->topic;
-        return "t:";
-    }
-    if (province) {
-        *sel = f->region;
-        return "p:";
-    }
+    const char *prefix = "";
+    int n = 0;
     *sel = "";
-    return "";
+    if (f->topic)
+        prefix = "t:", *sel = f->topic, n++;
+    if (province)
+        prefix = "p:", *sel = f->region, n++;
+    if (f->kind)
+        prefix = "k:", *sel = f->kind, n++;
+    if (f->channel)
+        prefix = "c:", *sel = f->channel, n++;
+    if (f->lang)
+        prefix = "l:", *sel = f->lang, n++;
+    return n > 1 ? NULL : prefix;
 }
 
 static int scan_agg_one(gg_conn *c, const gg_insight_filter *f, int64_t campaign_id,
@@ -45,7 +51,8 @@ static int scan_agg_one(gg_conn *c, const gg_insight_filter *f, int64_t campaign
      * GROUP BY over every campaign's rows cannot use the day range */
     static const char sql[] =
         "SELECT key, day, coord, n, received, filtered, queued, accepted, merged, rejected,"
-        " escalated, withdrawn, auto_rejected, auto_merged, pos, neu, neg, reviewed, review_secs"
+        " escalated, withdrawn, auto_rejected, auto_merged, pos, neu, neg, reviewed, review_secs,"
+        " h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15"
         " FROM insight_agg WHERE dim=?1 AND campaign_id=?2 AND sel=?6 AND day BETWEEN ?3 AND ?4"
         " AND (?5<0 OR coord=?5) AND n<>0";
     for (int d = 0; d < NDIM; d++) {
@@ -96,51 +103,80 @@ static int scan_agg(gg_conn *c, const gg_insight_filter *f, const char *prefix, 
     return rc;
 }
 
-static const char *const state_names[] = {"received", "filtered", "queued",   "accepted",
-                                          "merged",   "rejected", "escalated", "withdrawn"};
+/* The pending rows (not folded yet) that fall in f's selector, period and
+ * campaign, expanded like the fold does. Normally there are none: only a
+ * writer other than gagas's leaves any until the next batch. */
+typedef struct pending_scan {
+    const gg_insight_filter *f;
+    const char *prefix, *sel;
+    const gg_fact *fact;
+    const int64_t *v;
+    gg_insight_row_fn fn;
+    void *arg;
+} pending_scan;
 
-/* One facts row as the counts vector a dimension row of insight_agg holds. */
-static void fact_vector(sqlite3_stmt *st, int64_t v[GG_INSIGHT_NCOL])
+static void on_pending(void *arg, const char *prefix, const char *sel, const char *dim,
+                       const char *key)
 {
-    memset(v, 0, sizeof(int64_t) * GG_INSIGHT_NCOL);
-    const char *state = (const char *)sqlite3_column_text(st, 2);
-    int aut = sqlite3_column_int(st, 3);
-    v[GG_INSIGHT_N] = 1;
-    for (int i = 0; i < 8; i++)
-        if (state && strcmp(state, state_names[i]) == 0)
-            v[GG_INSIGHT_RECEIVED + i] = 1;
-    v[GG_INSIGHT_AUTO_REJECTED] = aut && v[GG_INSIGHT_REJECTED];
-    v[GG_INSIGHT_AUTO_MERGED] = aut && v[GG_INSIGHT_MERGED];
-    const char *sent = (const char *)sqlite3_column_text(st, 7);
-    if (sent) {
-        v[GG_INSIGHT_POS] = strcmp(sent, "positive") == 0;
-        v[GG_INSIGHT_NEU] = strcmp(sent, "neutral") == 0;
-        v[GG_INSIGHT_NEG] = strcmp(sent, "negative") == 0;
-    }
-    if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
-        v[GG_INSIGHT_REVIEWED] = 1;
-        v[GG_INSIGHT_REVIEW_SECS] = sqlite3_column_int64(st, 13);
-    }
+    pending_scan *p = arg;
+    if (strcmp(prefix, p->prefix) != 0 || strcmp(sel, p->sel) != 0)
+        return;
+    if (p->f->no_regency && strcmp(dim, "regency") == 0)
+        return;
+    p->fn(p->arg, dim, key, p->fact->day, p->fact->coord, p->v);
 }
 
-static int scan_facts(gg_conn *c, const gg_insight_filter *f, gg_insight_row_fn fn, void *arg)
+static int scan_pending(gg_conn *c, const gg_insight_filter *f, const char *prefix,
+                        const char *sel, gg_insight_row_fn fn, void *arg)
+{
+    sqlite3_stmt *st = gg_store__stmt(c, GG_STORE__PENDING_SELECT
+                                      " WHERE (?1=0 OR campaign_id=?1) AND day BETWEEN ?2 AND ?3"
+                                      " AND (?4<0 OR (coord>0)=?4)");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, f->campaign_id > 0 ? f->campaign_id : 0);
+    sqlite3_bind_int(st, 2, f->day_from);
+    sqlite3_bind_int(st, 3, f->day_to);
+    sqlite3_bind_int(st, 4, f->coord == 1 ? 0 : f->coord == 2 ? 1 : -1);
+    pending_scan p = {.f = f, .prefix = prefix, .sel = sel, .fn = fn, .arg = arg};
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        gg_fact fact;
+        int64_t v[GG_INSIGHT_NCOL];
+        gg_store__insight_pending_row(st, &fact, v);
+        p.fact = &fact;
+        p.v = v;
+        gg_store__insight_expand(&fact, on_pending, &p);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "insight pending");
+}
+
+static int scan_facts_one(gg_conn *c, const gg_insight_filter *f, int64_t campaign_id,
+                          gg_insight_row_fn fn, void *arg)
 {
 #define FACTS_COLS                                                                               \
     "SELECT day, channel, state, auto, reason, lang, kind, sentiment, topics_json, province,"    \
-    " regency, dapil, coord, review_secs FROM insight_facts WHERE "
+    " regency, dapil, coord, review_secs FROM insight_facts WHERE campaign_id=?1 AND "
 #define FACTS_WHERE                                                                              \
     " day BETWEEN ?2 AND ?3 AND (?4<0 OR (coord>0)=?4)"                                          \
     " AND (?5 IS NULL OR instr(topics_json, '\"' || ?5 || '\"')>0)"                               \
     " AND (?6 IS NULL OR kind=?6) AND (?7 IS NULL OR province=?7 OR regency=?7)"                 \
     " AND (?8 IS NULL OR dapil=?8) AND (?9 IS NULL OR channel=?9)"                               \
     " AND (?10 IS NULL OR lang=?10)"
-    /* with a campaign, the (campaign_id, day) index bounds the scan */
-    sqlite3_stmt *st = f->campaign_id > 0
-                           ? gg_store__stmt(c, FACTS_COLS "campaign_id=?1 AND" FACTS_WHERE)
-                           : gg_store__stmt(c, FACTS_COLS "?1=0 AND" FACTS_WHERE);
+    /* a dapil or a kab/kota is a few hundredths of the posts: its index
+     * (campaign, dapil|regency, day) reads only those; otherwise the
+     * (campaign, day) key bounds the scan to the period */
+    sqlite3_stmt *st;
+    if (f->dapil)
+        st = gg_store__stmt(c, FACTS_COLS "dapil=?8 AND" FACTS_WHERE);
+    else if (f->region && strlen(f->region) > 2)
+        st = gg_store__stmt(c, FACTS_COLS "regency=?7 AND" FACTS_WHERE);
+    else
+        st = gg_store__stmt(c, FACTS_COLS FACTS_WHERE);
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
-    sqlite3_bind_int64(st, 1, f->campaign_id > 0 ? f->campaign_id : 0);
+    sqlite3_bind_int64(st, 1, campaign_id);
     sqlite3_bind_int(st, 2, f->day_from);
     sqlite3_bind_int(st, 3, f->day_to);
     sqlite3_bind_int(st, 4, f->coord == 1 ? 0 : f->coord == 2 ? 1 : -1);
@@ -153,7 +189,11 @@ static int scan_facts(gg_conn *c, const gg_insight_filter *f, gg_insight_row_fn 
     int rc;
     int64_t v[GG_INSIGHT_NCOL];
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        fact_vector(st, v);
+        gg_store__insight_vector((const char *)sqlite3_column_text(st, 2),
+                                 sqlite3_column_int(st, 3),
+                                 (const char *)sqlite3_column_text(st, 7),
+                                 sqlite3_column_type(st, 13) != SQLITE_NULL,
+                                 sqlite3_column_int64(st, 13), 1, v);
         int day = sqlite3_column_int(st, 0);
         int coord = sqlite3_column_int(st, 12) > 0;
 #define COL(i) ((const char *)sqlite3_column_text(st, (i)))
@@ -183,6 +223,24 @@ static int scan_facts(gg_conn *c, const gg_insight_filter *f, gg_insight_row_fn 
     return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "insight facts");
 }
 
+/* Across campaigns: one indexed scan per campaign, as for the aggregates. */
+static int scan_facts(gg_conn *c, const gg_insight_filter *f, gg_insight_row_fn fn, void *arg)
+{
+    if (f->campaign_id > 0)
+        return scan_facts_one(c, f, f->campaign_id, fn, arg);
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT id FROM campaigns ORDER BY id");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    int64_t ids[4096];
+    int n = 0, rc = 0;
+    while (n < 4096 && sqlite3_step(st) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = scan_facts_one(c, f, ids[i], fn, arg);
+    return rc;
+}
+
 int gg_store_insight_scan(gg_store *s, const gg_insight_filter *f, gg_insight_row_fn fn,
                           void *arg)
 {
@@ -194,6 +252,8 @@ int gg_store_insight_scan(gg_store *s, const gg_insight_filter *f, gg_insight_ro
     const char *sel = "";
     const char *prefix = agg_prefix(f, &sel);
     int rc = prefix ? scan_agg(c, f, prefix, sel, fn, arg) : scan_facts(c, f, fn, arg);
+    if (rc == 0 && prefix)
+        rc = scan_pending(c, f, prefix, sel, fn, arg);
     sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
     return rc;
 }

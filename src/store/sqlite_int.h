@@ -34,6 +34,7 @@ struct gg_job {
     int64_t id;
     json_t *result;  /* handed to done, then decref'd */
     int bumps;       /* 1: changes what public read caches hold */
+    char *err;       /* writer: the failure's message, handed to done's thread */
 };
 
 /** The calling thread's read connection (opened on first use). */

@@ -348,8 +348,17 @@ enum {
     GG_INSIGHT_ACCEPTED, GG_INSIGHT_MERGED, GG_INSIGHT_REJECTED, GG_INSIGHT_ESCALATED,
     GG_INSIGHT_WITHDRAWN, GG_INSIGHT_AUTO_REJECTED, GG_INSIGHT_AUTO_MERGED, GG_INSIGHT_POS,
     GG_INSIGHT_NEU, GG_INSIGHT_NEG, GG_INSIGHT_REVIEWED, GG_INSIGHT_REVIEW_SECS,
-    GG_INSIGHT_NCOL
+    GG_INSIGHT_H0, /* GG_INSIGHT_NHIST review-time buckets: reviewer decisions per bucket */
+    GG_INSIGHT_NCOL = GG_INSIGHT_H0 + 16
 };
+/** Review-time histogram: bucket i counts decisions that took less than
+ *  gg_store_insight_review_upper[i] seconds (and at least the bound before);
+ *  the last bucket is open (-1). Fixed, roughly doubling bounds from one
+ *  minute to one week, so a median is known within its bucket. */
+#define GG_INSIGHT_NHIST 16
+extern const int64_t gg_store_insight_review_upper[GG_INSIGHT_NHIST];
+/** The bucket (0..GG_INSIGHT_NHIST-1) of a review time in seconds. */
+int gg_store_insight_review_bucket(int64_t secs);
 /** One aggregate row: dimension ("all", "channel", "kind", "lang",
  *  "province", "regency", "dapil", "reason", "topic"), its key ("" when the
  *  label is missing), the day, 1 for coordinated input, and the counts
@@ -358,8 +367,10 @@ enum {
 typedef void (*gg_insight_row_fn)(void *arg, const char *dim, const char *key, int day,
                                   int coord, const int64_t *v);
 /** Feed fn every aggregate row matching f (calling thread, one read
- *  transaction). Without a filter on topic/kind/region/dapil/channel/lang
- *  this reads the trigger-maintained insight_agg; with one, the facts. */
+ *  transaction). With no filter, or one filter on topic, kind, channel,
+ *  lang or province, this reads insight_agg (plus rows not folded yet);
+ *  with a kab/kota, a dapil or two filters, the facts (indexed by kab/kota
+ *  and dapil). */
 int gg_store_insight_scan(gg_store *s, const gg_insight_filter *f, gg_insight_row_fn fn,
                           void *arg);
 /** Most supported ideas (not rejected) with the topics and region of the

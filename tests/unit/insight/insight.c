@@ -2,12 +2,14 @@
  * cells (pure), then the summary against a real temporary store: posts with
  * labels go in through the writer, get decided and relabelled, and the
  * summary's counts must equal counts this test keeps itself, both from the
- * aggregate path and from the facts path (a cross filter). */
+ * aggregate path and from the facts path (a cross filter); and with the
+ * writer's batched fold, at every read, whoever wrote last. */
 #include "core/buf.h"
 #include "core/err.h"
 #include "insight/insight.h"
 #include "store/store.h"
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,4 +205,160 @@ Test(insight_store, summary_matches_what_went_in)
     /* a reversed period is refused */
     f.day_from = f.day_to + 1;
     cr_assert_eq(gg_insight_summary(st, &f, 10, &o), GG_EINVAL);
+}
+
+/* ---- batched aggregates (migration 7) ---------------------------------------- */
+
+/* One number from SQL on a connection of the test's own. */
+static int64_t q1(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK, "%s: %s", sql,
+                 sqlite3_errmsg(db));
+    int64_t v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_finalize(q);
+    return v;
+}
+
+/* The summary of one filter against counts taken straight from the
+ * submissions table (not from the facts or aggregates the store reads). */
+static void check_against_submissions(sqlite3 *db, const char *what, const char *kind,
+                                      const char *channel, const char *topic)
+{
+    gg_insight_filter f = {.campaign_id = cid, .kind = kind, .channel = channel, .topic = topic};
+    cr_assert_eq(gg_insight_parse_day("2026-03-01", &f.day_from), 0);
+    cr_assert_eq(gg_insight_parse_day("2026-03-31", &f.day_to), 0);
+    json_t *o = NULL;
+    cr_assert_eq(gg_insight_summary(st, &f, 10, &o), 0, "%s", gg_store_errmsg(st));
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM submissions WHERE ('%s'='' OR labels_json->>'kind'='%s')"
+             " AND ('%s'='' OR channel='%s') AND ('%s'='' OR labels_json->>'$.topics[0].topic'"
+             "='%s')",
+             kind ? kind : "", kind ? kind : "", channel ? channel : "", channel ? channel : "",
+             topic ? topic : "", topic ? topic : "");
+    cr_assert_eq(json_integer_value(json_object_get(o, "total")), q1(db, sql), "%s: total", what);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM submissions WHERE state='accepted' AND ('%s'='' OR"
+             " labels_json->>'kind'='%s') AND ('%s'='' OR channel='%s') AND ('%s'='' OR"
+             " labels_json->>'$.topics[0].topic'='%s')",
+             kind ? kind : "", kind ? kind : "", channel ? channel : "", channel ? channel : "",
+             topic ? topic : "", topic ? topic : "");
+    cr_assert_eq(count_of(json_object_get(o, "by_state"), "accepted"), q1(db, sql),
+                 "%s: accepted", what);
+    json_decref(o);
+}
+
+static void check_all(sqlite3 *db, const char *when)
+{
+    char what[96];
+    static const char *const kinds[] = {"gagasan", "keluhan", "kritik"};
+    static const char *const chans[] = {"web", "x"};
+    check_against_submissions(db, when, NULL, NULL, NULL);
+    for (int i = 0; i < 3; i++) {
+        snprintf(what, sizeof(what), "%s, kind %s", when, kinds[i]);
+        check_against_submissions(db, what, kinds[i], NULL, NULL);
+        snprintf(what, sizeof(what), "%s, kind %s on web (facts)", when, kinds[i]);
+        check_against_submissions(db, what, kinds[i], "web", NULL);
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(what, sizeof(what), "%s, channel %s", when, chans[i]);
+        check_against_submissions(db, what, NULL, chans[i], NULL);
+    }
+    check_against_submissions(db, when, NULL, NULL, "kesehatan");
+}
+
+static void put_many(int from, int n)
+{
+    static const char *const kinds[] = {"gagasan", "keluhan", "kritik"};
+    static const char *const topics[] = {"pendidikan", "kesehatan"};
+    waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, n, 0};
+    for (int i = from; i < from + n; i++) {
+        char labels[256], text[32], created[32];
+        snprintf(labels, sizeof(labels),
+                 "{\"lang\":\"ind\",\"kind\":\"%s\",\"topics\":[{\"topic\":\"%s\"}],"
+                 "\"region\":[{\"province\":\"3%d\"}]}",
+                 kinds[i % 3], topics[(i / 3) % 2], i % 4);
+        snprintf(text, sizeof(text), "usul nomor %d", i);
+        snprintf(created, sizeof(created), "2026-03-%02dT08:00:00Z", 1 + i % 20);
+        gg_submission_in in = {.campaign_id = cid, .channel = i % 5 ? "web" : "x",
+                               .text = text, .labels_json = labels, .state = "queued",
+                               .created_at = created};
+        cr_assert_eq(gg_store_submission_put(st, &in, on_done, &w), 0);
+    }
+    pthread_mutex_lock(&w.mu);
+    while (w.left > 0)
+        pthread_cond_wait(&w.cv, &w.mu);
+    pthread_mutex_unlock(&w.mu);
+    cr_assert_eq(w.failed, 0);
+}
+
+Test(insight_store, batched_aggregates_equal_the_submissions_at_every_read)
+{
+    /* 1,000 posts queued at once: batches of up to 64, folded or still
+     * pending depending on the fold's schedule; every read must agree */
+    put_many(0, 1000);
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    check_all(db, "after the inserts");
+
+    /* another writer decides, relabels and deletes: its facts changes
+     * wait in insight_pending, and the readers count them anyway */
+    cr_assert_eq(sqlite3_exec(db,
+                              "INSERT INTO staff_users(email,role,pw_hash) VALUES"
+                              "('r@t','reviewer','x');"
+                              "UPDATE submissions SET state='accepted', decided_by=1,"
+                              " decided_at=strftime('%Y-%m-%dT%H:%M:%fZ', received_at,"
+                              " '+' || (id % 7 * 100) || ' seconds') WHERE id % 3 = 0;"
+                              "UPDATE submissions SET labels_json=json_set(labels_json,'$.kind',"
+                              "'kritik') WHERE id % 11 = 0;"
+                              "DELETE FROM submissions WHERE id % 13 = 0;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_gt(q1(db, "SELECT count(*) FROM insight_pending"), 0);
+    check_all(db, "after another writer's changes");
+
+    /* the store's next batch folds them all (a second has passed) */
+    sleep(1);
+    put_many(1000, 10);
+    check_all(db, "after the next batch");
+    cr_assert_eq(q1(db, "SELECT count(*) FROM insight_pending"), 0);
+
+    /* folded: the aggregate rows equal a GROUP BY over the facts */
+    cr_assert_eq(q1(db, "SELECT count(*) FROM (SELECT kind, channel, count(*) AS n"
+                        " FROM insight_facts WHERE kind<>'' GROUP BY 1, 2 EXCEPT"
+                        " SELECT sel, key, sum(n) FROM insight_agg WHERE dim='k:channel'"
+                        " GROUP BY 1, 2 HAVING sum(n)<>0)"),
+                 0);
+    cr_assert_eq(q1(db, "SELECT count(*) FROM (SELECT sel, key, sum(n) FROM insight_agg"
+                        " WHERE dim='k:channel' GROUP BY 1, 2 HAVING sum(n)<>0 EXCEPT"
+                        " SELECT kind, channel, count(*) FROM insight_facts WHERE kind<>''"
+                        " GROUP BY 1, 2)"),
+                 0);
+    int64_t reviewed = q1(db, "SELECT count(review_secs) FROM insight_facts");
+    cr_assert_gt(reviewed, 0);
+    cr_assert_eq(q1(db, "SELECT sum(reviewed) FROM insight_agg WHERE dim='all'"), reviewed);
+    cr_assert_eq(q1(db, "SELECT sum(h0+h1+h2+h3+h4+h5+h6+h7+h8+h9+h10+h11+h12+h13+h14+h15)"
+                        " FROM insight_agg WHERE dim='all'"),
+                 reviewed);
+
+    /* the median review time lies in the bucket of the middle decision */
+    gg_insight_filter f = {.campaign_id = cid};
+    cr_assert_eq(gg_insight_parse_day("2026-03-01", &f.day_from), 0);
+    cr_assert_eq(gg_insight_parse_day("2026-03-31", &f.day_to), 0);
+    json_t *o = NULL;
+    cr_assert_eq(gg_insight_summary(st, &f, 10, &o), 0);
+    json_t *rv = json_object_get(json_object_get(o, "funnel"), "review");
+    int64_t mid = q1(db, "SELECT review_secs FROM insight_facts WHERE review_secs IS NOT NULL"
+                         " ORDER BY review_secs LIMIT 1 OFFSET (SELECT (count(review_secs)-1)/2"
+                         " FROM insight_facts)");
+    int b = gg_store_insight_review_bucket(mid);
+    double lo = b ? (double)gg_store_insight_review_upper[b - 1] / 3600.0 : 0.0;
+    double hi = (double)gg_store_insight_review_upper[b] / 3600.0;
+    double med = json_real_value(json_object_get(rv, "median_hours"));
+    cr_assert(med >= lo - 0.01 && med <= hi + 0.01, "median %f h outside [%f, %f] (%lld s)", med,
+              lo, hi, (long long)mid);
+    json_decref(o);
+    sqlite3_close(db);
 }

@@ -1,0 +1,326 @@
+/*
+ * insight_fold.c — from facts rows to aggregate rows (store layer, issues 2
+ * and 6). A facts row (or its pending copy, see speed_schema.c) belongs to
+ * one aggregate row per (selector, dimension, key): the plain dimensions
+ * (selector ''), and the same dimensions within each of its topics ("t:"),
+ * its province ("p:"), its kind ("k:"), its channel ("c:") and its language
+ * ("l:"), so one filter on any of those reads aggregates. The writer folds
+ * every pending row into insight_agg once per batch, summing equal aggregate
+ * rows in memory first so each is upserted once; readers expand the rows
+ * not folded yet with the same code, so both always agree.
+ */
+#include "store/insight_fold.h"
+#include "core/alloc.h"
+#include "core/err.h"
+#include <jansson.h>
+#include <string.h>
+
+const int64_t gg_store_insight_review_upper[GG_INSIGHT_NHIST] = {
+    60,    120,   300,   600,    1200,   1800,   3600,   7200, /* 1 min .. 2 h */
+    14400, 28800, 43200, 86400, 172800, 345600, 604800, -1};  /* 4 h .. 1 week, open */
+
+int gg_store_insight_review_bucket(int64_t secs)
+{
+    for (int i = 0; i < GG_INSIGHT_NHIST - 1; i++)
+        if (secs < gg_store_insight_review_upper[i])
+            return i;
+    return GG_INSIGHT_NHIST - 1;
+}
+
+static const char *const state_names[] = {"received", "filtered", "queued",   "accepted",
+                                          "merged",   "rejected", "escalated", "withdrawn"};
+
+void gg_store__insight_vector(const char *state, int aut, const char *sentiment, int reviewed,
+                              int64_t secs, int64_t sign, int64_t v[GG_INSIGHT_NCOL])
+{
+    memset(v, 0, sizeof(int64_t) * GG_INSIGHT_NCOL);
+    v[GG_INSIGHT_N] = sign;
+    for (int i = 0; i < 8; i++)
+        if (state && strcmp(state, state_names[i]) == 0)
+            v[GG_INSIGHT_RECEIVED + i] = sign;
+    v[GG_INSIGHT_AUTO_REJECTED] = aut ? v[GG_INSIGHT_REJECTED] : 0;
+    v[GG_INSIGHT_AUTO_MERGED] = aut ? v[GG_INSIGHT_MERGED] : 0;
+    if (sentiment) {
+        v[GG_INSIGHT_POS] = strcmp(sentiment, "positive") == 0 ? sign : 0;
+        v[GG_INSIGHT_NEU] = strcmp(sentiment, "neutral") == 0 ? sign : 0;
+        v[GG_INSIGHT_NEG] = strcmp(sentiment, "negative") == 0 ? sign : 0;
+    }
+    if (reviewed) {
+        v[GG_INSIGHT_REVIEWED] = sign;
+        v[GG_INSIGHT_REVIEW_SECS] = sign * secs;
+        v[GG_INSIGHT_H0 + gg_store_insight_review_bucket(secs)] = sign;
+    }
+}
+
+/* Topics beyond this many on one post are not counted (the filter gives a
+ * handful; the cap bounds the work a strange label can cause). */
+#define MAX_TOPICS 32
+
+void gg_store__insight_expand(const gg_fact *f, gg_fact_fn fn, void *arg)
+{
+    const char *topics[MAX_TOPICS];
+    int nt = 0;
+    /* topics_json is written by the facts trigger: an array of names */
+    json_t *t = f->topics_json ? json_loads(f->topics_json, 0, NULL) : NULL;
+    size_t i;
+    json_t *e;
+    json_array_foreach(t, i, e) if (json_is_string(e) && nt < MAX_TOPICS)
+        topics[nt++] = json_string_value(e);
+
+    struct {
+        const char *prefix, *sel;
+    } sels[MAX_TOPICS + 5];
+    int ns = 0;
+    sels[ns].prefix = "", sels[ns++].sel = "";
+    for (int k = 0; k < nt; k++)
+        sels[ns].prefix = "t:", sels[ns++].sel = topics[k];
+    if (*f->province)
+        sels[ns].prefix = "p:", sels[ns++].sel = f->province;
+    if (*f->kind)
+        sels[ns].prefix = "k:", sels[ns++].sel = f->kind;
+    if (*f->channel)
+        sels[ns].prefix = "c:", sels[ns++].sel = f->channel;
+    if (*f->lang)
+        sels[ns].prefix = "l:", sels[ns++].sel = f->lang;
+
+    for (int s = 0; s < ns; s++) {
+        const char *p = sels[s].prefix, *sel = sels[s].sel;
+        fn(arg, p, sel, "all", "");
+        fn(arg, p, sel, "channel", f->channel);
+        fn(arg, p, sel, "kind", f->kind);
+        fn(arg, p, sel, "lang", f->lang);
+        fn(arg, p, sel, "province", f->province);
+        if (*f->regency)
+            fn(arg, p, sel, "regency", f->regency);
+        if (*f->dapil)
+            fn(arg, p, sel, "dapil", f->dapil);
+        if (*f->reason)
+            fn(arg, p, sel, "reason", f->reason);
+        if (nt == 0)
+            fn(arg, p, sel, "topic", "");
+        for (int k = 0; k < nt; k++)
+            fn(arg, p, sel, "topic", topics[k]);
+    }
+    json_decref(t);
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    const char *v = (const char *)sqlite3_column_text(st, i);
+    return v ? v : "";
+}
+
+void gg_store__insight_pending_row(sqlite3_stmt *st, gg_fact *f, int64_t v[GG_INSIGHT_NCOL])
+{
+    /* columns as in GG_STORE__PENDING_SELECT */
+    f->campaign_id = sqlite3_column_int64(st, 1);
+    f->day = sqlite3_column_int(st, 2);
+    f->channel = col(st, 3);
+    f->reason = col(st, 6);
+    f->lang = col(st, 7);
+    f->kind = col(st, 8);
+    f->topics_json = col(st, 10);
+    f->province = col(st, 11);
+    f->regency = col(st, 12);
+    f->dapil = col(st, 13);
+    f->coord = sqlite3_column_int64(st, 14) > 0;
+    gg_store__insight_vector(col(st, 4), sqlite3_column_int(st, 5), col(st, 9),
+                             sqlite3_column_type(st, 15) != SQLITE_NULL,
+                             sqlite3_column_int64(st, 15), sqlite3_column_int64(st, 0), v);
+}
+
+/* ---- the fold ------------------------------------------------------------- */
+
+/* One aggregate row being summed: its key is "dim\0sel\0key" (dim with its
+ * selector prefix) plus campaign, day and coord. */
+typedef struct fold_ent {
+    char *name;
+    size_t len;
+    int64_t campaign_id;
+    int day, coord;
+    int64_t v[GG_INSIGHT_NCOL];
+} fold_ent;
+
+typedef struct fold_acc {
+    fold_ent *e;
+    size_t cap, n;
+    const gg_fact *f; /* the row being expanded */
+    const int64_t *v;
+} fold_acc;
+
+static uint64_t ent_hash(const char *name, size_t len, int64_t campaign, int day, int coord)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
+    h = (h ^ (uint64_t)campaign) * 1099511628211ull;
+    h = (h ^ (uint64_t)(uint32_t)day) * 1099511628211ull;
+    return (h ^ (uint64_t)coord) * 1099511628211ull;
+}
+
+static void acc_grow(fold_acc *a)
+{
+    size_t ncap = a->cap ? a->cap * 2 : 4096;
+    fold_ent *ne = gg_calloc(ncap, sizeof(fold_ent));
+    for (size_t i = 0; i < a->cap; i++) {
+        fold_ent *o = &a->e[i];
+        if (o->name == NULL)
+            continue;
+        size_t j = ent_hash(o->name, o->len, o->campaign_id, o->day, o->coord) & (ncap - 1);
+        while (ne[j].name)
+            j = (j + 1) & (ncap - 1);
+        ne[j] = *o;
+    }
+    free(a->e);
+    a->e = ne;
+    a->cap = ncap;
+}
+
+static void on_tuple(void *arg, const char *prefix, const char *sel, const char *dim,
+                     const char *key)
+{
+    fold_acc *a = arg;
+    char small[512], *name = small;
+    size_t pl = strlen(prefix), dl = strlen(dim), sl = strlen(sel), kl = strlen(key);
+    size_t len = pl + dl + 1 + sl + 1 + kl + 1;
+    if (len > sizeof(small))
+        name = gg_malloc(len);
+    memcpy(name, prefix, pl);
+    memcpy(name + pl, dim, dl + 1);
+    memcpy(name + pl + dl + 1, sel, sl + 1);
+    memcpy(name + pl + dl + 1 + sl + 1, key, kl + 1);
+    if ((a->n + 1) * 2 > a->cap)
+        acc_grow(a);
+    size_t j = ent_hash(name, len, a->f->campaign_id, a->f->day, a->f->coord) & (a->cap - 1);
+    fold_ent *e;
+    for (;; j = (j + 1) & (a->cap - 1)) {
+        e = &a->e[j];
+        if (e->name == NULL) {
+            e->name = name == small ? gg_malloc(len) : name;
+            if (name == small)
+                memcpy(e->name, small, len);
+            e->len = len;
+            e->campaign_id = a->f->campaign_id;
+            e->day = a->f->day;
+            e->coord = a->f->coord;
+            a->n++;
+            break;
+        }
+        if (e->len == len && e->campaign_id == a->f->campaign_id && e->day == a->f->day &&
+            e->coord == a->f->coord && memcmp(e->name, name, len) == 0) {
+            if (name != small)
+                free(name);
+            break;
+        }
+    }
+    for (int k = 0; k < GG_INSIGHT_NCOL; k++)
+        e->v[k] += a->v[k];
+}
+
+#define AGG_COUNTS                                                                               \
+    "n,received,filtered,queued,accepted,merged,rejected,escalated,withdrawn,auto_rejected,"     \
+    "auto_merged,pos,neu,neg,reviewed,review_secs,h0,h1,h2,h3,h4,h5,h6,h7,h8,h9,h10,h11,h12,"    \
+    "h13,h14,h15"
+#define ADD(c) c "=" c "+excluded." c
+static const char SQL_UPSERT[] =
+    "INSERT INTO insight_agg(dim,campaign_id,sel,day,key,coord," AGG_COUNTS ")"
+    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+    "?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,?38)"
+    " ON CONFLICT DO UPDATE SET " ADD("n") "," ADD("received") "," ADD("filtered") "," ADD(
+        "queued") "," ADD("accepted") "," ADD("merged") "," ADD("rejected") "," ADD("escalated") ","
+        ADD("withdrawn") "," ADD("auto_rejected") "," ADD("auto_merged") "," ADD("pos") "," ADD(
+            "neu") "," ADD("neg") "," ADD("reviewed") "," ADD("review_secs") "," ADD("h0") ","
+            ADD("h1") "," ADD("h2") "," ADD("h3") "," ADD("h4") "," ADD("h5") "," ADD("h6") ","
+            ADD("h7") "," ADD("h8") "," ADD("h9") "," ADD("h10") "," ADD("h11") "," ADD(
+                "h12") "," ADD("h13") "," ADD("h14") "," ADD("h15");
+#undef ADD
+
+/* Upsert every summed row (skipping those that cancelled out) and empty a. */
+static int acc_flush(gg_conn *c, fold_acc *a)
+{
+    int rc = 0;
+    sqlite3_stmt *st = gg_store__stmt(c, SQL_UPSERT);
+    if (st == NULL)
+        rc = gg_store__sqlfail(c, "prepare");
+    for (size_t i = 0; i < a->cap; i++) {
+        fold_ent *e = &a->e[i];
+        if (e->name == NULL)
+            continue;
+        int zero = 1;
+        for (int k = 0; k < GG_INSIGHT_NCOL && zero; k++)
+            zero = e->v[k] == 0;
+        if (rc == 0 && !zero) {
+            size_t dl = strlen(e->name), sl = strlen(e->name + dl + 1);
+            sqlite3_bind_text(st, 1, e->name, (int)dl, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, e->campaign_id);
+            sqlite3_bind_text(st, 3, e->name + dl + 1, (int)sl, SQLITE_STATIC);
+            sqlite3_bind_int(st, 4, e->day);
+            sqlite3_bind_text(st, 5, e->name + dl + 1 + sl + 1, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 6, e->coord);
+            for (int k = 0; k < GG_INSIGHT_NCOL; k++)
+                sqlite3_bind_int64(st, 7 + k, e->v[k]);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = gg_store__sqlfail(c, "insight fold");
+            sqlite3_reset(st);
+        }
+        free(e->name);
+        e->name = NULL;
+    }
+    a->n = 0;
+    return rc;
+}
+
+/* Rows per pass: bounds the in-memory sums when many rows wait (a bulk
+ * load by another writer), without changing what is committed. */
+#define FOLD_CHUNK 8192
+
+int gg_store__insight_fold(gg_conn *c, int64_t *folded_out)
+{
+    sqlite3_stmt *st = gg_store__stmt(c, GG_STORE__PENDING_SELECT " WHERE seq>?1 ORDER BY seq"
+                                                                  " LIMIT ?2");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    fold_acc a = {0};
+    int64_t last = 0, total = 0;
+    int rc = 0, step = SQLITE_DONE;
+    for (;;) {
+        int rows = 0;
+        sqlite3_bind_int64(st, 1, last);
+        sqlite3_bind_int(st, 2, FOLD_CHUNK);
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            gg_fact f;
+            int64_t v[GG_INSIGHT_NCOL];
+            gg_store__insight_pending_row(st, &f, v);
+            a.f = &f;
+            a.v = v;
+            gg_store__insight_expand(&f, on_tuple, &a);
+            last = sqlite3_column_int64(st, 16);
+            rows++;
+        }
+        sqlite3_reset(st);
+        if (step != SQLITE_DONE) {
+            rc = gg_store__sqlfail(c, "insight pending");
+            break;
+        }
+        if ((rc = acc_flush(c, &a)) != 0)
+            break;
+        total += rows;
+        if (rows < FOLD_CHUNK)
+            break;
+    }
+    for (size_t i = 0; i < a.cap; i++) /* what an error left unflushed */
+        free(a.e[i].name);
+    free(a.e);
+    if (rc == 0 && total > 0) {
+        sqlite3_stmt *del = gg_store__stmt(c, "DELETE FROM insight_pending WHERE seq<=?1");
+        if (del == NULL)
+            return gg_store__sqlfail(c, "prepare");
+        sqlite3_bind_int64(del, 1, last);
+        if (sqlite3_step(del) != SQLITE_DONE)
+            rc = gg_store__sqlfail(c, "insight pending delete");
+        sqlite3_reset(del);
+    }
+    if (folded_out)
+        *folded_out = total;
+    return rc;
+}
