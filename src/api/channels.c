@@ -406,6 +406,51 @@ done:
     return 0;
 }
 
+/* ---- reach and engagement of campaign calls ----------------------------------- */
+
+static const char *const count_names[] = {"impressions", "reach", "views",   "likes",
+                                          "replies",     "reposts", "quotes", "bookmarks",
+                                          "shares",      "saves",  "clicks", NULL};
+
+/* GET /api/v1/campaigns/{slug}/reach: what each platform last reported for
+ * the campaign's calls, and the sums per count name (admin or analyst). */
+static int h_reach(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    if (gg_api__staff(a, r, GG_ROLE_ADMIN | GG_ROLE_ANALYST, 0, GG_AUTH_JSON) == NULL)
+        return 0;
+    gg_str slug_s = gg_req_param(r, "slug");
+    char *slug = gg_req_strdup(r, slug_s.ptr, slug_s.len);
+    json_t *camp = NULL, *rows = NULL;
+    if (gg_store_campaign_get(a->store, slug, &camp) != 0) {
+        gg_req_error(r, GG_ENOTFOUND, "no such campaign");
+        return 0;
+    }
+    int64_t cid = json_integer_value(json_object_get(camp, "id"));
+    json_decref(camp);
+    if (gg_store_campaign_reach(a->store, cid, &rows) != 0) {
+        gg_req_error(r, GG_EIO, "could not read the campaign's calls");
+        return 0;
+    }
+    json_t *totals = json_object();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        json_t *counts = json_object_get(json_object_get(row, "metrics"), "counts");
+        for (size_t k = 0; count_names[k]; k++) {
+            json_t *v = json_object_get(counts, count_names[k]);
+            if (!json_is_integer(v))
+                continue;
+            json_int_t sum = json_integer_value(json_object_get(totals, count_names[k]));
+            json_object_set_new(totals, count_names[k], json_integer(sum + json_integer_value(v)));
+        }
+    }
+    gg_req_json(r, 200, json_pack("{s:s, s:o, s:o}", "campaign", slug, "calls", rows, "totals",
+                                  totals));
+    return 0;
+}
+
 /* ---- console ---------------------------------------------------------------- */
 
 static const char *js(json_t *o, const char *k)
@@ -514,6 +559,54 @@ static int h_console_channels(gg_req *r, void *ctx)
         gg_buf_adds(&b, "</td></tr>");
     }
     gg_buf_adds(&b, "</tbody></table>");
+    /* reach and engagement: what each platform last said about our calls */
+    json_t *calls = NULL;
+    gg_store_outbox_list(a->store, "publish", 50, &calls);
+    gg_buf_printf(&b, "<h2>%s</h2><table class=\"reach\"><thead><tr><th>#</th><th>%s</th>"
+                      "<th>%s</th><th>%s</th>",
+                  GG_T(lang, "Jangkauan dan keterlibatan seruan kampanye",
+                       "Reach and engagement of campaign calls"),
+                  GG_T(lang, "Kanal", "Channel"), GG_T(lang, "Pos", "Post"),
+                  GG_T(lang, "Diambil", "Fetched"));
+    for (size_t k = 0; count_names[k]; k++)
+        gg_buf_printf(&b, "<th>%s</th>", count_names[k]);
+    gg_buf_adds(&b, "</tr></thead><tbody>");
+    json_array_foreach(calls, i, x)
+    {
+        if (strcmp(js(x, "state"), "sent") != 0)
+            continue;
+        json_t *m = json_object_get(x, "metrics");
+        json_t *counts = json_object_get(m, "counts");
+        gg_buf_printf(&b, "<tr><td>%lld</td><td>",
+                      (long long)json_integer_value(json_object_get(x, "id")));
+        gg_html_esc(&b, js(x, "channel"));
+        gg_buf_adds(&b, "</td><td>");
+        gg_html_esc(&b, js(x, "remote_id"));
+        gg_buf_adds(&b, "</td><td>");
+        if (json_is_integer(json_object_get(m, "fetched_at"))) {
+            char when[32];
+            time_t t = (time_t)json_integer_value(json_object_get(m, "fetched_at"));
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+            gg_buf_adds(&b, when);
+        } else {
+            gg_html_esc(&b, js(m, "unavailable")[0] ? js(m, "unavailable")
+                            : js(m, "error")[0]     ? js(m, "error")
+                                                    : "—");
+        }
+        gg_buf_adds(&b, "</td>");
+        for (size_t k = 0; count_names[k]; k++) {
+            json_t *v = json_object_get(counts, count_names[k]);
+            if (json_is_integer(v))
+                gg_buf_printf(&b, "<td>%lld</td>", (long long)json_integer_value(v));
+            else
+                gg_buf_adds(&b, "<td></td>");
+        }
+        gg_buf_adds(&b, "</tr>");
+    }
+    gg_buf_adds(&b, "</tbody></table>");
+    json_decref(calls);
     json_decref(h);
     gg_html_foot(&b, lang);
     gg_html_send(r, 200, &b);
@@ -614,5 +707,6 @@ void gg_api__register_channels(gg_api *a, gg_http *h)
     gg_http_route(h, "GET", "/api/v1/channels", "channels", h_channels, a);
     gg_http_route(h, "POST", "/api/v1/campaigns/{slug}/publish", "campaign_publish", h_publish, a);
     gg_http_route(h, "POST", "/api/v1/channels/polls", "channel_poll", h_poll, a);
+    gg_http_route(h, "GET", "/api/v1/campaigns/{slug}/reach", "campaign_reach", h_reach, a);
     gg_http_route(h, "GET", "/console/channels", "console_channels", h_console_channels, a);
 }

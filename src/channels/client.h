@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "channels/channels.h"
 #include "core/buf.h"
 
@@ -113,5 +115,21 @@ int gg_channels_build_lookup(gg_channel_request *out, const gg_lookup_opts *o);
  * the answer is unreadable (nothing can be concluded).
  */
 int gg_channels_match_lookup(const gg_lookup_opts *o, const char *raw, size_t len, char **id_out);
+
+/**
+ * Reach and engagement of one of our posts (metrics.c): the read X
+ * (public_metrics), Facebook and Instagram (insights) and Mastodon (the
+ * status) offer. GG_ENOTFOUND where the platform reports nothing
+ * (Telegram's Bot API has no views); GG_EINVAL for a bad id.
+ */
+int gg_channels_build_metrics(gg_channel_request *out, const char *channel, const char *remote_id,
+                              const char *graph_version);
+/**
+ * Its answer as {"impressions","reach","views","likes","replies","reposts",
+ * "quotes","bookmarks","shares","saves","clicks"} — only what was reported
+ * (*counts, caller decrefs). GG_EINVAL / GG_EUTF8 / GG_ELIMIT for an answer
+ * that is not the expected one.
+ */
+int gg_channels_decode_metrics(const char *channel, const char *raw, size_t len, json_t **counts);
 
 #endif

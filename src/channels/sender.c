@@ -627,6 +627,103 @@ record:
     gg_chclient_resp_dispose(&r);
 }
 
+/* ---- reach and engagement of campaign calls -------------------------------- */
+
+#define METRICS_DAYS 14 /* counts are followed this long after a call goes out */
+
+static int64_t iso_secs(const char *iso)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof(tm));
+    if (iso == NULL || strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+        return 0;
+    return (int64_t)timegm(&tm);
+}
+
+/* Fetch the counts of sent campaign calls that are due, a few per round. */
+static int metrics_round(gg_sender *s, json_t *accounts)
+{
+    const gg_chnet_opts *o = &s->o;
+    int64_t now = (int64_t)time(NULL);
+    json_t *due = NULL;
+    if (gg_store_outbox_metrics_due(o->store, now, 8, &due) != 0)
+        return 0;
+    int n = 0;
+    size_t i;
+    json_t *row;
+    json_array_foreach(due, i, row)
+    {
+        int64_t id = json_integer_value(json_object_get(row, "id"));
+        const char *channel = jstr(row, "channel");
+        const char *remote = jstr(row, "remote_id");
+        json_t *old = json_object_get(row, "metrics");
+        int64_t period = o->metrics_s > 0 ? o->metrics_s : 900;
+        int64_t sent = iso_secs(jstr(row, "sent_at"));
+        gg_channel_request rq;
+        int rc = gg_channels_build_metrics(&rq, channel ? channel : "", remote, NULL);
+        if (rc != 0 || (sent > 0 && now - sent > METRICS_DAYS * 86400)) {
+            /* nothing to read on this platform, or followed long enough */
+            json_t *m = json_is_object(old) ? json_deep_copy(old) : json_object();
+            if (rc != 0)
+                json_object_set_new(m, "unavailable",
+                                    json_string(rc == GG_ENOTFOUND
+                                                    ? "the platform reports no counts for this post"
+                                                    : "no post id to ask about"));
+            char *mj = json_dumps(m, JSON_COMPACT);
+            gg_store_outbox_metrics_put(o->store, id, mj, INT64_MAX);
+            free(mj);
+            json_decref(m);
+            if (rc == 0)
+                gg_channels_request_dispose(&rq);
+            continue;
+        }
+        const char *target_account = jstr(json_object_get(row, "target"), "account");
+        json_t *acct = account_of(accounts, channel, target_account);
+        if (acct == NULL)
+            acct = account_of(accounts, channel, NULL);
+        char *token = NULL;
+        gg_chclient_resp r;
+        memset(&r, 0, sizeof(r));
+        json_t *m = json_is_object(old) ? json_deep_copy(old) : json_object();
+        int64_t next = now + period;
+        if (gg_tokens_for(o->token_key, accounts, channel,
+                          acct ? jstr(acct, "account") : target_account, &token) != 0) {
+            json_object_set_new(m, "error", json_string("no access token for this account"));
+        } else {
+            gg_chclient_send(o->base_urls, &rq, token, &r);
+            json_t *counts = NULL;
+            int drc = r.status == 200 && !r.truncated
+                          ? gg_channels_decode_metrics(channel, r.body.data, r.body.len, &counts)
+                          : GG_EUPSTREAM;
+            if (drc == 0) {
+                json_object_set_new(m, "counts", counts);
+                json_object_set_new(m, "fetched_at", json_integer(now));
+                json_object_del(m, "error");
+                n++;
+            } else {
+                char err[120];
+                snprintf(err, sizeof(err), "HTTP %d: %s", r.status,
+                         r.status == 200 ? gg_err_name(drc) : "no counts");
+                json_object_set_new(m, "error", json_string(err));
+                int64_t wait = gg_chclient_wait(&r, now);
+                if (now + wait > next)
+                    next = now + wait; /* a rate limit: wait what it asks */
+            }
+        }
+        json_object_set_new(m, "next_at", json_integer(next));
+        char *mj = json_dumps(m, JSON_COMPACT);
+        if (gg_store_outbox_metrics_put(o->store, id, mj, next) != 0)
+            gg_log(GG_LOG_ERROR, "call counts not stored", "\"id\":%lld", (long long)id);
+        free(mj);
+        json_decref(m);
+        gg_tokens_free(token);
+        gg_chclient_resp_dispose(&r);
+        gg_channels_request_dispose(&rq);
+    }
+    json_decref(due);
+    return n;
+}
+
 int gg_sender_round(gg_sender *s)
 {
     pthread_mutex_lock(&s->work);
@@ -643,6 +740,9 @@ int gg_sender_round(gg_sender *s)
         }
     }
     json_decref(claimed);
+    if (accounts == NULL)
+        gg_store_chaccount_list(s->o.store, 1, &accounts);
+    metrics_round(s, json_object_get(accounts, "accounts")); /* not counted: no rows were sent */
     json_decref(accounts);
     pthread_mutex_unlock(&s->work);
     return n;

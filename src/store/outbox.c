@@ -208,3 +208,17 @@ int gg_store_outbox_metrics_due(gg_store *s, int64_t now, int limit, json_t **ou
     *out = arr;
     return 0;
 }
+
+int gg_store_campaign_reach(gg_store *s, int64_t campaign_id, json_t **out)
+{
+    gg_conn *c = gg_store__reader(s);
+    if (c == NULL)
+        return GG_EIO;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT id, channel, remote_id, sent_at, metrics_json FROM outbox"
+           " WHERE campaign_id=?1 AND kind='publish' AND state='sent' ORDER BY id");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, campaign_id);
+    return gg_store__rows(c, st, out);
+}

@@ -317,6 +317,9 @@ int gg_store_outbox_metrics_put(gg_store *s, int64_t id, const char *metrics_jso
  *  first: [{id, channel, campaign_id, remote_id, target_json, metrics_json,
  *  sent_at}] (caller decrefs). */
 int gg_store_outbox_metrics_due(gg_store *s, int64_t now, int limit, json_t **out);
+/** The sent campaign calls of a campaign with their counts:
+ *  [{id, channel, remote_id, sent_at, metrics}] oldest first (caller decrefs). */
+int gg_store_campaign_reach(gg_store *s, int64_t campaign_id, json_t **out);
 /** Newest outbox rows, optionally of one kind (array, caller decrefs);
  *  state is 'unknown' for a row whose delivery could not be established. */
 int gg_store_outbox_list(gg_store *s, const char *kind, int limit, json_t **out);

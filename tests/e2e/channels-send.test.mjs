@@ -117,7 +117,7 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
       name: 'chsend',
       users: [USERS.admin, USERS.reviewer],
       extraArgs: ['--channel-base-urls', `*=${fake.base}`, '--channel-tick-ms', '100', '--channel-poll-s', '1',
-        '--channel-backoff-ms', '300', '--base-url', 'http://gagas.test'],
+        '--channel-backoff-ms', '300', '--base-url', 'http://gagas.test', '--channel-metrics-s', '1'],
     });
     await srv.init();
     sql(srv.db, `INSERT INTO campaigns(slug,title,question,hashtags_json) VALUES('pilkada','Pilkada 2027','Isu apa yang paling penting untuk Pilkada 2027?','["#Pilkada2027"]')`);
@@ -472,6 +472,43 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     assert.equal(noCsrf.status, 403);
     const asReviewer = await srv.post('/api/v1/campaigns/pilkada/publish', {}, { jar: reviewer.jar, headers: { 'x-csrf-token': reviewer.csrf } });
     assert.equal(asReviewer.status, 403);
+  });
+
+  test('reach and engagement of the calls are pulled, refreshed and shown', async () => {
+    const calls = () => Object.fromEntries(rows("kind='publish' AND state='sent'").map((x) => [x.channel, x]));
+    const metrics = (c) => JSON.parse(sql(srv.db, `SELECT coalesce(metrics_json,'null') FROM outbox WHERE kind='publish' AND state='sent' AND channel='${c}'`));
+    // every call gets its counts soon after it went out, then again each period
+    await until('counts of every call', () => ['x', 'facebook', 'instagram', 'mastodon'].every((c) => metrics(c)?.counts) && metrics('telegram')?.unavailable);
+    const c = calls();
+    const x1 = metrics('x');
+    assert.ok(x1.counts.likes >= 10 && x1.counts.impressions >= 100 && x1.counts.reposts >= 1, JSON.stringify(x1));
+    const xr = fake.seen(`GET /2/tweets/${c.x.remote_id}`);
+    assert.equal(xr[0].query.get('tweet.fields'), 'public_metrics');
+    assert.equal(xr[0].headers.authorization, `Bearer ${ENV.GAGAS_TOKEN_X}`);
+    const fb = metrics('facebook').counts;
+    assert.ok(fb.impressions > 0 && fb.reach > 0 && fb.clicks > 0 && fb.likes >= 4, JSON.stringify(fb));
+    assert.equal(fake.seen(`GET /v24.0/${c.facebook.remote_id}/insights`)[0].query.get('metric'), 'post_impressions,post_impressions_unique,post_clicks,post_reactions_by_type_total');
+    const ig = metrics('instagram').counts;
+    assert.ok(ig.reach > 0 && ig.views > 0 && ig.likes > 0 && ig.replies > 0 && ig.saves > 0, JSON.stringify(ig));
+    const md = metrics('mastodon').counts;
+    assert.deepEqual(Object.keys(md).sort(), ['likes', 'replies', 'reposts']);
+    assert.match(metrics('telegram').unavailable, /no counts/);
+    // refreshed: a later read reports more, and Telegram is not asked again
+    await until('a second read', () => metrics('x').counts.likes > x1.counts.likes, 10000);
+    // the API: per call and summed, for admins and analysts only
+    const r = await srv.get('/api/v1/campaigns/pilkada/reach', { jar: admin.jar });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.calls.length, 5);
+    const sum = r.json.calls.reduce((t, k) => t + (k.metrics?.counts?.likes ?? 0), 0);
+    assert.equal(r.json.totals.likes, sum);
+    assert.ok(r.json.calls.find((k) => k.channel === 'x').metrics.fetched_at > 0);
+    assert.equal((await srv.get('/api/v1/campaigns/pilkada/reach', { jar: reviewer.jar })).status, 403);
+    assert.equal((await srv.get('/api/v1/campaigns/nope/reach', { jar: admin.jar })).status, 404);
+    assert.equal((await srv.get('/api/v1/campaigns/pilkada/reach')).status, 401);
+    // the console's channel page shows them
+    const page = await srv.get('/console/channels', { jar: admin.jar });
+    assert.match(page.text, /class="reach"/);
+    assert.ok(page.text.includes(`<td>${c.mastodon.remote_id}</td>`));
   });
 
   test('a Graph page rate limit waits the estimated time to regain access', async () => {

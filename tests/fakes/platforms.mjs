@@ -205,6 +205,14 @@ export class FakePlatforms {
     });
   }
 
+  /** How many times a post's counts were read (they grow with each read). */
+  bump(key) {
+    this.reads ??= new Map();
+    const n = (this.reads.get(key) || 0) + 1;
+    this.reads.set(key, n);
+    return n;
+  }
+
   keep(rec) {
     const { method, path: p, body } = rec;
     if (method === 'POST' && p === '/2/tweets' && body?.text) {
@@ -288,6 +296,22 @@ export class FakePlatforms {
         return json({ meta: { summary: { deleted: before - this.rules.length, not_deleted: 0 } } });
       }
       return json({ errors: [{ message: 'fake: bad rules request' }] }, 400);
+    }
+    // reach and engagement of our posts: counts that grow with every read
+    let mm;
+    if (method === 'GET' && (mm = /^\/2\/tweets\/(\d+)$/.exec(p))) {
+      const n = this.bump(`x:${mm[1]}`);
+      return json({ data: { id: mm[1], text: 'fake', public_metrics: { retweet_count: n, reply_count: 2 * n, like_count: 10 * n, quote_count: 0, bookmark_count: 1, impression_count: 100 * n } } });
+    }
+    if (method === 'GET' && (mm = /^\/v[\d.]+\/([^/]+)\/insights$/.exec(p))) {
+      const n = this.bump(`graph:${mm[1]}`);
+      const value = (name) => (name === 'post_reactions_by_type_total' ? { like: 3 * n, love: n } : name.length * n);
+      const data = (query.get('metric') || '').split(',').filter(Boolean).map((name) => ({ name, period: 'lifetime', values: [{ value: value(name) }], id: `${mm[1]}/insights/${name}/lifetime` }));
+      return json({ data });
+    }
+    if (method === 'GET' && (mm = /^\/api\/v1\/statuses\/(\d+)$/.exec(p))) {
+      const n = this.bump(`mastodon:${mm[1]}`);
+      return json({ id: mm[1], uri: `https://kabar.example.id/statuses/${mm[1]}`, content: '<p>fake</p>', replies_count: n, reblogs_count: 2 * n, favourites_count: 5 * n });
     }
     if (method === 'GET' && /^\/2\/users\/\d+\/tweets$/.test(p)) {
       const data = this.posts.slice(0, Number(query.get('max_results') || 10));
