@@ -277,6 +277,9 @@ typedef struct gg_reply_opts {
     const char *idempotency_key; /* Mastodon: our outbox id (required there) */
     const char *business_id;     /* TikTok: our Business account id (required there) */
     const char *language;        /* Mastodon status language, NULL = "id" */
+    const char *wa_template;     /* WhatsApp: approved template for answers outside the
+                                    24-hour window (its body has one {{1}}), NULL = refuse */
+    const char *wa_template_lang; /* its language code, NULL = "id" */
 } gg_reply_opts;
 
 /**
@@ -284,7 +287,8 @@ typedef struct gg_reply_opts {
  * Messenger/IG/WhatsApp send, X reply, Telegram sendMessage with
  * reply_parameters, YouTube comments.insert, Mastodon status, TikTok reply).
  * *out is initialised by the callee. GG_ECONFLICT outside the 24-hour
- * window; GG_EINVAL when the event cannot be answered or an input is missing
+ * window — except WhatsApp with o->wa_template, which then sends that
+ * approved template with the answer as its body parameter; GG_EINVAL when the event cannot be answered or an input is missing
  * or out of the platform's limits.
  */
 int gg_channels_build_reply(gg_channel_request *out, const gg_event *ev, const gg_reply_opts *o);

@@ -456,6 +456,48 @@ done:
     return rc;
 }
 
+/* Outside WhatsApp's 24-hour customer service window only an approved
+ * template may go out (CHANNELS.md: a free-form send there fails later as
+ * status 131047). The answer fills the template's one body parameter;
+ * WhatsApp refuses parameters with new lines, tabs or more than four
+ * spaces in a row (132018), so those become single spaces. */
+static int whatsapp_template(gg_channel_request *out, const gg_event *ev, const gg_reply_opts *o,
+                             const char *host, const char *ver)
+{
+    size_t n = strlen(o->text);
+    char *param = gg_malloc(n + 1), *w = param;
+    int space = 1;
+    for (const char *p = o->text; *p; p++) {
+        int blank = *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t';
+        if (blank && space)
+            continue;
+        *w++ = blank ? ' ' : *p;
+        space = blank;
+    }
+    while (w > param && w[-1] == ' ')
+        w--;
+    *w = '\0';
+    size_t chars = gg_channels__chars(param);
+    size_t nlen = strlen(o->wa_template);
+    int ok_name = nlen > 0 && nlen <= 512 && strspn(o->wa_template,
+                                                    "abcdefghijklmnopqrstuvwxyz0123456789_") == nlen;
+    if (chars == 0 || chars > 1024 || !ok_name) {
+        gg_free(param);
+        return GG_EINVAL;
+    }
+    json_t *text = gg_channels__jstr(param);
+    gg_free(param);
+    if (text == NULL)
+        return GG_EINVAL;
+    json_t *body = json_pack(
+        "{s:s, s:s, s:s, s:s, s:{s:s, s:{s:s}, s:[{s:s, s:[{s:s, s:o}]}]}}", "messaging_product",
+        "whatsapp", "recipient_type", "individual", "to", ev->reply.chat_id, "type", "template",
+        "template", "name", o->wa_template, "language", "code",
+        o->wa_template_lang && *o->wa_template_lang ? o->wa_template_lang : "id", "components",
+        "type", "body", "parameters", "type", "text", "text", text);
+    return graph_request(out, host, ver, ev->reply.via_id, "messages", body);
+}
+
 int gg_channels__meta_reply(gg_channel_request *out, const gg_event *ev, const gg_reply_opts *o)
 {
     const char *ver = o->graph_version ? o->graph_version : "v24.0";
@@ -466,10 +508,12 @@ int gg_channels__meta_reply(gg_channel_request *out, const gg_event *ev, const g
     if (strcmp(c, "whatsapp") == 0) {
         if (gg_channels__chars(o->text) > 4096)
             return GG_EINVAL;
-        if ((rc = gg_channels__window(ev, o->now)) != 0)
-            return rc;
         if (ev->reply.chat_id == NULL)
             return GG_EINVAL;
+        if ((rc = gg_channels__window(ev, o->now)) != 0)
+            return rc == GG_ECONFLICT && o->wa_template && *o->wa_template
+                       ? whatsapp_template(out, ev, o, host, ver)
+                       : rc;
         json_t *body =
             json_pack("{s:s, s:s, s:s, s:s, s:{s:s}, s:{s:b, s:o}}", "messaging_product",
                       "whatsapp", "recipient_type", "individual", "to", ev->reply.chat_id, "type",

@@ -360,12 +360,17 @@ static int build_row(gg_sender *s, json_t *row, json_t *acct, gg_channel_request
                             .private_reply = json_is_true(json_object_get(payload, "private")),
                             .idempotency_key = idem,
                             .business_id = jstr(settings, "business_id"),
-                            .language = jstr(row, "lang")};
+                            .language = jstr(row, "lang"),
+                            .wa_template = jstr(settings, "wa_template"),
+                            .wa_template_lang = jstr(settings, "wa_template_lang")};
         rc = gg_channels_build_reply(rq, &ev, &ro);
         if (rc == GG_ECONFLICT) {
             oc->state = "failed";
             snprintf(oc->error, sizeof(oc->error),
-                     "outside the 24-hour window: the platform allows no free-form reply");
+                     strcmp(channel, "whatsapp") == 0
+                         ? "outside the 24-hour window: no approved template is configured "
+                           "for this number (gagas channel add --wa-template NAME)"
+                         : "outside the 24-hour window: the platform allows no free-form reply");
         } else if (rc != 0) {
             oc->state = "failed";
             snprintf(oc->error, sizeof(oc->error), "cannot answer on %s: %s", channel,

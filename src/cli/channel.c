@@ -18,6 +18,7 @@
 static const char usage[] =
     "usage: gagas channel add --channel C --account ID [--token-stdin] [--stream S]...\n"
     "                         [--publish] [--user-id ID] [--business-id ID] [--image-url URL]\n"
+    "                         [--wa-template NAME [--wa-template-lang CODE]]\n"
     "       gagas channel list\n"
     "       gagas channel template --event E --lang id|en [--campaign SLUG] --text TEXT\n"
     "\n"
@@ -69,6 +70,17 @@ static int cmd_add(gg_config *cfg, gg_store *st, int argc, char **argv)
             json_object_set_new(settings, "business_id", json_string(v)), i++;
         } else if (strcmp(a, "--image-url") == 0) {
             json_object_set_new(settings, "image_url", json_string(v)), i++;
+        } else if (strcmp(a, "--wa-template") == 0) {
+            /* WhatsApp: the approved template for answers outside the
+             * 24-hour window; its body must have one {{1}} for the answer */
+            if (v[0] == '\0' || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(v)) {
+                fprintf(stderr, "gagas channel add: --wa-template is a template name "
+                                "(lower case letters, digits, _)\n");
+                goto done;
+            }
+            json_object_set_new(settings, "wa_template", json_string(v)), i++;
+        } else if (strcmp(a, "--wa-template-lang") == 0) {
+            json_object_set_new(settings, "wa_template_lang", json_string(v)), i++;
         } else {
             fprintf(stderr, "gagas channel add: unknown argument '%s'\n%s", a, usage);
             goto done;

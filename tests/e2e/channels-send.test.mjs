@@ -129,6 +129,8 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     await add(['--channel', 'instagram', '--account', IG, '--publish', '--image-url', 'https://gagas.test/img/call.jpg']);
     await add(['--channel', 'telegram', '--account', CHAT, '--publish', '--stream', 'telegram_updates']);
     await add(['--channel', 'mastodon', '--account', 'suarawarga', '--publish']);
+    // WhatsApp: past the 24-hour window, answers go as this approved template
+    await add(['--channel', 'whatsapp', '--account', '109283746501928', '--wa-template', 'gagas_kabar_gagasan', '--wa-template-lang', 'id']);
     await srv.launch();
     reviewer = await srv.login(USERS.reviewer);
     admin = await srv.login(USERS.admin);
@@ -211,7 +213,7 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     const ms = one(`POST /v24.0/${PAGE}/messages`, (r) => r.body?.recipient?.id === '7263548190273645');
     sameShape(ms.body, 'messenger/send-api.request', (w, a) => (w.message.text = a.message.text), 'messenger');
 
-    const wa = one('POST /v24.0/109283746501928/messages', () => true);
+    const wa = one('POST /v24.0/109283746501928/messages', (r) => r.body?.type === 'text');
     assert.equal(wa.body.context.message_id, freshWamid);
     sameShape(wa.body, 'whatsapp/send-text.request', (w, a) => { w.text.body = a.text.body; w.context.message_id = a.context.message_id; }, 'whatsapp');
 
@@ -280,16 +282,32 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     assert.ok(rows("kind='status' AND attempts >= 2 AND state='sent'").length >= 2);
   });
 
-  test('outside the 24-hour window nothing is sent and the row fails with the reason', () => {
+  test('outside the 24-hour window: WhatsApp sends the approved template, Messenger nothing', () => {
     const oldMs = rows(`kind='status' AND channel='messenger' AND submission_id=${sub('messenger', 'm_Vx8pQ2rT5yUw3zA1bC4dE6fG7hI9jK0lM2nO4pQ6rS8tU0vW2xY4zA6bC8dE0fG2hI4jK6lM8nO0pQ2rS4t')}`);
     assert.equal(oldMs.length, 1);
     assert.equal(oldMs[0].state, 'failed');
     assert.match(oldMs[0].error, /24-hour window/);
-    const oldWa = rows(`kind='status' AND channel='whatsapp' AND state='failed'`);
-    assert.equal(oldWa.length, 1);
-    assert.match(oldWa[0].error, /24-hour window/);
-    assert.equal(fake.seen('POST /v24.0/109283746501928/messages').filter((r) => r.body.context.message_id !== freshWamid).length, 0);
     assert.equal(fake.seen(`POST /v24.0/${PAGE}/messages`).length, 1, 'only the fresh Messenger message was answered');
+    // both sides of the window on one WhatsApp number
+    const sent = fake.seen('POST /v24.0/109283746501928/messages');
+    const inside = sent.filter((r) => r.body.type === 'text');
+    assert.equal(inside.length, 1);
+    assert.equal(inside[0].body.context.message_id, freshWamid, 'the fresh message: free text, in context');
+    const outside = sent.filter((r) => r.body.type === 'template');
+    assert.equal(outside.length, 1, 'the old message: one template');
+    const t = outside[0].body;
+    assert.equal(t.to, '6281234567890');
+    assert.equal(t.messaging_product, 'whatsapp');
+    assert.equal(t.context, undefined);
+    assert.equal(t.template.name, 'gagas_kabar_gagasan');
+    assert.deepEqual(t.template.language, { code: 'id' });
+    assert.equal(t.template.components.length, 1);
+    assert.equal(t.template.components[0].type, 'body');
+    assert.match(t.template.components[0].parameters[0].text, ACCEPTED, 'the answer fills the parameter');
+    assert.equal(outside[0].headers.authorization, `Bearer ${ENV.GAGAS_TOKEN_WHATSAPP}`);
+    const waRows = rows("kind='status' AND channel='whatsapp'");
+    assert.equal(waRows.length, 2);
+    assert.ok(waRows.every((r) => r.state === 'sent' && r.remote_id), JSON.stringify(waRows));
   });
 
   test('X answers only mentions: a search hit without @mention is skipped', () => {

@@ -131,6 +131,48 @@ Test(channels_reply, whatsapp_window)
     cr_assert_eq(gg_channels_build_reply(&r, e, &o), GG_EINVAL, "a status is not answerable");
 }
 
+Test(channels_reply, whatsapp_template_outside_the_window)
+{
+    gg_channel_request r;
+    const gg_event *e = event_of(&gg_channel_meta, "whatsapp/webhook-message-text.json", 0);
+    gg_reply_opts o = {.text = "Kabar terbaru:\n\ngagasan   \"Harga beras\" sedang ditelaah.\t",
+                       .now = 1795144897 + 24 * 3600,
+                       .wa_template = "gagas_kabar_gagasan",
+                       .wa_template_lang = "id"};
+    cr_assert_eq(gg_channels_build_reply(&r, e, &o), 0);
+    cr_assert_str_eq(r.path, "/v24.0/109283746501928/messages");
+    cr_assert_str_eq(
+        r.body, "{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\","
+                "\"to\":\"6281234567890\",\"type\":\"template\",\"template\":{\"name\":"
+                "\"gagas_kabar_gagasan\",\"language\":{\"code\":\"id\"},\"components\":[{"
+                "\"type\":\"body\",\"parameters\":[{\"type\":\"text\",\"text\":"
+                "\"Kabar terbaru: gagasan \\\"Harga beras\\\" sedang ditelaah.\"}]}]}}",
+        "one line, single spaces: what WhatsApp accepts as a parameter");
+    gg_channels_request_dispose(&r);
+    /* inside the window the same settings send free text */
+    o.now = 1795144897 + 600;
+    cr_assert_eq(gg_channels_build_reply(&r, e, &o), 0);
+    cr_assert(strstr(r.body, "\"type\":\"text\"") != NULL);
+    gg_channels_request_dispose(&r);
+    /* no language: Indonesian; a bad name or an empty answer is refused */
+    o.now = 1795144897 + 24 * 3600;
+    o.wa_template_lang = NULL;
+    cr_assert_eq(gg_channels_build_reply(&r, e, &o), 0);
+    cr_assert(strstr(r.body, "\"code\":\"id\"") != NULL);
+    gg_channels_request_dispose(&r);
+    o.wa_template = "Kabar Gagasan";
+    cr_assert_eq(gg_channels_build_reply(&r, e, &o), GG_EINVAL);
+    o.wa_template = "gagas_kabar_gagasan";
+    o.text = " \n\t ";
+    cr_assert_eq(gg_channels_build_reply(&r, e, &o), GG_EINVAL);
+    /* Messenger has no templates here: still refused */
+    gg_channels_batch_dispose(&B);
+    e = event_of(&gg_channel_meta, "messenger/webhook-message-text.json", 0);
+    o.text = "Halo";
+    o.now = 1795144886 + 24 * 3600;
+    cr_assert_eq(gg_channels_build_reply(&r, e, &o), GG_ECONFLICT);
+}
+
 Test(channels_reply, x_reply_and_poll)
 {
     gg_channel_request r;
