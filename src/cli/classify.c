@@ -17,6 +17,8 @@
 #include "text/gazetteer.h"
 #include "text/text.h"
 #include <jansson.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -604,10 +606,28 @@ static void error_line(rec *r, const char *id, const char *msg)
 }
 
 /* What a worker keeps from line to line. */
+/* A worker's memory of recent texts: an exact copy of a text it scored
+ * lately (a retweet, a campaign's template) takes its labels, regions and
+ * signature from here instead of being scored again. Direct-mapped on the
+ * text's hash; the text itself is compared, so a collision only costs a
+ * recomputation. */
+#define CACHE_SLOTS 1024
+typedef struct centry {
+    uint64_t h;        /* 0: empty */
+    char *text;        /* malloc'd */
+    size_t text_len;
+    char *labels;      /* malloc'd: the output after the id, without the closing fields */
+    size_t labels_len;
+    int sig_kind;
+    uint64_t exact;
+    uint32_t *sig;     /* malloc'd, nhash values */
+} centry;
+
 typedef struct wctx {
     gg_filter_scratch s;
     gg_buf b;
     ubuf u;
+    centry *cache;     /* CACHE_SLOTS */
 } wctx;
 
 static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig)
@@ -657,22 +677,41 @@ static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig)
         r->author = gg_strndup(f.author, f.author_len);
     r->created_at = f.created_at;
 
-    gg_filter_result res;
-    gg_filter_scratch *s = &w->s;
-    gg_filter_classify(sh->filter, s, t, tl, &res);
-    r->sig_kind = gg_dedup_sign(sh->dedup, s->norm ? s->norm : "", s->norm_len, sig, &r->exact);
-
-    gg_buf_reset(b);
-    LIT(b, "{\"id\":");
-    gg_buf_adds(b, r->id);
-    put_labels(b, &res);
-    put_regions(b, sh->geo, t, tl);
-    if (b->len >= b->cap - 1) {
-        error_line(r, r->id, "output too large");
-        goto done;
+    size_t nsig = (size_t)sh->nhash * sizeof *sig;
+    uint64_t h = XXH3_64bits(t, tl) | 1;
+    centry *ce = &w->cache[h & (CACHE_SLOTS - 1)];
+    if (!(ce->h == h && ce->text_len == tl && memcmp(ce->text, t, tl) == 0)) {
+        gg_filter_result res;
+        gg_filter_scratch *s = &w->s;
+        gg_filter_classify(sh->filter, s, t, tl, &res);
+        gg_buf_reset(b);
+        put_labels(b, &res);
+        put_regions(b, sh->geo, t, tl);
+        if (b->len >= b->cap - 1) {
+            error_line(r, r->id, "output too large");
+            goto done;
+        }
+        gg_free(ce->text);
+        gg_free(ce->labels);
+        ce->h = h;
+        ce->text = gg_strndup(t, tl);
+        ce->text_len = tl;
+        ce->labels = gg_buf_detach(b, &ce->labels_len);
+        if (!ce->sig)
+            ce->sig = gg_malloc(nsig);
+        ce->sig_kind = gg_dedup_sign(sh->dedup, s->norm ? s->norm : "", s->norm_len, ce->sig,
+                                     &ce->exact);
     }
-    r->out = gg_strndup(b->data, b->len);
-    r->out_len = b->len;
+    r->sig_kind = ce->sig_kind;
+    r->exact = ce->exact;
+    memcpy(sig, ce->sig, nsig);
+    size_t il = strlen(r->id);
+    r->out_len = 6 + il + ce->labels_len;
+    r->out = gg_malloc(r->out_len + 1);
+    memcpy(r->out, "{\"id\":", 6);
+    memcpy(r->out + 6, r->id, il);
+    memcpy(r->out + 6 + il, ce->labels, ce->labels_len);
+    r->out[r->out_len] = '\0';
     r->ok = 1;
 done:
     json_decref(root);
@@ -685,6 +724,7 @@ static void *worker(void *arg)
     memset(&w, 0, sizeof w);
     gg_filter_scratch_init(&w.s);
     gg_buf_init(&w.b, 1 << 20);
+    w.cache = gg_calloc(CACHE_SLOTS, sizeof *w.cache);
     for (;;) {
         size_t k = atomic_fetch_add(&sh->next, 1);
         if (k >= sh->nbatch)
@@ -702,6 +742,12 @@ static void *worker(void *arg)
     gg_buf_dispose(&w.b);
     gg_filter_scratch_dispose(&w.s);
     gg_free(w.u.p);
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        gg_free(w.cache[i].text);
+        gg_free(w.cache[i].labels);
+        gg_free(w.cache[i].sig);
+    }
+    gg_free(w.cache);
     return NULL;
 }
 
@@ -724,6 +770,19 @@ static char *read_all(FILE *f, size_t *len)
     p[n] = '\0';
     *len = n;
     return p;
+}
+
+typedef struct loader {
+    const char *model_dir, *lexicon;
+    gg_filter *filter;
+    int rc;
+} loader;
+
+static void *load_models(void *arg)
+{
+    loader *l = arg;
+    l->rc = gg_filter_open(&l->filter, l->model_dir, l->lexicon);
+    return NULL;
 }
 
 static void usage(FILE *f)
@@ -781,13 +840,15 @@ int gg_cli_classify(int argc, char **argv)
     pthread_t th[64];
     int started = 0;
 
+    /* the models load on a thread of their own while this one reads the
+     * text tables, the gazetteer and the input */
+    loader ld = {model_dir, lbuf, NULL, 0};
+    pthread_t lt;
+    int lthread = pthread_create(&lt, NULL, load_models, &ld) == 0;
+    if (!lthread)
+        load_models(&ld);
     if (gg_text_init(data_dir) != 0)
         fprintf(stderr, "classify: warning: text tables not loaded from %s\n", data_dir);
-    int e = gg_filter_open(&filter, model_dir, lbuf);
-    if (e) {
-        fprintf(stderr, "classify: cannot load models from %s (%s)\n", model_dir, gg_err_name(e));
-        goto done;
-    }
     if (gg_geo_open(&geo, data_dir) != 0) {
         fprintf(stderr, "classify: warning: no gazetteer under %s/geo; region stays []\n",
                 data_dir);
@@ -797,6 +858,14 @@ int gg_cli_classify(int argc, char **argv)
 
     size_t len;
     input = read_all(stdin, &len);
+    if (lthread)
+        pthread_join(lt, NULL);
+    filter = ld.filter;
+    if (ld.rc) {
+        fprintf(stderr, "classify: cannot load models from %s (%s)\n", model_dir,
+                gg_err_name(ld.rc));
+        goto done;
+    }
     /* split lines; empty lines are skipped */
     size_t cap = 1024;
     sh.recs = gg_calloc(cap, sizeof *sh.recs);
