@@ -9,6 +9,7 @@
  */
 #include "cli/cli.h"
 #include "core/alloc.h"
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "filter/coord.h"
@@ -35,13 +36,13 @@
 typedef struct rec {
     const char *line; /* into the input buffer */
     size_t len;
-    char *out;        /* malloc'd: the JSON object without its closing fields */
+    char *out;        /* in the batch's arena: the JSON object without its closing fields */
     size_t out_len;
     int ok;           /* 1: scored (dup_of/coordinated follow); 0: error line */
-    char *id;         /* malloc'd JSON of the id ("null" when absent) */
+    char *id;         /* JSON of the id ("null" when absent), in the batch's arena */
     int sig_kind;     /* gg_dedup_sign's answer; the values are in the batch's sigs */
     uint64_t exact;
-    char *author;     /* malloc'd or NULL */
+    char *author;     /* in the batch's arena, or NULL */
     int64_t created_at;
     int64_t dup;      /* index of the earlier copy, -1 none */
 } rec;
@@ -53,6 +54,7 @@ typedef struct shared {
     atomic_size_t next;    /* next batch to take */
     atomic_int *done;      /* per batch: scored */
     uint32_t **sigs;       /* per batch: BATCH near-duplicate signatures, freed once indexed */
+    gg_arena *arenas;      /* per batch: its records' strings, freed at the end */
     int nhash;             /* values per signature */
     const gg_dedup *dedup; /* read only by the workers (gg_dedup_sign) */
     const gg_filter *filter;
@@ -592,7 +594,7 @@ tail:
     return skip_ws(p, end) == end;
 }
 
-static void error_line(rec *r, const char *id, const char *msg)
+static void error_line(rec *r, gg_arena *a, const char *id, const char *msg)
 {
     gg_buf b;
     gg_buf_init(&b, 1 << 16);
@@ -601,7 +603,9 @@ static void error_line(rec *r, const char *id, const char *msg)
     LIT(&b, ",\"error\":");
     put_str(&b, msg, strlen(msg));
     LIT(&b, "}\n");
-    r->out = gg_buf_detach(&b, &r->out_len);
+    r->out_len = b.len;
+    r->out = gg_arena_strndup(a, b.data, b.len);
+    gg_buf_dispose(&b);
     r->ok = 0;
 }
 
@@ -615,9 +619,9 @@ static void error_line(rec *r, const char *id, const char *msg)
 typedef struct centry {
     uint64_t h;        /* 0: empty */
     char *text;        /* malloc'd */
-    size_t text_len;
+    size_t text_len, text_cap;
     char *labels;      /* malloc'd: the output after the id, without the closing fields */
-    size_t labels_len;
+    size_t labels_len, labels_cap;
     int sig_kind;
     uint64_t exact;
     uint32_t *sig;     /* malloc'd, nhash values */
@@ -630,7 +634,7 @@ typedef struct wctx {
     centry *cache;     /* CACHE_SLOTS */
 } wctx;
 
-static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig)
+static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig, gg_arena *a)
 {
     json_error_t jerr;
     json_t *root = NULL;
@@ -639,25 +643,27 @@ static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig)
     r->dup = -1;
     r->created_at = GG_COORD_NOTIME;
     if (r->len > LINE_MAX_BYTES) {
-        error_line(r, NULL, "line too long");
+        error_line(r, a, NULL, "line too long");
         return;
     }
     if (fast_parse(r->line, r->len, &f, &w->u)) {
-        r->id = f.id ? gg_strndup(f.id, f.id_len) : gg_strdup("null");
+        r->id = f.id ? gg_arena_strndup(a, f.id, f.id_len) : gg_arena_strndup(a, "null", 4);
     } else {
         root = json_loadb(r->line, r->len, 0, &jerr);
         if (!root) {
             char msg[256];
             snprintf(msg, sizeof msg, "invalid JSON: %s", jerr.text);
-            error_line(r, NULL, msg);
+            error_line(r, a, NULL, msg);
             return;
         }
         if (!json_is_object(root)) {
-            error_line(r, NULL, "not a JSON object");
+            error_line(r, a, NULL, "not a JSON object");
             goto done;
         }
         json_t *id = json_object_get(root, "id");
-        r->id = id ? json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT) : gg_strdup("null");
+        char *ids = id ? json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        r->id = ids ? gg_arena_strndup(a, ids, strlen(ids)) : gg_arena_strndup(a, "null", 4);
+        free(ids);
         json_t *text = json_object_get(root, "text");
         f.text_type = json_is_string(text) ? 1 : text ? 2 : 0;
         f.text = json_string_value(text);
@@ -668,13 +674,13 @@ static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig)
         f.created_at = parse_time(json_object_get(root, "created_at"));
     }
     if (f.text_type != 1) {
-        error_line(r, r->id, f.text_type ? "text is not a string" : "missing text");
+        error_line(r, a, r->id, f.text_type ? "text is not a string" : "missing text");
         goto done;
     }
     const char *t = f.text;
     size_t tl = f.text_len;
     if (f.author)
-        r->author = gg_strndup(f.author, f.author_len);
+        r->author = gg_arena_strndup(a, f.author, f.author_len);
     r->created_at = f.created_at;
 
     size_t nsig = (size_t)sh->nhash * sizeof *sig;
@@ -688,15 +694,25 @@ static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig)
         put_labels(b, &res);
         put_regions(b, sh->geo, t, tl);
         if (b->len >= b->cap - 1) {
-            error_line(r, r->id, "output too large");
+            error_line(r, a, r->id, "output too large");
             goto done;
         }
-        gg_free(ce->text);
-        gg_free(ce->labels);
+        /* the entry's buffers are reused: they grow, never shrink */
+        if (tl + 1 > ce->text_cap) {
+            ce->text_cap = tl + 1 > 256 ? tl + 1 : 256;
+            gg_free(ce->text);
+            ce->text = gg_malloc(ce->text_cap);
+        }
+        if (b->len + 1 > ce->labels_cap) {
+            ce->labels_cap = b->len + 1 > 1024 ? b->len + 1 : 1024;
+            gg_free(ce->labels);
+            ce->labels = gg_malloc(ce->labels_cap);
+        }
         ce->h = h;
-        ce->text = gg_strndup(t, tl);
+        memcpy(ce->text, t, tl);
         ce->text_len = tl;
-        ce->labels = gg_buf_detach(b, &ce->labels_len);
+        memcpy(ce->labels, b->data, b->len);
+        ce->labels_len = b->len;
         if (!ce->sig)
             ce->sig = gg_malloc(nsig);
         ce->sig_kind = gg_dedup_sign(sh->dedup, s->norm ? s->norm : "", s->norm_len, ce->sig,
@@ -707,7 +723,7 @@ static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig)
     memcpy(sig, ce->sig, nsig);
     size_t il = strlen(r->id);
     r->out_len = 6 + il + ce->labels_len;
-    r->out = gg_malloc(r->out_len + 1);
+    r->out = gg_arena_alloc(a, r->out_len + 1);
     memcpy(r->out, "{\"id\":", 6);
     memcpy(r->out + 6, r->id, il);
     memcpy(r->out + 6 + il, ce->labels, ce->labels_len);
@@ -731,8 +747,10 @@ static void *worker(void *arg)
             break;
         size_t end = (k + 1) * BATCH < sh->n ? (k + 1) * BATCH : sh->n;
         uint32_t *sigs = gg_malloc((size_t)BATCH * (size_t)sh->nhash * sizeof *sigs);
+        gg_arena *a = &sh->arenas[k];
+        gg_arena_init(a, 0);
         for (size_t i = k * BATCH; i < end; i++)
-            score_line(&sh->recs[i], sh, &w, sigs + (i - k * BATCH) * (size_t)sh->nhash);
+            score_line(&sh->recs[i], sh, &w, sigs + (i - k * BATCH) * (size_t)sh->nhash, a);
         sh->sigs[k] = sigs;
         pthread_mutex_lock(&sh->mu);
         atomic_store(&sh->done[k], 1);
@@ -894,6 +912,7 @@ int gg_cli_classify(int argc, char **argv)
     dedup = gg_dedup_new(&dopts);
     sh.done = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.done);
     sh.sigs = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.sigs);
+    sh.arenas = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.arenas);
     sh.dedup = dedup;
     sh.nhash = gg_dedup_hashes(dedup);
     sh.filter = filter;
@@ -965,11 +984,9 @@ int gg_cli_classify(int argc, char **argv)
     gg_buf_dispose(&out);
     rc = fflush(stdout) == 0 ? 0 : 1;
 done:
-    for (size_t i = 0; i < sh.n; i++) {
-        gg_free(sh.recs[i].out);
-        gg_free(sh.recs[i].id);
-        gg_free(sh.recs[i].author);
-    }
+    for (size_t k = 0; sh.arenas && k < sh.nbatch; k++)
+        gg_arena_dispose(&sh.arenas[k]);
+    gg_free(sh.arenas);
     gg_free(sh.recs);
     for (size_t k = 0; sh.sigs && k < sh.nbatch; k++)
         gg_free(sh.sigs[k]);
