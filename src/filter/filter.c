@@ -501,8 +501,9 @@ void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *te
 
     /* extras for stage 2 */
     int cnt[GG_FILTER_NTOPIC > GG_FILTER_NKIND ? GG_FILTER_NTOPIC : GG_FILTER_NKIND];
+    int kcnt[GG_FILTER_NTOPIC > GG_FILTER_NKIND ? GG_FILTER_NTOPIC : GG_FILTER_NKIND];
+    gg_filter_lex_count2(f->topic_lex, f->kind_lex, fv, cnt, kcnt);
     if (f->topic_lex) {
-        gg_filter_lex_count(f->topic_lex, fv, cnt);
         for (int t = 0; t < GG_FILTER_NTOPIC; t++)
             if (cnt[t])
                 out->topic_lex |= 1u << t;
@@ -510,9 +511,8 @@ void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *te
             gg_filter_fv_extra(fv, bits, GG_FX_TOPIC + (unsigned)t, LEX_SCALE * sat(cnt[t]));
     }
     if (f->kind_lex) {
-        gg_filter_lex_count(f->kind_lex, fv, cnt);
         for (int k = 0; k < GG_FILTER_NKIND; k++)
-            gg_filter_fv_extra(fv, bits, GG_FX_KIND + (unsigned)k, LEX_SCALE * sat(cnt[k]));
+            gg_filter_fv_extra(fv, bits, GG_FX_KIND + (unsigned)k, LEX_SCALE * sat(kcnt[k]));
     }
     gg_filter_fv_extra(fv, bits, GG_FX_SPAM, out->spam);
     gg_filter_fv_extra(fv, bits, GG_FX_ABUSIVE, out->abusive);

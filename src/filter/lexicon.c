@@ -232,6 +232,46 @@ void gg_filter_lex_count_tokens(const gg_filter_lex *lx, const char *text, const
     }
 }
 
+void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const gg_filter_fv *fv,
+                          int *counts_a, int *counts_b)
+{
+    const gg_filter_lex *lx[2] = {a && a->nterm ? a : NULL, b && b->nterm ? b : NULL};
+    int *counts[2] = {counts_a, counts_b};
+    int seen[2][64];
+    const char *text = gg_filter_fv_canon(fv, NULL);
+    size_t ntok = gg_filter_fv_ntok(fv);
+    toks tk = {text, fv->tok, ntok};
+    uint64_t m = 0;
+    for (int k = 0; k < 2; k++) {
+        if (k == 0 ? a != NULL : b != NULL)
+            memset(counts[k], 0, (size_t)(k == 0 ? a : b)->nlabel * sizeof *counts[k]);
+        if (lx[k])
+            m |= lx[k]->prefix_lens;
+    }
+    if (!lx[0] && !lx[1])
+        return;
+    for (size_t t = 0; t < ntok; t++) {
+        uint32_t off = fv->tok[2 * t], len = fv->tok[2 * t + 1];
+        uint64_t wk = hkey(text + off, len, 0);
+        for (int k = 0; k < 2; k++) {
+            if (!lx[k])
+                continue;
+            memset(seen[k], 0, (size_t)lx[k]->nlabel * sizeof *seen[k]);
+            hit_chain(*lookup(lx[k], wk), &tk, t, seen[k], counts[k]);
+        }
+        uint64_t h = PSEED;
+        for (uint32_t j = 1; j <= len && j < 64; j++) {
+            h = pstep(h, (unsigned char)text[off + j - 1]);
+            if (j < 4 || !(m >> j & 1))
+                continue;
+            uint64_t pk = pfin(h);
+            for (int k = 0; k < 2; k++)
+                if (lx[k] && (lx[k]->prefix_lens >> j & 1))
+                    hit_chain(*lookup(lx[k], pk), &tk, t, seen[k], counts[k]);
+        }
+    }
+}
+
 void gg_filter_lex_count(const gg_filter_lex *lx, const gg_filter_fv *fv, int *counts)
 {
     gg_filter_lex_count_tokens(lx, gg_filter_fv_canon(fv, NULL), fv->tok, gg_filter_fv_ntok(fv),

@@ -31,6 +31,11 @@ void gg_filter_lex_count(const gg_filter_lex *lx, const gg_filter_fv *fv, int *c
 void gg_filter_lex_count_tokens(const gg_filter_lex *lx, const char *text, const uint32_t *tok,
                                 size_t ntok, int *counts);
 
+/** gg_filter_lex_count of two lexicons (either may be NULL; its counts are
+ *  then left alone) in one pass: each token is hashed once for both. */
+void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const gg_filter_fv *fv,
+                          int *counts_a, int *counts_b);
+
 /** Number of terms loaded. */
 size_t gg_filter_lex_size(const gg_filter_lex *lx);
 
