@@ -406,6 +406,65 @@ done:
     return 0;
 }
 
+/* ---- settling an unknown send ------------------------------------------------- */
+
+static void on_resolved(void *arg, int rc, int64_t id, json_t *result)
+{
+    (void)id;
+    gg_pending *p = arg;
+    if (rc != 0) {
+        gg_pending_error(p, rc,
+                         rc == GG_ENOTFOUND ? "no such outbox row"
+                         : rc == GG_ECONFLICT
+                             ? "only a send whose delivery is unknown is settled by hand"
+                             : "could not settle the send");
+        return;
+    }
+    gg_pending_json(p, 200, json_incref(result));
+}
+
+/* POST /api/v1/channels/outbox/{id}/resolve {"posted": bool, "remote_id"?}:
+ * an admin who looked on the platform says whether an 'unknown' send is
+ * there (kept as sent) or not (sent again). Admin + CSRF, audited. */
+static int h_resolve(gg_req *r, void *ctx)
+{
+    gg_api *a = ctx;
+    gg_session *who = gg_api__staff(a, r, GG_ROLE_ADMIN, 1, GG_AUTH_JSON);
+    if (who == NULL)
+        return 0;
+    int64_t id = gg_api__id(gg_req_param(r, "id"));
+    if (id <= 0) {
+        gg_req_error(r, GG_EINVAL, "the outbox id must be a positive integer");
+        return 0;
+    }
+    json_t *body = gg_api__json_body(r);
+    if (body == NULL)
+        return 0;
+    static const char *const fields[] = {"posted", "remote_id", NULL};
+    json_t *posted = json_object_get(body, "posted");
+    json_t *remote = json_object_get(body, "remote_id");
+    if (!json_is_object(body)) {
+        gg_req_error(r, GG_EINVAL, "the body must be a JSON object");
+    } else if (gg_api__json_fields(r, body, fields) != 0) {
+        /* answered */
+    } else if (!json_is_boolean(posted)) {
+        gg_req_error(r, GG_EINVAL, "posted must be true or false");
+    } else if (remote && (!json_is_string(remote) || json_string_length(remote) == 0 ||
+                          json_string_length(remote) > 200 || json_is_false(posted))) {
+        gg_req_error(r, GG_EINVAL, "remote_id is the platform's id (1-200 chars) of a post found");
+    } else {
+        gg_pending *p = gg_req_defer(r);
+        gg_log(GG_LOG_INFO, "outbox send settled by hand",
+               "\"id\":%lld,\"posted\":%s,\"user_id\":%lld", (long long)id,
+               json_is_true(posted) ? "true" : "false", (long long)who->user_id);
+        if (gg_store_outbox_resolve(a->store, id, json_is_true(posted), json_string_value(remote),
+                                    who->user_id, who->email, on_resolved, p) != 0)
+            gg_pending_error(p, GG_EIO, "could not settle the send");
+    }
+    json_decref(body);
+    return 0;
+}
+
 /* ---- reach and engagement of campaign calls ----------------------------------- */
 
 static const char *const count_names[] = {"impressions", "reach", "views",   "likes",
@@ -708,5 +767,7 @@ void gg_api__register_channels(gg_api *a, gg_http *h)
     gg_http_route(h, "POST", "/api/v1/campaigns/{slug}/publish", "campaign_publish", h_publish, a);
     gg_http_route(h, "POST", "/api/v1/channels/polls", "channel_poll", h_poll, a);
     gg_http_route(h, "GET", "/api/v1/campaigns/{slug}/reach", "campaign_reach", h_reach, a);
+    gg_http_route(h, "POST", "/api/v1/channels/outbox/{id}/resolve", "outbox_resolve", h_resolve,
+                  a);
     gg_http_route(h, "GET", "/console/channels", "console_channels", h_console_channels, a);
 }

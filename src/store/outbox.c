@@ -222,3 +222,112 @@ int gg_store_campaign_reach(gg_store *s, int64_t campaign_id, json_t **out)
     sqlite3_bind_int64(st, 1, campaign_id);
     return gg_store__rows(c, st, out);
 }
+
+/* ---- a person settles a send whose delivery is unknown ------------------- */
+
+typedef struct resolve_job {
+    int64_t id, actor_id;
+    int posted;
+    char *remote_id, *actor;
+} resolve_job;
+
+static void dispose_resolve(gg_job *j)
+{
+    resolve_job *x = j->data;
+    if (x) {
+        free(x->remote_id);
+        free(x->actor);
+        free(x);
+    }
+}
+
+static json_t *outbox_brief(gg_conn *c, int64_t id)
+{
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT id, channel, kind, state, delivery, remote_id,"
+                                         " attempts, error FROM outbox WHERE id=?1");
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    json_t *row = sqlite3_step(st) == SQLITE_ROW ? gg_store__row(st) : NULL;
+    sqlite3_reset(st);
+    return row;
+}
+
+static int run_resolve(gg_store *s, gg_conn *c, gg_job *j)
+{
+    (void)s;
+    resolve_job *x = j->data;
+    json_t *before = outbox_brief(c, x->id);
+    if (before == NULL)
+        return gg_store__fail(GG_ENOTFOUND, "no such outbox row");
+    const char *delivery = json_string_value(json_object_get(before, "delivery"));
+    if (delivery == NULL || strcmp(delivery, "unknown") != 0) {
+        json_decref(before);
+        return gg_store__fail(GG_ECONFLICT, "only a send whose delivery is unknown is settled by hand");
+    }
+    /* posted: it is there (the person saw it), kept as sent; not posted:
+     * due again now, as a fresh send */
+    sqlite3_stmt *st = gg_store__stmt(
+        c, x->posted
+               ? "UPDATE outbox SET state='sent', delivery=NULL, remote_id=coalesce(?2,remote_id),"
+                 " error='found on the platform by staff', sent_at=strftime('%Y-%m-%dT%H:%M:%fZ')"
+                 " WHERE id=?1"
+               : "UPDATE outbox SET state='pending', delivery=NULL, next_at=0,"
+                 " error='not on the platform (checked by staff): sending again' WHERE id=?1");
+    if (st == NULL) {
+        json_decref(before);
+        return gg_store__sqlfail(c, "prepare");
+    }
+    sqlite3_bind_int64(st, 1, x->id);
+    if (x->posted)
+        gg_store__bind_text(st, 2, x->remote_id);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "outbox resolve");
+    sqlite3_reset(st);
+    json_t *after = rc == 0 ? outbox_brief(c, x->id) : NULL;
+    if (rc == 0) {
+        sqlite3_stmt *au = gg_store__stmt(c, "INSERT INTO audit(actor_id,actor,action,object_type,"
+                                             "object_id,before_json,after_json,reason)"
+                                             " VALUES(?1,?2,'outbox.resolve','outbox',?3,?4,?5,?6)");
+        char *bj = json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
+        char *aj = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        if (au == NULL) {
+            rc = gg_store__sqlfail(c, "prepare");
+        } else {
+            if (x->actor_id > 0)
+                sqlite3_bind_int64(au, 1, x->actor_id);
+            gg_store__bind_text(au, 2, x->actor ? x->actor : "system");
+            sqlite3_bind_int64(au, 3, x->id);
+            gg_store__bind_text(au, 4, bj);
+            gg_store__bind_text(au, 5, aj);
+            gg_store__bind_text(au, 6, x->posted ? "posted" : "not posted");
+            rc = sqlite3_step(au) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "audit insert");
+            sqlite3_reset(au);
+        }
+        free(bj);
+        free(aj);
+    }
+    json_decref(before);
+    if (rc == 0)
+        j->result = after;
+    else
+        json_decref(after);
+    return rc;
+}
+
+int gg_store_outbox_resolve(gg_store *s, int64_t id, int posted, const char *remote_id,
+                            int64_t actor_id, const char *actor, gg_store_done_fn done, void *arg)
+{
+    resolve_job *x = gg_calloc(1, sizeof(*x));
+    x->id = id;
+    x->posted = posted;
+    x->remote_id = remote_id ? gg_strdup(remote_id) : NULL;
+    x->actor_id = actor_id;
+    x->actor = actor ? gg_strdup(actor) : NULL;
+    gg_job *j = gg_calloc(1, sizeof(*j));
+    j->run = run_resolve;
+    j->dispose = dispose_resolve;
+    j->data = x;
+    j->done = done;
+    j->arg = arg;
+    return gg_store__submit(s, j);
+}

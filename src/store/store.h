@@ -320,6 +320,13 @@ int gg_store_outbox_metrics_due(gg_store *s, int64_t now, int limit, json_t **ou
 /** The sent campaign calls of a campaign with their counts:
  *  [{id, channel, remote_id, sent_at, metrics}] oldest first (caller decrefs). */
 int gg_store_campaign_reach(gg_store *s, int64_t campaign_id, json_t **out);
+/** A person settles a send whose delivery is 'unknown' (checked on the
+ *  platform): posted → 'sent' (remote_id kept if given); not posted →
+ *  pending now, sent again. Audited ('outbox.resolve'). Async: done gets
+ *  the row as it is after; GG_ENOTFOUND, or GG_ECONFLICT when the row's
+ *  delivery is not unknown. */
+int gg_store_outbox_resolve(gg_store *s, int64_t id, int posted, const char *remote_id,
+                            int64_t actor_id, const char *actor, gg_store_done_fn done, void *arg);
 /** Newest outbox rows, optionally of one kind (array, caller decrefs);
  *  state is 'unknown' for a row whose delivery could not be established. */
 int gg_store_outbox_list(gg_store *s, const char *kind, int limit, json_t **out);

@@ -440,6 +440,28 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     const page = await srv.get('/console/channels', { jar: admin.jar });
     assert.equal(page.status, 200);
     assert.match(page.text, /class="unknown"/);
+
+    // an admin who looked settles it: not there → sent again, once; audited
+    const id = row.id;
+    const resolve = (body, who = admin, csrf = true) => srv.post(`/api/v1/channels/outbox/${id}/resolve`, body, { jar: who.jar, headers: csrf ? { 'x-csrf-token': who.csrf } : {} });
+    assert.equal((await resolve({ posted: false }, admin, false)).status, 403, 'CSRF');
+    assert.equal((await resolve({ posted: false }, reviewer)).status, 403, 'admins only');
+    assert.equal((await resolve({ posted: 'no' })).status, 400);
+    assert.equal((await resolve({ posted: false, remote_id: 'x' })).status, 400, 'an id only for a post found');
+    assert.equal((await resolve({ posted: false, extra: 1 })).status, 400);
+    assert.equal((await srv.post('/api/v1/channels/outbox/999999/resolve', { posted: true }, { jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } })).status, 404);
+    const ok = await resolve({ posted: false });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.state, 'pending');
+    const again = await until('sent again', () => {
+      const x = rows("dedupe_key='cut:tg:1'")[0];
+      return x.state === 'sent' ? x : null;
+    });
+    assert.equal(again.attempts, 2);
+    assert.equal(fake.seen('POST /sendMessage').filter((q) => q.body?.text === text).length, 2, 'sent again, once');
+    assert.equal((await resolve({ posted: true })).status, 409, 'only an unknown send is settled by hand');
+    const audit = sql(srv.db, `SELECT actor || ' ' || reason FROM audit WHERE action='outbox.resolve' AND object_id=${id}`);
+    assert.equal(audit, `${USERS.admin.email} not posted`);
   });
 
   test('a restart sends nothing twice and queues nothing new', async () => {
