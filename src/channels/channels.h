@@ -130,6 +130,8 @@ typedef struct gg_event {
     char *detail;         /* kind-specific, see gg_event_kind */
     double lat, lon;      /* with GG_EVF_HAS_GEO */
     gg_reply_target reply;
+    char *callback; /* WhatsApp status: the biz_opaque_callback_data we sent with the
+                       message ("gagas-outbox-<id>"), NULL otherwise */
     char *dedupe_key;
 } gg_event;
 
@@ -274,7 +276,8 @@ typedef struct gg_reply_opts {
     int64_t now;                 /* unix seconds, for the 24-hour window */
     const char *graph_version;   /* Meta Graph version, NULL = "v24.0" */
     int private_reply;           /* Facebook/Instagram comment: answer by private message */
-    const char *idempotency_key; /* Mastodon: our outbox id (required there) */
+    const char *idempotency_key; /* Mastodon: our outbox id (required there); WhatsApp:
+                                    sent as biz_opaque_callback_data, echoed in statuses */
     const char *business_id;     /* TikTok: our Business account id (required there) */
     const char *language;        /* Mastodon status language, NULL = "id" */
     const char *wa_template;     /* WhatsApp: approved template for answers outside the

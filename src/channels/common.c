@@ -108,6 +108,7 @@ static void event_dispose(gg_event *e)
     gg_free(e->reply.chat_id);
     gg_free(e->reply.via_id);
     gg_free(e->reply.handle);
+    gg_free(e->callback);
     gg_free(e->dedupe_key);
 }
 

@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -118,6 +119,20 @@ static int process_batch(gg_inbox *in, int64_t *after)
             }
         }
         atomic_fetch_add(&in->applied, (uint64_t)applied);
+        /* a WhatsApp status of a message we sent names its outbox row */
+        for (int i = 0; i < n; i++)
+            for (size_t k = 0; k < w[i].batch.n; k++) {
+                const gg_event *e = &w[i].batch.events[k];
+                if (e->kind == GG_EVENT_STATUS && e->callback &&
+                    strncmp(e->callback, "gagas-outbox-", 13) == 0 &&
+                    strspn(e->callback + 13, "0123456789") == strlen(e->callback + 13) &&
+                    e->callback[13] != '\0' &&
+                    gg_store_outbox_status(in->store, strtoll(e->callback + 13, NULL, 10),
+                                           e->channel, e->native_id, e->version, e->detail) != 0)
+                    gg_log(GG_LOG_WARN, "outbox status not recorded",
+                           "\"channel\":\"%s\",\"status\":\"%s\"", e->channel,
+                           e->version ? e->version : "");
+            }
         for (int i = 0; in->sink.after && i < n; i++)
             for (size_t k = 0; w[i].ev && k < w[i].batch.n; k++)
                 if (w[i].ev[k].submission_id > 0)

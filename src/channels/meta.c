@@ -352,6 +352,7 @@ static int decode_whatsapp(gg_channel_batch *b, const json_t *v)
         e->version = gg_channels__id(x, "status"); /* dedupe statuses on (wamid, status) */
         e->created_at = gg_channels__int(x, "timestamp");
         e->reply.chat_id = gg_channels__id(x, "recipient_id");
+        e->callback = gg_channels__id(x, "biz_opaque_callback_data");
         if (err) {
             char *code = gg_channels__id(err, "code");
             const char *title = gg_channels__str(err, "title");
@@ -456,6 +457,15 @@ done:
     return rc;
 }
 
+/* WhatsApp echoes biz_opaque_callback_data (≤ 512 characters) in every
+ * status webhook of the message: with our outbox key in it, a send whose
+ * answer was unreadable is settled when its status arrives. */
+static void callback_data(json_t *body, const gg_reply_opts *o)
+{
+    if (body && o->idempotency_key && *o->idempotency_key && strlen(o->idempotency_key) <= 512)
+        json_object_set_new(body, "biz_opaque_callback_data", json_string(o->idempotency_key));
+}
+
 /* Outside WhatsApp's 24-hour customer service window only an approved
  * template may go out (CHANNELS.md: a free-form send there fails later as
  * status 131047). The answer fills the template's one body parameter;
@@ -495,6 +505,7 @@ static int whatsapp_template(gg_channel_request *out, const gg_event *ev, const 
         "template", "name", o->wa_template, "language", "code",
         o->wa_template_lang && *o->wa_template_lang ? o->wa_template_lang : "id", "components",
         "type", "body", "parameters", "type", "text", "text", text);
+    callback_data(body, o);
     return graph_request(out, host, ver, ev->reply.via_id, "messages", body);
 }
 
@@ -519,6 +530,7 @@ int gg_channels__meta_reply(gg_channel_request *out, const gg_event *ev, const g
                       "whatsapp", "recipient_type", "individual", "to", ev->reply.chat_id, "type",
                       "text", "context", "message_id", ev->reply.to_id, "text", "preview_url", 0,
                       "body", gg_channels__jstr(o->text));
+        callback_data(body, o);
         return graph_request(out, host, ver, ev->reply.via_id, "messages", body);
     }
     if (ev->reply.chat_id != NULL) {

@@ -509,10 +509,12 @@ static void settle_ambiguous(gg_sender *s, int look, int attempts, const char *c
         oc->state = "failed";
         oc->delivery = "unknown";
         snprintf(oc->error, sizeof(oc->error), "unknown whether it was posted (%.100s): %s", why,
-                 look == LOOK_NO_WAY ? "the platform offers no way to check; not re-sent"
-                                     : "the check failed; not re-sent");
+                 look != LOOK_NO_WAY ? "the check failed; not re-sent"
+                 : strcmp(channel, "whatsapp") == 0
+                     ? "the platform offers no way to check; not re-sent (its status webhook "
+                       "will settle it)"
+                     : "the platform offers no way to check; not re-sent");
     }
-    (void)channel;
 }
 
 static void send_row(gg_sender *s, json_t *row, json_t *accounts)

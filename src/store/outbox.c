@@ -331,3 +331,50 @@ int gg_store_outbox_resolve(gg_store *s, int64_t id, int posted, const char *rem
     j->arg = arg;
     return gg_store__submit(s, j);
 }
+
+typedef struct status_job {
+    int64_t id;
+    const char *channel, *remote_id, *status, *detail;
+} status_job;
+
+static int run_status(gg_store *s, gg_conn *c, gg_job *j)
+{
+    (void)s;
+    status_job *x = j->data;
+    int failed = strcmp(x->status, "failed") == 0;
+    char err[240];
+    if (failed)
+        snprintf(err, sizeof(err), "the platform reported the message failed: %.180s",
+                 x->detail ? x->detail : "no reason given");
+    else
+        snprintf(err, sizeof(err), "answer was unreadable; the platform reported it %.40s",
+                 x->status);
+    /* delivered/read: an unknown send is settled as sent (the first status
+     * carries the message id); failed: a sent or unknown row fails with the
+     * platform's reason (a 131047 after the window, a blocked number …) */
+    sqlite3_stmt *st = gg_store__stmt(
+        c, failed ? "UPDATE outbox SET state='failed', delivery=NULL, error=?3"
+                    " WHERE id=?1 AND channel=?4 AND (delivery='unknown' OR state='sent')"
+                  : "UPDATE outbox SET state='sent', delivery='found', error=?3,"
+                    " remote_id=coalesce(remote_id,?2),"
+                    " sent_at=coalesce(sent_at,strftime('%Y-%m-%dT%H:%M:%fZ'))"
+                    " WHERE id=?1 AND channel=?4 AND delivery='unknown'");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, x->id);
+    gg_store__bind_text(st, 2, x->remote_id);
+    gg_store__bind_text(st, 3, err);
+    gg_store__bind_text(st, 4, x->channel);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "outbox status");
+    sqlite3_reset(st);
+    return rc;
+}
+
+int gg_store_outbox_status(gg_store *s, int64_t id, const char *channel, const char *remote_id,
+                           const char *status, const char *detail)
+{
+    if (id <= 0 || channel == NULL || status == NULL)
+        return gg_store__fail(GG_EINVAL, "outbox status needs a row, a channel and a status");
+    status_job x = {id, channel, remote_id, status, detail};
+    return gg_store__call(s, run_status, &x, NULL, NULL);
+}

@@ -327,6 +327,13 @@ int gg_store_campaign_reach(gg_store *s, int64_t campaign_id, json_t **out);
  *  delivery is not unknown. */
 int gg_store_outbox_resolve(gg_store *s, int64_t id, int posted, const char *remote_id,
                             int64_t actor_id, const char *actor, gg_store_done_fn done, void *arg);
+/** What the platform later said about a message we sent (a WhatsApp status
+ *  webhook naming the row through biz_opaque_callback_data): sent,
+ *  delivered or read settles an 'unknown' row as sent (remote_id kept);
+ *  failed fails a sent or unknown row with detail. Rows of another channel
+ *  are left alone. Blocking write. */
+int gg_store_outbox_status(gg_store *s, int64_t id, const char *channel, const char *remote_id,
+                           const char *status, const char *detail);
 /** Newest outbox rows, optionally of one kind (array, caller decrefs);
  *  state is 'unknown' for a row whose delivery could not be established. */
 int gg_store_outbox_list(gg_store *s, const char *kind, int limit, json_t **out);

@@ -215,7 +215,9 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
 
     const wa = one('POST /v24.0/109283746501928/messages', (r) => r.body?.type === 'text');
     assert.equal(wa.body.context.message_id, freshWamid);
-    sameShape(wa.body, 'whatsapp/send-text.request', (w, a) => { w.text.body = a.text.body; w.context.message_id = a.context.message_id; }, 'whatsapp');
+    sameShape(wa.body, 'whatsapp/send-text.request', (w, a) => { w.text.body = a.text.body; w.context.message_id = a.context.message_id; w.biz_opaque_callback_data = a.biz_opaque_callback_data; }, 'whatsapp');
+    const waRow = rows(`kind='status' AND channel='whatsapp' AND state='sent'`).find((x) => x.submission_id === Number(sub('whatsapp', freshWamid)));
+    assert.equal(wa.body.biz_opaque_callback_data, `gagas-outbox-${waRow.id}`, 'its statuses will name the outbox row');
 
     const xr = one('POST /2/tweets', (r) => r.body?.reply?.in_reply_to_tweet_id === NATIVE.x);
     sameShape(xr.body, 'x/create-reply.request', (w, a) => (w.text = a.text), 'x');
@@ -308,6 +310,7 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     const waRows = rows("kind='status' AND channel='whatsapp'");
     assert.equal(waRows.length, 2);
     assert.ok(waRows.every((r) => r.state === 'sent' && r.remote_id), JSON.stringify(waRows));
+    assert.match(t.biz_opaque_callback_data, /^gagas-outbox-\d+$/);
   });
 
   test('X answers only mentions: a search hit without @mention is skipped', () => {
@@ -462,6 +465,48 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     assert.equal((await resolve({ posted: true })).status, 409, 'only an unknown send is settled by hand');
     const audit = sql(srv.db, `SELECT actor || ' ' || reason FROM audit WHERE action='outbox.resolve' AND object_id=${id}`);
     assert.equal(audit, `${USERS.admin.email} not posted`);
+  });
+
+  test('WhatsApp: its status webhook settles an unknown send, and reports a late failure', async () => {
+    const text = 'Terima kasih, Pak Budi. Kami kabari lagi.';
+    queueReply('whatsapp', freshWamid, text, 'cut:wa:1');
+    fake.script('POST /v24.0/109283746501928/messages', { truncate: 'whatsapp/send-text.response', when: (q) => q.body?.text?.body === text });
+    const row = await settled('the WhatsApp reply settled', "dedupe_key='cut:wa:1'");
+    assert.equal(row.state, 'failed');
+    assert.match(row.error, /^unknown whether it was posted .*status webhook will settle it/);
+    assert.equal(rows("dedupe_key='cut:wa:1'")[0].remote_id, null);
+    const sent = fake.seen('POST /v24.0/109283746501928/messages').find((q) => q.body?.text?.body === text);
+    assert.equal(sent.body.biz_opaque_callback_data, `gagas-outbox-${row.id}`);
+    // WhatsApp tells us by webhook: delivered, with the message id
+    const status = (callback, wamid, st, errors) => metaSigned(JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: '102938475610293', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '6281110002026', phone_number_id: '109283746501928' },
+        statuses: [{ id: wamid, status: st, timestamp: String(nowS + 5), recipient_id: '6281234567890', biz_opaque_callback_data: callback, ...(errors ? { errors } : {}) }] } }] }],
+    }));
+    assert.equal((await post(srv, status(`gagas-outbox-${row.id}`, 'wamid.LATE1', 'delivered'))).status, 200);
+    const done = await until('settled by its status', () => {
+      const x = rows("dedupe_key='cut:wa:1'")[0];
+      return x.state === 'sent' ? x : null;
+    });
+    assert.equal(done.remote_id, 'wamid.LATE1');
+    assert.match(done.error, /reported it delivered/);
+    assert.equal(sql(srv.db, `SELECT delivery FROM outbox WHERE id=${row.id}`), 'found');
+    assert.equal(fake.seen('POST /v24.0/109283746501928/messages').filter((q) => q.body?.text?.body === text).length, 1, 'never re-sent');
+    // a template that went out fine, then failed at WhatsApp: the row says so
+    const tpl = rows("kind='status' AND channel='whatsapp' AND state='sent'").find((x) => fake.seen('POST /v24.0/109283746501928/messages').some((q) => q.body.type === 'template' && q.body.biz_opaque_callback_data === `gagas-outbox-${x.id}`));
+    assert.ok(tpl, 'the template row');
+    const errors = [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable' }];
+    assert.equal((await post(srv, status(`gagas-outbox-${tpl.id}`, tpl.remote_id, 'failed', errors))).status, 200);
+    const failed = await until('the late failure', () => {
+      const x = rows(`id=${tpl.id}`)[0];
+      return x.state === 'failed' ? x : null;
+    });
+    assert.match(failed.error, /reported the message failed: 131026 Message undeliverable/);
+    // a status naming a row of another channel changes nothing
+    const tg = rows("dedupe_key='cut:tg:1'")[0];
+    assert.equal((await post(srv, status(`gagas-outbox-${tg.id}`, 'wamid.OTHER', 'failed', errors))).status, 200);
+    await sleep(500);
+    assert.equal(rows("dedupe_key='cut:tg:1'")[0].state, 'sent');
   });
 
   test('a restart sends nothing twice and queues nothing new', async () => {

@@ -192,3 +192,22 @@ Test(lookup, no_way_to_look)
     char *id = NULL;
     cr_assert_eq(gg_channels_match_lookup(&o, "{}", 2, &id), GG_EINVAL);
 }
+
+Test(lookup, whatsapp_status_names_our_outbox_row)
+{
+    const char *body =
+        "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":"
+        "\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{"
+        "\"phone_number_id\":\"109283746501928\"},\"statuses\":[{\"id\":\"wamid.A\",\"status\":"
+        "\"delivered\",\"timestamp\":\"1795145247\",\"recipient_id\":\"6281234567890\","
+        "\"biz_opaque_callback_data\":\"gagas-outbox-17\"},{\"id\":\"wamid.B\",\"status\":\"read\","
+        "\"timestamp\":\"1795145248\",\"recipient_id\":\"6281234567890\"}]}}]}]}";
+    gg_channel_batch b;
+    cr_assert_eq(gg_channel_meta.decode(body, strlen(body), &b), 0);
+    cr_assert_eq(b.n, 2);
+    cr_assert_eq(b.events[0].kind, GG_EVENT_STATUS);
+    cr_assert_str_eq(b.events[0].callback, "gagas-outbox-17");
+    cr_assert_str_eq(b.events[0].native_id, "wamid.A");
+    cr_assert_null(b.events[1].callback, "a message sent without it");
+    gg_channels_batch_dispose(&b);
+}

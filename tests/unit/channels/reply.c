@@ -154,6 +154,13 @@ Test(channels_reply, whatsapp_template_outside_the_window)
     cr_assert_eq(gg_channels_build_reply(&r, e, &o), 0);
     cr_assert(strstr(r.body, "\"type\":\"text\"") != NULL);
     gg_channels_request_dispose(&r);
+    /* with the outbox key, WhatsApp echoes it in the message's statuses */
+    o.idempotency_key = "gagas-outbox-42";
+    cr_assert_eq(gg_channels_build_reply(&r, e, &o), 0);
+    cr_assert(strstr(r.body, "\"biz_opaque_callback_data\":\"gagas-outbox-42\"") != NULL, "%s",
+              r.body);
+    gg_channels_request_dispose(&r);
+    o.idempotency_key = NULL;
     /* no language: Indonesian; a bad name or an empty answer is refused */
     o.now = 1795144897 + 24 * 3600;
     o.wa_template_lang = NULL;
