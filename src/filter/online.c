@@ -37,6 +37,8 @@ typedef struct camp {
 struct gg_online {
     gg_filter *filter; /* NULL: no model found */
     gg_geo *geo;       /* NULL: no gazetteer */
+    gg_dedup *proto;   /* an empty index with the campaigns' options: signatures
+                          are computed from it before the write lock is taken */
     pthread_rwlock_t lock;
     camp *camps;
     int ncamps, acamps;
@@ -91,6 +93,7 @@ int gg_online_open(gg_online **out, const char *data_dir)
         o->geo = NULL;
         gg_log(GG_LOG_WARN, "no gazetteer; regions are off", "\"dir\":\"%s\"", dir);
     }
+    o->proto = gg_dedup_new(NULL);
     pthread_rwlock_init(&o->lock, NULL);
     *out = o;
     return 0;
@@ -108,6 +111,7 @@ void gg_online_close(gg_online *o)
     free(o->camps);
     gg_filter_close(o->filter);
     gg_geo_close(o->geo);
+    gg_dedup_free(o->proto);
     pthread_rwlock_destroy(&o->lock);
     free(o);
 }
@@ -306,10 +310,18 @@ void gg_online_after(gg_online *o, int64_t campaign_id, int64_t id, const char *
                      int64_t stored_group, gg_online_group *grp)
 {
     memset(grp, 0, sizeof(*grp));
+    /* the signature needs no lock; only adding it does (every campaign's
+     * index has the options of proto) */
+    uint32_t sig[128];
+    uint64_t exact;
+    int kind = gg_dedup_hashes(o->proto) <= 128
+                   ? gg_dedup_sign(o->proto, norm, norm_len, sig, &exact)
+                   : -1;
     pthread_rwlock_wrlock(&o->lock);
     camp *c = camp_get(o, campaign_id, 1);
     double sim;
-    int64_t cluster = gg_dedup_add(c->dedup, id, norm, norm_len, &sim);
+    int64_t cluster = kind >= 0 ? gg_dedup_add_signed(c->dedup, id, kind, sig, exact, &sim)
+                                : gg_dedup_add(c->dedup, id, norm, norm_len, &sim);
     gg_coord_obs obs = {
         .id = id,
         .author = author_key,
