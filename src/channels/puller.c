@@ -255,8 +255,16 @@ static void pull_stream(gg_puller *p, json_t *acct, const char *name, json_t *ac
     int64_t now = (int64_t)time(NULL);
     json_t *row = NULL;
     gg_store_chstate_get(o->store, channel, account, name, &row);
-    if (json_integer_value(json_object_get(row, "next_at")) > now &&
-        !take_kick(channel, account, name)) {
+    /* a kick (a live connection reconnected) moves a scheduled round up,
+     * but never a backoff or a rate-limit wait; a round that runs covers
+     * every kick made before it */
+    int due = json_integer_value(json_object_get(row, "next_at")) <= now;
+    int backing_off = json_integer_value(json_object_get(row, "failures")) > 0 ||
+                      json_integer_value(json_object_get(json_object_get(row, "rate"),
+                                                         "wait_until")) > now;
+    if (due)
+        take_kick(channel, account, name);
+    else if (backing_off || !take_kick(channel, account, name)) {
         json_decref(row);
         return;
     }

@@ -67,8 +67,12 @@ describe('live connections against the fake platforms', () => {
     // event; the second connection carries the edit and a delete
     fake.streamPlan('GET /api/v1/streaming/hashtag',
       [{ write: ':)\n' }, { write: update }, { write: ':thump\n' }, { write: statusUpdate.slice(0, 120) }, { wait: 50 }, { cut: true }],
-      [{ write: ':)\n' }, { write: statusUpdate }, { write: ':thump\n' }, { write: del }, { heartbeat: 200 }]);
-    fake.script('GET /api/v1/timelines/tag/gagasanwarga', { json: [] });
+      [{ write: ':)\n' }, { write: statusUpdate }, { write: ':thump\n' }, { write: del }, { wait: 1500 }, { cut: true }],
+      [{ write: ':)\n' }, { heartbeat: 200 }]);
+    // the timeline backfill: empty, then a 429 — later reconnects must not
+    // hurry the pull past the wait the instance asked for
+    fake.script('GET /api/v1/timelines/tag/gagasanwarga', { json: [] },
+      { status: 429, json: { error: 'Too many requests' }, headers: [['Retry-After', '30']] });
     Object.assign(process.env, ENV);
     srv = new Server({
       name: 'chstream',
@@ -135,14 +139,17 @@ describe('live connections against the fake platforms', () => {
     assert.equal(streams[0].query.get('tag'), 'gagasanwarga');
     assert.equal(streams[0].headers.accept, 'text/event-stream');
     assert.equal(streams[0].headers.authorization, `Bearer ${ENV.GAGAS_TOKEN_MASTODON}`);
-    // the tag timeline was read again after the reconnect, with the posts
-    // the stream had not carried
+    // the tag timeline was read again after a reconnect
     await until('the timeline backfill', () => fake.seen('GET /api/v1/timelines/tag/gagasanwarga').length >= 2);
-    const tl = sql(srv.db, "SELECT count(*) FROM submissions WHERE channel='mastodon'");
-    assert.ok(Number(tl) >= 1);
     assert.equal(times('mastodon', '115612345678901234'), 1);
+    // the 429: the third connection's kick waits for it
+    await until('the third connection', () => fake.seen('GET /api/v1/streaming/hashtag').length >= 3);
+    await sleep(1500);
+    const tlCalls = fake.seen('GET /api/v1/timelines/tag/gagasanwarga');
+    assert.equal(tlCalls.length, 2, 'no pull inside the rate-limit wait, reconnects or not');
+    assert.ok(state('mastodon', 'mastodon_stream:gagasanwarga').failures >= 1);
     const live = state('mastodon', 'mastodon_live:gagasanwarga');
-    assert.ok(live.rate.connects >= 2, JSON.stringify(live));
+    assert.ok(live.rate.connects >= 3, JSON.stringify(live));
     assert.equal(live.rate.connected, true, 'the heartbeat keeps the second connection');
     const h = await srv.get('/api/v1/channels', { jar: (await srv.login(USERS.admin)).jar });
     assert.ok(h.json.streams.some((s) => s.stream === 'mastodon_live:gagasanwarga'));
