@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define BATCH 512                 /* lines per unit of work */
@@ -236,18 +237,53 @@ static void put_regions(gg_buf *b, const gg_geo *geo, const char *text, size_t l
 
 /* "2024-05-01T10:00:00Z", "…+07:00", "2024-05-01 10:00:00" (NUL-terminated);
  * GG_COORD_NOTIME when unreadable. */
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar (m
+ * 1..12; d may run past the month's end, as timegm allows: it is linear). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int dig2(const char *s)
+{
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
 static int64_t parse_time_str(const char *s)
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    int used = 0;
-    if (sscanf(s, "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-               &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6)
-        return GG_COORD_NOTIME;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    int64_t t = (int64_t)timegm(&tm);
-    const char *z = s + used;
+    int64_t t;
+    const char *z;
+    /* the common form "YYYY-MM-DDTHH:MM:SS" without sscanf and timegm; the
+     * same seconds (timegm is linear in day, hour, minute and second) */
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+    int plain = 1;
+    for (int i = 0; plain && i < 19; i++)
+        plain = shape[i] == 'd'   ? s[i] >= '0' && s[i] <= '9'
+                : shape[i] == 'T' ? s[i] == 'T' || s[i] == ' '
+                                  : s[i] == shape[i];
+    int mon = plain ? dig2(s + 5) : 0;
+    if (plain && mon >= 1 && mon <= 12) {
+        int64_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + dig2(s + 2);
+        t = days_from_civil(y, mon, dig2(s + 8)) * 86400 + dig2(s + 11) * 3600 +
+            dig2(s + 14) * 60 + dig2(s + 17);
+        z = s + 19;
+    } else {
+        struct tm tm;
+        memset(&tm, 0, sizeof tm);
+        int used = 0;
+        if (sscanf(s, "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6)
+            return GG_COORD_NOTIME;
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        t = (int64_t)timegm(&tm);
+        z = s + used;
+    }
     while (*z == '.' || (*z >= '0' && *z <= '9'))
         z++; /* fractional seconds */
     int oh, om;
@@ -774,6 +810,10 @@ static void *worker(void *arg)
 static char *read_all(FILE *f, size_t *len)
 {
     size_t cap = 1 << 20, n = 0;
+    struct stat st;
+    /* a file: its size at once, not a chain of doublings */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        cap = (size_t)st.st_size + (1 << 16) + 1;
     char *p = gg_malloc(cap);
     for (;;) {
         if (cap - n < (1 << 16)) {
