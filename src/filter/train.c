@@ -192,6 +192,8 @@ typedef struct hspec {
     double pw;   /* positive-class cost weight */
     double mnb;  /* > 0: add a multinomial naive Bayes vote with this smoothing */
     double th;   /* decision threshold when not tuned (0: 0.5) */
+    int calib;   /* multi-label: thresholds from out-of-fold predictions on the
+                    head's own rows (1: one shared, 2: then per column) */
 } hspec;
 
 typedef struct coljob {
@@ -359,6 +361,127 @@ static void fit_mnb(const gg_filter_ds *ds, const size_t *rows, size_t nrows,
     gg_free(docs);
 }
 
+#define CALIB_MIN_ROWS 100
+#ifndef CALIB_FOLDS
+#define CALIB_FOLDS 4
+#endif
+
+/* Micro-F1 of the topic rule of gg_filter_topic_set (p >= th, or the
+ * lexicon named the topic and p >= GG_FILTER_LEX_TH after the threshold is
+ * folded into the bias; the best one when none) over n rows of ncol
+ * probabilities p with lexicon bits lex. */
+static double rule_f1(const float *p, const unsigned *lex, const unsigned char *gold, size_t n,
+                      size_t ncol, const double *th)
+{
+    long tp = 0, fp = 0, fn = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned on = 0;
+        size_t best = 0;
+        double bq = -1;
+        for (size_t c = 0; c < ncol; c++) {
+            double q = p[i * ncol + c];
+            /* the folded probability: sigm(logit(q) - logit(th)) */
+            double odds = q / (1 - q + 1e-12) * ((1 - th[c]) / th[c]);
+            double qs = odds / (1 + odds);
+            if (qs >= 0.5 || ((lex[i] >> c & 1) && qs >= GG_FILTER_LEX_TH))
+                on |= 1u << c;
+            if (qs > bq) {
+                bq = qs;
+                best = c;
+            }
+        }
+        if (!on)
+            on = 1u << best;
+        for (size_t c = 0; c < ncol; c++) {
+            int g = gold[i * ncol + c] != 0, pr = on >> c & 1;
+            tp += g && pr;
+            fp += !g && pr;
+            fn += g && !pr;
+        }
+    }
+    return f1(tp, fp, fn);
+}
+
+/* Thresholds of a multi-label head chosen on its own training rows only:
+ * out-of-fold probabilities from CALIB_FOLDS inner folds grouped by key,
+ * then the one threshold (and, for calib 2, each column's in turn) that
+ * maximizes micro-F1 under the topic rule. lex_slot: first extra slot of
+ * the lexicon bits (columns in order), or -1. */
+static void calib_thresholds(const gg_filter_ds *ds, const size_t *rows, size_t nrows,
+                             const unsigned char *y, const uint64_t *key, const hspec *h, double C,
+                             int lex_slot, double *th, FILE *lg)
+{
+    size_t nf = nfeat(ds), ncol = (size_t)h->ncol;
+    float *w = gg_malloc(ncol * nf * sizeof *w), *b = gg_malloc(ncol * sizeof *b);
+    float *p = gg_malloc((nrows ? nrows : 1) * ncol * sizeof *p);
+    unsigned *lex = gg_calloc(nrows ? nrows : 1, sizeof *lex);
+    unsigned char *gold = gg_malloc((nrows ? nrows : 1) * ncol);
+    size_t *fit = gg_malloc((nrows ? nrows : 1) * sizeof *fit);
+    size_t *held = gg_malloc((nrows ? nrows : 1) * sizeof *held), n = 0;
+    for (int k = 0; k < CALIB_FOLDS; k++) {
+        size_t nfit = 0, nheld = 0;
+        for (size_t i = 0; i < nrows; i++) {
+            if (mixkey(key[rows[i]] ^ 0xca11b) % CALIB_FOLDS == (uint64_t)k)
+                held[nheld++] = rows[i];
+            else
+                fit[nfit++] = rows[i];
+        }
+        if (!nheld || !nfit)
+            continue;
+        fit_cols(ds, fit, nfit, y, h, C, w, b);
+        for (size_t j = 0; j < nheld; j++, n++) {
+            size_t r = held[j];
+            for (size_t c = 0; c < ncol; c++) {
+                p[n * ncol + c] = (float)sigm(row_logit(ds, r, w + c * nf, b[c]));
+                gold[n * ncol + c] = y[r * ncol + c];
+            }
+            const struct feature_node *x = (const struct feature_node *)ds->pool + ds->off[r];
+            size_t base = ((size_t)1 << ds->bits) + (size_t)lex_slot;
+            for (; lex_slot >= 0 && x->index > 0; x++)
+                if ((size_t)x->index - 1 >= base && (size_t)x->index - 1 < base + ncol &&
+                    x->value > 0)
+                    lex[n] |= 1u << ((size_t)x->index - 1 - base);
+        }
+    }
+    double best = -1, t0 = 0.5;
+    for (int g = 0; g <= 20; g++) {
+        double t = 0.2 + 0.025 * g;
+        for (size_t c = 0; c < ncol; c++)
+            th[c] = t;
+        double v = rule_f1(p, lex, gold, n, ncol, th);
+        /* ties go to the threshold nearest 0.5 */
+        if (v > best + 1e-9 || (fabs(v - best) <= 1e-9 && fabs(t - 0.5) < fabs(t0 - 0.5))) {
+            best = v;
+            t0 = t;
+        }
+    }
+    for (size_t c = 0; c < ncol; c++)
+        th[c] = t0;
+    for (int pass = 0; h->calib > 1 && pass < 2; pass++)
+        for (size_t c = 0; c < ncol; c++) {
+            double keep = th[c], bc = th[c];
+            for (int g = 0; g <= 20; g++) {
+                th[c] = 0.2 + 0.025 * g;
+                double v = rule_f1(p, lex, gold, n, ncol, th);
+                if (v > best + 1e-9) {
+                    best = v;
+                    bc = th[c];
+                }
+            }
+            th[c] = bc;
+            (void)keep;
+        }
+    if (lg)
+        fprintf(lg, "  %s: out-of-fold micro-F1 %.4f at shared threshold %.3f\n", h->name, best, t0);
+    gg_free(w);
+    gg_free(b);
+    gg_free(p);
+    gg_free(lex);
+    gg_free(gold);
+    gg_free(fit);
+    gg_free(held);
+}
+
 /* Train head h on rows (all docs when rows == NULL); keys choose the dev fold. */
 static gg_filter_model *fit_head(const gg_filter_ds *ds, const size_t *rows_in, size_t nrows,
                                  const unsigned char *y, const uint64_t *key, const hspec *h,
@@ -404,6 +527,11 @@ static gg_filter_model *fit_head(const gg_filter_ds *ds, const size_t *rows_in, 
         gg_free(fit);
         gg_free(dev);
     }
+    /* with fewer rows the inner folds are too small to say anything */
+    int calibrated = h->calib && !h->exclusive && nrows >= CALIB_MIN_ROWS;
+    if (calibrated)
+        calib_thresholds(ds, rows, nrows, y, key, h, bestC,
+                         h->labels == gg_filter_topics ? GG_FX_TOPIC : -1, bestth, lg);
     fit_cols(ds, rows, nrows, y, h, bestC, w, b);
     if (h->mnb > 0) {
         /* add a naive Bayes vote: it generalizes differently from the
@@ -422,7 +550,10 @@ static gg_filter_model *fit_head(const gg_filter_ds *ds, const size_t *rows_in, 
         for (size_t f = 0; f < nf; f++)
             m->w[f * ncol + c] = w[c * nf + f];
         /* fold the threshold into the bias: p >= th  <=>  logit - logit(th) >= 0 */
-        double t = h->exclusive ? 0.5 : h->tune ? bestth[c] : h->th > 0 ? h->th : 0.5;
+        double t = h->exclusive       ? 0.5
+                   : h->tune || calibrated ? bestth[c]
+                   : h->th > 0         ? h->th
+                                       : 0.5;
         m->b[c] = (float)(b[c] - log(t / (1 - t)));
         m->thresh[c] = 0.5;
     }
@@ -612,12 +743,12 @@ static const char *const one_hate[1] = {"hate"};
 static const char *const one_spam[1] = {"spam"};
 static const char *const one_cons[1] = {"constructive"};
 
-static const hspec spec_abusive = {"abusive", one_abusive, 1, 0, 1, 4, 1, 1, 0, 0};
-static const hspec spec_hate = {"hate", one_hate, 1, 0, 1, 4, 1, 1, 0, 0};
-static const hspec spec_hatex = {"hate-detail", gg_filter_hatex, GG_FILTER_NHATEX, 0, 0, 4, 1, 1, 0, 0};
-static const hspec spec_spam = {"spam", one_spam, 1, 0, 1, 4, 1, 1, 0, 0};
-static const hspec spec_sent = {"sentiment", gg_filter_sentiments, 3, 1, 1, 4, 1, 1, 0, 0};
-static const hspec spec_lang = {"lang", gg_filter_langs, GG_FILTER_NLANG, 1, 1, 64, 0, 1, 0.5, 0};
+static const hspec spec_abusive = {"abusive", one_abusive, 1, 0, 1, 4, 1, 1, 0, 0, 0};
+static const hspec spec_hate = {"hate", one_hate, 1, 0, 1, 4, 1, 1, 0, 0, 0};
+static const hspec spec_hatex = {"hate-detail", gg_filter_hatex, GG_FILTER_NHATEX, 0, 0, 4, 1, 1, 0, 0, 0};
+static const hspec spec_spam = {"spam", one_spam, 1, 0, 1, 4, 1, 1, 0, 0, 0};
+static const hspec spec_sent = {"sentiment", gg_filter_sentiments, 3, 1, 1, 4, 1, 1, 0, 0, 0};
+static const hspec spec_lang = {"lang", gg_filter_langs, GG_FILTER_NLANG, 1, 1, 64, 0, 1, 0.5, 0, 0};
 #ifndef TOPIC_C
 #define TOPIC_C 16
 #endif
@@ -627,9 +758,12 @@ static const hspec spec_lang = {"lang", gg_filter_langs, GG_FILTER_NLANG, 1, 1, 
 #ifndef TOPIC_TH
 #define TOPIC_TH 0.4
 #endif
-static const hspec spec_topics = {"topics", gg_filter_topics, GG_FILTER_NTOPIC, 0, TOPIC_NB, TOPIC_C, 0, 1, 0, TOPIC_TH};
-static const hspec spec_kind = {"kind", gg_filter_kinds, GG_FILTER_NKIND, 1, 0, 4, 0, 1, 0, 0};
-static const hspec spec_cons = {"constructive", one_cons, 1, 0, 0, 4, 0, 1, 0, 0};
+#ifndef TOPIC_CALIB
+#define TOPIC_CALIB 1
+#endif
+static const hspec spec_topics = {"topics", gg_filter_topics, GG_FILTER_NTOPIC, 0, TOPIC_NB, TOPIC_C, 0, 1, 0, TOPIC_TH, TOPIC_CALIB};
+static const hspec spec_kind = {"kind", gg_filter_kinds, GG_FILTER_NKIND, 1, 0, 4, 0, 1, 0, 0, 0};
+static const hspec spec_cons = {"constructive", one_cons, 1, 0, 0, 4, 0, 1, 0, 0, 0};
 
 /* Rows i with y[i][col] set, for heads trained on a subset (hate detail). */
 static size_t rows_where(const corpus *c, int col, const size_t *from, size_t nfrom, size_t *out)
