@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BATCH 512                 /* lines per unit of work */
 #define LINE_MAX_BYTES (1u << 20) /* a longer line is answered with an error */
@@ -852,13 +853,14 @@ static void usage(FILE *f)
                "  hate_target, hate_categories), spam, sentiment, region, dup_of,\n"
                "  coordinated. A bad line gets {\"id\",\"error\"} and the run goes on.\n"
                "  --model-dir defaults to DATA/models, --data-dir (slang tables, topic\n"
-               "  lexicon, gazetteer) to data.\n");
+               "  lexicon, gazetteer) to data, --threads (workers) to the CPUs online.\n");
 }
 
 int gg_cli_classify(int argc, char **argv)
 {
     const char *model_dir = NULL, *data_dir = "data";
-    int nthreads = 2, rc = 1;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int nthreads = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu, rc = 1;
     char mbuf[4096], lbuf[4096];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -874,8 +876,15 @@ int gg_cli_classify(int argc, char **argv)
             model_dir = v;
         else if (strcmp(a, "--data-dir") == 0)
             data_dir = v;
-        else if (strcmp(a, "--threads") == 0)
-            nthreads = atoi(v) > 0 && atoi(v) <= 64 ? atoi(v) : 2;
+        else if (strcmp(a, "--threads") == 0) {
+            char *end;
+            long t = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || t < 1 || t > 64) {
+                fprintf(stderr, "classify: --threads wants a number from 1 to 64, not '%s'\n", v);
+                return 2;
+            }
+            nthreads = (int)t;
+        }
         else {
             usage(stderr);
             return 2;

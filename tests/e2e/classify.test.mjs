@@ -61,6 +61,14 @@ describe('gagas classify', () => {
     assert.equal(out[0].region[0].code, '32.05');
   });
 
+  test('a bad --threads value is refused with a message', () => {
+    for (const v of ['0', '65', 'two', '']) {
+      const r = spawnSync(gagasBin(), ['classify', '--threads', v], { input: '' });
+      assert.equal(r.status, 2, `--threads '${v}'`);
+      assert.match(r.stderr.toString(), /--threads wants a number from 1 to 64/);
+    }
+  });
+
   test('bad lines get an error with their id and the run goes on', () => {
     const out = classify('{"id":1}\n{"id":2,"text":[1]}\nnot json\n{"id":"x\\u0041","text":"ok"}\n')
       .trim()
