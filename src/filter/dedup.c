@@ -172,7 +172,7 @@ typedef uint64_t u64x8 __attribute__((vector_size(64)));
 typedef uint32_t u32x8 __attribute__((vector_size(32)));
 typedef int32_t i32x8 __attribute__((vector_size(32)));
 
-__attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
+__attribute__((target_clones("avx512f", "avx2", "default")))
 static void minhash(const uint64_t *seeds, int k, const uint64_t *hs, size_t n, uint32_t *sig)
 {
     int j = 0;
