@@ -138,13 +138,13 @@ static void combine(gg_filter *f)
 /* The same sums with AVX2: eight columns per step, sign extension and
  * conversion in two instructions; the multiply and the add stay separate
  * (no FMA), so every column gets the same float as the SSE2 loop. */
+_Static_assert(GG_FILTER_MAXCOL == 48, "logits_avx2 has six accumulators of eight columns");
 __attribute__((target("avx2"))) static void logits_avx2(const gg_filter *f, const gg_filter_fv *fv,
                                                         size_t nhashed, float *sum)
 {
     size_t lim = (size_t)1 << f->cbits;
-    __m256 a[GG_FILTER_MAXCOL / 8];
-    for (int k = 0; k < GG_FILTER_MAXCOL / 8; k++)
-        a[k] = _mm256_setzero_ps();
+    /* six named accumulators: in an array the compiler kept them in memory */
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
     for (size_t i = 0; i < nhashed; i++) {
         if (i + 8 < nhashed && fv->idx[i + 8] < lim) {
             const char *pf = (const char *)(f->cw + (size_t)fv->idx[i + 8] * GG_FILTER_MAXCOL);
@@ -155,13 +155,23 @@ __attribute__((target("avx2"))) static void logits_avx2(const gg_filter *f, cons
             continue;
         const __m128i *w = (const __m128i *)(f->cw + (size_t)fv->idx[i] * GG_FILTER_MAXCOL);
         __m256 v = _mm256_set1_ps(fv->val[i]);
-        for (int k = 0; k < GG_FILTER_MAXCOL / 8; k++) {
-            __m256 x = _mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(_mm_loadu_si128(w + k)));
-            a[k] = _mm256_add_ps(a[k], _mm256_mul_ps(v, x));
-        }
+#define GG_COL8(acc, k)                                                                            \
+    acc = _mm256_add_ps(acc, _mm256_mul_ps(v, _mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(          \
+                                                  _mm_loadu_si128(w + (k))))))
+        GG_COL8(a0, 0);
+        GG_COL8(a1, 1);
+        GG_COL8(a2, 2);
+        GG_COL8(a3, 3);
+        GG_COL8(a4, 4);
+        GG_COL8(a5, 5);
+#undef GG_COL8
     }
-    for (int k = 0; k < GG_FILTER_MAXCOL / 8; k++)
-        _mm256_storeu_ps(sum + 8 * k, a[k]);
+    _mm256_storeu_ps(sum, a0);
+    _mm256_storeu_ps(sum + 8, a1);
+    _mm256_storeu_ps(sum + 16, a2);
+    _mm256_storeu_ps(sum + 24, a3);
+    _mm256_storeu_ps(sum + 32, a4);
+    _mm256_storeu_ps(sum + 40, a5);
 }
 #endif
 
