@@ -13,6 +13,8 @@
 #include <string.h>
 #include <xxhash.h>
 
+#define BLOOM_WORDS 256 /* 16,384 bits: 2 KiB, in L1 */
+
 typedef struct term {
     uint64_t key;   /* hash of the first word (or prefix) */
     int label;
@@ -27,6 +29,8 @@ struct gg_filter_lex {
     size_t nslot;
     size_t nterm;
     uint64_t prefix_lens; /* bit k: some prefix term has k bytes (k < 64) */
+    uint64_t bloom[BLOOM_WORDS]; /* two bits per term key: most tokens and prefixes
+                                    are no term, and end here without a probe */
     term *all;
     size_t cap;
 };
@@ -55,6 +59,20 @@ static uint64_t hkey(const char *s, size_t n, int prefix)
     for (size_t i = 0; i < n; i++)
         h = pstep(h, (unsigned char)s[i]);
     return pfin(h);
+}
+
+static void bloom_set(gg_filter_lex *lx, uint64_t k)
+{
+    unsigned a = (unsigned)(k >> 40) % (BLOOM_WORDS * 64), b = (unsigned)(k >> 18) % (BLOOM_WORDS * 64);
+    lx->bloom[a >> 6] |= 1ull << (a & 63);
+    lx->bloom[b >> 6] |= 1ull << (b & 63);
+}
+
+/* 0: key is certainly no term's */
+static int bloom_may(const gg_filter_lex *lx, uint64_t k)
+{
+    unsigned a = (unsigned)(k >> 40) % (BLOOM_WORDS * 64), b = (unsigned)(k >> 18) % (BLOOM_WORDS * 64);
+    return (lx->bloom[a >> 6] >> (a & 63) & 1) && (lx->bloom[b >> 6] >> (b & 63) & 1);
 }
 
 static term **lookup(const gg_filter_lex *lx, uint64_t key)
@@ -152,6 +170,7 @@ int gg_filter_lex_load(gg_filter_lex **out, const char *path, const char *const 
         term **s = lookup(lx, lx->all[i].key);
         lx->all[i].next_same = *s;
         *s = &lx->all[i];
+        bloom_set(lx, lx->all[i].key);
     }
     *out = lx;
     lx = NULL;
@@ -257,7 +276,8 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
             if (!lx[k])
                 continue;
             memset(seen[k], 0, (size_t)lx[k]->nlabel * sizeof *seen[k]);
-            hit_chain(*lookup(lx[k], wk), &tk, t, seen[k], counts[k]);
+            if (bloom_may(lx[k], wk))
+                hit_chain(*lookup(lx[k], wk), &tk, t, seen[k], counts[k]);
         }
         uint64_t h = PSEED;
         for (uint32_t j = 1; j <= len && j < 64; j++) {
@@ -266,7 +286,7 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
                 continue;
             uint64_t pk = pfin(h);
             for (int k = 0; k < 2; k++)
-                if (lx[k] && (lx[k]->prefix_lens >> j & 1))
+                if (lx[k] && (lx[k]->prefix_lens >> j & 1) && bloom_may(lx[k], pk))
                     hit_chain(*lookup(lx[k], pk), &tk, t, seen[k], counts[k]);
         }
     }
