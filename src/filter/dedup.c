@@ -2,7 +2,7 @@
  * dedup.c — exact and near-duplicate index: 64-bit token-stream hash table,
  * MinHash signatures (32-bit values, k per post) and LSH band tables
  * (filter layer). Band tables hold only 32-bit post indexes; the band key is
- * re-read from the stored signature, which keeps a post at ~460 bytes.
+ * re-read from the stored signature, which keeps a post at ~466 bytes.
  * Invariant: post index order is insertion order, so "earliest" = lowest index.
  */
 #include "filter/dedup.h"
@@ -32,6 +32,9 @@ struct gg_dedup {
     size_t n, cap;
     int64_t *ids;
     uint32_t *sigs;    /* n * k */
+    uint32_t *stamp;   /* cap: the add that last compared this post (a post met
+                          in several bands is compared once); writer only */
+    uint32_t gen;
     /* band tables: bands arrays of bslots entries each */
     uint32_t **band;
     size_t bslots;
@@ -345,6 +348,7 @@ gg_dedup *gg_dedup_new(const gg_dedup_opts *opts)
     size_t expected = o.expected ? o.expected : 1024;
     d->cap = expected;
     d->ids = gg_malloc(d->cap * sizeof *d->ids);
+    d->stamp = gg_calloc(d->cap, sizeof *d->stamp);
     d->sigs = gg_malloc(d->cap * (size_t)d->k * sizeof *d->sigs);
     d->band = gg_calloc((size_t)d->bands, sizeof *d->band);
     bands_alloc(d, pow2_at_least(expected * 2));
@@ -361,6 +365,7 @@ void gg_dedup_free(gg_dedup *d)
         gg_free(d->band[b]);
     gg_free(d->band);
     gg_free(d->ids);
+    gg_free(d->stamp);
     gg_free(d->sigs);
     gg_free(d->ex);
     gg_free(d);
@@ -368,7 +373,8 @@ void gg_dedup_free(gg_dedup *d)
 
 /* Earliest indexed post at or above the threshold (or -1) and its similarity;
  * *best gets the best similarity seen. */
-static int64_t lookup(const gg_dedup *d, const uint32_t *sig, double threshold, double *sim_hit, double *best)
+static int64_t lookup(const gg_dedup *d, const uint32_t *sig, double threshold, double *sim_hit,
+                      double *best, uint32_t *stamp, uint32_t gen)
 {
     size_t mask = d->bslots - 1;
     uint32_t hit = EMPTY;
@@ -384,6 +390,11 @@ static int64_t lookup(const gg_dedup *d, const uint32_t *sig, double threshold, 
                 continue;
             if (hit != EMPTY && idx >= hit)
                 continue; /* an earlier hit is already known */
+            if (stamp) {
+                if (stamp[idx] == gen)
+                    continue; /* compared in an earlier band: same answer */
+                stamp[idx] = gen;
+            }
             double sim = sig_sim(d, sig, other);
             if (sim > *best)
                 *best = sim;
@@ -411,7 +422,7 @@ int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *
         sim = e->sim;
         goto done;
     }
-    r = lookup(d, sig, kind == 2 ? d->short_threshold : d->threshold, &sim, &best);
+    r = lookup(d, sig, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, NULL, 0);
     if (r < 0)
         sim = best;
 done:
@@ -456,7 +467,11 @@ int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *s
         d->st.exact++;
         goto done;
     }
-    r = lookup(d, sig, kind == 2 ? d->short_threshold : d->threshold, &sim, &best);
+    if (++d->gen == 0) { /* wrapped: forget every stamp once */
+        memset(d->stamp, 0, d->cap * sizeof *d->stamp);
+        d->gen = 1;
+    }
+    r = lookup(d, sig, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, d->stamp, d->gen);
     if (r >= 0)
         d->st.near++;
     else
@@ -468,6 +483,8 @@ int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *s
     if (d->n == d->cap) {
         d->cap *= 2;
         d->ids = gg_realloc(d->ids, d->cap * sizeof *d->ids);
+        d->stamp = gg_realloc(d->stamp, d->cap * sizeof *d->stamp);
+        memset(d->stamp + d->cap / 2, 0, d->cap / 2 * sizeof *d->stamp);
         d->sigs = gg_realloc(d->sigs, d->cap * (size_t)d->k * sizeof *d->sigs);
     }
     assert(d->n < EMPTY);
@@ -498,7 +515,8 @@ void gg_dedup_stats_get(const gg_dedup *d, gg_dedup_stats *out)
 {
     *out = d->st;
     out->indexed = d->n;
-    out->bytes = sizeof *d + d->cap * sizeof *d->ids + d->cap * (size_t)d->k * sizeof *d->sigs +
+    out->bytes = sizeof *d + d->cap * (sizeof *d->ids + sizeof *d->stamp) +
+                 d->cap * (size_t)d->k * sizeof *d->sigs +
                  (size_t)d->bands * (sizeof *d->band + d->bslots * sizeof(uint32_t)) +
                  d->exslots * sizeof *d->ex;
 }

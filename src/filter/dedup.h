@@ -4,7 +4,7 @@
  * the token stream; near copies by MinHash signatures over word 2-shingles
  * (character 4-grams for posts of fewer than min_words tokens) and LSH
  * banding, so a lookup costs the same with 10 or 10^7 posts indexed.
- * Memory: about 460 bytes per post with the defaults (10^6 posts: 440 MiB,
+ * Memory: about 466 bytes per post with the defaults (10^6 posts: 444 MiB,
  * measured in docs/dedup.md).
  * Nothing is persisted: the server rebuilds the index from its store at start.
  */
