@@ -108,12 +108,12 @@ int gg_api__invite(gg_api *a, gg_session *s, const char *email, const char *role
                    int64_t *expires_out);
 /** 1 when the abuse filter would hold a comment on idea_id for review (api/engage.c). */
 int gg_api__comment_held(gg_api *a, int64_t idea_id, const char *text);
-
-
-#endif
 /** The author key of participant's web submissions (64 hex + NUL). */
 void gg_api__author_key(gg_api *a, const char *participant, char out[65]);
 /** Ideas of campaign cid close to a draft (api/engage.c): the near-duplicate
  *  index's idea, else keyword neighbours; at most 5, *out a new array of
  *  {id,title,text,status,supporters}. GG_EINVAL when text cannot be read. */
 int gg_api__similar(gg_api *a, int64_t cid, const char *text, size_t n, json_t **out);
+
+
+#endif
