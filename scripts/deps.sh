@@ -33,7 +33,9 @@ if [ -n "$(echo $missing)" ]; then
 fi
 
 if [ "${1:-all}" != build ] && [ -f tests/package.json ]; then
-  if [ ! -d tests/node_modules/playwright-core ]; then
+  # npm ci again when a package is missing or the lockfile changed since.
+  if [ ! -d tests/node_modules/playwright-core ] || [ ! -d tests/node_modules/yaml ] ||
+    [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
     echo "deps: npm ci (tests/)" >&2
     (cd tests && npm ci --no-audit --no-fund --silent)
   fi
