@@ -327,6 +327,11 @@ static int run_forget(gg_conn *c, gg_job *j, engage_job *e)
         /* replies keep their place; the text and the pseudonym go */
         "UPDATE comments SET state='deleted', text='', participant='' WHERE participant=?1",
         "DELETE FROM participant_contacts WHERE participant=?1",
+        /* quiz attempts go whole: the answers pattern is about the person,
+         * so the quiz statistics drop by this attempt; its share link dies */
+        "DELETE FROM quiz_answers WHERE attempt_id IN"
+        " (SELECT id FROM quiz_attempts WHERE participant=?1)",
+        "DELETE FROM quiz_attempts WHERE participant=?1",
         /* web submissions stay (accepted ones are public ideas) but lose
          * the key that tied them to this person */
         "UPDATE submissions SET author_key=NULL, author_handle=NULL WHERE ?2 IS NOT NULL"
@@ -729,10 +734,18 @@ int gg_store_participant_export(gg_store *s, const char *participant, json_t **o
     static const char q_com[] = "SELECT " COMMENT_COLS " FROM comments WHERE participant=?1";
     static const char q_vot[] =
         "SELECT poll_id, channel, options_json, created_at FROM poll_votes WHERE participant=?1";
-    const char *const qs[] = {q_sup, q_com, q_vot};
-    const char *const names[] = {"supports", "comments", "votes"};
+    /* each attempt with its answers; the share token is the result page's
+     * name, so the person can find (and knows to whom) it was shown */
+    static const char q_quiz[] =
+        "SELECT a.quiz_id, z.title AS quiz, a.score, a.total, a.share, a.created_at,"
+        " (SELECT json_group_array(json_object('question_id', x.question_id, 'option',"
+        " x.option, 'right', x.right)) FROM quiz_answers x WHERE x.attempt_id=a.id)"
+        " AS answers_json FROM quiz_attempts a JOIN quizzes z ON z.id=a.quiz_id"
+        " WHERE a.participant=?1 ORDER BY a.id";
+    const char *const qs[] = {q_sup, q_com, q_vot, q_quiz};
+    const char *const names[] = {"supports", "comments", "votes", "quiz_attempts"};
     json_t *o = json_object();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         sqlite3_stmt *st = gg_store__stmt(c, qs[i]);
         json_t *arr = NULL;
         if (st == NULL) {

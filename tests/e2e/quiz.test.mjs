@@ -107,6 +107,44 @@ describe('quizzes and the engagement console', () => {
     assert.equal((await srv.get('/q/999999')).status, 404, 'unknown quiz page');
   });
 
+  test('UU PDP: the attempt is in the download and goes with the deletion', async () => {
+    const stats = async () => {
+      const st = await srv.get(`/api/v1/quizzes/${demoQuiz.id}/stats`, { jar: admin.jar });
+      assert.equal(st.status, 200, show(st));
+      return st.json;
+    };
+    const before = await stats();
+    const jar = new CookieJar();
+    const r = await srv.post(`/api/v1/quizzes/${demoQuiz.id}/attempts`, { answers: [2, 0, null] }, { jar });
+    assert.equal(r.status, 201, show(r));
+    const share = r.json.url.split('/').pop();
+    const me = await srv.get('/api/v1/me', { jar });
+    assert.equal(me.status, 200, show(me));
+    assert.equal(me.json.quiz_attempts.length, 1, show(me));
+    const at = me.json.quiz_attempts[0];
+    assert.equal(at.quiz_id, demoQuiz.id);
+    assert.equal(at.quiz, demoQuiz.title);
+    assert.equal(at.score, r.json.score);
+    assert.equal(at.total, 3);
+    assert.equal(at.share, share);
+    assert.deepEqual(at.answers.map((x) => x.option), [2, 0, -1]);
+    assert.deepEqual(at.answers.map((x) => x.right), [1, 0, 0]);
+    assert.equal((await srv.get('/api/v1/me', { jar: new CookieJar() })).json.quiz_attempts.length, 0, 'another cookie sees the attempt');
+    const mid = await stats();
+    assert.equal(mid.attempts, before.attempts + 1);
+    // deleting: the attempt, its answers and its result page go; the
+    // statistics no longer count it (nothing of it is kept)
+    const del = await srv.req('DELETE', '/api/v1/me', { jar });
+    assert.equal(del.status, 200, show(del));
+    assert.deepEqual((await srv.get('/api/v1/me', { jar })).json.quiz_attempts, []);
+    const after = await stats();
+    assert.equal(after.attempts, before.attempts);
+    assert.deepEqual(after.questions.map((q) => q.by_channel.web), before.questions.map((q) => q.by_channel.web));
+    assert.equal((await srv.get(r.json.url)).status, 404, 'the result page outlives the deletion');
+    const again = await srv.post(`/api/v1/quizzes/${demoQuiz.id}/attempts`, { answers: [2, 1, 0] }, { jar });
+    assert.equal(again.status, 201, 'a deleted participant cannot take the quiz again');
+  });
+
   test('the quiz form works without JavaScript and answers with the result page', async () => {
     const jar = new CookieJar();
     const page = await srv.get(`/q/${demoQuiz.id}`, { jar });
