@@ -748,6 +748,41 @@ int gg_store_review_policy_set(gg_store *s, int64_t actor_id, int64_t campaign_i
     return rc;
 }
 
+typedef struct append_job {
+    const char *actor, *action, *type, *before, *after, *reason;
+    int64_t object;
+} append_job;
+
+static int run_append(gg_store *s, gg_conn *c, gg_job *j)
+{
+    append_job *a = j->data;
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "INSERT INTO audit(actor_id,actor,action,object_type,object_id,before_json,after_json,"
+           "reason) VALUES((SELECT id FROM staff_users WHERE email=?1),?1,?2,?3,?4,?5,?6,?7)");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    gg_store__bind_text(st, 1, a->actor);
+    gg_store__bind_text(st, 2, a->action);
+    gg_store__bind_text(st, 3, a->type);
+    sqlite3_bind_int64(st, 4, a->object);
+    gg_store__bind_text(st, 5, a->before);
+    gg_store__bind_text(st, 6, a->after);
+    gg_store__bind_text(st, 7, a->reason);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "audit");
+    sqlite3_reset(st);
+    return rc;
+}
+
+int gg_store_audit_append(gg_store *s, const char *actor, const char *action,
+                          const char *object_type, int64_t object_id, const char *before_json,
+                          const char *after_json, const char *reason)
+{
+    if (actor == NULL || !*actor || action == NULL || object_type == NULL)
+        return GG_EINVAL;
+    append_job a = {actor, action, object_type, before_json, after_json, reason, object_id};
+    return gg_store__call(s, run_append, &a, NULL, NULL);
+}
+
 int gg_store_review_samples(gg_store *s, int64_t campaign_id, int64_t user_id, int limit,
                             json_t **out)
 {

@@ -121,6 +121,14 @@ int gg_store_audit_verify(gg_store *s, int *bad_out, json_t **report);
 int gg_store_audit_walk(gg_store *s, int64_t after_id, int limit,
                         int (*fn)(void *arg, json_t *row), void *arg);
 
+/** Append one audit row (blocking) for a change made outside a staff
+ *  request, such as a model swap or rollback by `gagas train`: actor is a
+ *  staff e-mail (actor_id is then that user's) or any other name ("system",
+ *  "cli:<login>"); before_json, after_json and reason may be NULL. */
+int gg_store_audit_append(gg_store *s, const char *actor, const char *action,
+                          const char *object_type, int64_t object_id, const char *before_json,
+                          const char *after_json, const char *reason);
+
 /* ---- quality -------------------------------------------------------------- */
 
 /** Raw figures for the quality page, since `since_ms` (unix ms), one
