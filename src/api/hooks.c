@@ -245,13 +245,13 @@ static void sink_after(void *arg, const gg_event *ev, const gg_inbox_event *appl
 
 void gg_api__hooks_sink(gg_api *a, gg_inbox_sink *out)
 {
-    *out = (gg_inbox_sink){sink_prepare, sink_release, sink_after, a};
+    *out = (gg_inbox_sink){sink_prepare, sink_release, sink_after, a, a->secret};
 }
 
 int gg_api__hooks_start(gg_api *a)
 {
     gg_channels_secrets_from_env(&a->secrets);
-    gg_inbox_sink sink = {sink_prepare, sink_release, sink_after, a};
+    gg_inbox_sink sink = {sink_prepare, sink_release, sink_after, a, a->secret};
     int rc = gg_inbox_start(&a->inbox, a->store, &sink);
     if (rc == 0)
         rc = gg_api__channels_start(a); /* api/channels.c: sender and puller */

@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,21 @@ typedef struct row_work {
     void **cookies;
     char err[220];
 } row_work;
+
+int gg_inbox_poll_answer(gg_store *s, const unsigned char secret[32], const gg_event *e)
+{
+    if (e->kind != GG_EVENT_POLL_ANSWER || e->thread_root_id == NULL || e->author_id == NULL)
+        return 0;
+    /* the voter is pseudonymous, as every author is (gg_api_prepare:
+     * "author:channel:id") */
+    char msg[300], hex[65];
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    snprintf(msg, sizeof(msg), "author:%s:%s", e->channel, e->author_id);
+    crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), secret);
+    sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
+    return gg_store_poll_answer_put(s, e->channel, e->thread_root_id, hex,
+                                    e->detail ? e->detail : "");
+}
 
 /* Process rows once; returns events applied or a negative code. */
 static int process_batch(gg_inbox *in, int64_t *after)
@@ -119,10 +135,16 @@ static int process_batch(gg_inbox *in, int64_t *after)
             }
         }
         atomic_fetch_add(&in->applied, (uint64_t)applied);
-        /* a WhatsApp status of a message we sent names its outbox row */
+        /* a WhatsApp status of a message we sent names its outbox row; a
+         * Telegram poll_answer is a vote in a poll we sent (the same as
+         * through getUpdates, channels/puller.c) */
         for (int i = 0; i < n; i++)
             for (size_t k = 0; k < w[i].batch.n; k++) {
                 const gg_event *e = &w[i].batch.events[k];
+                if (e->kind == GG_EVENT_POLL_ANSWER && in->sink.install_secret &&
+                    gg_inbox_poll_answer(in->store, in->sink.install_secret, e) != 0)
+                    gg_log(GG_LOG_WARN, "poll answer not recorded", "\"channel\":\"%s\"",
+                           e->channel);
                 if (e->kind == GG_EVENT_STATUS && e->callback &&
                     strncmp(e->callback, "gagas-outbox-", 13) == 0 &&
                     strspn(e->callback + 13, "0123456789") == strlen(e->callback + 13) &&

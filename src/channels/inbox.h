@@ -23,6 +23,9 @@ typedef struct gg_inbox_sink {
      *  committed (may be NULL). */
     void (*after)(void *arg, const gg_event *ev, const gg_inbox_event *applied);
     void *arg;
+    /** The install secret (32 bytes, borrowed): poll answers are stored
+     *  under the voter's author key. NULL: poll answers are not stored. */
+    const unsigned char *install_secret;
 } gg_inbox_sink;
 
 typedef struct gg_inbox gg_inbox;
@@ -34,6 +37,12 @@ void gg_inbox_wake(gg_inbox *in);
 /** Process every waiting row now, on the calling thread (tests, import).
  *  Returns the number of events applied, or a negative GG_E… code. */
 int gg_inbox_drain(gg_inbox *in);
+/** Store the vote of a poll_answer event (Telegram) in poll_answers under
+ *  the voter's author key HMAC(secret, "author:<channel>:<id>"), the key
+ *  their posts get, so results can place the vote in the voter's region.
+ *  Other events, or one without poll or voter: 0, nothing stored. A second
+ *  vote of the same voter replaces the first. Any thread. */
+int gg_inbox_poll_answer(gg_store *s, const unsigned char secret[32], const gg_event *e);
 /** Stop and join the thread (finishes the batch in hand). NULL ok. */
 void gg_inbox_stop(gg_inbox *in);
 /** Counters for /metrics: deliveries processed, failed, events applied. */

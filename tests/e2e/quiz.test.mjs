@@ -314,12 +314,16 @@ describe('quiz attempts are rate limited per address and participant', () => {
 
 describe('a quiz as Telegram quiz polls', () => {
   const CHAT = '-1002233445566';
+  const SECRETS = JSON.parse(fs.readFileSync(path.join(FIX, 'test-secrets.json'), 'utf8'));
+  const HOOK_TOKEN = SECRETS.TELEGRAM_SECRET_TOKEN;
   let fake;
   let srv;
   let admin;
+  let quizId;
   before(async () => {
     fake = await FakePlatforms.start();
     process.env.GAGAS_TOKEN_TELEGRAM = '7712345678:TEST-bot-token';
+    process.env.GAGAS_TELEGRAM_SECRET_TOKEN = HOOK_TOKEN;
     srv = new Server({
       name: 'quiz-tg',
       users: [USERS.admin],
@@ -340,6 +344,7 @@ describe('a quiz as Telegram quiz polls', () => {
     const c = await srv.post('/api/v1/campaigns/demo/quizzes', QUIZ, h);
     assert.equal(c.status, 201, show(c));
     const id = c.json.id;
+    quizId = id;
     assertError(await srv.post(`/api/v1/quizzes/${id}/publish`, { channel: 'x' }, h), 400, 'not telegram');
     assertError(await srv.post(`/api/v1/quizzes/${id}/publish`, { channel: 'telegram', chat_id: 'abc' }, h), 400, 'bad chat');
     assertError(await srv.post(`/api/v1/quizzes/${id}/publish`, { channel: 'telegram' }, { jar: admin.jar }), 403, 'no csrf');
@@ -372,5 +377,39 @@ describe('a quiz as Telegram quiz polls', () => {
     assert.deepEqual(tg[0], { answers: 3, right: 2, share_right: 2 / 3 });
     assert.deepEqual(tg[1], { answers: 1, right: 0, share_right: 0 });
     assert.equal(sql(srv.db, `SELECT count(*) FROM audit WHERE action='quiz.publish' AND object_id=${id}`), '2');
+  });
+
+  test('poll answers delivered by the webhook count the same as through getUpdates', async () => {
+    assert.ok(HOOK_TOKEN, 'no TELEGRAM_SECRET_TOKEN in the test secrets');
+    assert.ok(quizId, 'the quiz of the previous test is missing');
+    const tgOf = async () => {
+      const st = await srv.get(`/api/v1/quizzes/${quizId}/stats`, { jar: admin.jar });
+      assert.equal(st.status, 200, show(st));
+      return st.json.questions.map((q) => q.by_channel.telegram);
+    };
+    const before = await tgOf();
+    const hook = (body, token) => srv.req('POST', '/hooks/telegram', {
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...(token ? { 'x-telegram-bot-api-secret-token': token } : {}) },
+    });
+    const vote = (n, pollId, opt) => ({ update_id: 906000000 + n, poll_answer: { poll_id: pollId, user: { id: 6200000000 + n, is_bot: false, first_name: `H${n}` }, option_ids: [opt] } });
+    // unsigned or wrongly signed: refused, nothing counted
+    assert.equal((await hook(vote(1, '7000000000000000002', 0))).status, 401, 'no secret token');
+    assert.equal((await hook(vote(1, '7000000000000000002', 0), HOOK_TOKEN + 'x')).status, 401, 'wrong secret token');
+    // two right answers to the second question, one wrong to the first
+    for (const [n, poll, opt] of [[1, '7000000000000000002', 0], [2, '7000000000000000002', 0], [3, '7000000000000000001', 2]]) {
+      const r = await hook(vote(n, poll, opt), HOOK_TOKEN);
+      assert.equal(r.status, 200, show(r));
+    }
+    await until('the webhook answers', () => sql(srv.db, "SELECT count(*) FROM poll_answers WHERE poll_id LIKE '70000000000000000%'") === '7');
+    const tg = await tgOf();
+    assert.deepEqual(tg[0], { answers: before[0].answers + 1, right: before[0].right, share_right: before[0].right / (before[0].answers + 1) });
+    assert.deepEqual(tg[1], { answers: before[1].answers + 2, right: before[1].right + 2, share_right: (before[1].right + 2) / (before[1].answers + 2) });
+    // the voter is stored under a pseudonym, never the Telegram user id
+    assert.equal(sql(srv.db, "SELECT count(*) FROM poll_answers WHERE author_key LIKE '%6200000001%'"), '0');
+    // Telegram redelivers after a timeout: the same update changes nothing
+    assert.equal((await hook(vote(1, '7000000000000000002', 0), HOOK_TOKEN)).status, 200);
+    await until('the redelivery processed', () => sql(srv.db, "SELECT count(*) FROM inbox WHERE state='new'") === '0');
+    assert.deepEqual(await tgOf(), tg);
   });
 });
