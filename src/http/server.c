@@ -364,6 +364,10 @@ gg_str gg_req_param(gg_req *r, const char *name)
 
 gg_str gg_req_header(gg_req *r, const char *name)
 {
+    /* h2o takes Host (HTTP/1) and :authority (HTTP/2) out of the headers */
+    if (strcmp(name, "host") == 0)
+        return (gg_str){r->req->input.authority.base ? r->req->input.authority.base : "",
+                        r->req->input.authority.len};
     ssize_t i = h2o_find_header_by_str(&r->req->headers, name, strlen(name), -1);
     if (i < 0)
         return (gg_str){"", 0};
