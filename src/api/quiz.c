@@ -69,7 +69,10 @@ typedef struct quiz_done {
     gg_pending *p;
     int status;
     int64_t quiz_id;
+    char origin[300]; /* public_origin of the request: share_url of an attempt */
 } quiz_done;
+
+static void public_origin(gg_api *a, gg_req *r, char *out, size_t cap);
 
 static void on_done(void *arg, int rc, int64_t id, json_t *result)
 {
@@ -82,6 +85,9 @@ static void on_done(void *arg, int rc, int64_t id, json_t *result)
             char url[96];
             snprintf(url, sizeof(url), "/q/%lld/r/%s", (long long)d->quiz_id, share);
             json_object_set_new(out, "url", json_string(url));
+            char abs[400];
+            snprintf(abs, sizeof(abs), "%s%s", d->origin, url);
+            json_object_set_new(out, "share_url", json_string(abs));
         }
         gg_pending_json(d->p, d->status, out);
     } else {
@@ -98,6 +104,7 @@ static int submit(gg_api *a, gg_req *r, const gg_quiz_in *in, int status)
     quiz_done *d = gg_malloc(sizeof(*d));
     d->status = status;
     d->quiz_id = in->id;
+    public_origin(a, r, d->origin, sizeof(d->origin));
     d->p = gg_req_defer(r);
     if (gg_store_quiz_put(a->store, in, on_done, d) != 0) {
         gg_pending_error(d->p, GG_EINVAL, gg_store_errmsg(a->store));
@@ -514,22 +521,39 @@ static int h_quiz_submit(gg_req *r, void *ctx)
     return 0;
 }
 
-/* The absolute address of path for Open Graph: base_url when configured,
- * else the Host the request came to. */
+/* The public origin the portal's absolute links start with (no trailing
+ * slash) into out: base_url when configured, else the scheme and Host the
+ * request came to (the server may listen on any address and port; the
+ * built-in default base_url would name the wrong one). A Host with
+ * characters no host:port has falls back to base_url. */
+static void public_origin(gg_api *a, gg_req *r, char *out, size_t cap)
+{
+    const char *base = a->cfg->base_url;
+    gg_str h = gg_req_header(r, "host");
+    int from_host = strcmp(base, GG_CONFIG_BASE_URL_DEFAULT) == 0 || base[0] == '\0';
+    if (from_host && h.ptr && h.len > 0 && h.len < 200) {
+        size_t ok = 0;
+        while (ok < h.len && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                    "0123456789.-:[]",
+                                    h.ptr[ok]) && h.ptr[ok] != '\0')
+            ok++;
+        if (ok == h.len) {
+            snprintf(out, cap, "%s://%.*s", gg_req_tls(r) ? "https" : "http", (int)h.len, h.ptr);
+            return;
+        }
+    }
+    size_t n = strlen(base);
+    while (n > 0 && base[n - 1] == '/')
+        n--;
+    snprintf(out, cap, "%.*s", (int)n, base);
+}
+
+/* The absolute address of path, HTML-escaped into b. */
 static void absolute_url(gg_api *a, gg_req *r, gg_buf *b, const char *path)
 {
-    if (a->cfg->base_url[0]) {
-        size_t n = strlen(a->cfg->base_url);
-        gg_html_esc(b, a->cfg->base_url);
-        if (n && a->cfg->base_url[n - 1] == '/')
-            path++;
-    } else {
-        gg_str h = gg_req_header(r, "host");
-        char host[128];
-        snprintf(host, sizeof(host), "%.*s", (int)(h.len < 120 ? h.len : 120), h.ptr ? h.ptr : "");
-        gg_buf_printf(b, "%s://", gg_req_tls(r) ? "https" : "http");
-        gg_html_esc(b, host);
-    }
+    char origin[300];
+    public_origin(a, r, origin, sizeof(origin));
+    gg_html_esc(b, origin);
     gg_html_esc(b, path);
 }
 

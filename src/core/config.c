@@ -38,7 +38,7 @@ void gg_config_defaults(gg_config *cfg)
     snprintf(cfg->web_dir, sizeof(cfg->web_dir), "web");
     snprintf(cfg->data_dir, sizeof(cfg->data_dir), "data");
     snprintf(cfg->log_level, sizeof(cfg->log_level), "info");
-    snprintf(cfg->base_url, sizeof(cfg->base_url), "http://127.0.0.1:8080");
+    snprintf(cfg->base_url, sizeof(cfg->base_url), "%s", GG_CONFIG_BASE_URL_DEFAULT);
     cfg->threads = 2;
     cfg->body_cap = 1024 * 1024;
     cfg->rate_submit = 30;

@@ -8,6 +8,11 @@
 #define GG_CORE_CONFIG_H
 #include <stddef.h>
 
+/** base_url when none is configured. Links sent out on the channels use it
+ *  as is; the portal's own absolute links (quiz share) take the request's
+ *  Host instead, since the server may listen elsewhere. */
+#define GG_CONFIG_BASE_URL_DEFAULT "http://127.0.0.1:8080"
+
 typedef struct gg_config {
     char listen[128];       /* host:port */
     char db[512];           /* SQLite file path */

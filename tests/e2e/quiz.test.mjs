@@ -95,7 +95,16 @@ describe('quizzes and the engagement console', () => {
     const res = await srv.get(r.json.url);
     assert.equal(res.status, 200, show(res));
     assert.match(res.text, /<meta property="og:title" content="Skor 2\/3 · /);
-    assert.match(res.text, /<meta property="og:url" content="http:\/\/127\.0\.0\.1:\d+\/q\/\d+\/r\/[0-9a-f]{24}"/);
+    // no base_url configured: the links name the address this server was
+    // reached at (a random port here, never the default :8080)
+    assert.notEqual(srv.port, 8080);
+    assert.equal(r.json.share_url, `http://127.0.0.1:${srv.port}${r.json.url}`);
+    assert.ok(res.text.includes(`<meta property="og:url" content="http://127.0.0.1:${srv.port}${r.json.url}"`), 'og:url is not this server');
+    assert.ok(res.text.includes(`class="share" readonly aria-label="Tautan hasil" value="http://127.0.0.1:${srv.port}${r.json.url}"`), 'the share box is not this server');
+    const proxied = await srv.get(r.json.url, { headers: { host: 'gagasan.example.id:8443' } });
+    assert.ok(proxied.text.includes(`content="http://gagasan.example.id:8443${r.json.url}"`), 'the Host header is not used');
+    const hostile = await srv.get(r.json.url, { headers: { host: 'x"><script>alert(1)</script>' } });
+    assert.doesNotMatch(hostile.text, /<script>alert/, 'a hostile Host reached the page');
     assert.match(res.text, /Pasal 31 ayat \(4\)/);
     assert.doesNotMatch(res.text, /Jawaban Anda/, 'a stranger sees the taker\'s answers');
     assert.doesNotMatch(res.text, new RegExp(jar.get('gg_p')), 'the participant cookie is on the page');
@@ -309,6 +318,26 @@ describe('quiz attempts are rate limited per address and participant', () => {
     assert.deepEqual(codes, [201, 201, 201, 429]);
     assertError(last, 429, 'fourth attempt');
     assert.ok(Number(last.headers['retry-after']) > 0, 'no Retry-After');
+  });
+});
+
+describe('with base_url configured the share link names it', () => {
+  let srv;
+  before(async () => {
+    srv = await Server.start({ name: 'quiz-base', extraArgs: ['--base-url', 'https://gagasan.example.id/'] });
+  });
+  after(async () => {
+    if (srv) await srv.stop();
+  });
+  test('share_url, og:url and the share box use base_url, whatever the Host', async () => {
+    const id = (await srv.get('/api/v1/campaigns/demo/quizzes')).json.quizzes[0].id;
+    const r = await srv.post(`/api/v1/quizzes/${id}/attempts`, { answers: [0, 0, 0] }, { jar: new CookieJar() });
+    assert.equal(r.status, 201, show(r));
+    assert.equal(r.json.share_url, `https://gagasan.example.id${r.json.url}`);
+    const page = await srv.get(r.json.url, { headers: { host: 'internal:9999' } });
+    assert.ok(page.text.includes(`<meta property="og:url" content="https://gagasan.example.id${r.json.url}"`), 'og:url');
+    assert.ok(page.text.includes(`value="https://gagasan.example.id${r.json.url}"`), 'share box');
+    assert.doesNotMatch(page.text, /internal:9999/);
   });
 });
 
