@@ -68,8 +68,8 @@ static inline int round_even(float x)
 /* The combined matrix, zeroed, on 2 MiB pages where the kernel offers them:
  * every post reads a few hundred random rows of it, and with 4 KiB pages
  * nearly each read also missed the TLB (24 MiB is 6,000 pages, 12 huge
- * ones). Freed with free(). */
-static int16_t *matrix_alloc(size_t bytes)
+ * ones). Zeroed when `zero` is set. Freed with free(). */
+static int16_t *matrix_alloc(size_t bytes, int zero)
 {
     void *p = NULL;
     size_t huge = (size_t)2 << 20;
@@ -78,11 +78,73 @@ static int16_t *matrix_alloc(size_t bytes)
 #ifdef MADV_HUGEPAGE
     madvise(p, (bytes + huge - 1) / huge * huge, MADV_HUGEPAGE); /* a hint: failure is fine */
 #endif
-    memset(p, 0, bytes);
+    if (zero)
+        memset(p, 0, bytes);
     return p;
 }
 
-/* (Re)build the combined matrix from the loaded heads. */
+/* The largest |w| of every column of m over its first nrow rows into mx.
+ * The weights are feature-major (w[r * nc + c]): over the flat array the
+ * column of element j is j % nc, so with P = lcm(nc, 4) floats per period
+ * each lane of each of the P / 4 accumulators always meets one column.
+ * nrow is a power of two of at least 256, so the array is whole periods. */
+static void column_max(const gg_filter_model *m, size_t nrow, float *mx)
+{
+    size_t nc = (size_t)m->ncol, n = nrow * nc;
+    const float *w = m->w;
+#if defined(__SSE2__)
+    size_t per = nc % 4 == 0 ? nc : nc % 2 == 0 ? nc * 2 : nc * 4; /* lcm(nc, 4) */
+    size_t nv = per / 4;
+    if (nv <= GG_FILTER_MAXCOL && n % per == 0) {
+        __m128 acc[GG_FILTER_MAXCOL];
+        const __m128 abs = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+        for (size_t v = 0; v < nv; v++)
+            acc[v] = _mm_setzero_ps();
+        for (size_t j = 0; j < n; j += per)
+            for (size_t v = 0; v < nv; v++)
+                acc[v] = _mm_max_ps(acc[v], _mm_and_ps(abs, _mm_loadu_ps(w + j + 4 * v)));
+        float lane[4 * GG_FILTER_MAXCOL];
+        for (size_t v = 0; v < nv; v++)
+            _mm_storeu_ps(lane + 4 * v, acc[v]);
+        for (size_t c = 0; c < nc; c++)
+            mx[c] = 0;
+        for (size_t j = 0; j < per; j++)
+            if (lane[j] > mx[j % nc])
+                mx[j % nc] = lane[j];
+        return;
+    }
+#endif
+    for (size_t c = 0; c < nc; c++)
+        mx[c] = 0;
+    for (size_t r = 0; r < nrow; r++)
+        for (size_t c = 0; c < nc; c++) {
+            float a = fabsf(w[r * nc + c]);
+            if (a > mx[c])
+                mx[c] = a;
+        }
+}
+
+/* o[0..nc) = w[0..nc): a call to memcpy per head and row would cost more
+ * than the copy, so the widths of the shipped heads get fixed-size copies. */
+static inline void copy_cols(float *restrict o, const float *restrict w, size_t nc)
+{
+    switch (nc) {
+    case 1: o[0] = w[0]; break;
+    case 3: memcpy(o, w, 3 * sizeof *w); break;
+    case 7: memcpy(o, w, 7 * sizeof *w); break;
+    case 8: memcpy(o, w, 8 * sizeof *w); break;
+    case 12: memcpy(o, w, 12 * sizeof *w); break;
+    default:
+        for (size_t c = 0; c < nc; c++)
+            o[c] = w[c];
+    }
+}
+
+/* (Re)build the combined matrix from the loaded heads. It runs at every
+ * start (2^18 rows x 46 columns), so the columns' maxima are taken four
+ * floats at a time, and each row is gathered into one float row that is
+ * scaled, rounded and narrowed in vector steps: the same rounding (to
+ * nearest, ties to even) and the same int16 values as one lrintf each. */
 static void combine(gg_filter *f)
 {
     unsigned bits = 0;
@@ -105,32 +167,44 @@ static void combine(gg_filter *f)
     if (!bits)
         return;
     size_t nrow = (size_t)1 << bits;
-    f->cw = matrix_alloc(nrow * GG_FILTER_MAXCOL * sizeof *f->cw);
+    /* every row is written whole below (absent columns as 0): no memset */
+    f->cw = matrix_alloc(nrow * GG_FILTER_MAXCOL * sizeof *f->cw, 0);
+    float inv[GG_FILTER_MAXCOL] = {0};
     for (int h = 0; h < GG_HEAD_COUNT; h++) {
         const gg_filter_model *m = f->m[h];
         if (f->col0[h] < 0)
             continue;
         size_t nc = (size_t)m->ncol, c0 = (size_t)f->col0[h];
-        float mx[GG_FILTER_MAXCOL] = {0}, inv[GG_FILTER_MAXCOL];
-        /* row-major passes: the model is stored feature-major too */
-        for (size_t r = 0; r < nrow; r++)
-            for (size_t c = 0; c < nc; c++) {
-                float a = fabsf(m->w[r * nc + c]);
-                if (a > mx[c])
-                    mx[c] = a;
-            }
+        float mx[GG_FILTER_MAXCOL];
+        column_max(m, nrow, mx);
         for (size_t c = 0; c < nc; c++) {
             float sc = mx[c] > 0 ? mx[c] / 32767.0f : 1.0f;
             f->cscale[c0 + c] = sc;
             f->cbias[c0 + c] = m->b[c];
-            inv[c] = 1.0f / sc;
+            inv[c0 + c] = 1.0f / sc;
         }
-        for (size_t r = 0; r < nrow; r++) {
-            int16_t *row = f->cw + r * GG_FILTER_MAXCOL + c0;
-            const float *w = m->w + r * nc;
-            for (size_t c = 0; c < nc; c++)
-                row[c] = (int16_t)round_even(w[c] * inv[c]);
+    }
+    float row[GG_FILTER_MAXCOL] = {0};
+    for (size_t r = 0; r < nrow; r++) {
+        for (int h = 0; h < GG_HEAD_COUNT; h++) {
+            if (f->col0[h] < 0)
+                continue;
+            size_t nc = (size_t)f->m[h]->ncol;
+            copy_cols(row + f->col0[h], f->m[h]->w + r * nc, nc);
         }
+        int16_t *out = f->cw + r * GG_FILTER_MAXCOL;
+#if defined(__SSE2__)
+        for (int c = 0; c < GG_FILTER_MAXCOL; c += 8) {
+            __m128i lo = _mm_cvtps_epi32(_mm_mul_ps(_mm_loadu_ps(row + c), _mm_loadu_ps(inv + c)));
+            __m128i hi = _mm_cvtps_epi32(
+                _mm_mul_ps(_mm_loadu_ps(row + c + 4), _mm_loadu_ps(inv + c + 4)));
+            /* |value| <= 32767 by the scale: the saturation never acts */
+            _mm_storeu_si128((__m128i *)(out + c), _mm_packs_epi32(lo, hi));
+        }
+#else
+        for (int c = 0; c < GG_FILTER_MAXCOL; c++)
+            out[c] = (int16_t)round_even(row[c] * inv[c]);
+#endif
     }
 }
 
