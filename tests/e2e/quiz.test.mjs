@@ -154,6 +154,32 @@ describe('quizzes and the engagement console', () => {
     assert.equal(again.status, 201, 'a deleted participant cannot take the quiz again');
   });
 
+  test('the English switch: every quiz page speaks English, the questions stay as written', async () => {
+    const jar = new CookieJar();
+    const q = (await srv.get(`/api/v1/quizzes/${demoQuiz.id}`)).json;
+    const en = await srv.get(`/q/${demoQuiz.id}?lang=en`, { jar });
+    assert.equal(en.status, 200, show(en));
+    assert.match(en.text, /<html lang="en">/);
+    for (const s of ['>Quiz<', 'Submit answers', 'Back to the campaign', 'Bahasa Indonesia']) assert.ok(en.text.includes(s), `no "${s}"`);
+    for (const s of ['Kirim jawaban', 'Kembali ke kampanye', '>Kuis<']) assert.ok(!en.text.includes(s), `Indonesian "${s}" on the English page`);
+    assert.ok(en.text.includes(q.questions[0].question), 'the question is not shown as written');
+    // the choice is a cookie: the next pages without ?lang stay English
+    const camp = await srv.get('/c/demo', { jar });
+    assert.match(camp.text, new RegExp(`<section class="quiz" id="quiz${demoQuiz.id}"><h2>Quiz</h2>`));
+    const bad = await srv.get(`/q/${demoQuiz.id}?error=invalid`, { jar });
+    assert.match(bad.text, /role="alert">The answers could not be read/);
+    const csrf = csrfOf(en.text);
+    const ok = await srv.req('POST', `/q/${demoQuiz.id}`, { form: { csrf, a0: '2', a1: '0', a2: '0' }, jar });
+    assert.equal(ok.status, 303, show(ok));
+    const res = await srv.get(ok.headers.location, { jar });
+    for (const s of ['Quiz result', 'right answers', 'Right answer:', 'Your answer:', 'Share this result:', 'aria-label="Result link"', 'Take this quiz']) assert.ok(res.text.includes(s), `no "${s}" on the English result`);
+    assert.match(res.text, /<meta property="og:title" content="Score 2\/3 · /);
+    assert.ok(!/Jawaban benar|Bagikan hasil|Hasil kuis/.test(res.text), 'Indonesian on the English result');
+    const back = await srv.get(`/q/${demoQuiz.id}?lang=id`, { jar });
+    assert.match(back.text, /<html lang="id">/);
+    assert.match(back.text, /sudah mengikuti kuis ini/);
+  });
+
   test('the quiz form works without JavaScript and answers with the result page', async () => {
     const jar = new CookieJar();
     const page = await srv.get(`/q/${demoQuiz.id}`, { jar });
