@@ -346,3 +346,78 @@ describe('similar ideas before sending', () => {
     assertError(await srv.get('/api/v1/campaigns/nope/similar?text=x'), 404, 'no campaign');
   });
 });
+
+describe('the page cache never carries one visitor to another', () => {
+  // The campaign and idea pages are cached as bytes with markers where
+  // the form token and the support button go (api/pages.c). Two
+  // participants: one supports, votes and takes the quiz; the other's
+  // page, served from the entry the first one's view just filled, must
+  // show none of it, and the only difference between the two pages must be
+  // those per-participant places.
+  const csrfs = (html) => [...html.matchAll(/name="csrf" value="([0-9a-f]+)"/g)].map((m) => m[1]);
+  const one = (html, who) => {
+    const t = [...new Set(csrfs(html))];
+    assert.equal(t.length, 1, `${who}: not exactly one form token on the page: ${t}`);
+    return t[0];
+  };
+
+  test('support, vote and quiz of one participant stay off the other\'s pages', async () => {
+    const carol = new CookieJar();
+    const dan = new CookieJar();
+    const tokC = one((await srv.get('/c/demo', { jar: carol })).text, 'carol');
+    const tokD = one((await srv.get('/c/demo', { jar: dan })).text, 'dan');
+    assert.notEqual(tokC, tokD);
+    // carol supports the idea, votes in the demo's poll and takes its quiz
+    const sup = await srv.req('POST', `/i/${ideaId}/support`, { form: { csrf: tokC, undo: '0' }, jar: carol });
+    assert.equal(sup.status, 303, show(sup));
+    const pollId = (await srv.get('/api/v1/campaigns/demo/polls')).json.polls.find((p) => !p.closes_at || p.closes_at > new Date().toISOString()).id;
+    const vote = await srv.req('POST', `/p/${pollId}/vote`, { form: { csrf: tokC, option: '0' }, jar: carol });
+    assert.equal(vote.status, 303, show(vote));
+    assert.doesNotMatch(vote.headers.location, /error/, 'the vote was refused');
+    const quizId = (await srv.get('/api/v1/campaigns/demo/quizzes')).json.quizzes[0].id;
+    const att = await srv.post(`/api/v1/quizzes/${quizId}/attempts`, { answers: [2, 1, 0] }, { jar: carol });
+    assert.equal(att.status, 201, show(att));
+    const share = att.json.share;
+    const carolSecrets = [tokC, carol.get('gg_p'), share];
+
+    for (const round of [1, 2]) {
+      // carol's view fills the cache entry (the writes above moved the
+      // store's generation); dan's view right after is served from it
+      const ic = (await srv.get(`/i/${ideaId}`, { jar: carol })).text;
+      const id = (await srv.get(`/i/${ideaId}`, { jar: dan })).text;
+      assert.match(ic, /Tarik dukungan/, `round ${round}: carol does not see her support`);
+      assert.doesNotMatch(id, /Tarik dukungan/, `round ${round}: dan sees carol's support`);
+      assert.match(id, /Dukung gagasan ini/);
+      assert.equal(one(ic, 'carol'), tokC);
+      assert.equal(one(id, 'dan'), tokD);
+      for (const s of carolSecrets) assert.ok(!id.includes(s), `round ${round}: carol's ${s} on dan's idea page`);
+      // apart from the token and the support form, the bytes are the same
+      const norm = (h, tok) => h.replaceAll(tok, 'TOKEN').replace(/<form class="support"[^]*?<\/form>/, 'SUPPORT');
+      assert.equal(norm(id, tokD), norm(ic, tokC), 'the idea pages differ beyond the participant\'s places');
+
+      const cc = (await srv.get('/c/demo', { jar: carol })).text;
+      const cd = (await srv.get('/c/demo', { jar: dan })).text;
+      assert.equal(one(cc, 'carol'), tokC);
+      assert.equal(one(cd, 'dan'), tokD);
+      for (const s of carolSecrets) assert.ok(!cd.includes(s), `round ${round}: carol's ${s} on dan's campaign page`);
+      assert.equal(cd.replaceAll(tokD, 'TOKEN'), cc.replaceAll(tokC, 'TOKEN'), 'the campaign pages differ beyond the token');
+      // and dan's own quiz page offers the quiz, not carol's score
+      const qd = (await srv.get(`/q/${quizId}`, { jar: dan })).text;
+      assert.doesNotMatch(qd, /sudah mengikuti kuis ini/, 'dan is told he took the quiz');
+      assert.ok(!qd.includes(share));
+      // the other way round: dan's view fills the entry, carol still sees hers
+      const w = await srv.req('POST', `/i/${ideaId}/support`, { form: { csrf: tokD, undo: '0' }, jar: dan });
+      assert.equal(w.status, 303, show(w));
+      const id2 = (await srv.get(`/i/${ideaId}`, { jar: dan })).text;
+      const ic2 = (await srv.get(`/i/${ideaId}`, { jar: carol })).text;
+      assert.match(id2, /Tarik dukungan/);
+      assert.match(ic2, /Tarik dukungan/);
+      assert.ok(!ic2.includes(tokD) && !ic2.includes(dan.get('gg_p')), 'dan\'s token or cookie on carol\'s page');
+      // dan withdraws again for the next round
+      const u = await srv.req('POST', `/i/${ideaId}/support`, { form: { csrf: tokD, undo: '1' }, jar: dan });
+      assert.equal(u.status, 303, show(u));
+      const id3 = (await srv.get(`/i/${ideaId}`, { jar: dan })).text;
+      assert.match(id3, /Dukung gagasan ini/, 'dan\'s withdrawal is not shown to him');
+    }
+  });
+});
