@@ -4,7 +4,10 @@
 # and 10,000 comments on one idea; wrk (64 connections) then reads the
 # campaign page /c/demo and that idea page /i/ID from gagas and the same
 # bytes as static files from nginx, in the same run. Prints each page's
-# req/s, the ratio gagas/nginx (target >= 0.3) and gagas's p99 (target < 50 ms).
+# req/s, the ratio gagas/nginx (target >= 0.3) and gagas's p99 (target < 50 ms),
+# first for a first visit (no cookie: a new participant each request) and
+# then for a returning participant (a gg_p cookie: its own form token, and on
+# the idea page the query whether it supports the idea).
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -57,13 +60,19 @@ nginx_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$nport/c/demo" >/dev/null 2>&1 && break; sleep 0.1; done
 rps() { awk '/Requests\/sec/ {printf "%d", $2}' "$1"; }
 p99() { awk '$1=="99%" {print $2}' "$1"; }
+cookie="gg_p=0123456789abcdef0123456789abcdef"
 for page in "c/demo" "i/$idea"; do
   wrk -t2 -c64 -d"$DURATION" --latency "http://127.0.0.1:$nport/$page" >"$tmp/n.txt"
   wrk -t2 -c64 -d"$DURATION" --latency "http://127.0.0.1:$gport/$page" >"$tmp/g.txt"
-  for f in n g; do
+  wrk -t2 -c64 -d"$DURATION" --latency -H "Cookie: $cookie" "http://127.0.0.1:$gport/$page" >"$tmp/gc.txt"
+  for f in n g gc; do
     if grep -q 'Non-2xx' "$tmp/$f.txt"; then echo "bench/engage: $page: $(grep 'Non-2xx' "$tmp/$f.txt")" >&2; fi
   done
-  nr=$(rps "$tmp/n.txt") gr=$(rps "$tmp/g.txt")
-  ratio=$(awk -v g="$gr" -v n="$nr" 'BEGIN { printf "%.2f", n ? g / n : 0 }')
-  echo "bench: engage /$page ($(wc -c <"$tmp/www/$page") bytes, $N ideas, $N comments): gagas $gr req/s, nginx $nr req/s, ratio $ratio (target >= 0.3), gagas p99 $(p99 "$tmp/g.txt") (target < 50ms)"
+  nr=$(rps "$tmp/n.txt")
+  for f in g gc; do
+    gr=$(rps "$tmp/$f.txt")
+    ratio=$(awk -v g="$gr" -v n="$nr" 'BEGIN { printf "%.2f", n ? g / n : 0 }')
+    who=$([ "$f" = g ] && echo "first visit" || echo "with a participant cookie")
+    echo "bench: engage /$page $who ($(wc -c <"$tmp/www/$page") bytes, $N ideas, $N comments): gagas $gr req/s, nginx $nr req/s, ratio $ratio (target >= 0.3), gagas p99 $(p99 "$tmp/$f.txt") (target < 50ms)"
+  done
 done
