@@ -28,6 +28,9 @@ void gg_filter_fv_dispose(gg_filter_fv *fv)
     gg_free(fv->canon);
     gg_free(fv->tok);
     gg_free(fv->slot);
+    gg_free(fv->memo);
+    gg_free(fv->tok_memo);
+    gg_free(fv->tok_h);
     memset(fv, 0, sizeof *fv);
 }
 
@@ -367,6 +370,20 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
                      8;
     table_reserve(fv, maxfeat);
     fv->n = 0;
+    if (fv->ntok > fv->tokx_cap) {
+        size_t cc = fv->tokx_cap ? fv->tokx_cap : 256;
+        while (cc < fv->ntok)
+            cc *= 2;
+        fv->tok_memo = gg_realloc(fv->tok_memo, cc * sizeof *fv->tok_memo);
+        fv->tok_h = gg_realloc(fv->tok_h, cc * sizeof *fv->tok_h);
+        fv->tokx_cap = cc;
+    }
+    if (!fv->memo)
+        fv->memo = gg_calloc(GG_FILTER_WMEMO_SLOTS, sizeof *fv->memo);
+    if (fv->memo_bits != bits) { /* the keys were hashed to another width */
+        memset(fv->memo, 0, GG_FILTER_WMEMO_SLOTS * sizeof *fv->memo);
+        fv->memo_bits = bits;
+    }
     unsigned shift = 64 - bits;
     const char *c = fv->canon;
     uint64_t prev = 0;
@@ -378,11 +395,31 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
         if (t > 0)
             count(fv, (uint32_t)(mix64(prev * 0x100000001b3ULL ^ h ^ 0xb16b00b5ULL) >> shift));
         prev = h;
+        fv->tok_h[t] = h;
     }
     size_t nword = fv->n;
     for (size_t t = 0; t < fv->ntok; t++) {
         const unsigned char *w = (const unsigned char *)c + fv->tok[t * 2];
         size_t wl = fv->tok[t * 2 + 1];
+        uint64_t wh = fv->tok_h[t] | 1; /* never 0, the empty mark */
+        struct gg_filter_wmemo *me = NULL;
+        fv->tok_memo[t] = -1;
+        if (wl <= GG_FILTER_WMEMO_WORD) {
+            size_t slot = (size_t)(wh >> 7) & (GG_FILTER_WMEMO_SLOTS - 1);
+            me = &fv->memo[slot];
+            fv->tok_memo[t] = (int32_t)slot;
+            if (me->h == wh && me->len == wl && memcmp(me->w, w, wl) == 0) {
+                for (unsigned i = 0; i < me->nkeys; i++)
+                    count(fv, me->keys[i]);
+                continue;
+            }
+            /* a new word takes the slot */
+            me->h = wh;
+            me->len = (uint8_t)wl;
+            memcpy(me->w, w, wl);
+            me->nkeys = 0;
+            me->lex_id[0] = me->lex_id[1] = 0;
+        }
         /* padded word " w " as a virtual array: position -1 and wl are spaces */
         long plen = (long)wl + 2;
         for (long st = 0; st + GG_FILTER_CMIN <= plen; st++) {
@@ -391,8 +428,12 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
                 long p = st + k - 1;
                 unsigned char b = (p < 0 || p >= (long)wl) ? ' ' : w[p];
                 h = (h ^ b) * 0x100000001b3ULL;
-                if (k >= GG_FILTER_CMIN - 1)
-                    count(fv, (uint32_t)(mix64(h + (uint64_t)k) >> shift));
+                if (k >= GG_FILTER_CMIN - 1) {
+                    uint32_t key = (uint32_t)(mix64(h + (uint64_t)k) >> shift);
+                    count(fv, key);
+                    if (me)
+                        me->keys[me->nkeys++] = key;
+                }
             }
         }
     }

@@ -32,6 +32,25 @@ struct gg_filter_slot {
     uint32_t gen, key, pos;
 };
 
+/** The per-thread word memo (private to feat.c and lexicon.c): a word met
+ *  before costs one probe instead of its character n-gram hashing and its
+ *  lexicon probes. Direct-mapped on the word's hash; the word itself is
+ *  compared, so a collision only costs a recomputation. */
+#define GG_FILTER_WMEMO_SLOTS 2048
+#define GG_FILTER_WMEMO_WORD 20 /* longer words are not memoized */
+#define GG_FILTER_WMEMO_KEYS ((GG_FILTER_CMAX - GG_FILTER_CMIN + 1) * (GG_FILTER_WMEMO_WORD + 2))
+#define GG_FILTER_WMEMO_CHAINS 3
+struct gg_filter_wmemo {
+    uint64_t h;       /* the word's feature hash; 0: empty */
+    uint8_t len;      /* the word's bytes */
+    uint8_t nkeys;    /* its character n-gram features, in the order they are counted */
+    uint8_t lex_n[2]; /* lexicon chains of lex_id[k] (at most GG_FILTER_WMEMO_CHAINS) */
+    uint32_t lex_id[2]; /* 0: not computed for any lexicon */
+    char w[GG_FILTER_WMEMO_WORD];
+    const void *lex_chain[2][GG_FILTER_WMEMO_CHAINS];
+    uint32_t keys[GG_FILTER_WMEMO_KEYS];
+};
+
 /** One document's features: n (index, value) pairs, indices unique, unsorted. */
 typedef struct gg_filter_fv {
     uint32_t *idx;
@@ -46,6 +65,11 @@ typedef struct gg_filter_fv {
     size_t nslot;
     size_t mask; /* this document's part of the table, minus 1 */
     uint32_t gen;
+    struct gg_filter_wmemo *memo; /* GG_FILTER_WMEMO_SLOTS, allocated on first use */
+    unsigned memo_bits;           /* hash width of the memo's keys */
+    int32_t *tok_memo;            /* per token: its memo slot, or -1 */
+    uint64_t *tok_h;              /* per token: the word's feature hash */
+    size_t tokx_cap;
 } gg_filter_fv;
 
 void gg_filter_fv_init(gg_filter_fv *fv);

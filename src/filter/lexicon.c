@@ -8,6 +8,7 @@
 #include "filter/lexicon.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,7 +34,10 @@ struct gg_filter_lex {
                                     are no term, and end here without a probe */
     term *all;
     size_t cap;
+    uint32_t id; /* unique per loaded lexicon: names it in the word memo of feat.c */
 };
+
+static atomic_uint lex_ids;
 
 /* Prefix keys use a byte-at-a-time hash so that every prefix of a token
  * costs one step, not one hash of its own; whole words use xxhash. */
@@ -117,6 +121,9 @@ int gg_filter_lex_load(gg_filter_lex **out, const char *path, const char *const 
         goto done;
     }
     lx->nlabel = nlabel;
+    lx->id = atomic_fetch_add(&lex_ids, 1) + 1;
+    if (lx->id == 0) /* wrapped after 2^32 loads: 0 means "none" in the memo */
+        lx->id = atomic_fetch_add(&lex_ids, 1) + 1;
     while (fgets(line, sizeof line, f)) {
         size_t n = strcspn(line, "\n");
         line[n] = '\0';
@@ -251,6 +258,37 @@ void gg_filter_lex_count_tokens(const gg_filter_lex *lx, const char *text, const
     }
 }
 
+/* The chains word w[0..len) starts in lx (whole word first, then its
+ * prefixes by length) into slot k of the memo entry; 0 when there are more
+ * than the memo holds (the caller then takes the slow path). The order of
+ * the chains does not matter: a token counts each label once. */
+static int memo_chains(const gg_filter_lex *lx, struct gg_filter_wmemo *me, int k, const char *w,
+                       uint32_t len)
+{
+    const term *ch[GG_FILTER_WMEMO_CHAINS];
+    int n = 0;
+    uint64_t wk = hkey(w, len, 0);
+    if (bloom_may(lx, wk) && *lookup(lx, wk))
+        ch[n++] = *lookup(lx, wk);
+    uint64_t h = PSEED;
+    for (uint32_t j = 1; j <= len && j < 64; j++) {
+        h = pstep(h, (unsigned char)w[j - 1]);
+        if (j < 4 || !(lx->prefix_lens >> j & 1))
+            continue;
+        uint64_t pk = pfin(h);
+        if (!bloom_may(lx, pk) || !*lookup(lx, pk))
+            continue;
+        if (n == GG_FILTER_WMEMO_CHAINS)
+            return 0;
+        ch[n++] = *lookup(lx, pk);
+    }
+    for (int i = 0; i < n; i++)
+        me->lex_chain[k][i] = ch[i];
+    me->lex_n[k] = (uint8_t)n;
+    me->lex_id[k] = lx->id;
+    return 1;
+}
+
 void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const gg_filter_fv *fv,
                           int *counts_a, int *counts_b)
 {
@@ -271,6 +309,32 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
         return;
     for (size_t t = 0; t < ntok; t++) {
         uint32_t off = fv->tok[2 * t], len = fv->tok[2 * t + 1];
+        /* the word memo of feat.c: the chains this word starts, found once
+         * per word (whole word and prefixes); the rest of a multi-word term
+         * is still checked against the following tokens here */
+        struct gg_filter_wmemo *me = NULL;
+        if (fv->tok_memo && fv->tok_memo[t] >= 0) {
+            me = &fv->memo[fv->tok_memo[t]];
+            if (me->h != (fv->tok_h[t] | 1) || me->len != len || memcmp(me->w, text + off, len) != 0)
+                me = NULL; /* a later token of this text took the slot */
+        }
+        if (me) {
+            for (int k = 0; k < 2; k++) {
+                if (!lx[k])
+                    continue;
+                if (me->lex_id[k] != lx[k]->id && !memo_chains(lx[k], me, k, text + off, len))
+                    goto slow;
+            }
+            for (int k = 0; k < 2; k++) {
+                if (!lx[k] || !me->lex_n[k])
+                    continue;
+                memset(seen[k], 0, (size_t)lx[k]->nlabel * sizeof *seen[k]);
+                for (int c = 0; c < me->lex_n[k]; c++)
+                    hit_chain(me->lex_chain[k][c], &tk, t, seen[k], counts[k]);
+            }
+            continue;
+        }
+    slow:;
         uint64_t wk = hkey(text + off, len, 0);
         for (int k = 0; k < 2; k++) {
             if (!lx[k])
