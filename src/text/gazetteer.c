@@ -717,6 +717,12 @@ static size_t tokenize(const char *s, size_t len, tok **out)
 
 /* Lower-cased key of tokens [a, b) joined by single spaces (or by nothing
  * when glue is 0: "Muara Gembong" = "Muaragembong"); 0 if too long. */
+/* tolower for the tokens' bytes (ASCII letters and digits) without a call */
+static inline char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
 static size_t key_of(const char *s, const tok *t, size_t a, size_t b, char *k, int glue)
 {
     size_t n = 0;
@@ -727,7 +733,7 @@ static size_t key_of(const char *s, const tok *t, size_t a, size_t b, char *k, i
         if (i > a && glue)
             k[n++] = ' ';
         for (size_t j = 0; j < l; j++)
-            k[n++] = (char)tolower((unsigned char)s[t[i].start + j]);
+            k[n++] = ascii_lower(s[t[i].start + j]);
     }
     k[n] = '\0';
     return n;
@@ -937,7 +943,7 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
                 e++;
             size_t kn = 0;
             for (size_t j = t[i].start; j < t[i].hash_end && kn + 1 < KEY_MAX; j++)
-                key[kn++] = (char)tolower((unsigned char)s[j]);
+                key[kn++] = ascii_lower(s[j]);
             long sl = stab_get(&g->alias_key, key, kn);
             /* a hashtag is a deliberate cue, except for letter abbreviations
              * that are also people (#SBY) or chat (#smg) */
@@ -953,13 +959,17 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         }
 
         /* 2. a prefix: Kab./Kota/Prov./Kec. + name */
-        int lvl = 0, kota = -1, kec = tok_is(s, &t[i], PFX_KEC);
-        if (tok_is(s, &t[i], PFX_KAB))
-            lvl = GG_GEO_KABKOTA, kota = 0;
-        else if (tok_is(s, &t[i], PFX_KOTA))
-            lvl = GG_GEO_KABKOTA, kota = 1;
-        else if (tok_is(s, &t[i], PFX_PROV))
-            lvl = GG_GEO_PROVINSI;
+        int lvl = 0, kota = -1, kec = 0;
+        char c0 = (char)(s[t[i].start] | 0x20);
+        if (c0 == 'k' || c0 == 'p') { /* every prefix word starts so */
+            kec = tok_is(s, &t[i], PFX_KEC);
+            if (tok_is(s, &t[i], PFX_KAB))
+                lvl = GG_GEO_KABKOTA, kota = 0;
+            else if (tok_is(s, &t[i], PFX_KOTA))
+                lvl = GG_GEO_KABKOTA, kota = 1;
+            else if (tok_is(s, &t[i], PFX_PROV))
+                lvl = GG_GEO_PROVINSI;
+        }
         int prefixed = (lvl || kec) && !(t[i].flags & T_BREAK) && i + 1 < nt;
 
         /* 3. the longest alias n-gram at i (it may include the prefix);
@@ -1061,9 +1071,10 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             continue;
         }
         /* 4. a bare kecamatan name, only capitalised and after a place word */
-        int strong = prev && tok_is(s, prev, KEC_STRONG);
-        if (prev && (t[i].flags & T_CAP) && !(t[i].flags & T_INHASH) && (strong || tok_is(s, prev, KEC_WEAK)) &&
-            t[i].end - t[i].start >= 5) { /* "Jaya" (Pasar Jaya) is a word, not a kecamatan */
+        int strong = 0; /* the word lists last: most tokens fail the cheap tests */
+        if (prev && (t[i].flags & T_CAP) && !(t[i].flags & T_INHASH) &&
+            t[i].end - t[i].start >= 5 && /* "Jaya" (Pasar Jaya) is a word, not a kecamatan */
+            ((strong = tok_is(s, prev, KEC_STRONG)) || tok_is(s, prev, KEC_WEAK))) {
             size_t b2 = 0;
             long s2 = -1;
             for (size_t n = 1; n <= 3 && i + n <= nt; n++) {
