@@ -47,6 +47,13 @@ const char *gg_api__participant(gg_api *a, gg_req *r);
 const char *gg_api__form_token(gg_api *a, gg_req *r, const char *participant);
 /** Count a public write by r's address; 0 allowed, or answers 429 and returns -1. */
 int gg_api__rate_public(gg_api *a, gg_req *r, int html);
+/** The portal's public writes (supports, comments, votes, quiz, deletion):
+ *  counted per address (same bucket as gg_api__rate_public) and per
+ *  participant pseudonym who (may be NULL). 0 allowed; else answers and
+ *  returns -1: a JSON 429 when back is NULL, else 303 to back with
+ *  "<q>=rate" added (q NULL: "error") so a form page says it. api/engage.c. */
+int gg_api__rate_write(gg_api *a, gg_req *r, const char *who, const char *back,
+                       const char *q);
 /** "id" or "en" from ?lang=, the cookie, or the default; sets the cookie on a switch. */
 const char *gg_api__lang(gg_req *r);
 /** Hex of an HMAC-SHA256 of msg under the install secret (out: 65 bytes). */

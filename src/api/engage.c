@@ -7,6 +7,8 @@
 #include "api/api_int.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include "core/log.h"
+#include "http/rate.h"
 #include "store/store.h"
 #include "text/text.h"
 #include <stdio.h>
@@ -44,6 +46,45 @@ static void pseudonym(gg_api *a, gg_req *r, char out[65])
     gg_api__hmac_hex(a, msg, out);
 }
 
+/* Per address and per participant: one address behind many people (a
+ * school's network) is caught by the first, one cookie moving between
+ * addresses (mobile data) by the second. Both at rate_submit a minute. */
+int gg_api__rate_write(gg_api *a, gg_req *r, const char *who, const char *back, const char *q)
+{
+    if (a->cfg->rate_submit <= 0)
+        return 0;
+    char key[96], ra[16];
+    int by_address = 1;
+    snprintf(key, sizeof(key), "w:%s", gg_req_ip(r));
+    if (gg_rate_add(a->rate_submit, key, 1) <= a->cfg->rate_submit) {
+        if (who == NULL || who[0] == '\0')
+            return 0;
+        by_address = 0;
+        snprintf(key, sizeof(key), "p:%.64s", who);
+        if (gg_rate_add(a->rate_submit, key, 1) <= a->cfg->rate_submit)
+            return 0;
+    }
+    snprintf(ra, sizeof(ra), "%d", gg_rate_retry_after(a->rate_submit, key));
+    gg_req_header_add(r, "retry-after", ra);
+    gg_log(GG_LOG_WARN, "rate limited", "\"kind\":\"public_write\",\"by\":\"%s\"",
+           by_address ? "address" : "participant");
+    if (back) {
+        /* the page shows "too many tries" where its errors go */
+        char loc[300];
+        const char *hash = strchr(back, '#');
+        size_t n = hash ? (size_t)(hash - back) : strlen(back);
+        snprintf(loc, sizeof(loc), "%.*s%c%s=rate%s", (int)n, back,
+                 memchr(back, '?', n) ? '&' : '?', q ? q : "error", hash ? hash : "");
+        gg_req_redirect(r, loc);
+        return -1;
+    }
+    gg_req_error(r, GG_ERATE,
+                 by_address ? "too many writes from your address; try again in %s seconds"
+                            : "too many writes from you; try again in %s seconds",
+                 ra);
+    return -1;
+}
+
 void gg_api__author_key(gg_api *a, const char *participant, char out[65])
 {
     /* the same key gg_api_prepare gives a web submission of this cookie */
@@ -71,10 +112,10 @@ static int h_support(gg_req *r, void *ctx, int add)
     int64_t id = gg_api__id(gg_req_param(r, "id"));
     if (id < 0)
         return gg_req_error(r, GG_ENOTFOUND, "no such idea");
-    if (gg_api__rate_public(a, r, 0) != 0)
-        return 0;
     char who[65];
     pseudonym(a, r, who);
+    if (gg_api__rate_write(a, r, who, NULL, NULL) != 0)
+        return 0;
     gg_engage_in in = {.op = add ? GG_ENGAGE_SUPPORT : GG_ENGAGE_UNSUPPORT, .id = id,
                        .participant = who};
     return submit(a, r, &in, add ? 201 : 200);
@@ -145,10 +186,10 @@ static int h_comment_post(gg_req *r, void *ctx)
         gg_req_error(r, GG_EINVAL, "parent_id must be a comment id or null");
         goto done;
     }
-    if (gg_api__rate_public(a, r, 0) != 0)
-        goto done;
     char who[65];
     pseudonym(a, r, who);
+    if (gg_api__rate_write(a, r, who, NULL, NULL) != 0)
+        goto done;
     gg_engage_in in = {.op = GG_ENGAGE_COMMENT, .id = id, .participant = who, .text = text,
                        .parent_id = json_is_integer(parent) ? json_integer_value(parent) : 0,
                        .held = gg_api__comment_held(a, id, text)};
@@ -199,10 +240,10 @@ static int h_comment_own(gg_req *r, void *ctx, gg_engage_op op)
             comment_text(r, json_object_get(b, "text"), &text) != 0)
             goto done;
     }
-    if (gg_api__rate_public(a, r, 0) != 0)
-        goto done;
     char who[65];
     pseudonym(a, r, who);
+    if (gg_api__rate_write(a, r, who, NULL, NULL) != 0)
+        goto done;
     gg_engage_in in = {.op = op, .id = id, .participant = who, .text = text};
     submit(a, r, &in, op == GG_ENGAGE_COMMENT_REPORT ? 201 : 200);
 done:
@@ -235,10 +276,10 @@ static int h_vote(gg_req *r, void *ctx)
         gg_req_error(r, GG_EINVAL, "field 'options' must be a non-empty list of option indexes");
         goto done;
     }
-    if (gg_api__rate_public(a, r, 0) != 0)
-        goto done;
     char who[65];
     pseudonym(a, r, who);
+    if (gg_api__rate_write(a, r, who, NULL, NULL) != 0)
+        goto done;
     opts = json_dumps(o, JSON_COMPACT);
     char akey[65];
     gg_api__author_key(a, gg_api__participant(a, r), akey);
@@ -536,10 +577,10 @@ static int h_me(gg_req *r, void *ctx)
 static int h_me_delete(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
-    if (gg_api__rate_public(a, r, 0) != 0)
-        return 0;
     char who[65], akey[65];
     pseudonym(a, r, who);
+    if (gg_api__rate_write(a, r, who, NULL, NULL) != 0)
+        return 0;
     gg_api__author_key(a, gg_api__participant(a, r), akey);
     gg_engage_in in = {.op = GG_ENGAGE_FORGET, .participant = who, .author_key = akey};
     return submit(a, r, &in, 200);

@@ -601,12 +601,13 @@ static int h_poll_vote(gg_req *r, void *ctx)
         gg_req_redirect(r, loc);
         return 0;
     }
-    if (gg_api__rate_public(a, r, 1) != 0) {
+    char who[65], limited[220];
+    page_pseudonym(a, participant, who);
+    snprintf(limited, sizeof(limited), "%s#poll%lld", back, (long long)id);
+    if (gg_api__rate_write(a, r, who, limited, "poll_error") != 0) {
         json_decref(opts);
         return 0;
     }
-    char who[65];
-    page_pseudonym(a, participant, who);
     char *js = json_dumps(opts, JSON_COMPACT);
     json_decref(opts);
     gg_engage_in in = {.op = GG_ENGAGE_VOTE, .id = id, .participant = who, .json = js};
@@ -965,11 +966,11 @@ static int h_idea_support(gg_req *r, void *ctx)
         return gg_req_error(r, GG_ENOTFOUND, "no such idea");
     if (!form_ok(a, r, &participant))
         return gg_req_error(r, GG_ECSRF, "the form expired or cookies are off; reload the page");
-    if (gg_api__rate_public(a, r, 1) != 0)
-        return 0;
     char who[65], path[64];
     page_pseudonym(a, participant, who);
     snprintf(path, sizeof(path), "/i/%lld", (long long)id);
+    if (gg_api__rate_write(a, r, who, path, NULL) != 0)
+        return 0;
     const char *undo = gg_req_form(r, "undo");
     gg_engage_in in = {.op = undo && strcmp(undo, "1") == 0 ? GG_ENGAGE_UNSUPPORT
                                                              : GG_ENGAGE_SUPPORT,
@@ -998,10 +999,10 @@ static int h_idea_comment(gg_req *r, void *ctx)
         gg_req_redirect(r, loc);
         return 0;
     }
-    if (gg_api__rate_public(a, r, 1) != 0)
-        return 0;
     page_pseudonym(a, participant, who);
     snprintf(ok, sizeof(ok), "%s#comments", path);
+    if (gg_api__rate_write(a, r, who, ok, NULL) != 0)
+        return 0;
     /* the abuse model's seam lives with the JSON API (api/engage.c) */
     gg_engage_in in = {.op = GG_ENGAGE_COMMENT, .id = id, .participant = who, .text = text,
                        .parent_id = pid, .held = gg_api__comment_held(a, id, text)};
@@ -1175,10 +1176,10 @@ static int h_me_delete(gg_req *r, void *ctx)
         gg_req_redirect(r, "/me?error=invalid#mydata");
         return 0;
     }
-    if (gg_api__rate_public(a, r, 1) != 0)
-        return 0;
     char who[65], akey[65];
     page_pseudonym(a, participant, who);
+    if (gg_api__rate_write(a, r, who, "/me#mydata", NULL) != 0)
+        return 0;
     gg_api__author_key(a, participant, akey);
     gg_engage_in in = {.op = GG_ENGAGE_FORGET, .participant = who, .author_key = akey};
     gg_log(GG_LOG_INFO, "participant data deleted", "\"via\":\"page\"");

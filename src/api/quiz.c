@@ -30,26 +30,6 @@ static void pseudonym(gg_api *a, const char *participant, char out[65])
     gg_api__hmac_hex(a, msg, out);
 }
 
-/* The public-write limits: per address (gg_api__rate_public) and per
- * participant, so one cookie cannot spread its tries over many addresses. */
-static int rate_ok(gg_api *a, gg_req *r, const char *who)
-{
-    if (gg_api__rate_public(a, r, 0) != 0)
-        return 0;
-    if (a->cfg->rate_submit <= 0)
-        return 1;
-    char key[96];
-    snprintf(key, sizeof(key), "qp:%.64s", who);
-    if (gg_rate_add(a->rate_submit, key, 1) <= a->cfg->rate_submit)
-        return 1;
-    char ra[16];
-    snprintf(ra, sizeof(ra), "%d", gg_rate_retry_after(a->rate_submit, key));
-    gg_req_header_add(r, "retry-after", ra);
-    gg_log(GG_LOG_WARN, "rate limited", "\"kind\":\"quiz_participant\"");
-    gg_req_error(r, GG_ERATE, "too many tries from you; try again in %s seconds", ra);
-    return 0;
-}
-
 /* A public quiz: drafts do not exist for the public. */
 static int public_quiz(gg_api *a, int64_t id, int with_answers, json_t **out)
 {
@@ -159,7 +139,7 @@ static int h_attempt(gg_req *r, void *ctx)
     }
     char who[65];
     pseudonym(a, gg_api__participant(a, r), who);
-    if (!rate_ok(a, r, who))
+    if (gg_api__rate_write(a, r, who, NULL, NULL) != 0)
         goto done;
     answers = json_dumps(ans, JSON_COMPACT);
     gg_quiz_in in = {.op = GG_QUIZ_ATTEMPT, .id = id, .participant = who, .json = answers};
@@ -501,7 +481,9 @@ static int h_quiz_submit(gg_req *r, void *ctx)
     }
     char who[65];
     pseudonym(a, p, who);
-    if (!rate_ok(a, r, who)) {
+    char back[64];
+    snprintf(back, sizeof(back), "/q/%lld", (long long)id);
+    if (gg_api__rate_write(a, r, who, back, NULL) != 0) {
         json_decref(ans);
         return 0;
     }

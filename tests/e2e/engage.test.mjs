@@ -7,6 +7,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { CookieJar, Server, USERS, assertError, marker, show } from '../lib/server.mjs';
 
 let srv;
@@ -419,5 +420,83 @@ describe('the page cache never carries one visitor to another', () => {
       const id3 = (await srv.get(`/i/${ideaId}`, { jar: dan })).text;
       assert.match(id3, /Dukung gagasan ini/, 'dan\'s withdrawal is not shown to him');
     }
+  });
+});
+
+describe('public writes are limited per participant and per address, with clear messages', () => {
+  // rate_submit 3 a minute. Requests leave from different loopback
+  // addresses (127.0.0.x), so one cookie can move between addresses and
+  // one address can carry many cookies, as on mobile data and school
+  // networks.
+  let lim;
+  let idea;
+  let addr = 10;
+  const from = () => new http.Agent({ localAddress: `127.0.0.${addr++}` });
+  before(async () => {
+    lim = await Server.start({ name: 'engage-rate', rateSubmit: 3 });
+    idea = (await lim.get('/api/v1/campaigns/demo/ideas?sort=new')).json.ideas[0].id;
+  });
+  after(async () => {
+    if (lim) await lim.stop();
+  });
+  const comment = (jar, agent, n) => lim.req('POST', `/api/v1/ideas/${idea}/comments`, { json: { text: `Komentar uji ${n}` }, jar, agent });
+
+  test('one cookie over four addresses: the fourth write is 429 "from you"', async () => {
+    const jar = new CookieJar();
+    await lim.get('/c/demo', { jar });
+    const codes = [];
+    let last;
+    for (let k = 0; k < 4; k++) {
+      last = await comment(jar, from(), k);
+      codes.push(last.status);
+    }
+    assert.deepEqual(codes, [201, 201, 201, 429]);
+    assertError(last, 429, 'per participant');
+    assert.match(last.json.error.message, /too many writes from you; try again in \d+ seconds/);
+    assert.ok(Number(last.headers['retry-after']) > 0, 'no Retry-After');
+    // the quiz shares the participant's budget
+    const q = (await lim.get('/api/v1/campaigns/demo/quizzes')).json.quizzes[0].id;
+    assertError(await lim.post(`/api/v1/quizzes/${q}/attempts`, { answers: [0, 0, 0] }, { jar, agent: from() }), 429, 'quiz after three comments');
+  });
+
+  test('four cookies from one address: the fourth write is 429 "from your address"', async () => {
+    const agent = from();
+    const codes = [];
+    let last;
+    for (let k = 0; k < 4; k++) {
+      last = await lim.req('POST', `/api/v1/ideas/${idea}/supports`, { jar: new CookieJar(), agent });
+      codes.push(last.status);
+    }
+    assert.deepEqual(codes, [201, 201, 201, 429]);
+    assert.match(last.json.error.message, /too many writes from your address; try again in \d+ seconds/);
+  });
+
+  test('a limited form comes back to its page, which says so', async () => {
+    const jar = new CookieJar();
+    const page = await lim.get(`/i/${idea}`, { jar });
+    const csrf = /name="csrf" value="([0-9a-f]+)"/.exec(page.text)[1];
+    for (let k = 0; k < 3; k++) assert.equal((await comment(jar, from(), k)).status, 201);
+    const r = await lim.req('POST', `/i/${idea}/comment`, { form: { csrf, text: 'Satu lagi' }, jar, agent: from() });
+    assert.equal(r.status, 303, show(r));
+    assert.equal(r.headers.location, `/i/${idea}?error=rate#comments`);
+    const shown = await lim.get(r.headers.location.split('#')[0], { jar });
+    assert.match(shown.text, /role="alert">Terlalu sering; coba lagi sebentar lagi\./);
+    const en = await lim.get(`/i/${idea}?error=rate&lang=en`, { jar: new CookieJar() });
+    assert.match(en.text, /role="alert">Too many tries; please wait a moment\./);
+    // the poll form and the quiz form and the deletion form likewise
+    const c = await lim.get('/c/demo', { jar });
+    const poll = /action="\/p\/(\d+)\/vote"/.exec(c.text)[1];
+    const v = await lim.req('POST', `/p/${poll}/vote`, { form: { csrf, option: '0' }, jar, agent: from() });
+    assert.equal(v.status, 303, show(v));
+    assert.match(v.headers.location, new RegExp(`^/c/demo\\?poll_error=rate#poll${poll}$`));
+    const vp = await lim.get(v.headers.location.split('#')[0], { jar });
+    assert.match(vp.text, /role="alert">Terlalu sering/);
+    const q = (await lim.get('/api/v1/campaigns/demo/quizzes')).json.quizzes[0].id;
+    const qp = await lim.req('POST', `/q/${q}`, { form: { csrf, a0: '0', a1: '0', a2: '0' }, jar, agent: from() });
+    assert.equal(qp.headers.location, `/q/${q}?error=rate`);
+    assert.match((await lim.get(qp.headers.location, { jar })).text, /role="alert">Terlalu sering/);
+    const d = await lim.req('POST', '/me/delete', { form: { csrf, sure: '1' }, jar, agent: from() });
+    assert.equal(d.headers.location, '/me?error=rate#mydata');
+    assert.match((await lim.get('/me?error=rate', { jar })).text, /role="alert">Terlalu sering/);
   });
 });
