@@ -434,6 +434,40 @@ describe('a quiz as Telegram quiz polls', () => {
     assert.equal(sql(srv.db, `SELECT count(*) FROM audit WHERE action='quiz.publish' AND object_id=${id}`), '2');
   });
 
+  test('status back to people: the sender and a merged supporter on Telegram hear of each new status', async () => {
+    const h = { jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } };
+    const msg = (n, user, text) => ({ update_id: 907000000 + n, message: { message_id: 100 + n, from: { id: user, is_bot: false, first_name: `S${n}` }, chat: { id: user, type: 'private' }, date: Math.floor(Date.now() / 1000), text } });
+    const people = [[1, 6300000001, 'Tolong perbaiki drainase di Jalan Kaliurang km 9, tiap hujan banjir sampai lutut dan motor mogok.'],
+      [2, 6300000002, 'Saluran air di Kaliurang km 9 selalu meluap saat hujan deras, mohon dibersihkan dan diperbesar gorong-gorongnya.']];
+    for (const [n, user, text] of people) {
+      const r = await srv.req('POST', '/hooks/telegram', { body: JSON.stringify(msg(n, user, text)), headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': HOOK_TOKEN } });
+      assert.equal(r.status, 200, show(r));
+    }
+    const sub = (user, n) => sql(srv.db, `SELECT id FROM submissions WHERE channel='telegram' AND native_id='${user}:${100 + n}'`);
+    await until('both submissions', () => sub(6300000001, 1) && sub(6300000002, 2));
+    const [s1, s2] = [sub(6300000001, 1), sub(6300000002, 2)];
+    const a = await srv.act(admin, s1, { action: 'accept', title: 'Drainase Kaliurang km 9' });
+    assert.equal(a.status, 200, show(a));
+    const idea = a.json.idea.id;
+    const m = await srv.act(admin, s2, { action: 'merge', idea_id: idea });
+    assert.equal(m.status, 200, show(m));
+    const p = await srv.req('PATCH', `/api/v1/ideas/${idea}`, { json: { status: 'diadopsi', official_response: 'Masuk program kerja 2027: normalisasi saluran.' }, ...h });
+    assert.equal(p.status, 200, show(p));
+    const sent = (sid) => sql(srv.db, `SELECT state FROM outbox WHERE kind='status' AND dedupe_key='status:${sid}:idea-diadopsi'`);
+    await until('both told of the adoption', () => sent(s1) === 'sent' && sent(s2) === 'sent', 40000);
+    const to = (user) => fake.seen('POST /sendMessage').filter((x) => String(x.body.chat_id) === String(user)).map((x) => x.body.text);
+    for (const [, user] of people) {
+      const texts = to(user);
+      assert.ok(texts.length >= 2, `${user} got ${texts.length} messages: ${texts}`);
+      assert.ok(texts.some((t) => t.includes(`/i/${idea}`)), `no link to the idea for ${user}: ${texts}`);
+    }
+    // a decline later, with its reason, reaches them again, once each
+    const d = await srv.req('PATCH', `/api/v1/ideas/${idea}`, { json: { status: 'ditolak', reason: 'Sudah dikerjakan pemerintah daerah.' }, ...h });
+    assert.equal(d.status, 200, show(d));
+    const dec = (sid) => sql(srv.db, `SELECT count(*) || state FROM outbox WHERE kind='status' AND dedupe_key='status:${sid}:idea-ditolak'`);
+    await until('both told of the decline', () => dec(s1) === '1sent' && dec(s2) === '1sent', 40000);
+  });
+
   test('poll answers delivered by the webhook count the same as through getUpdates', async () => {
     assert.ok(HOOK_TOKEN, 'no TELEGRAM_SECRET_TOKEN in the test secrets');
     assert.ok(quizId, 'the quiz of the previous test is missing');
