@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include <string.h>
+#define XXH_INLINE_ALL /* the same hashes; short keys cost no library call */
 #include <xxhash.h>
 
 typedef struct tagcount {

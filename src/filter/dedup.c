@@ -10,6 +10,7 @@
 #include <assert.h>
 #include <string.h>
 #include <utf8proc.h>
+#define XXH_INLINE_ALL /* the same hashes; short keys cost no library call */
 #include <xxhash.h>
 
 #define EMPTY UINT32_MAX

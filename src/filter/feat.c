@@ -8,6 +8,7 @@
 #include "filter/feat.h"
 #include "core/alloc.h"
 #include <math.h>
+#include <pthread.h>
 #include <strings.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -340,12 +341,26 @@ static inline void count(gg_filter_fv *fv, uint32_t key)
     }
 }
 
+/* 1 + logf(n) for the small counts (index n < TF_SMALL), filled once from
+ * logf itself: the same floats without a call per repeated feature. */
+#define TF_SMALL 32
+static float tf_small[TF_SMALL];
+static pthread_once_t tf_once = PTHREAD_ONCE_INIT;
+
+static void tf_fill(void)
+{
+    for (int n = 2; n < TF_SMALL; n++)
+        tf_small[n] = 1.0f + logf((float)n);
+}
+
 /* Sublinear TF then L2 over val[from..to). */
 static void weigh(gg_filter_fv *fv, size_t from, size_t to)
 {
     double ss = 0;
+    pthread_once(&tf_once, tf_fill);
     for (size_t i = from; i < to; i++) {
-        float v = fv->val[i] > 1.0f ? 1.0f + logf(fv->val[i]) : 1.0f;
+        float c = fv->val[i]; /* a count: a whole number */
+        float v = c > 1.0f ? (c < (float)TF_SMALL ? tf_small[(int)c] : 1.0f + logf(c)) : 1.0f;
         fv->val[i] = v;
         ss += (double)v * v;
     }

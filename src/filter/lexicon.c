@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#define XXH_INLINE_ALL /* the same hashes; short keys cost no library call */
 #include <xxhash.h>
 
 #define BLOOM_WORDS 256 /* 16,384 bits: 2 KiB, in L1 */
