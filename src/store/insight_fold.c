@@ -131,21 +131,30 @@ void gg_store__insight_pending_row(sqlite3_stmt *st, gg_fact *f, int64_t v[GG_IN
 
 /* ---- the fold ------------------------------------------------------------- */
 
-/* One aggregate row being summed: its key is "dim\0sel\0key" (dim with its
- * selector prefix) plus campaign, day and coord. */
+/* One aggregate row being summed: its key is "dim\0sel\0key\0" (dim with
+ * its selector prefix) at names + off, plus campaign, day and coord. */
 typedef struct fold_ent {
-    char *name;
-    size_t len;
+    size_t off, len;
     int64_t campaign_id;
     int day, coord;
     int64_t v[GG_INSIGHT_NCOL];
 } fold_ent;
 
+/* The sums of one pass: entries in a dense array (in arrival order), their
+ * names in one growing buffer, and an open-addressing index of 8-byte
+ * slots (entry number + 1, and 32 bits of the hash so most probes never
+ * touch an entry). The index stays small enough for the CPU's caches;
+ * probing a table of 300-byte entries directly missed them on every step. */
 typedef struct fold_acc {
     fold_ent *e;
-    size_t cap, n;
+    size_t n, ecap;
+    char *names;
+    size_t nlen, ncap;
+    uint64_t *slot; /* (hash >> 32) << 32 | (index + 1); 0: free */
+    size_t scap;
     const gg_fact *f; /* the row being expanded */
     const int64_t *v;
+    int nz[GG_INSIGHT_NCOL], nnz; /* the columns of v that are not 0 (a handful) */
 } fold_acc;
 
 static uint64_t ent_hash(const char *name, size_t len, int64_t campaign, int day, int coord)
@@ -155,25 +164,28 @@ static uint64_t ent_hash(const char *name, size_t len, int64_t campaign, int day
         h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
     h = (h ^ (uint64_t)campaign) * 1099511628211ull;
     h = (h ^ (uint64_t)(uint32_t)day) * 1099511628211ull;
-    return (h ^ (uint64_t)coord) * 1099511628211ull;
+    h = (h ^ (uint64_t)coord) * 1099511628211ull;
+    return h ^ (h >> 29); /* the low bits pick the slot: mix the high ones in */
 }
 
-static void acc_grow(fold_acc *a)
+static void acc_regrow(fold_acc *a)
 {
-    size_t ncap = a->cap ? a->cap * 2 : 4096;
-    fold_ent *ne = gg_calloc(ncap, sizeof(fold_ent));
-    for (size_t i = 0; i < a->cap; i++) {
-        fold_ent *o = &a->e[i];
-        if (o->name == NULL)
+    size_t ncap = a->scap ? a->scap * 2 : 8192;
+    uint64_t *ns = gg_calloc(ncap, sizeof(uint64_t));
+    for (size_t i = 0; i < a->scap; i++) {
+        uint64_t sv = a->slot[i];
+        if (sv == 0)
             continue;
-        size_t j = ent_hash(o->name, o->len, o->campaign_id, o->day, o->coord) & (ncap - 1);
-        while (ne[j].name)
+        fold_ent *o = &a->e[(sv & 0xffffffffu) - 1];
+        size_t j = ent_hash(a->names + o->off, o->len, o->campaign_id, o->day, o->coord) &
+                   (ncap - 1);
+        while (ns[j])
             j = (j + 1) & (ncap - 1);
-        ne[j] = *o;
+        ns[j] = sv;
     }
-    free(a->e);
-    a->e = ne;
-    a->cap = ncap;
+    free(a->slot);
+    a->slot = ns;
+    a->scap = ncap;
 }
 
 static void on_tuple(void *arg, const char *prefix, const char *sel, const char *dim,
@@ -189,32 +201,58 @@ static void on_tuple(void *arg, const char *prefix, const char *sel, const char 
     memcpy(name + pl, dim, dl + 1);
     memcpy(name + pl + dl + 1, sel, sl + 1);
     memcpy(name + pl + dl + 1 + sl + 1, key, kl + 1);
-    if ((a->n + 1) * 2 > a->cap)
-        acc_grow(a);
-    size_t j = ent_hash(name, len, a->f->campaign_id, a->f->day, a->f->coord) & (a->cap - 1);
-    fold_ent *e;
-    for (;; j = (j + 1) & (a->cap - 1)) {
-        e = &a->e[j];
-        if (e->name == NULL) {
-            e->name = name == small ? gg_malloc(len) : name;
-            if (name == small)
-                memcpy(e->name, small, len);
-            e->len = len;
-            e->campaign_id = a->f->campaign_id;
-            e->day = a->f->day;
-            e->coord = a->f->coord;
-            a->n++;
+    if ((a->n + 1) * 2 > a->scap)
+        acc_regrow(a);
+    const gg_fact *f = a->f;
+    uint64_t h = ent_hash(name, len, f->campaign_id, f->day, f->coord);
+    uint64_t tag = h >> 32 << 32;
+    size_t j = h & (a->scap - 1);
+    fold_ent *e = NULL;
+    for (;; j = (j + 1) & (a->scap - 1)) {
+        uint64_t sv = a->slot[j];
+        if (sv == 0)
             break;
-        }
-        if (e->len == len && e->campaign_id == a->f->campaign_id && e->day == a->f->day &&
-            e->coord == a->f->coord && memcmp(e->name, name, len) == 0) {
-            if (name != small)
-                free(name);
+        if ((sv & ~(uint64_t)0xffffffffu) != tag)
+            continue;
+        fold_ent *o = &a->e[(sv & 0xffffffffu) - 1];
+        if (o->len == len && o->campaign_id == f->campaign_id && o->day == f->day &&
+            o->coord == f->coord && memcmp(a->names + o->off, name, len) == 0) {
+            e = o;
             break;
         }
     }
-    for (int k = 0; k < GG_INSIGHT_NCOL; k++)
-        e->v[k] += a->v[k];
+    if (e == NULL) {
+        if (a->n == a->ecap) {
+            a->ecap = a->ecap ? a->ecap * 2 : 4096;
+            a->e = gg_realloc(a->e, a->ecap * sizeof(fold_ent));
+        }
+        if (a->nlen + len > a->ncap) {
+            a->ncap = (a->ncap ? a->ncap * 2 : 1 << 16) + len;
+            a->names = gg_realloc(a->names, a->ncap);
+        }
+        e = &a->e[a->n];
+        memset(e, 0, sizeof(*e));
+        e->off = a->nlen;
+        e->len = len;
+        memcpy(a->names + a->nlen, name, len);
+        a->nlen += len;
+        e->campaign_id = f->campaign_id;
+        e->day = f->day;
+        e->coord = f->coord;
+        a->slot[j] = tag | (uint64_t)(a->n + 1);
+        a->n++;
+    }
+    if (name != small)
+        free(name);
+    for (int k = 0; k < a->nnz; k++)
+        e->v[a->nz[k]] += a->v[a->nz[k]];
+}
+
+static void acc_dispose(fold_acc *a)
+{
+    free(a->e);
+    free(a->names);
+    free(a->slot);
 }
 
 #define AGG_COUNTS                                                                               \
@@ -237,62 +275,69 @@ static const char SQL_UPSERT[] =
 
 /* Aggregate-table key order (dim, campaign_id, sel, day, key, coord), the
  * order of insight_agg's primary key, so a flush walks the B-tree forwards
- * instead of jumping about it. Empty slots sort last. */
+ * instead of jumping about it. */
+static const char *sort_names; /* qsort has no argument: the flushing pass's buffer */
+
 static int ent_cmp(const void *x, const void *y)
 {
-    const fold_ent *a = x, *b = y;
-    if (a->name == NULL || b->name == NULL)
-        return (a->name == NULL) - (b->name == NULL);
-    int c = strcmp(a->name, b->name); /* dim */
+    const fold_ent *a = *(const fold_ent *const *)x, *b = *(const fold_ent *const *)y;
+    const char *an = sort_names + a->off, *bn = sort_names + b->off;
+    int c = strcmp(an, bn); /* dim */
     if (c)
         return c;
     if (a->campaign_id != b->campaign_id)
         return a->campaign_id < b->campaign_id ? -1 : 1;
-    size_t dl = strlen(a->name) + 1;
-    if ((c = strcmp(a->name + dl, b->name + dl)) != 0) /* sel */
+    size_t dl = strlen(an) + 1;
+    if ((c = strcmp(an + dl, bn + dl)) != 0) /* sel */
         return c;
     if (a->day != b->day)
         return a->day < b->day ? -1 : 1;
-    size_t sl = strlen(a->name + dl) + 1;
-    if ((c = strcmp(a->name + dl + sl, b->name + dl + sl)) != 0) /* key */
+    size_t sl = strlen(an + dl) + 1;
+    if ((c = strcmp(an + dl + sl, bn + dl + sl)) != 0) /* key */
         return c;
     return a->coord - b->coord;
 }
 
 /* Upsert every summed row (skipping those that cancelled out) in key order
- * and empty a. */
+ * and empty a. Runs on the writer thread only (sort_names). */
 static int acc_flush(gg_conn *c, fold_acc *a)
 {
     int rc = 0;
     if (a->n == 0)
         return 0;
-    qsort(a->e, a->cap, sizeof(fold_ent), ent_cmp); /* the hash order is gone after this */
+    fold_ent **order = gg_malloc(a->n * sizeof(fold_ent *));
+    for (size_t i = 0; i < a->n; i++)
+        order[i] = &a->e[i];
+    sort_names = a->names;
+    qsort(order, a->n, sizeof(fold_ent *), ent_cmp);
     sqlite3_stmt *st = gg_store__stmt(c, SQL_UPSERT);
     if (st == NULL)
         rc = gg_store__sqlfail(c, "prepare");
-    for (size_t i = 0; i < a->n; i++) {
-        fold_ent *e = &a->e[i];
+    for (size_t i = 0; i < a->n && rc == 0; i++) {
+        fold_ent *e = order[i];
         int zero = 1;
         for (int k = 0; k < GG_INSIGHT_NCOL && zero; k++)
             zero = e->v[k] == 0;
-        if (rc == 0 && !zero) {
-            size_t dl = strlen(e->name), sl = strlen(e->name + dl + 1);
-            sqlite3_bind_text(st, 1, e->name, (int)dl, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 2, e->campaign_id);
-            sqlite3_bind_text(st, 3, e->name + dl + 1, (int)sl, SQLITE_STATIC);
-            sqlite3_bind_int(st, 4, e->day);
-            sqlite3_bind_text(st, 5, e->name + dl + 1 + sl + 1, -1, SQLITE_STATIC);
-            sqlite3_bind_int(st, 6, e->coord);
-            for (int k = 0; k < GG_INSIGHT_NCOL; k++)
-                sqlite3_bind_int64(st, 7 + k, e->v[k]);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = gg_store__sqlfail(c, "insight fold");
-            sqlite3_reset(st);
-        }
-        free(e->name);
+        if (zero)
+            continue;
+        const char *nm = a->names + e->off;
+        size_t dl = strlen(nm), sl = strlen(nm + dl + 1);
+        sqlite3_bind_text(st, 1, nm, (int)dl, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, e->campaign_id);
+        sqlite3_bind_text(st, 3, nm + dl + 1, (int)sl, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, e->day);
+        sqlite3_bind_text(st, 5, nm + dl + 1 + sl + 1, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 6, e->coord);
+        for (int k = 0; k < GG_INSIGHT_NCOL; k++)
+            sqlite3_bind_int64(st, 7 + k, e->v[k]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = gg_store__sqlfail(c, "insight fold");
+        sqlite3_reset(st);
     }
-    memset(a->e, 0, a->cap * sizeof(fold_ent));
+    free(order);
     a->n = 0;
+    a->nlen = 0;
+    memset(a->slot, 0, a->scap * sizeof(uint64_t));
     return rc;
 }
 
@@ -362,6 +407,10 @@ int gg_store__insight_fold(gg_conn *c, int64_t *folded_out)
         day = f.day;
         a.f = &f;
         a.v = v;
+        a.nnz = 0;
+        for (int k = 0; k < GG_INSIGHT_NCOL; k++)
+            if (v[k] != 0)
+                a.nz[a.nnz++] = k;
         gg_store__insight_expand(&f, on_tuple, &a);
         total++;
     }
@@ -370,9 +419,7 @@ int gg_store__insight_fold(gg_conn *c, int64_t *folded_out)
         rc = gg_store__sqlfail(c, "insight pending");
     if (rc == 0)
         rc = acc_flush(c, &a);
-    for (size_t i = 0; i < a.cap; i++) /* what an error left unflushed */
-        free(a.e[i].name);
-    free(a.e);
+    acc_dispose(&a);
     if (rc == 0) {
         sqlite3_stmt *del = gg_store__stmt(c, "DELETE FROM insight_pending WHERE seq<=?1");
         if (del == NULL)
