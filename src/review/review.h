@@ -36,21 +36,25 @@ typedef struct gg_retrain_opts {
     const char *work_dir;   /* where versions go: work_dir/vN/ */
     int min_decisions;      /* fewer decisions than this: do nothing */
     int dry_run;            /* evaluate, never swap */
+    const char *actor;      /* who, in the audit rows of swaps and rollbacks */
 } gg_retrain_opts;
 
 /**
- * Retrain the spam, abusive and constructive heads from reviewer decisions
- * and the topic and kind heads from reviewers' relabels (plus shipped data:
- * shipped_dir/<head>.csv, and shipped_dir/aspirasi-dev/dev.csv for topics
- * and kind), evaluate new and current on held-back items (every fifth by
- * id), and swap the new head in only when its F1 (micro-F1 for topics and
- * kind) is higher,
- * keeping the previous file as <head>.glm.prev for rollback. Report lines
- * go to log. 0, GG_EIO, GG_EINVAL, GG_ENOTFOUND (too few decisions).
+ * Retrain the spam, abusive and constructive heads from reviewer decisions,
+ * the topic and kind heads from reviewers' relabels and the kind head from
+ * rejections as spam or kasar (plus shipped data: shipped_dir/<head>.csv,
+ * and shipped_dir/aspirasi-dev/dev.csv for topics and kind), evaluate new
+ * and current on held-back items (every fifth by id), and swap the new head
+ * in only when the held-back labels hold both classes (5 of each; two labels
+ * for topics and kind) and its F1 (micro-F1 for topics and kind) is higher,
+ * keeping the previous file as <head>.glm.prev for rollback and auditing
+ * the swap (as o->actor). Report lines go to log. 0, GG_EIO, GG_EINVAL,
+ * GG_ENOTFOUND (too few decisions).
  */
 int gg_review_retrain(const gg_retrain_opts *o, FILE *log);
-/** Put <head>.glm.prev back for every head that has one. */
-int gg_review_rollback(const char *model_dir, FILE *log);
+/** Put <head>.glm.prev back for every head of o->model_dir that has one,
+ *  each audited in o->db as o->actor (no database: nothing is rolled back). */
+int gg_review_rollback(const gg_retrain_opts *o, FILE *log);
 /** `gagas train --from-reviews | --rollback` with its own flags (argv[0] is
  *  "train"); the process exit code. */
 int gg_review_train_cli(int argc, char **argv);

@@ -212,8 +212,15 @@ describe('gagas train --from-reviews retrains topics and kind from relabels', ()
     }
     assert.ok(fs.existsSync(path.join(versions(), 'v2', 'report.txt')), 'no second version');
 
-    const rb = await runCli(['train', '--rollback', '--model-dir', models], { check: false });
+    const rb = await runCli(['train', '--rollback', '--db', srv.db, '--model-dir', models, '--versions', versions()], { check: false });
     assert.equal(rb.code, 0, rb.stderr);
     for (const head of ['topics', 'kind']) assert.deepEqual(fs.readFileSync(path.join(models, `${head}.glm`)), shipped[head], `rollback of ${head}`);
+    // both swaps and both rollbacks are in the audit log, which still verifies
+    const ex = await runCli(['audit', 'export', '--db', srv.db]);
+    const rows = ex.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((a) => a.object_type === 'model');
+    assert.deepEqual(rows.map((a) => `${a.action} ${a.after.head}`).sort(), ['model-rollback kind', 'model-rollback topics', 'model-swap kind', 'model-swap topics']);
+    for (const a of rows.filter((x) => x.action === 'model-rollback')) assert.equal(a.before.version, 'v1');
+    const ver = await runCli(['audit', 'verify', '--db', srv.db], { check: false });
+    assert.equal(ver.code, 0, ver.stdout);
   });
 });
