@@ -399,7 +399,9 @@ int gg_store_insight_clusters(gg_store *s, int64_t campaign_id, int limit, json_
 int gg_store_insight_groups(gg_store *s, int64_t campaign_id, int limit, json_t **out);
 /** The posts behind a chart or map area, newest first (array). */
 int gg_store_insight_drill(gg_store *s, const gg_insight_filter *f, int limit, json_t **out);
-/** Walk export rows of what ("ideas", "submissions" pseudonymized, "polls")
+/** Walk export rows of what ("ideas", "submissions" pseudonymized, "polls"
+ *  with voters and counts per option, "votes" web and channel, voter
+ *  pseudonymized, "supports" pseudonymized; campaign_id 0: every campaign)
  *  with id > after_id in id order, at most limit; fn gets each row
  *  (borrowed) and stops the walk by returning non-zero, which is returned.
  *  GG_ENOTFOUND for an unknown name. */
