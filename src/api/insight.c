@@ -421,7 +421,8 @@ static int h_export(gg_req *r, void *ctx)
         json_decref(sum);
         e.last_id = 0;
     } else if (strcmp(name, "ideas") == 0 || strcmp(name, "submissions") == 0 ||
-               strcmp(name, "polls") == 0) {
+               strcmp(name, "polls") == 0 || strcmp(name, "votes") == 0 ||
+               strcmp(name, "supports") == 0) {
         rc = gg_store_insight_export(a->store, name, q.f.campaign_id, after, limit, export_row,
                                      &e);
     } else {
@@ -912,9 +913,9 @@ static int h_dashboard(gg_req *r, void *ctx)
     region_table(a, &b, lang, sum, "province", "Provinsi teratas", "Top provinces", 10);
     gg_buf_adds(&b, "</section></div>");
     gg_buf_printf(&b, "<p class=\"exports\">%s: ", GG_T(lang, "Unduh", "Download"));
-    static const char *const ex[] = {"ideas",       "submissions", "aggregates",
-                                     "polls"};
-    for (int i = 0; i < 4; i++)
+    static const char *const ex[] = {"ideas", "submissions", "aggregates",
+                                     "polls", "votes",       "supports"};
+    for (int i = 0; i < 6; i++)
         for (int j = 0; j < 2; j++) {
             gg_buf_printf(&b, "<a href=\"/api/v1/export/%s.%s?", ex[i], j ? "json" : "csv");
             query_attr(&b, &q, NULL);

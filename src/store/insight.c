@@ -374,6 +374,115 @@ int gg_store_insight_drill(gg_store *s, const gg_insight_filter *f, int limit, j
     return rows_json(c, st, "insight drill", out);
 }
 
+/* Every ballot of one poll as v(opts, src): the portal's web votes (?1, a
+ * portal poll id; 0 for none) and the answers to the channel polls sent
+ * for it or standing alone (?2, an outbox id; 0 for none). A channel
+ * answer's option ids come as "0,2"; an empty one is a withdrawn vote. */
+#define POLL_BALLOTS                                                                             \
+    "WITH v(opts, src) AS (SELECT options_json, 'web' FROM poll_votes WHERE ?1>0 AND poll_id=?1" \
+    " UNION ALL SELECT '['||a.options||']', 'channel' FROM outbox o JOIN poll_answers a"         \
+    " ON a.channel=o.channel AND a.poll_id=json_extract(o.result_json,'$.poll_id')"              \
+    " WHERE o.kind='poll' AND ((?1>0 AND json_extract(o.payload_json,'$.poll_id')=?1)"           \
+    " OR o.id=?2) AND a.options<>'' AND json_valid('['||a.options||']')) "
+
+/* Adds to a polls export row: voters (all, web, channel) and counts per
+ * option (an array aligned with options; an index outside them is not
+ * counted). */
+static int poll_counts(gg_conn *c, json_t *row)
+{
+    sqlite3_stmt *vs = gg_store__stmt(c, POLL_BALLOTS "SELECT src, count(*) FROM v GROUP BY src");
+    sqlite3_stmt *os = gg_store__stmt(
+        c, POLL_BALLOTS "SELECT j.value, count(*) FROM v, json_each(v.opts) j"
+                        " WHERE j.type='integer' GROUP BY j.value");
+    if (vs == NULL || os == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    json_int_t pid = json_integer_value(json_object_get(row, "poll_id"));
+    json_int_t oid = json_integer_value(json_object_get(row, "outbox_id"));
+    json_int_t web = 0, channel = 0;
+    sqlite3_bind_int64(vs, 1, pid);
+    sqlite3_bind_int64(vs, 2, oid);
+    int rc;
+    while ((rc = sqlite3_step(vs)) == SQLITE_ROW) {
+        const char *src = (const char *)sqlite3_column_text(vs, 0);
+        *(strcmp(src, "web") == 0 ? &web : &channel) = sqlite3_column_int64(vs, 1);
+    }
+    sqlite3_reset(vs);
+    if (rc != SQLITE_DONE)
+        return gg_store__sqlfail(c, "poll voters");
+    size_t nopt = json_array_size(json_object_get(row, "options"));
+    json_t *counts = json_array();
+    for (size_t i = 0; i < nopt; i++)
+        json_array_append_new(counts, json_integer(0));
+    sqlite3_bind_int64(os, 1, pid);
+    sqlite3_bind_int64(os, 2, oid);
+    while ((rc = sqlite3_step(os)) == SQLITE_ROW) {
+        int64_t i = sqlite3_column_int64(os, 0);
+        if (i >= 0 && (size_t)i < nopt)
+            json_array_set_new(counts, (size_t)i, json_integer(sqlite3_column_int64(os, 1)));
+    }
+    sqlite3_reset(os);
+    if (rc != SQLITE_DONE) {
+        json_decref(counts);
+        return gg_store__sqlfail(c, "poll counts");
+    }
+    json_object_set_new(row, "voters", json_integer(web + channel));
+    json_object_set_new(row, "voters_web", json_integer(web));
+    json_object_set_new(row, "voters_channel", json_integer(channel));
+    json_object_set_new(row, "counts", counts);
+    return 0;
+}
+
+/* The export listings. Votes, supports and polls have no id of their own
+ * that orders them, so their rows are numbered (row_number over a fixed
+ * order, after the campaign filter): an id is a position in that listing,
+ * stable while nothing before it changes. */
+static const char SQL_EXPORT_VOTES[] =
+    /* web votes on portal polls, and answers to the polls sent on channels
+     * (matched to the sent poll by channel and platform poll id); a
+     * withdrawn channel vote (no options) is left out */
+    "SELECT id, source, campaign, poll_id, outbox_id, channel, voter, options_json, region, at"
+    " FROM (SELECT row_number() OVER (ORDER BY at, source, poll_key, voter) AS id, * FROM ("
+    "  SELECT 'web' AS source, p.campaign_id AS cid, cp.slug AS campaign, v.poll_id AS poll_id,"
+    "  NULL AS outbox_id, v.channel AS channel, v.participant AS voter,"
+    "  v.options_json AS options_json, v.region AS region, v.created_at AS at,"
+    "  CAST(v.poll_id AS TEXT) AS poll_key"
+    "  FROM poll_votes v JOIN polls p ON p.id=v.poll_id JOIN campaigns cp ON cp.id=p.campaign_id"
+    "  UNION ALL"
+    "  SELECT 'channel', o.campaign_id, cp.slug, json_extract(o.payload_json,'$.poll_id'), o.id,"
+    "  a.channel, a.author_key, '['||a.options||']', NULL, a.at, a.channel||':'||a.poll_id"
+    "  FROM poll_answers a LEFT JOIN outbox o ON o.id=coalesce(a.outbox_id,"
+    "   (SELECT id FROM outbox WHERE kind='poll' AND channel=a.channel"
+    "    AND json_extract(result_json,'$.poll_id')=a.poll_id LIMIT 1))"
+    "  LEFT JOIN campaigns cp ON cp.id=o.campaign_id"
+    "  WHERE a.options<>'' AND json_valid('['||a.options||']'))"
+    " WHERE ?1=0 OR cid=?1) WHERE id>?2 ORDER BY id LIMIT ?3";
+
+static const char SQL_EXPORT_SUPPORTS[] =
+    "SELECT id, campaign, idea_id, supporter, created_at FROM (SELECT row_number() OVER"
+    " (ORDER BY s.created_at, s.idea_id, s.participant) AS id, cp.slug AS campaign,"
+    " s.idea_id, s.participant AS supporter, s.created_at"
+    " FROM supports s JOIN ideas i ON i.id=s.idea_id JOIN campaigns cp ON cp.id=i.campaign_id"
+    " WHERE ?1=0 OR i.campaign_id=?1) WHERE id>?2 ORDER BY id LIMIT ?3";
+
+static const char SQL_EXPORT_POLLS[] =
+    /* portal polls, and channel polls that stand alone (a channel poll
+     * sent for a portal poll counts under that poll) */
+    "SELECT id, source, campaign, poll_id, outbox_id, channel, question, options_json, multi,"
+    " opens_at, closes_at, created_at FROM (SELECT row_number() OVER"
+    " (ORDER BY source DESC, key) AS id, * FROM ("
+    "  SELECT 'portal' AS source, p.campaign_id AS cid, cp.slug AS campaign, p.id AS poll_id,"
+    "  NULL AS outbox_id, NULL AS channel, p.question, p.options_json, p.multi, p.opens_at,"
+    "  p.closes_at, p.created_at, p.id AS key"
+    "  FROM polls p JOIN campaigns cp ON cp.id=p.campaign_id"
+    "  UNION ALL"
+    "  SELECT 'channel', o.campaign_id, cp.slug, NULL, o.id, o.channel,"
+    "  coalesce(json_extract(o.payload_json,'$.question'), o.text),"
+    "  json_extract(o.payload_json,'$.options'),"
+    "  coalesce(json_extract(o.payload_json,'$.multiple'),0), NULL, NULL, o.created_at, o.id"
+    "  FROM outbox o LEFT JOIN campaigns cp ON cp.id=o.campaign_id"
+    "  WHERE o.kind='poll' AND json_extract(o.payload_json,'$.poll_id') IS NULL)"
+    " WHERE ?1=0 OR cid=?1) WHERE id>?2 ORDER BY id LIMIT ?3";
+
 int gg_store_insight_export(gg_store *s, const char *what, int64_t campaign_id, int64_t after_id,
                             int limit, int (*fn)(void *arg, json_t *row), void *arg)
 {
@@ -381,6 +490,7 @@ int gg_store_insight_export(gg_store *s, const char *what, int64_t campaign_id, 
     if (c == NULL)
         return GG_EIO;
     sqlite3_stmt *st = NULL;
+    int polls = 0;
     if (strcmp(what, "ideas") == 0)
         st = gg_store__stmt(
             c, "SELECT i.id, cp.slug AS campaign, i.title, i.text, i.status, i.supporters,"
@@ -403,30 +513,33 @@ int gg_store_insight_export(gg_store *s, const char *what, int64_t campaign_id, 
                " JOIN insight_facts f ON f.submission_id=s.id"
                " WHERE (?1=0 OR s.campaign_id=?1) AND s.id>?2 AND s.state<>'withdrawn'"
                " ORDER BY s.id LIMIT ?3");
+    else if (strcmp(what, "votes") == 0)
+        st = gg_store__stmt(c, SQL_EXPORT_VOTES);
+    else if (strcmp(what, "supports") == 0)
+        st = gg_store__stmt(c, SQL_EXPORT_SUPPORTS);
     else if (strcmp(what, "polls") == 0)
-        /* poll answers given on the channels (store/channels_schema.c) */
-        st = gg_store__stmt(
-            c, "SELECT rowid AS id, channel, poll_id, author_key AS author, options, at"
-               " FROM (SELECT row_number() OVER (ORDER BY at, channel, poll_id, author_key)"
-               " AS rowid, * FROM poll_answers) WHERE ?1>=0 AND rowid>?2 ORDER BY rowid"
-               " LIMIT ?3");
+        st = gg_store__stmt(c, SQL_EXPORT_POLLS), polls = 1;
     else
         return gg_store__fail(GG_ENOTFOUND, "no export named %s", what);
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
+    /* one read transaction: a polls page and its counts see one commit */
+    sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
     sqlite3_bind_int64(st, 1, campaign_id);
     sqlite3_bind_int64(st, 2, after_id);
     sqlite3_bind_int(st, 3, limit);
     int rc = SQLITE_DONE, frc = 0;
     while (frc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *row = gg_store__row(st);
-        frc = fn(arg, row);
+        if (polls)
+            frc = poll_counts(c, row);
+        if (frc == 0)
+            frc = fn(arg, row);
         json_decref(row);
     }
-    if (frc != 0) {
-        sqlite3_reset(st);
-        return frc;
-    }
     sqlite3_reset(st);
+    sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+    if (frc != 0)
+        return frc;
     return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "insight export");
 }

@@ -9,7 +9,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, USERS, assertError, show } from '../lib/server.mjs';
+import { CookieJar, Server, USERS, assertError, show } from '../lib/server.mjs';
 import { day, seedInsight, sql } from '../lib/insight-seed.mjs';
 
 let srv;
@@ -199,6 +199,166 @@ describe('exports', () => {
     assertError(await srv.get('/api/v1/export/ideas.csv?campaign=demo', { jar: reviewer.jar }), 403, 'reviewer');
     assertError(await srv.get('/api/v1/export/ideas.csv?campaign=demo'), 401, 'anonymous');
     assertError(await srv.get('/api/v1/export/secrets.csv', { jar: analyst.jar }), 404, 'unknown export');
+  });
+});
+
+describe('exports of votes, supports and polls', () => {
+  // What this test does itself, so the exported counts can be checked
+  // against its own tally (and against SQL on the database).
+  let admin;
+  let single;
+  let multi;
+  let other;
+  const people = [new CookieJar(), new CookieJar(), new CookieJar()];
+  const tally = {}; // poll id -> counts per option
+  const supportedBefore = {}; // idea id -> support rows before this test's
+  let webBefore; // web votes the demo came with
+  const vote = async (jar, poll, options) => {
+    const r = await srv.post(`/api/v1/polls/${poll}/votes`, { options }, { jar });
+    assert.equal(r.status, 201, show(r));
+    for (const o of options) tally[poll][o]++;
+  };
+  const csvLines = (text) => text.split('\r\n').filter((l) => l !== '');
+
+  before(async () => {
+    admin = await srv.login(USERS.admin);
+    const create = async (slug, body) => {
+      const r = await srv.post(`/api/v1/campaigns/${slug}/polls`, body, { jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } });
+      assert.equal(r.status, 201, show(r));
+      tally[r.json.id] = body.options.map(() => 0);
+      return r.json.id;
+    };
+    sql(srv.db, "INSERT INTO campaigns(slug,title,question) VALUES('lain','Kampanye lain','Apa lagi?')");
+    single = await create('demo', { question: 'Prioritas anggaran?', options: ['Taman', 'Jalan', 'Sekolah'] });
+    multi = await create('demo', { question: 'Fasilitas?', options: ['Bangku', 'Lampu', 'Toilet'], multi: true });
+    other = await create('lain', { question: 'Di kampanye lain?', options: ['Ya', 'Tidak'] });
+    for (const jar of people) await srv.get('/c/demo', { jar });
+    webBefore = sql(srv.db, `SELECT count(*) AS n FROM poll_votes v JOIN polls p ON p.id=v.poll_id WHERE p.campaign_id=${campaignId}`)[0].n;
+    await vote(people[0], single, [1]);
+    await vote(people[1], single, [1]);
+    await vote(people[2], single, [0]);
+    await vote(people[0], multi, [0, 2]);
+    await vote(people[1], multi, [2]);
+    await vote(people[0], other, [1]);
+    // answers that came back on Telegram, as the channel connector stores
+    // them: two for the portal poll `single` (one withdrawn), and a poll
+    // sent on its own with two answers
+    sql(srv.db, `INSERT INTO outbox(channel,kind,campaign_id,text,payload_json,result_json,state) VALUES
+      ('telegram','poll',${campaignId},'Prioritas anggaran?','{"poll_id":${single},"question":"Prioritas anggaran?","options":["Taman","Jalan","Sekolah"]}','{"poll_id":"tg-1"}','sent'),
+      ('telegram','poll',${campaignId},'Jam layanan?','{"question":"Jam layanan?","options":["Pagi","Malam"]}','{"poll_id":"tg-2"}','sent');
+      INSERT INTO poll_answers(channel,poll_id,author_key,options) VALUES
+      ('telegram','tg-1','${'a'.repeat(64)}','2'),('telegram','tg-1','${'b'.repeat(64)}',''),
+      ('telegram','tg-2','${'a'.repeat(64)}','1'),('telegram','tg-2','${'c'.repeat(64)}','0,1');`);
+    tally[single][2]++;
+    // supports: two people back ideas of the demo
+    const ideas = sql(srv.db, `SELECT id FROM ideas WHERE campaign_id=${campaignId} AND status<>'ditolak' ORDER BY id LIMIT 2`);
+    assert.equal(ideas.length, 2, 'the demo has ideas to support');
+    for (const i of ideas) supportedBefore[i.id] = sql(srv.db, `SELECT count(*) AS n FROM supports WHERE idea_id=${i.id}`)[0].n;
+    for (const jar of people.slice(0, 2))
+      for (const i of ideas) {
+        const r = await srv.post(`/api/v1/ideas/${i.id}/supports`, {}, { jar });
+        assert.equal(r.status, 201, show(r));
+      }
+  });
+
+  test('votes: web and channel, only the campaign asked for, voters pseudonymized', async () => {
+    const res = await srv.get('/api/v1/export/votes.json?campaign=demo', { jar: analyst.jar });
+    assert.equal(res.status, 200, show(res));
+    // the demo's own web votes, 5 of this test's, 1 Telegram vote for
+    // `single` (the withdrawn one is not a vote), 2 for the poll sent on its own
+    const want = webBefore + 5 + 3;
+    assert.equal(res.json.items.length, want, JSON.stringify(res.json.items));
+    const web = sql(srv.db, `SELECT count(*) AS n FROM poll_votes v JOIN polls p ON p.id=v.poll_id WHERE p.campaign_id=${campaignId}`)[0].n;
+    assert.equal(res.json.items.filter((v) => v.source === 'web').length, web);
+    assert.equal(web, webBefore + 5);
+    assert.equal(res.json.items.filter((v) => v.source === 'channel').length, 3);
+    assert.ok(!res.json.items.some((v) => v.poll_id === other), 'no vote of the other campaign');
+    const cookies = people.map((j) => j.get('gg_p'));
+    for (const v of res.json.items) {
+      assert.ok(!cookies.includes(v.voter), 'never the participant cookie');
+      assert.ok(Array.isArray(v.options), 'options as a list');
+      assert.equal(v.campaign, 'demo');
+    }
+    // this test's participants appear as an HMAC (64 hex digits), one per person
+    const mine = res.json.items.filter((v) => v.source === 'web' && (v.poll_id === single || v.poll_id === multi));
+    assert.equal(mine.length, 5);
+    for (const v of mine) assert.match(v.voter, /^[0-9a-f]{64}$/, 'a pseudonym');
+    assert.equal(new Set(mine.map((v) => v.voter)).size, 3);
+    const tg = res.json.items.find((v) => v.source === 'channel' && v.poll_id === single);
+    assert.deepEqual(tg.options, [2]);
+    const all = await srv.get('/api/v1/export/votes.json', { jar: analyst.jar });
+    assert.equal(all.json.items.length, want + 1, 'every campaign: the other campaign\'s vote too');
+    const csv = await srv.get('/api/v1/export/votes.csv?campaign=demo', { jar: analyst.jar });
+    assert.equal(csv.status, 200, show(csv));
+    const lines = csvLines(csv.text);
+    assert.equal(lines.length, want + 1, csv.text);
+    assert.match(lines[0], /^id,source,campaign,poll_id,outbox_id,channel,voter,options,region,at$/);
+    // paged like the other exports
+    const p1 = await srv.get(`/api/v1/export/votes.json?campaign=demo&limit=${want - 2}`, { jar: analyst.jar });
+    const p2 = await srv.get(`/api/v1/export/votes.json?campaign=demo&limit=${want - 2}&after=${p1.json.next_after}`, { jar: analyst.jar });
+    assert.equal(p1.json.items.length, want - 2);
+    assert.deepEqual([...p1.json.items, ...p2.json.items], res.json.items);
+    assert.equal(p2.json.next_after, null);
+  });
+
+  test('polls: each poll of the campaign with voters and counts per option', async () => {
+    const res = await srv.get('/api/v1/export/polls.json?campaign=demo', { jar: analyst.jar });
+    assert.equal(res.status, 200, show(res));
+    const byId = Object.fromEntries(res.json.items.filter((p) => p.source === 'portal').map((p) => [p.poll_id, p]));
+    assert.ok(!(other in byId), 'the other campaign\'s poll is not listed');
+    for (const id of [single, multi]) {
+      assert.ok(byId[id], `poll ${id} listed`);
+      assert.deepEqual(byId[id].counts, tally[id], `poll ${id} counts`);
+      assert.deepEqual(byId[id].options.length, tally[id].length);
+    }
+    assert.equal(byId[single].voters, 4);
+    assert.equal(byId[single].voters_web, 3);
+    assert.equal(byId[single].voters_channel, 1);
+    assert.equal(byId[multi].voters, 2);
+    const alone = res.json.items.find((p) => p.source === 'channel');
+    assert.ok(alone, 'the channel poll sent on its own');
+    assert.equal(alone.question, 'Jam layanan?');
+    assert.deepEqual(alone.counts, [1, 2]);
+    assert.equal(alone.voters, 2);
+    const lain = await srv.get('/api/v1/export/polls.json?campaign=lain', { jar: analyst.jar });
+    assert.deepEqual(lain.json.items.map((p) => [p.poll_id, p.counts]), [[other, tally[other]]]);
+    const csv = await srv.get('/api/v1/export/polls.csv?campaign=demo', { jar: analyst.jar });
+    assert.equal(csvLines(csv.text).length, res.json.items.length + 1, csv.text);
+    assert.match(csvLines(csv.text)[0], /,counts/);
+  });
+
+  test('supports: one row per supporter of the campaign\'s ideas, pseudonymized', async () => {
+    const res = await srv.get('/api/v1/export/supports.json?campaign=demo', { jar: analyst.jar });
+    assert.equal(res.status, 200, show(res));
+    const n = sql(srv.db, `SELECT count(*) AS n FROM supports s JOIN ideas i ON i.id=s.idea_id WHERE i.campaign_id=${campaignId}`)[0].n;
+    assert.ok(n >= 4, `supports in the database: ${n}`);
+    assert.equal(res.json.items.length, n);
+    // the two ideas this test supported have two rows more each
+    const per = {};
+    for (const s of res.json.items) per[s.idea_id] = (per[s.idea_id] || 0) + 1;
+    for (const [id, k] of Object.entries(supportedBefore)) assert.equal(per[id], k + 2, `idea ${id}`);
+    const cookies = people.map((j) => j.get('gg_p'));
+    for (const s of res.json.items) {
+      assert.ok(!cookies.includes(s.supporter), 'never the participant cookie');
+      assert.equal(s.campaign, 'demo');
+    }
+    // the same person is the same pseudonym in the votes export
+    const voters = new Set((await srv.get('/api/v1/export/votes.json?campaign=demo', { jar: analyst.jar })).json.items.map((v) => v.voter));
+    const newest = res.json.items.filter((s) => s.idea_id in supportedBefore).slice(-4);
+    for (const s of newest) {
+      assert.match(s.supporter, /^[0-9a-f]{64}$/);
+      assert.ok(voters.has(s.supporter), 'a supporter who voted carries the same pseudonym');
+    }
+    const csv = await srv.get('/api/v1/export/supports.csv?campaign=demo', { jar: analyst.jar });
+    assert.equal(csvLines(csv.text).length, n + 1);
+    assert.equal((await srv.get('/api/v1/export/supports.json?campaign=lain', { jar: analyst.jar })).json.items.length, 0);
+  });
+
+  test('reviewers and anonymous callers get none of them', async () => {
+    for (const f of ['votes.csv', 'votes.json', 'supports.csv', 'supports.json', 'polls.csv', 'polls.json']) {
+      assertError(await srv.get(`/api/v1/export/${f}?campaign=demo`, { jar: reviewer.jar }), 403, `reviewer ${f}`);
+      assertError(await srv.get(`/api/v1/export/${f}?campaign=demo`), 401, `anonymous ${f}`);
+    }
   });
 });
 
