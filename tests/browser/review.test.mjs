@@ -2,7 +2,8 @@
 // at a desktop size (1280x800): 50 items cleared with the keyboard alone and
 // no page load — five of them relabelled on the way (t: topic picker,
 // letters toggle, Enter saves; y: kind picker, a digit picks) — then a
-// near-duplicate cluster merged into one idea with one key. Screenshots of
+// near-duplicate cluster merged into one idea with one key, and the other
+// keys: j/k, g (a coordinated group), m (merge), e (escalate), /. Screenshots of
 // the queue, the topic picker and an item with its evidence go to
 // tests/out/ (review-queue.png, review-relabel.png, review-evidence.png).
 
@@ -168,6 +169,64 @@ describe('keyboard-first review', () => {
     assert.equal(g.json.supporters, 4, 'every copy is a supporter');
     const states = await Promise.all(cluster.map(async (id) => (await srv.get(`/api/v1/submissions/${id}`)).json.state));
     assert.deepEqual(states.sort(), ['accepted', 'merged', 'merged', 'merged']);
+  });
+
+  test('j/k move the cursor, g accepts a coordinated group, m merges into the copy\'s idea, e escalates, / goes to search', { timeout: 60000 }, async () => {
+    const moreTag = marker('mk');
+    const staff = await srv.login(USERS.reviewer);
+    const escalated = await srv.submitOk(`Tolong tinjau ulang aturan parkir di alun-alun yang membingungkan warga ${moreTag}`, { author: 'e1' });
+    const copyText = `Usul agar dibuka kelas malam gratis untuk belajar komputer bagi pemuda putus sekolah di kecamatan ${moreTag}`;
+    // both queued, then the original accepted (a copy arriving after that would be merged by the filter)
+    const original = await srv.submitOk(copyText, { author: 'asal' });
+    const copy = await srv.submitOk(copyText, { author: 'penyalin' });
+    const acc = await srv.act(staff, original, { action: 'accept' });
+    assert.equal(acc.status, 200, show(acc));
+    const ideaOfCopy = acc.json.idea.id;
+    const groupText = `Kami menolak kenaikan tarif air minum daerah yang terlalu tinggi bulan depan ${moreTag}`;
+    const group = [];
+    for (let k = 0; k < 3; k++) group.push(await srv.submitOk(groupText, { author: `koor${k}` }));
+    for (let t = 0; !(await srv.get(`/api/v1/review/items/${group[2]}`, { jar: staff.jar })).json.group_id; t++) {
+      assert.ok(t < 200, 'no coordinated group');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await page.goto(`${srv.base}/console/queue?campaign=demo&sort=new&q=${moreTag}`);
+    await page.locator('#items .item.sel').first().waitFor({ timeout: 10000 });
+    assert.equal(await page.locator('#items .item').count(), 5);
+    const order = (await page.locator('#items .item').evaluateAll((els) => els.map((e) => e.dataset.id))).map(Number);
+    assert.deepEqual(order, [group[2], group[1], group[0], copy, escalated]);
+    // j and k (and the arrows) move the cursor
+    await page.keyboard.press('j');
+    assert.equal(Number(await selectedId()), group[1]);
+    await page.keyboard.press('ArrowDown');
+    assert.equal(Number(await selectedId()), group[0]);
+    await page.keyboard.press('k');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(Number(await selectedId()), group[2]);
+    // g: the whole coordinated group becomes one idea, every member a supporter
+    await page.keyboard.press('g');
+    for (const id of group) await page.locator(`#items .item[data-id="${id}"]`).waitFor({ state: 'detached', timeout: 10000 });
+    const gStates = await Promise.all(group.map(async (id) => (await srv.get(`/api/v1/submissions/${id}`)).json));
+    assert.deepEqual(gStates.map((x) => x.state).sort(), ['accepted', 'merged', 'merged']);
+    const gIdea = gStates.find((x) => x.state === 'accepted').idea_id;
+    assert.equal((await srv.get(`/api/v1/ideas/${gIdea}`)).json.supporters, 3);
+    // m: the copy joins the idea its original became
+    assert.equal(Number(await selectedId()), copy);
+    await page.keyboard.press('m');
+    await page.locator(`#items .item[data-id="${copy}"]`).waitFor({ state: 'detached', timeout: 10000 });
+    const c = (await srv.get(`/api/v1/submissions/${copy}`)).json;
+    assert.equal(c.state, 'merged');
+    assert.equal(c.idea_id, ideaOfCopy);
+    assert.equal((await srv.get(`/api/v1/ideas/${ideaOfCopy}`)).json.supporters, 2);
+    // e: escalated to an admin
+    assert.equal(Number(await selectedId()), escalated);
+    await page.keyboard.press('e');
+    await page.locator(`#items .item[data-id="${escalated}"]`).waitFor({ state: 'detached', timeout: 10000 });
+    assert.equal((await srv.get(`/api/v1/review/items/${escalated}`, { jar: staff.jar })).json.state, 'escalated');
+    // /: the search field, Escape leaves it
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-q');
+    await page.keyboard.press('Escape');
+    assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'f-q');
   });
 
   test('no JavaScript errors', () => {
