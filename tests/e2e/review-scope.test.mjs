@@ -4,7 +4,9 @@
 // near-duplicate cluster, coordinated group), bulk on a coordinated group,
 // invitations that expire, one session ended by id, disabling a user, and
 // per-campaign assignment of reviewers (queue, next and actions refused on
-// a campaign they are not assigned to).
+// a campaign they are not assigned to), accept attaching to an existing
+// idea, reject with a note, and exact agreement figures (Cohen's kappa
+// overall, per reviewer and per label) from blind second reviews.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,12 +20,13 @@ const sqlite = (db, q) => {
   return r.stdout.trim();
 };
 
+const REV2 = { email: 'penelaah2@gagas.test', password: 'second-reviewer-pw-9', role: 'reviewer' };
 let srv;
 let rev;
 let adm;
 
 before(async () => {
-  srv = new Server({ name: 'review-scope', users: [USERS.admin, USERS.reviewer, USERS.analyst] });
+  srv = new Server({ name: 'review-scope', users: [USERS.admin, USERS.reviewer, USERS.analyst, REV2] });
   await srv.init();
   // a second campaign, for assignments
   if (haveSqlite) sqlite(srv.db, "INSERT INTO campaigns(slug,title,question) VALUES('pilkada','Pilkada 2027','Isu apa yang paling penting?')");
@@ -158,6 +161,78 @@ describe('bulk on a coordinated group', () => {
     // a group that is gone: nothing left to apply
     const again = await srv.post('/api/v1/review/bulk', { action: 'reject', reason: 'spam', group: b.g }, csrf(rev));
     assert.equal(again.json?.applied?.length ?? 0, 0, show(again));
+  });
+});
+
+describe('actions', () => {
+  test('accept with idea_id attaches the item to that idea as one more supporter', async () => {
+    const a = await srv.submitOk(`Perpanjang jam buka perpustakaan daerah sampai malam ${marker('att')}`);
+    const b = await srv.submitOk(`Buka taman baca di setiap balai warga supaya anak rajin membaca ${marker('att')}`);
+    const first = await srv.act(rev, a, { action: 'accept', title: 'Literasi warga' });
+    assert.equal(first.status, 200, show(first));
+    const idea = first.json.idea.id;
+    const r = await srv.act(rev, b, { action: 'accept', idea_id: idea });
+    assert.equal(r.status, 200, show(r));
+    assert.equal(r.json.submission.state, 'accepted');
+    assert.equal(r.json.submission.idea_id, idea);
+    assert.equal((await srv.get(`/api/v1/ideas/${idea}`)).json.supporters, 2);
+    assertError(await srv.act(rev, await srv.submitOk(`Satu lagi ${marker('att')}`), { action: 'accept', idea_id: 987654321 }), 404, 'unknown idea');
+  });
+
+  test('reject needs a known reason; other carries its note to the item and the audit row', async () => {
+    const id = await srv.submitOk(`Iklan terselubung lowongan kerja luar negeri tanpa izin resmi ${marker('rj')}`);
+    assertError(await srv.act(rev, id, { action: 'reject' }), 400, 'no reason');
+    assertError(await srv.act(rev, id, { action: 'reject', reason: 'jelek' }), 400, 'unknown reason');
+    const note = 'penipuan lowongan kerja, dilaporkan ke dinas';
+    const r = await srv.act(rev, id, { action: 'reject', reason: 'other', note });
+    assert.equal(r.status, 200, show(r));
+    const it = await item(adm, id);
+    assert.equal(it.state, 'rejected');
+    assert.equal(it.reason, 'other');
+    assert.equal(it.note, note);
+    const log = await srv.get('/api/v1/audit?limit=50', { jar: adm.jar });
+    const row = log.json.entries.find((e) => e.action === 'reject' && e.object_id === id);
+    assert.ok(row, 'no audit row');
+    assert.equal(row.actor, USERS.reviewer.email);
+    assert.match(JSON.stringify(row), /penipuan lowongan kerja/);
+  });
+});
+
+describe('quality figures', () => {
+  test('kappa overall, per reviewer and per label are exact for known pairs', async () => {
+    const rev2 = await srv.login(REV2);
+    const put = (body) => srv.req('PUT', '/api/v1/review/policy/demo', { json: body, ...csrf(adm) });
+    assert.equal((await put({ double_review: 1 })).status, 200);
+    const ids = [];
+    try {
+      for (let k = 0; k < 4; k++) {
+        const id = await srv.submitOk(`Telaah ganda nomor ${k} tentang fasilitas olahraga warga ${marker('kp')}`);
+        ids.push(id);
+        assert.equal((await srv.act(rev, id, k < 2 ? { action: 'accept' } : { action: 'reject', reason: 'spam' })).status, 200);
+      }
+    } finally {
+      assert.equal((await put({ double_review: 0 })).status, 200);
+    }
+    // first: accept accept spam spam; second: accept accept spam accept.
+    // p_o = 3/4; p_e = (2/4)(3/4) + (2/4)(1/4) = 1/2; kappa = (3/4 - 1/2) / (1/2) = 0.5
+    const second = ['accept', 'accept', 'reject:spam', 'accept'];
+    for (let k = 0; k < 4; k++) assert.equal((await srv.act(rev2, ids[k], { action: 'second', label: second[k] })).status, 200);
+    const st = await srv.get('/api/v1/review/stats?campaign=demo', { jar: adm.jar });
+    assert.equal(st.status, 200, show(st));
+    assert.equal(st.json.overall.pairs, 4);
+    assert.equal(st.json.overall.agreement, 0.75);
+    assert.equal(st.json.overall.kappa, 0.5);
+    const me = st.json.reviewers.find((r) => r.email === USERS.reviewer.email);
+    assert.equal(me.pairs, 4);
+    assert.equal(me.kappa, 0.5);
+    assert.ok(me.actions >= 4 && me.per_hour > 0, JSON.stringify(me));
+    for (const label of ['accept', 'reject:spam']) {
+      const l = st.json.labels.find((x) => x.label === label);
+      assert.ok(l, `no label ${label}: ${JSON.stringify(st.json.labels)}`);
+      assert.equal(l.kappa, 0.5, `${label}: one against the rest is the same 2x2 table`);
+    }
+    const dec = st.json.decision_secs.find((d) => d.campaign === 'demo');
+    assert.ok(dec && dec.n >= 4 && dec.p50_secs >= 0 && dec.p90_secs >= dec.p50_secs, JSON.stringify(st.json.decision_secs));
   });
 });
 
