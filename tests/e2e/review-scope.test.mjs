@@ -11,7 +11,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { Server, USERS, assertError, marker, show } from '../lib/server.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { CookieJar, REPO_ROOT, Server, USERS, assertError, marker, show } from '../lib/server.mjs';
 
 const haveSqlite = spawnSync('sqlite3', ['-version']).status === 0;
 const sqlite = (db, q) => {
@@ -233,6 +236,62 @@ describe('quality figures', () => {
     }
     const dec = st.json.decision_secs.find((d) => d.campaign === 'demo');
     assert.ok(dec && dec.n >= 4 && dec.p50_secs >= 0 && dec.p90_secs >= dec.p50_secs, JSON.stringify(st.json.decision_secs));
+  });
+});
+
+describe('every staff route checks the session, the role and the CSRF token', () => {
+  // who may call each staff route of docs/openapi.yaml (docs/review.md, Roles);
+  // a route missing here fails the test, so a new one gets its row
+  const ALLOWED = {
+    'get /api/v1/review/queue': ['admin', 'reviewer'],
+    'get /api/v1/review/next': ['admin', 'reviewer'],
+    'get /api/v1/review/items/{id}': ['admin', 'reviewer'],
+    'post /api/v1/review/items/{id}/claim': ['admin', 'reviewer'],
+    'post /api/v1/review/items/{id}/actions': ['admin', 'reviewer'],
+    'post /api/v1/review/bulk': ['admin', 'reviewer'],
+    'get /api/v1/review/stats': ['admin', 'analyst'],
+    'get /api/v1/review/samples': ['admin', 'reviewer'],
+    'put /api/v1/review/policy/{slug}': ['admin'],
+    'get /api/v1/audit': ['admin'],
+    'get /api/v1/audit/verify': ['admin'],
+    'get /api/v1/audit/export': ['admin'],
+    'get /api/v1/team': ['admin'],
+    'post /api/v1/team/invitations': ['admin'],
+    'post /api/v1/team/users/{id}': ['admin'],
+    'get /api/v1/team/sessions': ['admin', 'reviewer', 'analyst'],
+    'delete /api/v1/team/sessions/{id}': ['admin', 'reviewer', 'analyst'],
+    'post /api/v1/team/sessions/end-all': ['admin', 'reviewer', 'analyst'],
+  };
+  const doc = parse(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'openapi.yaml'), 'utf8'));
+  const routes = [];
+  for (const [p, item] of Object.entries(doc.paths)) {
+    if (!/^\/api\/v1\/(review|audit|team)(\/|$)/.test(p)) continue;
+    for (const m of ['get', 'post', 'put', 'delete']) {
+      const sec = item[m]?.security;
+      if (!sec) continue; // public (the invitation's own accept)
+      routes.push({ key: `${m} ${p}`, method: m.toUpperCase(), csrf: sec.some((x) => 'csrf' in x), url: p.replace('{id}', '1').replace('{slug}', 'demo') });
+    }
+  }
+
+  test('the table names every staff route of the contract', () => {
+    assert.ok(routes.length >= 18, `only ${routes.length} staff routes read from docs/openapi.yaml`);
+    assert.deepEqual(routes.map((r) => r.key).filter((k) => !ALLOWED[k]), [], 'staff routes without a row in ALLOWED');
+  });
+
+  test('anonymous: 401; no or a wrong CSRF token on a write: 403; a role the route is not for: 403', async () => {
+    const sessions = { reviewer: await srv.login(USERS.reviewer), analyst: await srv.login(USERS.analyst), admin: await srv.login(USERS.admin) };
+    const call = (r, jar, token) => srv.req(r.method, r.url, { jar, json: r.method === 'GET' ? undefined : {}, headers: token ? { 'x-csrf-token': token } : {} });
+    for (const r of routes) {
+      assertError(await call(r, new CookieJar()), 401, `anonymous ${r.key}`);
+      if (r.csrf) {
+        assertError(await call(r, sessions.admin.jar), 403, `no csrf ${r.key}`);
+        assertError(await call(r, sessions.admin.jar, sessions.reviewer.csrf), 403, `another session's csrf ${r.key}`);
+      }
+      for (const role of ['reviewer', 'analyst']) {
+        if (ALLOWED[r.key].includes(role)) continue;
+        assertError(await call(r, sessions[role].jar, sessions[role].csrf), 403, `${role} ${r.key}`);
+      }
+    }
   });
 });
 
