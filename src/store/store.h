@@ -380,7 +380,8 @@ int gg_store_insight_review_bucket(int64_t secs);
  *  "province", "regency", "dapil", "reason", "topic"), its key ("" when the
  *  label is missing), the day, 1 for coordinated input, and the counts
  *  (borrowed for the call). The same (dim, key, day, coord) may come more
- *  than once: callers add. */
+ *  than once: callers add. Review counts (GG_INSIGHT_REVIEWED and after)
+ *  may be 0 for dimensions other than "all": read them from "all". */
 typedef void (*gg_insight_row_fn)(void *arg, const char *dim, const char *key, int day,
                                   int coord, const int64_t *v);
 /** Feed fn every aggregate row matching f (calling thread, one read
