@@ -182,6 +182,23 @@ describe('actions', () => {
     assertError(await srv.act(rev, await srv.submitOk(`Satu lagi ${marker('att')}`), { action: 'accept', idea_id: 987654321 }), 404, 'unknown idea');
   });
 
+  test('merge without idea_id joins the idea the near-copy joined, which the evidence suggests', async () => {
+    const text = `Sediakan ambulans desa yang siaga dua puluh empat jam untuk warga pelosok ${marker('sg')}`;
+    const original = await srv.submitOk(text, { author: 'sg-1' });
+    const copy = await srv.submitOk(text, { author: 'sg-2' });
+    const acc = await srv.act(rev, original, { action: 'accept' });
+    assert.equal(acc.status, 200, show(acc));
+    const idea = acc.json.idea.id;
+    const ev = (await item(rev, copy)).evidence;
+    assert.equal(ev.duplicate?.id, original, JSON.stringify(ev.duplicate));
+    assert.deepEqual(ev.suggestions.map((x) => x.id), [idea], JSON.stringify(ev.suggestions));
+    const m = await srv.act(rev, copy, { action: 'merge' });
+    assert.equal(m.status, 200, show(m));
+    assert.equal(m.json.submission.state, 'merged');
+    assert.equal(m.json.submission.idea_id, idea);
+    assert.equal((await srv.get(`/api/v1/ideas/${idea}`)).json.supporters, 2);
+  });
+
   test('reject needs a known reason; other carries its note to the item and the audit row', async () => {
     const id = await srv.submitOk(`Iklan terselubung lowongan kerja luar negeri tanpa izin resmi ${marker('rj')}`);
     assertError(await srv.act(rev, id, { action: 'reject' }), 400, 'no reason');
