@@ -125,13 +125,15 @@ static void mkname(char out[192], const char *a, const char *b, int day)
     *p = '\0';
 }
 
-static void on_row(void *arg, const char *dim, const char *key, int day, int coord,
+static void on_row(void *arg, const char *dim, const char *key, int day, int ndays, int coord,
                    const int64_t *v)
 {
     acc *a = arg;
     char name[192];
     int all = dim[0] == 'a' && strcmp(dim, "all") == 0;
-    if (day >= a->from && day <= a->to) {
+    /* a week row counts in the totals when the whole week is in the
+     * period (the scan gives only such weeks); it has no daily series */
+    if (day >= a->from && day + ndays - 1 <= a->to) {
         mkname(name, dim, key, -1);
         add(&a->t, name, v);
         if (all) {
@@ -139,7 +141,8 @@ static void on_row(void *arg, const char *dim, const char *key, int day, int coo
             add(&a->t, name, v);
         }
     }
-    if (wants_series(dim) && day >= (a->from < a->rise_from ? a->from : a->rise_from)) {
+    if (ndays == 1 && wants_series(dim) &&
+        day >= (a->from < a->rise_from ? a->from : a->rise_from)) {
         mkname(name, dim, key, day);
         add(&a->t, name, v);
         if (all) {
@@ -418,6 +421,9 @@ int gg_insight_summary(gg_store *s, const gg_insight_filter *f, int top, json_t 
     gg_insight_filter sf = *f;
     if (a.rise_from < sf.day_from)
         sf.day_from = a.rise_from;
+    /* the totals of the days before the five weeks the bursts compare may
+     * come as week sums; the bursts and the channel series need days */
+    sf.weeks_before = a.rise_from;
     json_t *ideas = NULL, *clusters = NULL, *groups = NULL;
     int rc = gg_store_insight_scan(s, &sf, on_row, &a);
     if (rc == 0 && a.t.full)

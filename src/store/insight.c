@@ -49,12 +49,13 @@ static const char *agg_prefix(const gg_insight_filter *f, const char **sel)
  * what a row costs SQLite. */
 #define AGG_NARROW (GG_INSIGHT_NEG + 1)
 
-static int scan_agg_one(gg_conn *c, const gg_insight_filter *f, int64_t campaign_id,
-                        const char *prefix, const char *sel, gg_insight_row_fn fn, void *arg)
+/* One range of rows of one dimension (dim with its prefix; ndays 1: day
+ * rows, 7: week rows whose Mondays lie in lo .. hi). */
+static int scan_range(gg_conn *c, const gg_insight_filter *f, int64_t campaign_id,
+                      const char *dim, const char *base, const char *sel, int lo, int hi,
+                      int ndays, gg_insight_row_fn fn, void *arg)
 {
-    /* the primary key (dim, campaign, sel, day, …) gives one range scan per
-     * dimension; across campaigns the caller loops over them, because a
-     * GROUP BY over every campaign's rows cannot use the day range */
+    /* the primary key (dim, campaign, sel, day, …) gives one range scan */
 #define AGG_FROM                                                                                 \
     " FROM insight_agg WHERE dim=?1 AND campaign_id=?2 AND sel=?6 AND day BETWEEN ?3 AND ?4"     \
     " AND (?5<0 OR coord=?5) AND n<>0"
@@ -66,32 +67,68 @@ static int scan_agg_one(gg_conn *c, const gg_insight_filter *f, int64_t campaign
         "SELECT key, day, coord, n, received, filtered, queued, accepted, merged, rejected,"
         " escalated, withdrawn, auto_rejected, auto_merged, pos, neu, neg" AGG_FROM;
 #undef AGG_FROM
+    if (lo > hi)
+        return 0;
+    int is_all = strcmp(base, "all") == 0;
+    int ncol = is_all ? GG_INSIGHT_NCOL : AGG_NARROW;
+    sqlite3_stmt *st = gg_store__stmt(c, is_all ? wide : narrow);
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_text(st, 1, dim, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, campaign_id);
+    sqlite3_bind_int(st, 3, lo);
+    sqlite3_bind_int(st, 4, hi);
+    sqlite3_bind_int(st, 5, f->coord == 1 ? 0 : f->coord == 2 ? 1 : -1);
+    sqlite3_bind_text(st, 6, sel, -1, SQLITE_TRANSIENT);
+    int rc;
+    int64_t v[GG_INSIGHT_NCOL] = {0};
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int k = 0; k < ncol; k++)
+            v[k] = sqlite3_column_int64(st, 3 + k);
+        fn(arg, base, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), ndays,
+           sqlite3_column_int(st, 2), v);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "insight agg");
+}
+
+/* The Monday of a day (1970-01-05, day 4, was a Monday). */
+static int monday(int day)
+{
+    return day - ((day + 3) % 7 + 7) % 7;
+}
+
+static int scan_agg_one(gg_conn *c, const gg_insight_filter *f, int64_t campaign_id,
+                        const char *prefix, const char *sel, gg_insight_row_fn fn, void *arg)
+{
+    /* whole weeks that lie in [day_from, weeks_before - 1] come from the
+     * week rows (store/insight_week_schema.c), the days around them from
+     * the day rows; "all" and "channel" have day rows only */
+    int w0 = monday(f->day_from + 6); /* the first Monday on or after day_from */
+    int end = f->weeks_before - 1 < f->day_to ? f->weeks_before - 1 : f->day_to;
+    int wl = monday(end - 6); /* the last Monday whose week ends by `end` */
+    int weeks = f->weeks_before > f->day_from && wl >= w0;
     for (int d = 0; d < NDIM; d++) {
         if (f->no_regency && strcmp(dims[d], "regency") == 0)
             continue;
-        char dim[32];
+        char dim[40];
         snprintf(dim, sizeof(dim), "%s%s", prefix, dims[d]);
-        int ncol = d == 0 ? GG_INSIGHT_NCOL : AGG_NARROW; /* dims[0] is "all" */
-        sqlite3_stmt *st = gg_store__stmt(c, d == 0 ? wide : narrow);
-        if (st == NULL)
-            return gg_store__sqlfail(c, "prepare");
-        sqlite3_bind_text(st, 1, dim, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 2, campaign_id);
-        sqlite3_bind_int(st, 3, f->day_from);
-        sqlite3_bind_int(st, 4, f->day_to);
-        sqlite3_bind_int(st, 5, f->coord == 1 ? 0 : f->coord == 2 ? 1 : -1);
-        sqlite3_bind_text(st, 6, sel, -1, SQLITE_TRANSIENT);
         int rc;
-        int64_t v[GG_INSIGHT_NCOL] = {0};
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            for (int k = 0; k < ncol; k++)
-                v[k] = sqlite3_column_int64(st, 3 + k);
-            fn(arg, dims[d], (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
-               sqlite3_column_int(st, 2), v);
+        if (!weeks || strcmp(dims[d], "all") == 0 || strcmp(dims[d], "channel") == 0) {
+            rc = scan_range(c, f, campaign_id, dim, dims[d], sel, f->day_from, f->day_to, 1, fn,
+                            arg);
+        } else {
+            char wdim[42];
+            snprintf(wdim, sizeof(wdim), "W%s", dim);
+            rc = scan_range(c, f, campaign_id, dim, dims[d], sel, f->day_from, w0 - 1, 1, fn, arg);
+            if (rc == 0)
+                rc = scan_range(c, f, campaign_id, wdim, dims[d], sel, w0, wl, 7, fn, arg);
+            if (rc == 0)
+                rc = scan_range(c, f, campaign_id, dim, dims[d], sel, wl + 7, f->day_to, 1, fn,
+                                arg);
         }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return gg_store__sqlfail(c, "insight agg");
+        if (rc != 0)
+            return rc;
     }
     return 0;
 }
@@ -135,7 +172,7 @@ static void on_pending(void *arg, const char *prefix, const char *sel, const cha
         return;
     if (p->f->no_regency && strcmp(dim, "regency") == 0)
         return;
-    p->fn(p->arg, dim, key, p->fact->day, p->fact->coord, p->v);
+    p->fn(p->arg, dim, key, p->fact->day, 1, p->fact->coord, p->v);
 }
 
 static int scan_pending(gg_conn *c, const gg_insight_filter *f, const char *prefix,
@@ -209,26 +246,26 @@ static int scan_facts_one(gg_conn *c, const gg_insight_filter *f, int64_t campai
         int day = sqlite3_column_int(st, 0);
         int coord = sqlite3_column_int(st, 12) > 0;
 #define COL(i) ((const char *)sqlite3_column_text(st, (i)))
-        fn(arg, "all", "", day, coord, v);
-        fn(arg, "channel", COL(1), day, coord, v);
-        fn(arg, "kind", COL(6), day, coord, v);
-        fn(arg, "lang", COL(5), day, coord, v);
-        fn(arg, "province", COL(9), day, coord, v);
+        fn(arg, "all", "", day, 1, coord, v);
+        fn(arg, "channel", COL(1), day, 1, coord, v);
+        fn(arg, "kind", COL(6), day, 1, coord, v);
+        fn(arg, "lang", COL(5), day, 1, coord, v);
+        fn(arg, "province", COL(9), day, 1, coord, v);
         if (*COL(10) && !f->no_regency)
-            fn(arg, "regency", COL(10), day, coord, v);
+            fn(arg, "regency", COL(10), day, 1, coord, v);
         if (*COL(11))
-            fn(arg, "dapil", COL(11), day, coord, v);
+            fn(arg, "dapil", COL(11), day, 1, coord, v);
         if (*COL(4))
-            fn(arg, "reason", COL(4), day, coord, v);
+            fn(arg, "reason", COL(4), day, 1, coord, v);
 #undef COL
         /* topics: a JSON array of plain names, written by the trigger */
         json_t *t = json_loads((const char *)sqlite3_column_text(st, 8), 0, NULL);
         size_t i;
         json_t *e;
         if (json_array_size(t) == 0)
-            fn(arg, "topic", "", day, coord, v);
+            fn(arg, "topic", "", day, 1, coord, v);
         json_array_foreach(t, i, e) if (json_is_string(e))
-            fn(arg, "topic", json_string_value(e), day, coord, v);
+            fn(arg, "topic", json_string_value(e), day, 1, coord, v);
         json_decref(t);
     }
     sqlite3_reset(st);

@@ -188,23 +188,14 @@ static void acc_regrow(fold_acc *a)
     a->scap = ncap;
 }
 
-static void on_tuple(void *arg, const char *prefix, const char *sel, const char *dim,
-                     const char *key)
+/* Add the fact's counts to the summed row (name, the fact's campaign and
+ * coord, day). */
+static void acc_add(fold_acc *a, const char *name, size_t len, int day)
 {
-    fold_acc *a = arg;
-    char small[512], *name = small;
-    size_t pl = strlen(prefix), dl = strlen(dim), sl = strlen(sel), kl = strlen(key);
-    size_t len = pl + dl + 1 + sl + 1 + kl + 1;
-    if (len > sizeof(small))
-        name = gg_malloc(len);
-    memcpy(name, prefix, pl);
-    memcpy(name + pl, dim, dl + 1);
-    memcpy(name + pl + dl + 1, sel, sl + 1);
-    memcpy(name + pl + dl + 1 + sl + 1, key, kl + 1);
     if ((a->n + 1) * 2 > a->scap)
         acc_regrow(a);
     const gg_fact *f = a->f;
-    uint64_t h = ent_hash(name, len, f->campaign_id, f->day, f->coord);
+    uint64_t h = ent_hash(name, len, f->campaign_id, day, f->coord);
     uint64_t tag = h >> 32 << 32;
     size_t j = h & (a->scap - 1);
     fold_ent *e = NULL;
@@ -215,7 +206,7 @@ static void on_tuple(void *arg, const char *prefix, const char *sel, const char 
         if ((sv & ~(uint64_t)0xffffffffu) != tag)
             continue;
         fold_ent *o = &a->e[(sv & 0xffffffffu) - 1];
-        if (o->len == len && o->campaign_id == f->campaign_id && o->day == f->day &&
+        if (o->len == len && o->campaign_id == f->campaign_id && o->day == day &&
             o->coord == f->coord && memcmp(a->names + o->off, name, len) == 0) {
             e = o;
             break;
@@ -237,15 +228,39 @@ static void on_tuple(void *arg, const char *prefix, const char *sel, const char 
         memcpy(a->names + a->nlen, name, len);
         a->nlen += len;
         e->campaign_id = f->campaign_id;
-        e->day = f->day;
+        e->day = day;
         e->coord = f->coord;
         a->slot[j] = tag | (uint64_t)(a->n + 1);
         a->n++;
     }
-    if (name != small)
-        free(name);
     for (int k = 0; k < a->nnz; k++)
         e->v[a->nz[k]] += a->v[a->nz[k]];
+}
+
+/* One aggregate row of the fact: its day row, and its week row ("W" in
+ * front of the dimension, day = the Monday: see insight_week_schema.c)
+ * except for "all" and "channel", which are read per day anyway. */
+static void on_tuple(void *arg, const char *prefix, const char *sel, const char *dim,
+                     const char *key)
+{
+    fold_acc *a = arg;
+    char small[512], *buf = small;
+    size_t pl = strlen(prefix), dl = strlen(dim), sl = strlen(sel), kl = strlen(key);
+    size_t len = pl + dl + 1 + sl + 1 + kl + 1;
+    if (len + 1 > sizeof(small))
+        buf = gg_malloc(len + 1);
+    char *name = buf + 1; /* buf[0] takes the "W" */
+    memcpy(name, prefix, pl);
+    memcpy(name + pl, dim, dl + 1);
+    memcpy(name + pl + dl + 1, sel, sl + 1);
+    memcpy(name + pl + dl + 1 + sl + 1, key, kl + 1);
+    acc_add(a, name, len, a->f->day);
+    if (strcmp(dim, "all") != 0 && strcmp(dim, "channel") != 0) {
+        buf[0] = 'W';
+        acc_add(a, buf, len + 1, a->f->day - (a->f->day + 3) % 7);
+    }
+    if (buf != small)
+        free(buf);
 }
 
 static void acc_dispose(fold_acc *a)

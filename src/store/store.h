@@ -357,6 +357,8 @@ typedef struct gg_insight_filter {
     const char *dapil;     /* DPR RI dapil code ("3205"), NULL: any */
     int coord;             /* 0 all, 1 organic only, 2 coordinated only */
     int no_regency;        /* 1: leave out the kab/kota rows (the largest; only maps need them) */
+    int weeks_before;      /* > day_from: rows of days before this one may come summed per
+                            * whole week (see gg_insight_row_fn); 0: per day only */
 } gg_insight_filter;
 
 /** The counts one aggregate row carries, in this order. */
@@ -381,9 +383,13 @@ int gg_store_insight_review_bucket(int64_t secs);
  *  label is missing), the day, 1 for coordinated input, and the counts
  *  (borrowed for the call). The same (dim, key, day, coord) may come more
  *  than once: callers add. Review counts (GG_INSIGHT_REVIEWED and after)
- *  may be 0 for dimensions other than "all": read them from "all". */
+ *  may be 0 for dimensions other than "all": read them from "all". ndays
+ *  is 1 for a day; 7 for the sum of the week day .. day+6 (a Monday to
+ *  Sunday lying wholly in [day_from, weeks_before - 1] of the filter), which
+ *  only dimensions other than "all" and "channel" give, and only when the
+ *  filter's weeks_before asks. */
 typedef void (*gg_insight_row_fn)(void *arg, const char *dim, const char *key, int day,
-                                  int coord, const int64_t *v);
+                                  int ndays, int coord, const int64_t *v);
 /** Feed fn every aggregate row matching f (calling thread, one read
  *  transaction). With no filter, or one filter on topic, kind, channel,
  *  lang or province, this reads insight_agg (plus rows not folded yet);

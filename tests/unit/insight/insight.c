@@ -363,6 +363,61 @@ Test(insight_store, batched_aggregates_equal_the_submissions_at_every_read)
     sqlite3_close(db);
 }
 
+extern const char gg_store__m12_insight_week[];
+
+/* Every week row equals the sum of its seven day rows, both ways. */
+static void check_weeks(sqlite3 *db, const char *when)
+{
+    static const char days[] =
+        "SELECT 'W' || dim, campaign_id, sel, day - (day + 3) % 7, key, coord, sum(n), sum(accepted),"
+        " sum(neg) FROM insight_agg WHERE dim NOT LIKE 'W%' AND dim NOT IN ('all','channel')"
+        " AND dim NOT LIKE '_:all' AND dim NOT LIKE '_:channel'"
+        " GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n)<>0";
+    static const char weeks[] = "SELECT dim, campaign_id, sel, day, key, coord, n, accepted, neg"
+                                " FROM insight_agg WHERE dim LIKE 'W%' AND n<>0";
+    char sql[1024];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM (%s EXCEPT %s)", days, weeks);
+    cr_assert_eq(q1(db, sql), 0, "%s: day rows without their week", when);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM (%s EXCEPT %s)", weeks, days);
+    cr_assert_eq(q1(db, sql), 0, "%s: week rows that are not their days' sum", when);
+}
+
+/* A period of 315 days starting and ending mid-week (weeks in the middle,
+ * days at both edges and in the five weeks the bursts read): the summary's
+ * counts by kab/kota, dapil and kind against the facts. */
+static void check_long_period(sqlite3 *db)
+{
+    gg_insight_filter f = {.campaign_id = cid};
+    cr_assert_eq(gg_insight_parse_day("2025-01-10", &f.day_from), 0);
+    cr_assert_eq(gg_insight_parse_day("2025-11-20", &f.day_to), 0);
+    json_t *o = NULL;
+    cr_assert_eq(gg_insight_summary(st, &f, 10, &o), 0, "%s", gg_store_errmsg(st));
+    char sql[512];
+    static const char *const dims[][2] = {
+        {"by_regency", "regency"}, {"by_dapil", "dapil"}, {"by_kind", "kind"}};
+    for (int i = 0; i < 3; i++) {
+        json_t *m = json_object_get(o, dims[i][0]);
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(DISTINCT %s) FROM insight_facts WHERE %s<>'' AND day BETWEEN %d AND %d",
+                 dims[i][1], dims[i][1], f.day_from, f.day_to);
+        cr_assert_eq((int64_t)json_object_size(m), q1(db, sql), "%s: keys", dims[i][0]);
+        const char *k;
+        json_t *v;
+        json_object_foreach(m, k, v)
+        {
+            snprintf(sql, sizeof(sql),
+                     "SELECT count(*) FROM insight_facts WHERE %s='%s' AND day BETWEEN %d AND %d",
+                     dims[i][1], k, f.day_from, f.day_to);
+            cr_assert_eq(json_integer_value(v), q1(db, sql), "%s %s", dims[i][0], k);
+        }
+    }
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM submissions WHERE substr(created_at, 1, 10)"
+             " BETWEEN '2025-01-10' AND '2025-11-20'");
+    cr_assert_eq(json_integer_value(json_object_get(o, "total")), q1(db, sql));
+    json_decref(o);
+}
+
 /* A backlog left by another program (a bulk load): tens of thousands of
  * pending rows over many days and places, folded when the store opens. The
  * fold sums in memory and flushes in several passes; every aggregate row
@@ -425,5 +480,18 @@ Test(insight_store, a_large_backlog_folds_at_open_to_the_facts)
     }
     cr_assert_eq(q1(db, "SELECT sum(accepted) FROM insight_agg WHERE dim='t:all'"),
                  q1(db, "SELECT count(*) FROM insight_facts WHERE state='accepted'"));
+    check_weeks(db, "after the fold");
+    check_long_period(db);
+
+    /* migration 12 builds the same week rows from the day rows */
+    int64_t weeks = q1(db, "SELECT count(*) FROM insight_agg WHERE dim LIKE 'W%' AND n<>0");
+    cr_assert_gt(weeks, 1000);
+    cr_assert_eq(sqlite3_exec(db, "DELETE FROM insight_agg WHERE dim LIKE 'W%'", NULL, NULL, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, gg_store__m12_insight_week, NULL, NULL, NULL), SQLITE_OK, "%s",
+                 sqlite3_errmsg(db));
+    cr_assert_eq(q1(db, "SELECT count(*) FROM insight_agg WHERE dim LIKE 'W%' AND n<>0"), weeks);
+    check_weeks(db, "after migration 12");
+    check_long_period(db);
     sqlite3_close(db);
 }
