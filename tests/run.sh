@@ -65,7 +65,7 @@ run_unit() {
   fi
   for b in "${bins[@]}"; do
     name=${b#"$dir"/}
-    log="$out/unit-${name//\//_}.log"
+    log="$out/unit-$(basename "$build")-${name//\//_}.log"
     echo "unit: $name"
     timeout "$UNIT_TIMEOUT" "$b" >"$log" 2>&1
     rc=$?
@@ -96,7 +96,7 @@ run_unit() {
 # run_node NAME DIR: node's test runner on DIR, spec to the terminal, TAP to a
 # file that we count from ("# pass N", "# fail N", "# cancelled N").
 run_node() {
-  local name=$1 dir=$2 tap="$out/$1.tap" rc p f c
+  local name=$1 dir=$2 tap="$out/$1-$(basename "$build").tap" rc p f c
   if ! ls "$root/$dir"/*.test.mjs >/dev/null 2>&1; then
     echo "$name: no test files in $dir"
     broken="$broken $name"
