@@ -184,19 +184,9 @@ int gg_chnet_apply(const gg_chnet_opts *opts, gg_channel_batch *b)
         if ((o->action == GG_INBOX_NEW || o->action == GG_INBOX_EDIT) && opts->sink.prepare &&
             opts->sink.prepare(opts->sink.arg, e, &o->sub, &cookies[k]) != 0)
             o->action = GG_INBOX_RECORD;
-        if (e->kind == GG_EVENT_POLL_ANSWER && e->thread_root_id && e->author_id) {
-            /* the voter is pseudonymous, as every author is, and under the
-             * same key as their posts (gg_api_prepare: "author:channel:id"),
-             * so poll results can place a vote in the voter's region */
-            char msg[300], hex[65];
-            unsigned char mac[crypto_auth_hmacsha256_BYTES];
-            snprintf(msg, sizeof(msg), "author:%s:%s", e->channel, e->author_id);
-            crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg),
-                                   opts->install_secret);
-            sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
-            gg_store_poll_answer_put(opts->store, e->channel, e->thread_root_id, hex,
-                                     e->detail ? e->detail : "");
-        }
+        /* a vote in a poll we sent, under the voter's pseudonymous author
+         * key, so poll results can place it in the voter's region */
+        gg_inbox_poll_answer(opts->store, opts->install_secret, e);
     }
     gg_inbox_result res = {.inbox_id = 0, .events = ev, .nevents = (int)n};
     int applied = 0;
