@@ -36,7 +36,7 @@ struct gg_filter_slot {
  *  before costs one probe instead of its character n-gram hashing and its
  *  lexicon probes. Direct-mapped on the word's hash; the word itself is
  *  compared, so a collision only costs a recomputation. */
-#define GG_FILTER_WMEMO_SLOTS 2048
+#define GG_FILTER_WMEMO_SLOTS 8192
 #define GG_FILTER_WMEMO_WORD 20 /* longer words are not memoized */
 #define GG_FILTER_WMEMO_KEYS ((GG_FILTER_CMAX - GG_FILTER_CMIN + 1) * (GG_FILTER_WMEMO_WORD + 2))
 #define GG_FILTER_WMEMO_CHAINS 3

@@ -10,6 +10,8 @@
 #include "text/text_int.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -220,7 +222,66 @@ typedef struct scan {
     /* language vote for the slang rules: English function words, Indonesian
      * stop words, and how many slang replacements were made */
     unsigned en, id, slang, no_slang;
+    struct wmemo *memo; /* this thread's word memo, or NULL */
 } scan;
+
+/* ---- per-thread word memo -----------------------------------------------
+ * emit_word is a pure function of the word, its context bits and the
+ * tables: what it appends and how it moves the language vote. A word met
+ * before (most words of a post) replays that instead of the table probes,
+ * the squeeze and the slang rules. Direct-mapped; the word is compared. */
+#define WM_SLOTS 4096
+#define WM_WORD 24
+#define WM_OUT 38
+
+typedef struct wm_entry {
+    uint32_t h; /* 0: empty */
+    uint8_t n, ctx, outn, dslang, den, did;
+    char w[WM_WORD];
+    char out[WM_OUT];
+} wm_entry;
+
+struct wmemo {
+    uint32_t gen; /* gg_text__tables_generation() of the entries */
+    wm_entry e[WM_SLOTS];
+};
+
+static pthread_key_t wm_key;
+static pthread_once_t wm_once = PTHREAD_ONCE_INIT;
+static int wm_key_ok;
+
+static void wm_free(void *p)
+{
+    gg_free(p);
+}
+
+static void wm_key_make(void)
+{
+    wm_key_ok = pthread_key_create(&wm_key, wm_free) == 0;
+}
+
+/* The calling thread's memo (created on first use, freed when the thread
+ * ends), emptied when the tables were reloaded; NULL without a key. */
+static struct wmemo *wm_get(void)
+{
+    pthread_once(&wm_once, wm_key_make);
+    if (!wm_key_ok)
+        return NULL;
+    struct wmemo *m = pthread_getspecific(wm_key);
+    if (!m) {
+        m = gg_calloc(1, sizeof *m);
+        if (pthread_setspecific(wm_key, m) != 0) {
+            gg_free(m);
+            return NULL;
+        }
+        m->gen = gg_text__tables_generation();
+    }
+    if (m->gen != gg_text__tables_generation()) {
+        memset(m->e, 0, sizeof m->e);
+        m->gen = gg_text__tables_generation();
+    }
+    return m;
+}
 
 static void push_str(json_t *arr, const char *s, size_t n)
 {
@@ -442,6 +503,45 @@ static void emit_word(obuf *o, const char *w, size_t n, unsigned ctx, scan *s)
     ob_add(o, w, n);
 }
 
+/* emit_word through the thread's memo. */
+static void emit_word_memo(obuf *o, const char *w, size_t n, unsigned ctx, scan *s)
+{
+    struct wmemo *m = s->memo;
+    if (!m || n > WM_WORD) {
+        emit_word(o, w, n, ctx, s);
+        return;
+    }
+    uint32_t h = 2166136261u ^ ctx;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)w[i]) * 16777619u;
+    h |= 1;
+    wm_entry *e = &m->e[(h ^ h >> 16) & (WM_SLOTS - 1)];
+    if (e->h == h && e->n == n && e->ctx == ctx && memcmp(e->w, w, n) == 0) {
+        ob_add(o, e->out, e->outn);
+        s->slang += e->dslang;
+        s->en += e->den;
+        s->id += e->did;
+        return;
+    }
+    size_t at = o->len;
+    unsigned sl = s->slang, en = s->en, id = s->id;
+    emit_word(o, w, n, ctx, s);
+    size_t outn = o->len - at;
+    if (outn > WM_OUT || ctx > 255 || s->slang - sl > 255 || s->en - en > 255 || s->id - id > 255) {
+        e->h = 0;
+        return;
+    }
+    e->h = h;
+    e->n = (uint8_t)n;
+    e->ctx = (uint8_t)ctx;
+    e->outn = (uint8_t)outn;
+    e->dslang = (uint8_t)(s->slang - sl);
+    e->den = (uint8_t)(s->en - en);
+    e->did = (uint8_t)(s->id - id);
+    memcpy(e->w, w, n);
+    memcpy(e->out, o->p + at, outn);
+}
+
 /* Were the letters of orig[0..n) all capitals (2 or more of them)? */
 static int all_caps(const unsigned char *orig, size_t n)
 {
@@ -490,7 +590,7 @@ static void informal(scan *s, const char *p, size_t n, const unsigned char *orig
                 unsigned ctx =
                     (after_num ? CTX_AFTER_NUM : 0) |
                     (orig && is_upper(orig[i]) && all_caps(orig + i, j - i) ? CTX_CAPS : 0);
-                emit_word(o, p + i, j - i, ctx | (s->no_slang ? CTX_NO_SLANG : 0), s);
+                emit_word_memo(o, p + i, j - i, ctx | (s->no_slang ? CTX_NO_SLANG : 0), s);
             } else {
                 ob_add(o, p + i, j - i);
             }
@@ -1204,6 +1304,7 @@ int gg_text_analyze_ex(gg_text_doc *out, const char *text, size_t len, int flags
 
     s.t = (const unsigned char *)text;
     s.len = len;
+    s.memo = wm_get();
     ob_grow(&s.norm, len + 16);
     ob_grow(&s.display, len + 16);
     ob_grow(&s.tmp, 256);
