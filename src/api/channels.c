@@ -28,6 +28,12 @@ int gg_api__channels_start(gg_api *a)
 {
     if (!a->cfg->channels_run)
         return 0;
+    if (strcmp(a->cfg->base_url, GG_CONFIG_BASE_URL_DEFAULT) == 0)
+        /* web pages name the Host people reached; a message on a channel
+         * has no request to ask, so its links need the public address */
+        gg_log(GG_LOG_WARN, "base_url is the default: links sent on channels will not reach people",
+               "\"base_url\":\"%s\",\"hint\":\"set base_url (GAGAS_BASE_URL) to the portal's public address\"",
+               a->cfg->base_url);
     gg_chnet_opts o;
     memset(&o, 0, sizeof(o));
     char path[600];
