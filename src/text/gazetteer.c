@@ -615,9 +615,49 @@ typedef struct cand_m {
     int dropped;
 } cand_m;
 
-static int is_alnum_ascii(unsigned char c)
+/* Byte classes of the tokenizer as one table load each: the "C" locale's
+ * isspace (the program never sets another) and ASCII letters and digits;
+ * CC_SKIPCH marks the bytes that can begin what makes a chunk skipped. */
+enum { CC_SPACE = 1, CC_ALNUM = 2, CC_SKIPCH = 4 };
+static const uint8_t cclass[256] = {
+    ['\t'] = CC_SPACE, ['\n'] = CC_SPACE, ['\v'] = CC_SPACE, ['\f'] = CC_SPACE, ['\r'] = CC_SPACE,
+    [' '] = CC_SPACE,
+    ['0'] = CC_ALNUM, ['1'] = CC_ALNUM, ['2'] = CC_ALNUM, ['3'] = CC_ALNUM, ['4'] = CC_ALNUM,
+    ['5'] = CC_ALNUM, ['6'] = CC_ALNUM, ['7'] = CC_ALNUM, ['8'] = CC_ALNUM, ['9'] = CC_ALNUM,
+    ['A'] = CC_ALNUM, ['B'] = CC_ALNUM, ['C'] = CC_ALNUM, ['D'] = CC_ALNUM, ['E'] = CC_ALNUM,
+    ['F'] = CC_ALNUM, ['G'] = CC_ALNUM, ['H'] = CC_ALNUM, ['I'] = CC_ALNUM, ['J'] = CC_ALNUM,
+    ['K'] = CC_ALNUM, ['L'] = CC_ALNUM, ['M'] = CC_ALNUM, ['N'] = CC_ALNUM, ['O'] = CC_ALNUM,
+    ['P'] = CC_ALNUM, ['Q'] = CC_ALNUM, ['R'] = CC_ALNUM, ['S'] = CC_ALNUM, ['T'] = CC_ALNUM,
+    ['U'] = CC_ALNUM, ['V'] = CC_ALNUM, ['W'] = CC_ALNUM, ['X'] = CC_ALNUM, ['Y'] = CC_ALNUM,
+    ['Z'] = CC_ALNUM,
+    ['a'] = CC_ALNUM, ['b'] = CC_ALNUM, ['c'] = CC_ALNUM, ['d'] = CC_ALNUM, ['e'] = CC_ALNUM,
+    ['f'] = CC_ALNUM, ['g'] = CC_ALNUM, ['h'] = CC_ALNUM, ['i'] = CC_ALNUM, ['j'] = CC_ALNUM,
+    ['k'] = CC_ALNUM, ['l'] = CC_ALNUM, ['m'] = CC_ALNUM, ['n'] = CC_ALNUM, ['o'] = CC_ALNUM,
+    ['p'] = CC_ALNUM, ['q'] = CC_ALNUM, ['r'] = CC_ALNUM, ['s'] = CC_ALNUM, ['t'] = CC_ALNUM,
+    ['u'] = CC_ALNUM, ['v'] = CC_ALNUM, ['w'] = CC_ALNUM | CC_SKIPCH, ['x'] = CC_ALNUM,
+    ['y'] = CC_ALNUM, ['z'] = CC_ALNUM,
+    ['@'] = CC_SKIPCH, [':'] = CC_SKIPCH,
+};
+
+static inline int is_alnum_ascii(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return cclass[c] & CC_ALNUM;
+}
+
+static inline int is_space_c(unsigned char c)
+{
+    return cclass[c] & CC_SPACE;
+}
+
+/* isupper/islower of the "C" locale */
+static inline int is_up(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static inline int is_lo(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
 }
 
 /* Tokens: ASCII alphanumeric runs; hashtag bodies split at camel-case humps. */
@@ -629,15 +669,17 @@ static size_t tokenize(const char *s, size_t len, tok **out)
     while (i < len) {
         /* one whitespace-delimited chunk at a time: URLs, e-mails and
          * @mentions are skipped whole */
-        while (i < len && isspace((unsigned char)s[i]))
+        while (i < len && is_space_c((unsigned char)s[i]))
             i++;
         size_t c0 = i;
-        while (i < len && !isspace((unsigned char)s[i]))
+        while (i < len && !is_space_c((unsigned char)s[i]))
             i++;
         size_t c1 = i;
         int skip = 0;
         for (size_t k = c0; k < c1; k++)
-            if (s[k] == '@' || (s[k] == ':' && k + 2 < c1 && s[k + 1] == '/' && s[k + 2] == '/') ||
+            if (!(cclass[(unsigned char)s[k]] & CC_SKIPCH))
+                continue;
+            else if (s[k] == '@' || (s[k] == ':' && k + 2 < c1 && s[k + 1] == '/' && s[k + 2] == '/') ||
                 (s[k] == 'w' && k + 4 <= c1 && memcmp(s + k, "www.", 4) == 0))
                 skip = 1;
         size_t k = c0;
@@ -666,9 +708,9 @@ static size_t tokenize(const char *s, size_t len, tok **out)
                 if (hash) {
                     while (q < e) {
                         unsigned char a = (unsigned char)s[q - 1], b = (unsigned char)s[q];
-                        if (islower(a) && isupper(b))
+                        if (is_lo(a) && is_up(b))
                             break;
-                        if (isupper(a) && isupper(b) && q + 1 < e && islower((unsigned char)s[q + 1]))
+                        if (is_up(a) && is_up(b) && q + 1 < e && is_lo((unsigned char)s[q + 1]))
                             break;
                         q++;
                     }
@@ -681,7 +723,7 @@ static size_t tokenize(const char *s, size_t len, tok **out)
                 }
                 t[n].start = p;
                 t[n].end = q;
-                t[n].flags = (uint8_t)((isupper((unsigned char)s[p]) ? T_CAP : 0) | (skip ? T_SKIP : 0) |
+                t[n].flags = (uint8_t)((is_up((unsigned char)s[p]) ? T_CAP : 0) | (skip ? T_SKIP : 0) |
                                        (hash ? T_INHASH : 0) | (hash && p == k ? T_HASH : 0));
                 t[n].hash_end = e;
                 n++;
@@ -706,7 +748,7 @@ static size_t tokenize(const char *s, size_t len, tok **out)
         if (n && memchr(s + c1, '\n', (i < len ? i : len) - c1))
             t[n - 1].flags |= T_BREAK;
         size_t w = c1;
-        while (w < len && isspace((unsigned char)s[w])) {
+        while (w < len && is_space_c((unsigned char)s[w])) {
             if (s[w] == '\n' && n)
                 t[n - 1].flags |= T_BREAK;
             w++;
