@@ -107,7 +107,18 @@ int gg_api__intake(gg_api *a, gg_req *r, const gg_intake *in)
     int64_t cid = campaign_id(a, in->slug, &policy);
     if (cid < 0)
         return gg_req_error(r, GG_ENOTFOUND, "no campaign '%s'", in->slug);
-    if (gg_api__rate_public(a, r, in->form) != 0)
+    /* per address and, when the request carries a participant cookie, per
+     * participant: the same budget as every other public write. The form
+     * goes back to its page, which says "too many tries"; the API gets 429. */
+    char who[65] = "", back[200];
+    const char *cookie = gg_req_cookie(r, "gg_p");
+    if (cookie && strlen(cookie) == 32) {
+        char msg[64];
+        snprintf(msg, sizeof(msg), "participant:%s", cookie); /* as api/engage.c keys it */
+        gg_api__hmac_hex(a, msg, who);
+    }
+    snprintf(back, sizeof(back), "/c/%.150s#idea", in->slug);
+    if (gg_api__rate_write(a, r, who, in->form ? back : NULL, NULL) != 0)
         return 0;
 
     gg_prepared prep;

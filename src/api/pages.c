@@ -156,6 +156,9 @@ static const char *submit_error(const char *code, const char *lang)
         return GG_T(lang, "Centang persetujuan jika ingin meninggalkan nama atau kontak, "
                           "atau kosongkan keduanya.",
                     "Tick the consent box to leave a name or contact, or leave both empty.");
+    if (strcmp(code, "rate") == 0)
+        return GG_T(lang, "Terlalu sering; coba lagi sebentar lagi.",
+                    "Too many tries; please wait a moment.");
     if (strcmp(code, "contact") == 0)
         return GG_T(lang, "Nama paling banyak 120 huruf dan kontak 200.",
                     "A name may have at most 120 characters and a contact 200.");
@@ -662,7 +665,7 @@ static int h_campaign_page(gg_req *r, void *ctx)
     gg_html_esc(&b, jlang(c, "question", lang));
     gg_buf_adds(&b, "</h1><section class=\"brief\">");
     paragraphs(&b, jlang(c, "brief", lang));
-    gg_buf_adds(&b, "</section><form class=\"idea\" method=\"post\" action=\"/c/");
+    gg_buf_adds(&b, "</section><form class=\"idea\" id=\"idea\" method=\"post\" action=\"/c/");
     gg_html_esc(&b, s);
     gg_buf_printf(&b, "/submit\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">", token);
     if (err)

@@ -499,4 +499,40 @@ describe('public writes are limited per participant and per address, with clear 
     assert.equal(d.headers.location, '/me?error=rate#mydata');
     assert.match((await lim.get('/me?error=rate', { jar })).text, /role="alert">Terlalu sering/);
   });
+
+  test('the idea form and the submission API share the same budget, per participant and per address', async () => {
+    // the form: one cookie, a new address each time; the fourth comes back
+    // to the campaign page (not raw JSON), which says so in its language
+    const jar = new CookieJar();
+    const page = await lim.get('/c/demo', { jar });
+    const csrf = /name="csrf" value="([0-9a-f]+)"/.exec(page.text)[1];
+    const send = (k) => lim.req('POST', '/c/demo/submit', { form: { csrf, confirm: '1', text: `Gagasan uji batas ${k} ${marker('form')}` }, jar, agent: from() });
+    for (let k = 0; k < 3; k++) {
+      const r = await send(k);
+      assert.equal(r.status, 303, show(r));
+      assert.match(r.headers.location, /^\/s\/\d+$/, show(r));
+    }
+    const r = await send(3);
+    assert.equal(r.status, 303, `a limited form answers ${show(r)}`);
+    assert.equal(r.headers.location, '/c/demo?error=rate#idea');
+    assert.ok(Number(r.headers['retry-after']) > 0, 'no Retry-After');
+    const shown = await lim.get('/c/demo?error=rate', { jar });
+    assert.match(shown.text, /<form class="idea" id="idea"[^>]*>.*role="alert">Terlalu sering; coba lagi sebentar lagi\./s);
+    const en = await lim.get('/c/demo?error=rate&lang=en', { jar: new CookieJar() });
+    assert.match(en.text, /role="alert">Too many tries; please wait a moment\./);
+    // the JSON API with the same cookie from yet another address: "from you"
+    const api = await lim.req('POST', '/api/v1/campaigns/demo/submissions', { json: { text: `Lewat API ${marker('api')}` }, jar, agent: from() });
+    assertError(api, 429, 'API submission after three forms');
+    assert.match(api.json.error.message, /too many writes from you; try again in \d+ seconds/);
+    // without a cookie, one address: counted per address
+    const agent = from();
+    const codes = [];
+    let last;
+    for (let k = 0; k < 4; k++) {
+      last = await lim.req('POST', '/api/v1/campaigns/demo/submissions', { json: { text: `Tanpa cookie ${k} ${marker('ip')}` }, agent });
+      codes.push(last.status);
+    }
+    assert.deepEqual(codes, [202, 202, 202, 429]);
+    assert.match(last.json.error.message, /too many writes from your address; try again in \d+ seconds/);
+  });
 });
