@@ -332,6 +332,25 @@ describe('team', () => {
     assert.ok(!team.json.users.some((u) => u.email === email), 'an expired invitation made a user');
   });
 
+  test('password rules: a common password, one containing the e-mail name, or over 1024 bytes is refused with the rule', async () => {
+    const local = `rahmawati${marker('pw')}`;
+    const inv = await srv.post('/api/v1/team/invitations', { email: `${local}@gagas.test`, role: 'analyst' }, csrf(adm));
+    assert.equal(inv.status, 201, show(inv));
+    const accept = (password) => srv.post(`/api/v1/team/invitations/${inv.json.token}/accept`, { password });
+    const refused = async (password, rule) => {
+      const r = await accept(password);
+      assertError(r, 400, rule.source);
+      assert.match(r.json.error.message, rule);
+    };
+    await refused('Indonesia123', /too common/);
+    await refused(`xx-${local.toUpperCase()}-42!`, /e-mail name/);
+    await refused(`a1!${'z'.repeat(1022)}`, /longer than 1024/);
+    await refused('abcdabcdabcd', /5 different/);
+    const ok = await accept('pelita-harapan-bangsa-7');
+    assert.equal(ok.status, 201, show(ok));
+    await srv.login({ email: `${local}@gagas.test`, password: 'pelita-harapan-bangsa-7' });
+  });
+
   test('one session ends by id (CSRF-checked); another user\'s session id ends nothing', async () => {
     const a = await srv.login(USERS.analyst);
     const b = await srv.login(USERS.analyst);
