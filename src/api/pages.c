@@ -5,10 +5,12 @@
  * default, English with ?lang=en (remembered in a cookie).
  */
 #include "api/api_int.h"
+#include "api/map.h"
 #include "api/quiz.h"
 #include "core/alloc.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "store/places.h"
 #include "store/store.h"
 #include "text/text.h"
 #include <pthread.h>
@@ -89,6 +91,79 @@ static void idea_list(gg_buf *b, json_t *ideas, const char *lang)
                       GG_T(lang, "Belum ada gagasan yang diterima. Jadilah yang pertama!",
                            "No accepted ideas yet. Be the first!"));
     gg_buf_adds(b, "</ul>");
+}
+
+/* "2026-12-01T…" as "1 Desember 2026" / "1 December 2026" in a <time>;
+ * anything else as it is. */
+static void date_html(gg_buf *b, const char *iso, const char *lang)
+{
+    static const char *const id_m[] = {"Januari", "Februari", "Maret",     "April",
+                                       "Mei",     "Juni",     "Juli",      "Agustus",
+                                       "September", "Oktober", "November", "Desember"};
+    static const char *const en_m[] = {"January", "February", "March",     "April",
+                                       "May",     "June",     "July",      "August",
+                                       "September", "October", "November", "December"};
+    int y, m, d;
+    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
+        gg_html_esc(b, iso);
+        return;
+    }
+    gg_buf_printf(b, "<time datetime=\"%04d-%02d-%02d\">%d %s %d</time>", y, m, d, d,
+                  (lang[0] == 'e' ? en_m : id_m)[m - 1], y);
+}
+
+/* The campaign's period and state: open since, closing on, or closed. UTC
+ * ISO-8601 strings compare as text; the page cache's 10 s bound keeps the
+ * state near the clock. */
+static void period_html(gg_buf *b, json_t *c, const char *lang)
+{
+    const char *o = jstr(c, "opens_at"), *cl = jstr(c, "closes_at");
+    char now[24];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int closed = strcmp(jstr(c, "status"), "closed") == 0 || (*cl && strcmp(cl, now) <= 0);
+    int later = !closed && *o && strcmp(o, now) > 0;
+    gg_buf_printf(b, "<p class=\"period\"><strong>%s</strong> ",
+                  closed  ? GG_T(lang, "Ditutup", "Closed")
+                  : later ? GG_T(lang, "Segera dibuka", "Opening soon")
+                          : GG_T(lang, "Dibuka", "Open"));
+    if (*o && *cl) {
+        gg_buf_adds(b, "· ");
+        date_html(b, o, lang);
+        gg_buf_adds(b, " – ");
+        date_html(b, cl, lang);
+    } else if (*o) {
+        gg_buf_printf(b, "· %s ", later ? GG_T(lang, "mulai", "from") : GG_T(lang, "sejak", "since"));
+        date_html(b, o, lang);
+        gg_buf_printf(b, ", %s", GG_T(lang, "tanpa tanggal tutup", "no closing date"));
+    } else if (*cl) {
+        gg_buf_printf(b, "· %s ", closed ? GG_T(lang, "pada", "on") : GG_T(lang, "sampai", "until"));
+        date_html(b, cl, lang);
+    } else {
+        gg_buf_printf(b, "· %s", GG_T(lang, "tanpa tanggal tutup", "no closing date"));
+    }
+    gg_buf_adds(b, "</p>");
+}
+
+/* Topic slugs (a JSON array) as a labelled list of tags. */
+static void topics_html(gg_buf *b, json_t *topics, const char *lang)
+{
+    if (json_array_size(topics) == 0)
+        return;
+    gg_buf_printf(b, "<div class=\"topics\"><span>%s:</span><ul>", GG_T(lang, "Topik", "Topics"));
+    size_t i;
+    json_t *t;
+    json_array_foreach(topics, i, t)
+    {
+        if (!json_is_string(t))
+            continue;
+        gg_buf_adds(b, "<li>");
+        gg_html_esc(b, gg_api__topic_label(json_string_value(t), lang));
+        gg_buf_adds(b, "</li>");
+    }
+    gg_buf_adds(b, "</ul></div>");
 }
 
 #define NAME_MAX_B 120    /* bytes of an optional name */
@@ -663,7 +738,10 @@ static int h_campaign_page(gg_req *r, void *ctx)
     gg_html_esc(&b, jlang(c, "title", lang));
     gg_buf_adds(&b, "</p><h1>");
     gg_html_esc(&b, jlang(c, "question", lang));
-    gg_buf_adds(&b, "</h1><section class=\"brief\">");
+    gg_buf_adds(&b, "</h1>");
+    period_html(&b, c, lang);
+    topics_html(&b, json_object_get(c, "topics"), lang);
+    gg_buf_adds(&b, "<section class=\"brief\">");
     paragraphs(&b, jlang(c, "brief", lang));
     gg_buf_adds(&b, "</section><form class=\"idea\" id=\"idea\" method=\"post\" action=\"/c/");
     gg_html_esc(&b, s);
@@ -695,11 +773,26 @@ static int h_campaign_page(gg_req *r, void *ctx)
                   GG_T(lang, "Kirim gagasan", "Send idea"), SIMILAR_JS);
     poll_sections(a, &b, s, token, lang, gg_req_query(r, "poll_error"));
     gg_api__quiz_section(a, &b, s, lang); /* api/quiz.c */
-    gg_buf_printf(&b, "<h2>%s</h2>", GG_T(lang, "Gagasan teratas", "Top ideas"));
+    gg_buf_printf(&b, "<section id=\"top\"><h2>%s</h2>", GG_T(lang, "Gagasan teratas", "Top ideas"));
     idea_list(&b, ideas, lang);
+    gg_buf_adds(&b, "</section>");
+    /* the newest besides the most supported: a new idea is seen before it
+     * has supporters; the map counts every public idea by its province */
+    json_t *newest = NULL, *places = NULL;
+    if (json_array_size(json_object_get(ideas, "ideas")) > 0 &&
+        gg_store_idea_list(a->store, s, "new", 10, &newest) == 0) {
+        gg_buf_printf(&b, "<section id=\"new\"><h2>%s</h2>",
+                      GG_T(lang, "Gagasan terbaru", "Newest ideas"));
+        idea_list(&b, newest, lang);
+        gg_buf_adds(&b, "</section>");
+    }
+    if (gg_store_idea_provinces(a->store, s, &places) == 0)
+        gg_api__province_map(a, &b, places, lang);
     gg_html_foot(&b, lang);
     json_decref(c);
     json_decref(ideas);
+    json_decref(newest);
+    json_decref(places);
     if (cacheable)
         pcache_put(key, gen, &b);
     pcache_fill(&b, gg_api__form_token(a, r, gg_api__participant(a, r)), NULL, &out);
@@ -825,6 +918,24 @@ static void comment_items(gg_buf *b, json_t *comments, const char *lang)
     gg_buf_adds(b, "</ol>");
 }
 
+/* An idea's topics and region (names, not codes): regency, province. */
+static void place_html(gg_api *a, gg_buf *b, json_t *place, const char *lang)
+{
+    topics_html(b, json_object_get(place, "topics"), lang);
+    const char *prov = jstr(place, "province"), *reg = jstr(place, "regency");
+    const char *pn = gg_api__region_name(a, prov), *rn = gg_api__region_name(a, reg);
+    gg_buf_printf(b, "<p class=\"place\"><span>%s:</span> ", GG_T(lang, "Wilayah", "Region"));
+    if (rn) {
+        gg_html_esc(b, rn);
+        gg_buf_adds(b, ", ");
+    }
+    if (pn)
+        gg_html_esc(b, pn);
+    else
+        gg_buf_adds(b, GG_T(lang, "tidak diketahui", "unknown"));
+    gg_buf_adds(b, "</p>");
+}
+
 /* supports: a plain form, so it works without JavaScript */
 static void support_form(gg_buf *b, const char *path, const char *token, int supported,
                          const char *lang)
@@ -890,6 +1001,10 @@ static int h_idea_page(gg_req *r, void *ctx)
                   GG_T(lang, "komentar", "comments"));
     gg_html_esc(&b, jstr(idea, "text"));
     gg_buf_adds(&b, "</p>");
+    json_t *place = NULL;
+    if (gg_store_idea_place(a->store, id, &place) == 0)
+        place_html(a, &b, place, lang);
+    json_decref(place);
     if (err && *err) {
         gg_buf_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>", page_error(err, lang));
     }

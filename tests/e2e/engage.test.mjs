@@ -423,6 +423,90 @@ describe('the page cache never carries one visitor to another', () => {
   });
 });
 
+describe('campaign page: period, topics, newest ideas, the map; idea page: topics and region', () => {
+  // The map's counts come from one GROUP BY (store/places.c); the idea
+  // pages' regions from a lookup per idea. The test tallies the second and
+  // expects the first, on the cached page, right after each change.
+  const mapCounts = (html) => {
+    const m = /<section class="map" id="map">(.*?)<\/section>/s.exec(html);
+    assert.ok(m, 'no map section');
+    const out = {};
+    for (const t of m[1].matchAll(/<path d="[^"]+" class="m(\d)"><title>([^<:]+): (\d+) (?:gagasan|ideas)<\/title><\/path>/g)) {
+      out[t[2]] = { cls: Number(t[1]), n: Number(t[3]) };
+    }
+    return { svg: out, html: m[1] };
+  };
+  const section = (html, id) => new RegExp(`<section id="${id}">(.*?)</section>`, 's').exec(html)?.[1] ?? '';
+  const regionOf = (html) => /<p class="place"><span>(?:Wilayah|Region):<\/span> ([^<]*)<\/p>/.exec(html)?.[1];
+  const tallyFromIdeaPages = async () => {
+    const ideas = (await srv.get('/api/v1/campaigns/demo/ideas?limit=500')).json.ideas;
+    const t = {};
+    for (const i of ideas) {
+      const r = regionOf((await srv.get(`/i/${i.id}`)).text);
+      assert.ok(r, `idea ${i.id}: no region line`);
+      const prov = r.split(', ').pop();
+      if (prov !== 'tidak diketahui') t[prov] = (t[prov] || 0) + 1;
+    }
+    return t;
+  };
+  const shownCounts = (svg) => Object.fromEntries(Object.entries(svg).filter(([, v]) => v.n > 0).map(([k, v]) => [k, v.n]));
+
+  test('topics and the open period, in both languages', async () => {
+    const id = await srv.get('/c/demo?lang=id');
+    assert.match(id.text, /<p class="period"><strong>Dibuka<\/strong> · tanpa tanggal tutup<\/p>/);
+    assert.match(id.text, /<div class="topics"><span>Topik:<\/span><ul><li>pendidikan<\/li>.*<li>layanan publik<\/li><\/ul><\/div>/);
+    const en = await srv.get('/c/demo?lang=en');
+    assert.match(en.text, /<p class="period"><strong>Open<\/strong> · no closing date<\/p>/);
+    assert.match(en.text, /<span>Topics:<\/span><ul><li>education<\/li>.*<li>public services<\/li>/);
+    // a campaign with a period, then closed by moving its end into the past
+    const form = { csrf: admin.csrf, slug: 'periode', title: 'Periode', question: 'Kapan?', topics: 'kesehatan, air bersih', status: 'open', opens_at: '2026-01-05T00:00', closes_at: '2099-03-31T12:00' };
+    const made = await srv.req('POST', '/console/campaigns', { form, jar: admin.jar });
+    assert.equal(made.status, 303, show(made));
+    const cid = /\/console\/campaigns\/(\d+)/.exec(made.headers.location)[1];
+    const p = await srv.get('/c/periode?lang=id');
+    assert.match(p.text, /<strong>Dibuka<\/strong> · <time datetime="2026-01-05">5 Januari 2026<\/time> – <time datetime="2099-03-31">31 Maret 2099<\/time>/);
+    assert.match(p.text, /<li>kesehatan<\/li><li>air bersih<\/li>/, 'a topic outside the filter\'s list is shown as written');
+    const edit = await srv.req('POST', `/console/campaigns/${cid}`, { form: { ...form, closes_at: '2026-02-01T00:00' }, jar: admin.jar });
+    assert.equal(edit.status, 303, show(edit));
+    const c = await srv.get('/c/periode?lang=en');
+    assert.match(c.text, /<strong>Closed<\/strong> · <time datetime="2026-01-05">5 January 2026<\/time> – <time datetime="2026-02-01">1 February 2026<\/time>/);
+    assert.match(c.text, /<section class="map" id="map">.*No accepted ideas yet\./s);
+  });
+
+  test('a newly accepted idea shows at once: newest list, its region, the map; a declined one leaves the map', async () => {
+    const before = await srv.get('/c/demo'); // fills the page cache
+    const m0 = mapCounts(before.text);
+    assert.equal(Object.keys(m0.svg).length, 38, 'not 38 provinces on the map');
+    assert.deepEqual(shownCounts(m0.svg), await tallyFromIdeaPages(), 'map and idea pages disagree');
+    const jabar0 = m0.svg['Jawa Barat'].n;
+
+    const reviewer = await srv.login(USERS.reviewer);
+    const sid = await srv.submitOk(`Jalan desa di Kabupaten Bandung rusak parah dan berlubang, mohon diperbaiki ${marker('map')}`);
+    const a = await srv.act(reviewer, sid, { action: 'accept', title: `Jalan rusak Bandung ${marker()}` });
+    assert.equal(a.status, 200, show(a));
+    const id = a.json.idea.id;
+
+    const after = await srv.get('/c/demo');
+    const newest = section(after.text, 'new');
+    assert.match(newest, new RegExp(`^<h2>Gagasan terbaru</h2><ul class="ideas"><li><a href="/i/${id}">`), 'the new idea is not first among the newest');
+    const m1 = mapCounts(after.text);
+    assert.equal(m1.svg['Jawa Barat'].n, jabar0 + 1, 'the cached map did not count the new idea');
+    assert.ok(m1.svg['Jawa Barat'].cls >= 1 && m1.svg.Bali.cls === 0, 'shading classes');
+    assert.match(m1.html, /<ol class="places"><li>Jawa Barat <strong>\d+<\/strong><\/li>/);
+    assert.deepEqual(shownCounts(m1.svg), await tallyFromIdeaPages());
+
+    const page = await srv.get(`/i/${id}`);
+    assert.equal(regionOf(page.text), 'Kabupaten Bandung, Jawa Barat');
+    assert.match(page.text, /<div class="topics"><span>Topik:<\/span><ul><li>infrastruktur<\/li>/);
+    assert.equal(regionOf((await srv.get(`/i/${id}?lang=en`)).text), 'Kabupaten Bandung, Jawa Barat');
+
+    const no = await srv.req('PATCH', `/api/v1/ideas/${id}`, { json: { status: 'ditolak', reason: 'Sudah ada programnya.' }, jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } });
+    assert.equal(no.status, 200, show(no));
+    const m2 = mapCounts((await srv.get('/c/demo')).text);
+    assert.equal(m2.svg['Jawa Barat'].n, jabar0, 'a declined idea still counts on the map');
+  });
+});
+
 describe('public writes are limited per participant and per address, with clear messages', () => {
   // rate_submit 3 a minute. Requests leave from different loopback
   // addresses (127.0.0.x), so one cookie can move between addresses and
