@@ -413,3 +413,28 @@ describe('team', () => {
     assert.equal(ok.status, 200, show(ok));
   });
 });
+
+describe('support raises a queued post', () => {
+  test('a near-copy from another person moves the original up the queue; the same person repeating does not', async () => {
+    const tag = marker('sup');
+    const text = `Mohon dibangun jembatan gantung baru di desa kami karena jembatan lama sudah lapuk dan berbahaya bagi anak sekolah ${tag}`;
+    const orig = await srv.submitOk(text, { author: `warga-a-${tag}` });
+    const p0 = (await item(rev, orig)).priority;
+    assert.equal(typeof p0, 'number');
+    // the same person again: no support
+    const again = await srv.submit(`${text}!`, { author: `warga-a-${tag}` });
+    assert.equal(again.status, 202, show(again));
+    const p1 = (await item(rev, orig)).priority;
+    assert.equal(p1, p0, 'a person repeating themself is not support');
+    // another person, nearly the same words: support
+    const copy = await srv.submit(`${text} tolong`, { author: `warga-b-${tag}` });
+    assert.equal(copy.status, 202, show(copy));
+    const c = await item(rev, copy.json.id);
+    assert.equal(c.dup_of, orig, `the copy points at the original: ${JSON.stringify(c).slice(0, 300)}`);
+    const p2 = (await item(rev, orig)).priority;
+    assert.equal(p2, Math.round((p0 + (1 - p0) * 0.1) * 1000) / 1000, 'a tenth of the way to 1');
+    // the queue by priority shows the change
+    const q = await queue(rev, `campaign=demo&sort=priority&limit=500&q=${tag}`);
+    assert.equal(q.items.find((i) => i.id === orig)?.priority, p2);
+  });
+});
