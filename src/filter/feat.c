@@ -164,9 +164,10 @@ static void tok_word(gg_filter_fv *fv, tokstate *ts, const char *w)
     tok_end(fv, ts);
 }
 
-static int is_alnum(unsigned c)
+static inline int is_alnum(unsigned c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    /* c | 32 maps exactly 'A'..'Z' onto 'a'..'z' */
+    return (c | 32) - 'a' < 26u || c - '0' < 10u;
 }
 
 /* Length of a URL starting at s, 0 when s does not start one. */
@@ -199,6 +200,17 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
     while (i < len) {
         unsigned c = s[i];
         if (c < 0x80) {
+            /* a run of ASCII letters and digits (most of the text) in a tight
+             * loop: inside a word nothing but the squeeze applies; only a word's
+             * first h/w may start a URL, so that one takes the full path */
+            if (is_alnum(c) && (ts.start != UINT32_MAX ||
+                                !(c == 'h' || c == 'H' || c == 'w' || c == 'W'))) {
+                do {
+                    tok_add_ascii(fv, &ts, (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+                    i++;
+                } while (i < len && is_alnum(c = s[i]));
+                continue;
+            }
             if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && ts.start == UINT32_MAX) {
                 size_t u = url_len(text + i, len - i);
                 if (u) {
