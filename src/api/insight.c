@@ -183,6 +183,12 @@ static int parse_query(gg_api *a, gg_req *r, query *q)
         }
         *dst[i] = v;
     }
+    /* ?lang=id|en is also the interface switch of every page (a cookie, see
+     * gg_api__lang); the posts' languages are ISO 639-3 codes (ind, jav,
+     * eng, …), so those two filter nothing. (An English page used to keep
+     * only posts labelled "en": none.) */
+    if (q->f.lang && (strcmp(q->f.lang, "id") == 0 || strcmp(q->f.lang, "en") == 0))
+        q->f.lang = NULL;
     /* levels=province: no kab/kota counts (dashboards, reports); the map
      * and the default ask for them */
     const char *levels = qparam(r, "levels");

@@ -9,9 +9,13 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CookieJar, Server, USERS, assertError, show } from '../lib/server.mjs';
 import { day, seedInsight, sql } from '../lib/insight-seed.mjs';
 
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let srv;
 let analyst;
 let reviewer;
@@ -55,6 +59,10 @@ function expected(rows, f = {}) {
     const l = readLabels(s.labels_json);
     if (f.topic && !l.topics.includes(f.topic)) continue;
     if (f.region && l.province !== f.region && l.regency !== f.region) continue;
+    if (f.kind && l.kind !== f.kind) continue;
+    if (f.lang && l.lang !== f.lang) continue;
+    if (f.dapil && l.dapil !== f.dapil) continue;
+    if (f.channel && s.channel !== f.channel) continue;
     if (f.coord === 'organic' && s.group_id) continue;
     if (f.coord === 'coordinated' && !s.group_id) continue;
     e.total++;
@@ -120,9 +128,23 @@ describe('insight summary', () => {
     assert.equal(res.json.series.total.reduce((a, b) => a + b, 0), exp.total, 'series adds up to the total');
   });
 
-  test('cross filters: topic, region, organic/coordinated', async () => {
+  test('every filter: topic, kind, channel, language, region, dapil, organic/coordinated, and two together', async () => {
     const f = { from: day(70), to: day(0) };
-    for (const extra of [{ topic: 'pendidikan' }, { region: '32' }, { region: '3201' }, { coord: 'organic' }, { coord: 'coordinated' }, { topic: 'kesehatan', region: '32' }]) {
+    for (const extra of [
+      { topic: 'pendidikan' },
+      { kind: 'keluhan' },
+      { channel: 'x' },
+      { lang: 'jav' },
+      { region: '32' },
+      { region: '3201' },
+      { dapil: '3205' },
+      { coord: 'organic' },
+      { coord: 'coordinated' },
+      { topic: 'kesehatan', region: '32' },
+      { kind: 'keluhan', channel: 'web' },
+      { kind: 'gagasan', lang: 'ind' },
+      { channel: 'telegram', topic: 'ekonomi', coord: 'organic' },
+    ]) {
       const qs = new URLSearchParams({ campaign: 'demo', ...f, ...extra }).toString();
       const res = await srv.get(`/api/v1/insight/summary?${qs}`, { jar: analyst.jar });
       assert.equal(res.status, 200, show(res));
@@ -145,7 +167,44 @@ describe('insight summary', () => {
     const rootOf = (id) => (parent[id] ? rootOf(parent[id]) : id);
     for (const [id, d] of Object.entries(parent)) if (d) roots[rootOf(Number(id))] = (roots[rootOf(Number(id))] || 0) + 1;
     const best = Math.max(0, ...Object.values(roots));
-    if (best > 0) assert.equal(res.json.clusters[0].size, best + 1);
+    assert.ok(best > 0, 'the seed has near-duplicates');
+    assert.equal(res.json.clusters[0].size, best + 1);
+    // each cluster is shown by its root's (redacted) text
+    for (const c of res.json.clusters) {
+      assert.equal(c.size, roots[c.id] + 1, `cluster ${c.id} size`);
+      assert.equal(c.text, sql(srv.db, `SELECT display FROM submissions WHERE id=${c.id}`)[0].display);
+    }
+  });
+
+  test('rising this week against the four before (burst detection), by topic and province', async () => {
+    // a burst: 25 posts become this week's talk of "lingkungan" in Papua (94)
+    sql(srv.db, `UPDATE submissions SET created_at='${day(1)}T10:00:00Z', labels_json=json_set(labels_json, '$.topics', json_array(json_object('topic','lingkungan','score',0.9)), '$.region', json_array(json_object('level','provinsi','province','94','code','94')))
+      WHERE id IN (SELECT id FROM submissions WHERE campaign_id=${campaignId} ORDER BY id LIMIT 25 OFFSET 100)`);
+    const res = await srv.get(`/api/v1/insight/summary?campaign=demo&from=${day(70)}&to=${day(0)}`, { jar: analyst.jar });
+    assert.equal(res.status, 200, show(res));
+    // the documented rule, computed here from the submissions table
+    const week = {};
+    const prev = {};
+    for (const r of dbRows()) {
+      const d = r.created_at.slice(0, 10);
+      const l = readLabels(r.labels_json);
+      const keys = [...l.topics.map((t) => `topic:${t}`), ...(l.province ? [`province:${l.province}`] : [])];
+      const into = d >= day(6) && d <= day(0) ? week : d >= day(34) && d <= day(7) ? prev : null;
+      if (into) for (const k of keys) into[k] = (into[k] || 0) + 1;
+    }
+    const want = Object.keys(week)
+      .map((k) => {
+        const mean = (prev[k] || 0) / 4;
+        return { k, week: week[k], z: (week[k] - mean) / Math.sqrt(mean + 1) };
+      })
+      .filter((x) => x.week >= 3 && x.z >= 2)
+      .sort((a, b) => b.z - a.z || (a.k.split(':')[1] < b.k.split(':')[1] ? -1 : 1))
+      .slice(0, 10);
+    assert.ok(want.some((x) => x.k === 'topic:lingkungan') && want.some((x) => x.k === 'province:94'), JSON.stringify(want));
+    assert.deepEqual(
+      res.json.rising.map((r) => [`${r.dim}:${r.key}`, r.week, r.z]),
+      want.map((x) => [x.k, x.week, Math.round(x.z * 100) / 100]),
+    );
   });
 
   test('bad parameters are refused, unknown campaign is 404, sign-in required', async () => {
@@ -374,6 +433,19 @@ describe('pages', () => {
       assert.ok(res.text.includes(marker), `${p} has ${marker}`);
       assert.ok(res.text.includes('/static/vendor/echarts.min.js'), `${p} loads the chart library`);
     }
+    // the dapil table for the candidates: name, seats and volume per dapil, from the database
+    const dapils = Object.fromEntries(
+      fs.readFileSync(path.join(REPO, 'data/geo/dapil.tsv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t')).map((c) => [c[0], { name: c[1], seats: Number(c[3]) }]),
+    );
+    const map = await srv.get(`/console/insight/map?campaign=demo&from=${day(70)}&to=${day(0)}&lang=en`, { jar: analyst.jar });
+    const table = map.text.slice(map.text.indexOf('id="dapil"'), map.text.indexOf('</table>', map.text.indexOf('id="dapil"')));
+    const rows = [...table.matchAll(/<tr><td>([^<]*)<\/td><td>(\d+)<\/td><td>(\d+)<\/td>/g)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
+    const exp = expected(dbRows(), { from: day(70), to: day(0) }).by_dapil;
+    assert.ok(Object.keys(exp).length >= 3, 'the seed has dapil');
+    assert.deepEqual(
+      rows.sort(),
+      Object.entries(exp).map(([code, n]) => [dapils[code].name, dapils[code].seats, n]).sort(),
+    );
     const rep = await srv.get('/console/insight/report?campaign=demo&lang=en', { jar: analyst.jar });
     assert.ok(rep.text.includes('Method') && rep.text.includes('Top ideas per topic'), 'report has the method and top ideas');
     const anon = await srv.get('/console/insight');
