@@ -255,6 +255,23 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     assert.equal(rows(`kind='status' AND channel='x' AND state='sent' AND remote_id='1991830000000000042'`).length >= 1, true);
   });
 
+  test('a rejection by a reviewer goes back to the person with its reason, in their language', async () => {
+    const fix = inbound('telegram/update-message-group-reply');
+    const upd = JSON.parse(fix.body.toString('utf8'));
+    upd.update_id += 500;
+    upd.message.message_id = 5601;
+    upd.message.text = 'Jual pulsa murah dan kuota internet, hubungi saya di grup ini ya kak #GagasanWarga';
+    delete upd.message.entities;
+    const r = await post(srv, { ...fix, body: Buffer.from(JSON.stringify(upd)) });
+    assert.equal(r.status, 200, r.text);
+    const id = await until('the post', () => sub('telegram', `${CHAT}:5601`));
+    const act = await srv.act(reviewer, Number(id), { action: 'reject', reason: 'off-topic' });
+    assert.equal(act.status, 200, act.text);
+    const sent = await until('the answer', () => fake.seen('POST /sendMessage').find((x) => x.body?.reply_parameters?.message_id === 5601));
+    assert.match(sent.body.text, /belum dapat kami terbitkan \(di luar topik kampanye\)/);
+    await until('its outbox row settled', () => rows(`kind='status' AND submission_id=${id} AND dedupe_key='status:${id}:rejected'`).length === 1);
+  });
+
   test('a private reply to an Instagram comment goes as recorded', async () => {
     // queued the way other code queues a reply: target = the submission's reply_json
     const target = sql(srv.db, `SELECT reply_json FROM submissions WHERE channel='instagram' AND native_id='${NATIVE.instagram}'`);
