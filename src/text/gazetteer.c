@@ -672,11 +672,12 @@ static size_t tokenize(const char *s, size_t len, tok **out)
         while (i < len && is_space_c((unsigned char)s[i]))
             i++;
         size_t c0 = i;
+        unsigned seen = 0; /* the classes of the chunk's bytes */
         while (i < len && !is_space_c((unsigned char)s[i]))
-            i++;
+            seen |= cclass[(unsigned char)s[i++]];
         size_t c1 = i;
         int skip = 0;
-        for (size_t k = c0; k < c1; k++)
+        for (size_t k = c0; (seen & CC_SKIPCH) && k < c1; k++)
             if (!(cclass[(unsigned char)s[k]] & CC_SKIPCH))
                 continue;
             else if (s[k] == '@' || (s[k] == ':' && k + 2 < c1 && s[k + 1] == '/' && s[k + 2] == '/') ||
@@ -745,8 +746,6 @@ static size_t tokenize(const char *s, size_t len, tok **out)
             k = e;
         }
         /* between chunks only whitespace: a newline breaks a phrase */
-        if (n && memchr(s + c1, '\n', (i < len ? i : len) - c1))
-            t[n - 1].flags |= T_BREAK;
         size_t w = c1;
         while (w < len && is_space_c((unsigned char)s[w])) {
             if (s[w] == '\n' && n)
