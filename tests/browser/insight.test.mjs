@@ -10,7 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { OUT_DIR, Server, USERS } from '../lib/server.mjs';
+import { fileURLToPath } from 'node:url';
 import { seedInsight } from '../lib/insight-seed.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ARGS = [
@@ -87,6 +90,32 @@ describe('insight pages', () => {
     await page.selectOption('#map-measure', 'per100k');
     await page.waitForSelector('body[data-map="dapil"]');
     await page.screenshot({ path: path.join(OUT_DIR, 'insight-map-dapil.png'), fullPage: true });
+    // what the map coloured: each dapil's count from the summary API, and
+    // per 100,000 inhabitants of the population file, worked out here
+    const drawn = () =>
+      page.evaluate(() => {
+        const c = window.echarts.getInstanceByDom(document.getElementById('chart-map'));
+        // the series lists every area of the layer; those with posts carry n
+        return c.getOption().series[0].data.filter((d) => d.n !== undefined).map((d) => [d.name, d.value, d.n]);
+      });
+    const pop = JSON.parse(fs.readFileSync(path.join(REPO, 'web/insight/population.json'), 'utf8')).population;
+    const sum = await (await ctx.request.get(`${srv.base}/api/v1/insight/summary?campaign=demo`)).json();
+    const dapil = await drawn();
+    assert.deepEqual(
+      dapil.map(([code, , n]) => [code, n]).sort(),
+      sum.regions.dapil.filter((r) => r.code !== '').map((r) => [r.code, r.n]).sort(),
+    );
+    for (const [code, v, n] of dapil) assert.equal(v, Math.round((n * 1e7) / pop[`d${code}`]) / 100, `dapil ${code} per 100,000`);
+    // kab/kota, raw counts
+    await page.selectOption('#map-measure', 'raw');
+    await page.selectOption('#map-level', 'regency');
+    await page.waitForSelector('body[data-map="regency"]');
+    const reg = await drawn();
+    assert.deepEqual(
+      reg.map(([code, v]) => [code, v]).sort(),
+      sum.regions.regency.filter((r) => r.code !== '').map((r) => [r.code, r.n]).sort(),
+    );
+    await page.screenshot({ path: path.join(OUT_DIR, 'insight-map-regency.png'), fullPage: true });
     await page.close();
   });
 
