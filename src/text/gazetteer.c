@@ -660,11 +660,30 @@ static inline int is_lo(unsigned char c)
     return c >= 'a' && c <= 'z';
 }
 
-/* Tokens: ASCII alphanumeric runs; hashtag bodies split at camel-case humps. */
-static size_t tokenize(const char *s, size_t len, tok **out)
+/* Room for at least n + 1 elements of size sz in *p (capacity *cap), which
+ * starts as the caller's stack buffer stack: the first growth moves to the
+ * heap (a tweet stays on the stack: no malloc per post). */
+static void grow_from(void **p, size_t *cap, size_t n, size_t sz, const void *stack)
 {
-    size_t n = 0, cap = 64;
-    tok *t = gg_malloc(cap * sizeof *t);
+    if (n < *cap)
+        return;
+    size_t nc = *cap * 2;
+    if (*p == stack) {
+        void *h = gg_malloc(nc * sz);
+        memcpy(h, *p, n * sz);
+        *p = h;
+    } else {
+        *p = gg_realloc(*p, nc * sz);
+    }
+    *cap = nc;
+}
+
+/* Tokens: ASCII alphanumeric runs; hashtag bodies split at camel-case humps.
+ * *out starts as buf (cap elements); see grow_from. */
+static size_t tokenize(const char *s, size_t len, tok **out, tok *buf, size_t cap)
+{
+    size_t n = 0;
+    tok *t = buf;
     size_t i = 0;
     while (i < len) {
         /* one whitespace-delimited chunk at a time: URLs, e-mails and
@@ -718,9 +737,10 @@ static size_t tokenize(const char *s, size_t len, tok **out)
                 } else {
                     q = e;
                 }
-                if (n == cap) {
-                    cap *= 2;
-                    t = gg_realloc(t, cap * sizeof *t);
+                {
+                    void *tp = t;
+                    grow_from(&tp, &cap, n, sizeof *t, buf);
+                    t = tp;
                 }
                 t[n].start = p;
                 t[n].end = q;
@@ -929,10 +949,11 @@ static void fill_match(const gg_geo *g, const cand_m *cm, gg_geo_match *m)
 
 int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, int max)
 {
-    tok *t = NULL;
-    size_t nt = tokenize(s, len, &t);
-    size_t ncm = 0, capm = 8;
-    cand_m *cm = gg_malloc(capm * sizeof *cm);
+    tok tbuf[64], *t = NULL;
+    size_t nt = tokenize(s, len, &t, tbuf, sizeof tbuf / sizeof tbuf[0]);
+    cand_m cmbuf[8];
+    size_t ncm = 0, capm = sizeof cmbuf / sizeof cmbuf[0];
+    cand_m *cm = cmbuf;
     char key[KEY_MAX];
     int found = 0;
 
@@ -941,9 +962,10 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             i++;
             continue;
         }
-        if (ncm == capm) {
-            capm *= 2;
-            cm = gg_realloc(cm, capm * sizeof *cm);
+        {
+            void *cp = cm;
+            grow_from(&cp, &capm, ncm, sizeof *cm, cmbuf);
+            cm = cp;
         }
         cand_m *c = &cm[ncm];
         memset(c, 0, sizeof *c);
@@ -1228,8 +1250,10 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             fill_match(g, c, &out[found]);
         found++;
     }
-    gg_free(t);
-    gg_free(cm);
+    if (t != tbuf)
+        gg_free(t);
+    if (cm != cmbuf)
+        gg_free(cm);
     return found;
 }
 
