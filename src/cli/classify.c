@@ -67,29 +67,53 @@ typedef struct shared {
 
 /* ---------------------------------------------------------- JSON output */
 
+/* gg_buf_add and friends without the call when the bytes fit the buffer's
+ * allocation (which never exceeds its cap + 1): every output line is a few
+ * dozen small appends. */
+static inline void bput(gg_buf *b, const void *p, size_t n)
+{
+    if (b->data && b->len + n + 1 <= b->alloc) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    gg_buf_add(b, p, n);
+}
+
+static inline void bputc(gg_buf *b, char c)
+{
+    bput(b, &c, 1);
+}
+
+static inline void bputs(gg_buf *b, const char *s)
+{
+    bput(b, s, strlen(s));
+}
+
 static void put_str(gg_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    gg_buf_addc(b, '"');
+    bputc(b, '"');
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        gg_buf_add(b, s + run, i - run);
+        bput(b, s + run, i - run);
         run = i + 1;
         char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
         if (c == '"' || c == '\\') {
             e[1] = (char)c;
-            gg_buf_add(b, e, 2);
+            bput(b, e, 2);
         } else if (c == '\n') {
-            gg_buf_add(b, "\\n", 2);
+            bput(b, "\\n", 2);
         } else {
-            gg_buf_add(b, e, 6);
+            bput(b, e, 6);
         }
     }
-    gg_buf_add(b, s + run, n - run);
-    gg_buf_addc(b, '"');
+    bput(b, s + run, n - run);
+    bputc(b, '"');
 }
 
 /* A probability with three decimals, without printf (it is the hot path). */
@@ -97,22 +121,22 @@ static void put_p(gg_buf *b, float x)
 {
     int v = (int)(x * 1000.0f + 0.5f);
     if (v <= 0) {
-        gg_buf_addc(b, '0');
+        bputc(b, '0');
         return;
     }
     if (v >= 1000) {
-        gg_buf_addc(b, '1');
+        bputc(b, '1');
         return;
     }
     char d[5] = {'0', '.', (char)('0' + v / 100), (char)('0' + v / 10 % 10), (char)('0' + v % 10)};
     size_t n = 5;
     while (d[n - 1] == '0')
         n--;
-    gg_buf_add(b, d, n);
+    bput(b, d, n);
 }
 
 /* a string literal only: sizeof of anything else is a pointer's */
-#define LIT(b, s) gg_buf_add((b), "" s "", sizeof(s) - 1)
+#define LIT(b, s) bput((b), "" s "", sizeof(s) - 1)
 
 static void put_labels(gg_buf *b, const gg_filter_result *r)
 {
@@ -138,17 +162,17 @@ static void put_labels(gg_buf *b, const gg_filter_result *r)
         }
     for (int i = 0; i < n; i++) {
         if (i)
-            gg_buf_addc(b, ',');
+            bputc(b, ',');
         LIT(b, "{\"topic\":\"");
-        gg_buf_adds(b, gg_filter_topics[order[i]]);
+        bputs(b, gg_filter_topics[order[i]]);
         LIT(b, "\",\"score\":");
         put_p(b, r->topic[order[i]]);
-        gg_buf_addc(b, '}');
+        bputc(b, '}');
     }
     LIT(b, "],\"kind\":");
     if (r->kind >= 0) {
-        gg_buf_addc(b, '"');
-        gg_buf_adds(b, gg_filter_kinds[r->kind]);
+        bputc(b, '"');
+        bputs(b, gg_filter_kinds[r->kind]);
         LIT(b, "\",\"kind_score\":");
         put_p(b, r->kind_p[r->kind]);
     } else {
@@ -163,9 +187,9 @@ static void put_labels(gg_buf *b, const gg_filter_result *r)
     /* target and categories only for posts judged hateful */
     LIT(b, ",\"hate_target\":");
     if (r->hate >= 0.5f) {
-        gg_buf_addc(b, '"');
-        gg_buf_adds(b, gg_filter_hatex[r->hatex[0] >= r->hatex[1] ? 0 : 1]);
-        gg_buf_addc(b, '"');
+        bputc(b, '"');
+        bputs(b, gg_filter_hatex[r->hatex[0] >= r->hatex[1] ? 0 : 1]);
+        bputc(b, '"');
     } else {
         LIT(b, "null");
     }
@@ -176,13 +200,13 @@ static void put_labels(gg_buf *b, const gg_filter_result *r)
             if (r->hatex[k] < 0.5f)
                 continue;
             if (!first)
-                gg_buf_addc(b, ',');
+                bputc(b, ',');
             LIT(b, "{\"category\":\"");
             first = 0;
-            gg_buf_adds(b, gg_filter_hatex[k]);
+            bputs(b, gg_filter_hatex[k]);
             LIT(b, "\",\"score\":");
             put_p(b, r->hatex[k]);
-            gg_buf_addc(b, '}');
+            bputc(b, '}');
         }
     }
     LIT(b, "],\"spam\":");
@@ -190,10 +214,10 @@ static void put_labels(gg_buf *b, const gg_filter_result *r)
     LIT(b, ",\"sentiment\":");
     if (r->sentiment >= 0) {
         LIT(b, "{\"label\":\"");
-        gg_buf_adds(b, gg_filter_sentiments[r->sentiment]);
+        bputs(b, gg_filter_sentiments[r->sentiment]);
         LIT(b, "\",\"score\":");
         put_p(b, r->sent_p[r->sentiment]);
-        gg_buf_addc(b, '}');
+        bputc(b, '}');
     } else {
         LIT(b, "null");
     }
@@ -209,7 +233,7 @@ static void put_regions(gg_buf *b, const gg_geo *geo, const char *text, size_t l
             n = MAX_REGIONS;
         for (int i = 0; i < n; i++) {
             if (i)
-                gg_buf_addc(b, ',');
+                bputc(b, ',');
             LIT(b, "{\"text\":");
             put_str(b, text + m[i].start, m[i].len);
             LIT(b, ",\"code\":");
@@ -228,10 +252,10 @@ static void put_regions(gg_buf *b, const gg_geo *geo, const char *text, size_t l
                 put_str(b, m[i].dapil, strlen(m[i].dapil));
             else
                 LIT(b, "null");
-            gg_buf_addc(b, '}');
+            bputc(b, '}');
         }
     }
-    gg_buf_addc(b, ']');
+    bputc(b, ']');
 }
 
 /* ---------------------------------------------------------- one line */
@@ -636,7 +660,7 @@ static void error_line(rec *r, gg_arena *a, const char *id, const char *msg)
     gg_buf b;
     gg_buf_init(&b, 1 << 16);
     LIT(&b, "{\"id\":");
-    gg_buf_adds(&b, id ? id : "null");
+    bputs(&b, id ? id : "null");
     LIT(&b, ",\"error\":");
     put_str(&b, msg, strlen(msg));
     LIT(&b, "}\n");
@@ -1009,11 +1033,11 @@ int gg_cli_classify(int argc, char **argv)
     gg_buf_init(&out, (size_t)1 << 40);
     for (size_t i = 0; i < sh.n; i++) {
         rec *r = &sh.recs[i];
-        gg_buf_add(&out, r->out, r->out_len);
+        bput(&out, r->out, r->out_len);
         if (r->ok) {
             LIT(&out, ",\"dup_of\":");
             if (r->dup >= 0)
-                gg_buf_adds(&out, sh.recs[r->dup].id);
+                bputs(&out, sh.recs[r->dup].id);
             else
                 LIT(&out, "null");
             LIT(&out, ",\"coordinated\":");

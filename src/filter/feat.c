@@ -110,7 +110,8 @@ typedef struct tokstate {
     int run;
 } tokstate;
 
-static void tok_add_ascii(gg_filter_fv *fv, tokstate *ts, unsigned char c)
+static inline __attribute__((always_inline)) void tok_add_ascii(gg_filter_fv *fv, tokstate *ts,
+                                                            unsigned char c)
 {
     if (ts->start == UINT32_MAX) {
         if (fv->canon_len > 0)
