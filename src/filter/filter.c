@@ -639,6 +639,14 @@ unsigned gg_filter_topic_set(const gg_filter_model *m, const float *p, unsigned 
     }
     if (!on && !is_spam)
         on = 1u << best;
+    /* keep the GG_FILTER_TOPIC_MAX most probable (ties: the lower index) */
+    while (__builtin_popcount(on) > GG_FILTER_TOPIC_MAX) {
+        int worst = -1;
+        for (int t = 0; t < m->ncol && t < 32; t++)
+            if ((on >> t & 1) && (worst < 0 || p[t] <= p[worst]))
+                worst = t;
+        on &= ~(1u << worst);
+    }
     return on;
 }
 

@@ -148,9 +148,15 @@ void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *te
 
 /** Decide the topic set from probabilities: none for spam; else every topic
  *  at or above its threshold (a lower one, GG_FILTER_LEX_TH, when the topic
- *  lexicon matched it: bit t of lex), or the best one when none is. */
+ *  lexicon matched it: bit t of lex), or the best one when none is; at most
+ *  GG_FILTER_TOPIC_MAX of them, the most probable. */
 #ifndef GG_FILTER_LEX_TH
 #define GG_FILTER_LEX_TH 0.25
+#endif
+/** A post is about one or two topics: a third one was far more often wrong
+ *  than right (docs/filter.md, Topic thresholds). */
+#ifndef GG_FILTER_TOPIC_MAX
+#define GG_FILTER_TOPIC_MAX 2
 #endif
 unsigned gg_filter_topic_set(const gg_filter_model *m, const float *p, unsigned lex, int is_spam);
 

@@ -367,32 +367,46 @@ static void fit_mnb(const gg_filter_ds *ds, const size_t *rows, size_t nrows,
 #define CALIB_FOLDS 4
 #endif
 
-/* Micro-F1 of the topic rule of gg_filter_topic_set (p >= th, or the
- * lexicon named the topic and p >= GG_FILTER_LEX_TH after the threshold is
- * folded into the bias; the best one when none) over n rows of ncol
- * probabilities p with lexicon bits lex. */
+static double logit(double p)
+{
+    return log(p / (1 - p));
+}
+
+/* Micro-F1 of the topic rule of gg_filter_topic_set over n rows of ncol
+ * probabilities p with lexicon bits lex, for raw bars bar[c] (the topic is
+ * on at p >= bar) and lexbar[c] (the lower bar when the lexicon named it):
+ * the best one when none is on, at most GG_FILTER_TOPIC_MAX, the most
+ * probable after folding. Rows with no gold topic are skipped: those are
+ * spam, which gets no topic from the kind head, not from this rule. */
 static double rule_f1(const float *p, const unsigned *lex, const unsigned char *gold, size_t n,
-                      size_t ncol, const double *th)
+                      size_t ncol, const double *bar, const double *lexbar)
 {
     long tp = 0, fp = 0, fn = 0;
+    double qs[32];
     for (size_t i = 0; i < n; i++) {
-        unsigned on = 0;
+        unsigned on = 0, any = 0;
         size_t best = 0;
-        double bq = -1;
-        for (size_t c = 0; c < ncol; c++) {
+        for (size_t c = 0; c < ncol && c < 32; c++) {
             double q = p[i * ncol + c];
-            /* the folded probability: sigm(logit(q) - logit(th)) */
-            double odds = q / (1 - q + 1e-12) * ((1 - th[c]) / th[c]);
-            double qs = odds / (1 + odds);
-            if (qs >= 0.5 || ((lex[i] >> c & 1) && qs >= GG_FILTER_LEX_TH))
+            /* ranks use the folded probability, as gg_filter_topic_set does */
+            qs[c] = logit(q < 1e-9 ? 1e-9 : q > 1 - 1e-9 ? 1 - 1e-9 : q) - logit(lexbar[c]);
+            if (q >= bar[c] || ((lex[i] >> c & 1) && q >= lexbar[c]))
                 on |= 1u << c;
-            if (qs > bq) {
-                bq = qs;
+            if (qs[c] > qs[best])
                 best = c;
-            }
+            any |= gold[i * ncol + c];
         }
+        if (!any)
+            continue;
         if (!on)
             on = 1u << best;
+        while (__builtin_popcount(on) > GG_FILTER_TOPIC_MAX) {
+            size_t worst = ncol;
+            for (size_t c = 0; c < ncol && c < 32; c++)
+                if ((on >> c & 1) && (worst == ncol || qs[c] <= qs[worst]))
+                    worst = c;
+            on &= ~(1u << worst);
+        }
         for (size_t c = 0; c < ncol; c++) {
             int g = gold[i * ncol + c] != 0, pr = on >> c & 1;
             tp += g && pr;
@@ -403,14 +417,16 @@ static double rule_f1(const float *p, const unsigned *lex, const unsigned char *
     return f1(tp, fp, fn);
 }
 
-/* Thresholds of a multi-label head chosen on its own training rows only:
+/* Bars of a multi-label head chosen on its own training rows only:
  * out-of-fold probabilities from CALIB_FOLDS inner folds grouped by key,
- * then the one threshold (and, for calib 2, each column's in turn) that
- * maximizes micro-F1 under the topic rule. lex_slot: first extra slot of
- * the lexicon bits (columns in order), or -1. */
+ * then the bar pair shared by all columns that maximizes micro-F1 under the
+ * topic rule — bar th[c] for a topic the lexicon did not name and the lower
+ * lexbar[c] for one it did (lex_slot: first extra slot of the lexicon bits,
+ * columns in order; -1: no lexicon, lexbar = th) — and, for calib 2, each
+ * column's bar in turn. Ties go to the lower bars. */
 static void calib_thresholds(const gg_filter_ds *ds, const size_t *rows, size_t nrows,
                              const unsigned char *y, const uint64_t *key, const hspec *h, double C,
-                             int lex_slot, double *th, FILE *lg)
+                             int lex_slot, double *th, double *lexbar, FILE *lg)
 {
     size_t nf = nfeat(ds), ncol = (size_t)h->ncol;
     float *w = gg_malloc(ncol * nf * sizeof *w), *b = gg_malloc(ncol * sizeof *b);
@@ -444,36 +460,50 @@ static void calib_thresholds(const gg_filter_ds *ds, const size_t *rows, size_t 
                     lex[n] |= 1u << ((size_t)x->index - 1 - base);
         }
     }
-    double best = -1, t0 = 0.5;
-    for (int g = 0; g <= 20; g++) {
+    /* bars on a grid of 0.025: th in [0.2, 0.9], lexbar in [0.05, th] */
+    double best = -1, t0 = 0.5, l0 = 0.5;
+    for (int g = 0; g <= 28; g++) {
         double t = 0.2 + 0.025 * g;
-        for (size_t c = 0; c < ncol; c++)
-            th[c] = t;
-        double v = rule_f1(p, lex, gold, n, ncol, th);
-        /* ties go to the threshold nearest 0.5 */
-        if (v > best + 1e-9 || (fabs(v - best) <= 1e-9 && fabs(t - 0.5) < fabs(t0 - 0.5))) {
-            best = v;
-            t0 = t;
+        for (int gl = 0; gl <= 34; gl++) {
+            double l = lex_slot >= 0 ? 0.05 + 0.025 * gl : t;
+            if (l > t + 1e-9)
+                break;
+            for (size_t c = 0; c < ncol; c++) {
+                th[c] = t;
+                lexbar[c] = l;
+            }
+            double v = rule_f1(p, lex, gold, n, ncol, th, lexbar);
+            if (v > best + 1e-9) {
+                best = v;
+                t0 = t;
+                l0 = l;
+            }
+            if (lex_slot < 0)
+                break;
         }
     }
-    for (size_t c = 0; c < ncol; c++)
+    for (size_t c = 0; c < ncol; c++) {
         th[c] = t0;
+        lexbar[c] = l0;
+    }
     for (int pass = 0; h->calib > 1 && pass < 2; pass++)
         for (size_t c = 0; c < ncol; c++) {
-            double keep = th[c], bc = th[c];
-            for (int g = 0; g <= 20; g++) {
+            double bc = th[c];
+            for (int g = 0; g <= 28; g++) {
                 th[c] = 0.2 + 0.025 * g;
-                double v = rule_f1(p, lex, gold, n, ncol, th);
+                if (th[c] < lexbar[c] - 1e-9)
+                    continue;
+                double v = rule_f1(p, lex, gold, n, ncol, th, lexbar);
                 if (v > best + 1e-9) {
                     best = v;
                     bc = th[c];
                 }
             }
             th[c] = bc;
-            (void)keep;
         }
     if (lg)
-        fprintf(lg, "  %s: out-of-fold micro-F1 %.4f at shared threshold %.3f\n", h->name, best, t0);
+        fprintf(lg, "  %s: out-of-fold micro-F1 %.4f at bars %.3f, %.3f with the lexicon\n", h->name,
+                best, t0, l0);
     gg_free(w);
     gg_free(b);
     gg_free(p);
@@ -530,9 +560,11 @@ static gg_filter_model *fit_head(const gg_filter_ds *ds, const size_t *rows_in, 
     }
     /* with fewer rows the inner folds are too small to say anything */
     int calibrated = h->calib && !h->exclusive && nrows >= CALIB_MIN_ROWS;
+    int lexical = h->labels == gg_filter_topics;
+    double *lexbar = gg_malloc(ncol * sizeof *lexbar);
     if (calibrated)
-        calib_thresholds(ds, rows, nrows, y, key, h, bestC,
-                         h->labels == gg_filter_topics ? GG_FX_TOPIC : -1, bestth, lg);
+        calib_thresholds(ds, rows, nrows, y, key, h, bestC, lexical ? GG_FX_TOPIC : -1, bestth,
+                         lexbar, lg);
     fit_cols(ds, rows, nrows, y, h, bestC, w, b);
     if (h->mnb > 0) {
         /* add a naive Bayes vote: it generalizes differently from the
@@ -557,6 +589,13 @@ static gg_filter_model *fit_head(const gg_filter_ds *ds, const size_t *rows_in, 
                                        : 0.5;
         m->b[c] = (float)(b[c] - log(t / (1 - t)));
         m->thresh[c] = 0.5;
+        if (calibrated && lexical) {
+            /* two bars: fold the lexicon bar onto GG_FILTER_LEX_TH, and keep
+             * the other as this column's threshold on the folded scale */
+            double o = logit(lexbar[c]) - logit(GG_FILTER_LEX_TH);
+            m->b[c] = (float)(b[c] - o);
+            m->thresh[c] = sigm(logit(bestth[c]) - o);
+        }
     }
     if (lg)
         fprintf(lg, "%s: %zu docs, C=%g\n", h->name, nrows, bestC);
@@ -564,6 +603,7 @@ static gg_filter_model *fit_head(const gg_filter_ds *ds, const size_t *rows_in, 
     gg_free(b);
     gg_free(th);
     gg_free(bestth);
+    gg_free(lexbar);
     gg_free(all);
     return m;
 }
@@ -1428,7 +1468,7 @@ static void q_dev(const char *dir, const char *cue_dir, const char *lexicon_path
                 tr[ntr++] = i;
         }
         gg_filter_model *t, *k, *cm;
-        train_stage2(&c, &ds, tr, ntr, &t, &k, &cm, NULL);
+        train_stage2(&c, &ds, tr, ntr, &t, &k, &cm, getenv("GG_QUALITY_LOG") ? stderr : NULL);
         gg_filter_set(f, GG_HEAD_TOPICS, t);
         gg_filter_set(f, GG_HEAD_KIND, k);
         gg_filter_set(f, GG_HEAD_CONSTRUCTIVE, cm);
