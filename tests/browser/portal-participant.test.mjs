@@ -23,6 +23,7 @@ let srv;
 let browser;
 let ctx;
 let ideaId;
+let placedId;
 
 before(async () => {
   fs.mkdirSync(OUT_DIR, { recursive: true });
@@ -32,6 +33,11 @@ before(async () => {
   const a = await srv.act(reviewer, sid, { action: 'accept', title: 'Lampu jalan gang kampung' });
   assert.equal(a.status, 200, show(a));
   ideaId = a.json.idea.id;
+  // an idea with a known place, for the map and the idea page's region
+  const sid2 = await srv.submitOk(`Sekolah dasar di Kabupaten Sleman kekurangan guru, kelas digabung ${marker()}`);
+  const a2 = await srv.act(reviewer, sid2, { action: 'accept', title: 'Guru SD di Sleman' });
+  assert.equal(a2.status, 200, show(a2));
+  placedId = a2.json.idea.id;
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
   ctx = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
   await ctx.route(/.*/, (route) => {
@@ -89,6 +95,39 @@ describe('participant on a phone, no JavaScript', () => {
     }
     assert.match(page.url(), /\/s\/\d+$/, 'the idea was not sent');
     await shot(page, 'portal-sent-anyway.png');
+    await page.close();
+  });
+
+  test('the campaign page shows its period, topics, newest ideas and the map; an idea its topics and region', async () => {
+    const page = await ctx.newPage();
+    await weighed(page, `${srv.base}/c/demo`);
+    assert.ok(await page.locator('p.period', { hasText: 'Dibuka' }).isVisible(), 'no period');
+    assert.ok(await page.locator('.topics li', { hasText: 'layanan publik' }).isVisible(), 'no topics');
+    await page.screenshot({ path: path.join(OUT_DIR, 'portal-campaign-head.png') });
+    const newest = page.locator('#new li').first();
+    assert.equal(await newest.locator('a').getAttribute('href'), `/i/${placedId}`, 'the newest idea is not first');
+    const map = page.locator('#map svg');
+    assert.equal(await map.locator('path').count(), 38);
+    const box = await map.boundingBox();
+    assert.ok(box.width >= 300 && box.width <= 360 && box.height > 100, `map box ${JSON.stringify(box)}`);
+    // Sleman is in DI Yogyakarta: its province is shaded, with its count in words below
+    const diy = map.locator('path', { has: page.locator('title', { hasText: /^Daerah Istimewa Yogyakarta: [1-9]/ }) });
+    assert.notEqual(await diy.getAttribute('class'), 'm0', 'DIY is not shaded');
+    const fill = await diy.evaluate((el) => getComputedStyle(el).fill);
+    const blank = await map.locator('path.m0').first().evaluate((el) => getComputedStyle(el).fill);
+    assert.notEqual(fill, blank, 'a shaded province is drawn like an empty one');
+    assert.ok(await page.locator('#map ol.places li', { hasText: 'Daerah Istimewa Yogyakarta' }).isVisible(), 'no list under the map');
+    assert.ok(await page.locator('#map .legend li').count() >= 2, 'no legend');
+    await page.locator('#map').screenshot({ path: path.join(OUT_DIR, 'portal-campaign-map.png') });
+    await shot(page, 'portal-campaign.png');
+    await page.goto(`${srv.base}/i/${placedId}`);
+    assert.equal(await page.locator('p.place').textContent(), 'Wilayah: Kabupaten Sleman, Daerah Istimewa Yogyakarta');
+    assert.ok(await page.locator('.topics li', { hasText: 'pendidikan' }).isVisible(), 'no topic on the idea page');
+    await page.screenshot({ path: path.join(OUT_DIR, 'portal-idea-place.png') });
+    await page.goto(`${srv.base}/c/demo?lang=en`);
+    assert.ok(await page.getByRole('heading', { name: 'Where the ideas come from' }).isVisible());
+    assert.ok(await page.getByRole('heading', { name: 'Newest ideas' }).isVisible());
+    await page.goto(`${srv.base}/c/demo?lang=id`); // the switch is remembered: back to Indonesian
     await page.close();
   });
 
@@ -158,7 +197,7 @@ describe('every portal page: light, 360 px, contrast, names, keyboard', () => {
     await page.waitForLoadState('load');
     const result = new URL(page.url()).pathname;
     assert.match(result, /^\/q\/\d+\/r\/[0-9a-f]{24}$/);
-    const pages = ['/', '/c/demo', '/c/demo?error=invalid&poll_error=rate', `/i/${ideaId}`, `/i/${ideaId}?error=rate`,
+    const pages = ['/', '/c/demo', '/c/demo?error=invalid&poll_error=rate', '/c/demo?error=rate', `/i/${ideaId}`, `/i/${ideaId}?error=rate`,
       `/q/${quiz}`, `/q/${quiz}?error=rate`, result, '/me', '/me?error=rate', '/c/demo?lang=en', `/i/${ideaId}?lang=en`, result + '?lang=id'];
     for (const url of pages) {
       await weighed(page, `${srv.base}${url}`);
