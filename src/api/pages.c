@@ -103,8 +103,18 @@ static void date_html(gg_buf *b, const char *iso, const char *lang)
     static const char *const en_m[] = {"January", "February", "March",     "April",
                                        "May",     "June",     "July",      "August",
                                        "September", "October", "November", "December"};
-    int y, m, d;
-    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
+    /* "YYYY-MM-DD" by hand: ten characters, digits where digits go */
+    int ok = strlen(iso) >= 10 && iso[4] == '-' && iso[7] == '-';
+    for (int i = 0; ok && i < 10; i++)
+        ok = i == 4 || i == 7 || (iso[i] >= '0' && iso[i] <= '9');
+    int y = 0, m = 0, d = 0;
+    if (ok) {
+        for (int i = 0; i < 4; i++)
+            y = y * 10 + (iso[i] - '0');
+        m = (iso[5] - '0') * 10 + (iso[6] - '0');
+        d = (iso[8] - '0') * 10 + (iso[9] - '0');
+    }
+    if (!ok || m < 1 || m > 12 || d < 1 || d > 31) {
         gg_html_esc(b, iso);
         return;
     }
