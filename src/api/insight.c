@@ -316,24 +316,24 @@ static int export_row(void *arg, json_t *row)
     return rc ? GG_ELIMIT : 0;
 }
 
-/* The rows behind every chart: one line per (dimension, key) of the
- * summary, and one per (day, series) of the time chart. */
-static void aggregates_rows(json_t *sum, export_out *e)
+/* The rows behind every chart, as one list: one per (dimension, key) of
+ * the summary (topics, kinds, regions, states, channels, languages), the
+ * funnel's stages and reasons with the review times, the bursts, and one
+ * per day of the time chart (total, organic, coordinated, per channel). */
+static json_t *aggregates_rows(json_t *sum)
 {
+    json_t *out = json_array();
     static const char *const lists[][2] = {{"topics", "topic"}, {"kinds", "kind"}};
-    json_t *row = json_object();
+    json_t *row;
     for (int l = 0; l < 2; l++) {
         size_t i;
         json_t *it;
         json_array_foreach(json_object_get(sum, lists[l][0]), i, it)
         {
-            json_object_clear(row);
-            json_object_set_new(row, "dim", json_string(lists[l][1]));
-            json_object_set(row, "key", json_object_get(it, lists[l][1]));
+            row = json_pack("{s:s,s:O}", "dim", lists[l][1], "key", json_object_get(it, lists[l][1]));
             json_object_update(row, it);
             json_object_del(row, lists[l][1]);
-            json_object_del(row, "sentiment");
-            export_row(e, row);
+            json_array_append_new(out, row);
         }
     }
     static const char *const levels[] = {"province", "regency", "dapil"};
@@ -342,43 +342,68 @@ static void aggregates_rows(json_t *sum, export_out *e)
         json_t *it;
         json_array_foreach(json_object_get(json_object_get(sum, "regions"), levels[l]), i, it)
         {
-            json_object_clear(row);
-            json_object_set_new(row, "dim", json_string(levels[l]));
-            json_object_set(row, "key", json_object_get(it, "code"));
+            row = json_pack("{s:s,s:O}", "dim", levels[l], "key", json_object_get(it, "code"));
             json_object_update(row, it);
             json_object_del(row, "code");
-            json_object_del(row, "sentiment");
-            export_row(e, row);
+            json_array_append_new(out, row);
         }
     }
     static const char *const maps[][2] = {{"by_state", "state"}, {"by_channel", "channel"},
                                           {"by_lang", "lang"}};
-    for (int l = 0; l < 3; l++) {
-        const char *k;
-        json_t *v;
-        json_object_foreach(json_object_get(sum, maps[l][0]), k, v)
-        {
-            json_object_clear(row);
-            json_object_set_new(row, "dim", json_string(maps[l][1]));
-            json_object_set_new(row, "key", json_string(k));
-            json_object_set(row, "n", v);
-            export_row(e, row);
-        }
-    }
-    json_t *series = json_object_get(sum, "series");
-    json_t *days = json_object_get(series, "days");
     const char *k;
     json_t *v;
-    size_t i;
-    json_t *d;
-    json_array_foreach(days, i, d)
+    for (int l = 0; l < 3; l++)
+        json_object_foreach(json_object_get(sum, maps[l][0]), k, v)
+            json_array_append_new(out, json_pack("{s:s,s:s,s:O}", "dim", maps[l][1], "key", k,
+                                                 "n", v));
+    /* the funnel chart: its stages, the reasons under the two rejections,
+     * and the review times */
+    json_t *fn = json_object_get(sum, "funnel");
+    json_object_foreach(fn, k, v)
     {
-        json_object_clear(row);
-        json_object_set_new(row, "dim", json_string("day"));
-        json_object_set(row, "key", d);
-        json_object_set(row, "n", json_array_get(json_object_get(series, "total"), i));
-        json_object_set(row, "organic", json_array_get(json_object_get(series, "organic"), i));
-        json_object_set(row, "coordinated",
+        if (json_is_integer(v))
+            json_array_append_new(out, json_pack("{s:s,s:s,s:O}", "dim", "funnel", "key", k, "n", v));
+        else if (json_is_object(v) && json_object_get(v, "by_reason")) {
+            json_array_append_new(out, json_pack("{s:s,s:s,s:O}", "dim", "funnel", "key", k, "n",
+                                                 json_object_get(v, "n")));
+            const char *rk;
+            json_t *rv;
+            json_object_foreach(json_object_get(v, "by_reason"), rk, rv)
+            {
+                char key[96];
+                snprintf(key, sizeof(key), "%s:%s", k, rk);
+                json_array_append_new(out, json_pack("{s:s,s:s,s:O}", "dim", "funnel_reason",
+                                                     "key", key, "n", rv));
+            }
+        }
+    }
+    json_t *rv = json_object_get(fn, "review");
+    static const char *const rkeys[] = {"decided", "avg_hours", "median_hours"};
+    for (int i = 0; i < 3; i++)
+        json_array_append_new(out, json_pack("{s:s,s:s,s:O}", "dim", "review", "key", rkeys[i],
+                                             "n", json_object_get(rv, rkeys[i])
+                                                      ? json_object_get(rv, rkeys[i])
+                                                      : json_null()));
+    /* the bursts: n is this week's count */
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(sum, "rising"), i, it)
+    {
+        char key[160];
+        snprintf(key, sizeof(key), "%s:%s", json_string_value(json_object_get(it, "dim")),
+                 json_string_value(json_object_get(it, "key")));
+        json_array_append_new(out, json_pack("{s:s,s:s,s:O,s:O,s:O}", "dim", "rising", "key", key,
+                                             "n", json_object_get(it, "week"), "prev_weekly",
+                                             json_object_get(it, "prev_weekly"), "z",
+                                             json_object_get(it, "z")));
+    }
+    json_t *series = json_object_get(sum, "series");
+    json_t *d;
+    json_array_foreach(json_object_get(series, "days"), i, d)
+    {
+        row = json_pack("{s:s,s:O,s:O,s:O,s:O}", "dim", "day", "key", d, "n",
+                        json_array_get(json_object_get(series, "total"), i), "organic",
+                        json_array_get(json_object_get(series, "organic"), i), "coordinated",
                         json_array_get(json_object_get(series, "coordinated"), i));
         json_object_foreach(json_object_get(series, "by_channel"), k, v)
         {
@@ -386,9 +411,45 @@ static void aggregates_rows(json_t *sum, export_out *e)
             snprintf(name, sizeof(name), "channel_%s", k);
             json_object_set(row, name, json_array_get(v, i));
         }
-        export_row(e, row);
+        json_array_append_new(out, row);
     }
-    json_decref(row);
+    return out;
+}
+
+/* Emit rows whose keys differ: the CSV header is the union of their keys in
+ * the order first met (a cell a row lacks stays empty). */
+static int export_rows(export_out *e, json_t *rows)
+{
+    size_t i;
+    json_t *row;
+    if (e->csv && e->cols == NULL) {
+        json_t *seen = json_object();
+        e->cols = json_array();
+        int rc = 0;
+        json_array_foreach(rows, i, row)
+        {
+            const char *k;
+            json_t *v;
+            json_object_foreach(row, k, v) if (!json_object_get(seen, k))
+            {
+                json_object_set_new(seen, k, json_true());
+                json_array_append_new(e->cols, json_string(k));
+                rc |= gg_buf_adds(&e->b, json_array_size(e->cols) > 1 ? "," : "");
+                rc |= gg_buf_adds(&e->b, k);
+            }
+        }
+        json_decref(seen);
+        rc |= gg_buf_adds(&e->b, "\r\n");
+        if (rc)
+            return GG_ELIMIT;
+    }
+    json_array_foreach(rows, i, row)
+    {
+        int rc = export_row(e, row);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 static int h_export(gg_req *r, void *ctx)
@@ -423,7 +484,9 @@ static int h_export(gg_req *r, void *ctx)
             gg_buf_dispose(&e.b);
             return 0;
         }
-        aggregates_rows(sum, &e);
+        json_t *rows = aggregates_rows(sum);
+        rc = export_rows(&e, rows);
+        json_decref(rows);
         json_decref(sum);
         e.last_id = 0;
     } else if (strcmp(name, "ideas") == 0 || strcmp(name, "submissions") == 0 ||

@@ -252,6 +252,33 @@ describe('exports', () => {
     const row = lines.map((l) => l.split(',')).find((c) => c[cols.indexOf('dim')] === 'topic' && c[cols.indexOf('key')] === 'pendidikan');
     assert.ok(row, 'a topic row');
     assert.equal(Number(row[cols.indexOf('n')]), sum.json.by_topic.pendidikan);
+    // every chart's numbers, with the columns of every kind of row in the header
+    const recs = lines.slice(1).filter((l) => l).map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+    const of = (dim) => recs.filter((r) => r.dim === dim);
+    const exp = expected(dbRows(), { from: day(70), to: day(0) });
+    // the time chart: per day and channel, adding up to the counts from the database
+    const days = of('day');
+    assert.equal(days.length, 71);
+    for (const ch of Object.keys(exp.by_channel)) {
+      assert.ok(cols.includes(`channel_${ch}`), `a column for ${ch}`);
+      assert.equal(days.reduce((a, r) => a + Number(r[`channel_${ch}`]), 0), exp.by_channel[ch], `${ch} over the days`);
+    }
+    assert.equal(days.reduce((a, r) => a + Number(r.organic), 0), exp.organic);
+    assert.equal(days.reduce((a, r) => a + Number(r.coordinated), 0), exp.coordinated);
+    // the funnel and its reasons
+    const funnel = Object.fromEntries(of('funnel').map((r) => [r.key, Number(r.n)]));
+    assert.equal(funnel.received, exp.total);
+    assert.equal(funnel.auto_rejected, exp.auto_rejected);
+    assert.equal(funnel.queued, exp.by_state.queued || 0);
+    const autoReasons = of('funnel_reason').filter((r) => r.key.startsWith('auto_rejected:'));
+    assert.equal(autoReasons.reduce((a, r) => a + Number(r.n), 0), exp.auto_rejected);
+    assert.equal(Number(of('review').find((r) => r.key === 'decided').n), sum.json.funnel.review.decided);
+    // regions and bursts
+    assert.deepEqual(Object.fromEntries(of('dapil').map((r) => [r.key, Number(r.n)])), exp.by_dapil);
+    assert.deepEqual(of('rising').map((r) => [r.key, Number(r.n), Number(r.z)]), sum.json.rising.map((r) => [`${r.dim}:${r.key}`, r.week, r.z]));
+    // the JSON export carries the same rows
+    const js = await srv.get(`/api/v1/export/aggregates.json?campaign=demo&from=${day(70)}&to=${day(0)}`, { jar: analyst.jar });
+    assert.equal(js.json.items.length, recs.length);
   });
 
   test('exports are for analysts and admins only', async () => {
