@@ -449,6 +449,20 @@ describe('exports of votes, supports and polls', () => {
 });
 
 describe('pages', () => {
+  test('the charts are the npm package pinned by the lockfile, served as is', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'web/package.json'), 'utf8'));
+    const lock = JSON.parse(fs.readFileSync(path.join(REPO, 'web/package-lock.json'), 'utf8'));
+    for (const name of ['echarts', 'topojson-client']) {
+      const locked = lock.packages[`node_modules/${name}`];
+      assert.equal(locked.version, pkg.dependencies[name], `${name}: an exact version, the one locked`);
+      assert.match(locked.integrity, /^sha512-/, `${name}: the lockfile pins its hash`);
+    }
+    const res = await srv.get('/static/vendor/echarts.min.js');
+    assert.equal(res.status, 200);
+    assert.ok(res.text.includes(`version="${pkg.dependencies.echarts}"`), 'the served ECharts is the locked version');
+  });
+
+
   test('dashboard, map and report render for analysts', async () => {
     for (const [p, marker] of [
       ['/console/insight?campaign=demo', 'chart-volume'],
