@@ -19,7 +19,8 @@ static void usage(FILE *f)
                "  FILE is a CSV with columns text,label (topics: labels joined by ';').\n"
                "  --quality: retrain on the staged corpora (default $GAGAS_SHARED/data/nlp,\n"
                "  else ../shared/data/nlp) with held-out splits and print every figure of\n"
-               "  docs/filter.md; the shipped models are not touched.\n");
+               "  docs/filter.md (region and coordinated groups: the gazetteer under\n"
+               "  data/geo on aspirasi-dev); the shipped models are not touched.\n");
 }
 
 int gg_cli_eval(int argc, char **argv)
@@ -66,7 +67,7 @@ int gg_cli_eval(int argc, char **argv)
             snprintf(buf, sizeof buf, "%s/data/nlp", sh && *sh ? sh : "../shared");
             data = buf;
         }
-        rc = gg_filter_quality(data, model_dir, lexicon, stdout);
+        rc = gg_filter_quality(data, model_dir, lexicon, "data", stdout);
     } else {
         if (!task || !data) {
             usage(stderr);

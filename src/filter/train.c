@@ -14,6 +14,9 @@
 #include "filter/csv.h"
 #include "filter/filter.h"
 #include "filter/parallel.h"
+#include "filter/coord.h"
+#include "filter/dedup.h"
+#include "text/gazetteer.h"
 #include <linear.h>
 #include <math.h>
 #include <pthread.h>
@@ -1522,8 +1525,112 @@ done:
     gg_filter_close(f);
 }
 
+/* Case-insensitive equality of two spans. */
+static int same_span(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an != bn)
+        return 0;
+    for (size_t i = 0; i < an; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if ((x >= 'A' && x <= 'Z' ? x + 32 : x) != (y >= 'A' && y <= 'Z' ? y + 32 : y))
+            return 0;
+    }
+    return 1;
+}
+
+/* Region and coordinated groups on aspirasi-dev, as `gagas classify` finds
+ * them: the gazetteer's main region (gg_geo_main: the first mention that is
+ * not a comparison) against the `region` column, by the span as written;
+ * near-duplicates of the normalized text, then coordination over the whole
+ * file with each post its own author and no times, against
+ * `coordinated_group`, pairwise. Nothing here is trained: the gazetteer
+ * rules and the dedup/coord settings were written with this file at hand,
+ * so these are development figures. */
+static void q_geo_coord(const char *dir, const char *geo_dir, FILE *out)
+{
+    gg_filter_csv csv;
+    gg_geo *geo = NULL;
+    if (open_csv(&csv, dir, "aspirasi-dev/dev.csv", out))
+        return;
+    if (gg_geo_open(&geo, geo_dir) != 0) {
+        fprintf(out, "region: no gazetteer under %s/geo\n", geo_dir);
+        gg_filter_csv_dispose(&csv);
+        return;
+    }
+    int ct = gg_filter_csv_col(&csv, "text"), cr = gg_filter_csv_col(&csv, "region"),
+        cl = gg_filter_csv_col(&csv, "region_level"), cg = gg_filter_csv_col(&csv, "coordinated_group");
+    /* [0]: province/regency rows and rows with no region; [1]: all rows */
+    long gold[2] = {0, 0}, pred[2] = {0, 0}, ok[2] = {0, 0}, amb = 0;
+    gg_dedup *dd = gg_dedup_new(NULL);
+    gg_coord *co = gg_coord_new(NULL);
+    gg_filter_scratch s;
+    gg_filter_scratch_init(&s);
+    for (size_t r = 0; r < csv.nrow; r++) {
+        const char *t = gg_filter_csv_get(&csv, r, ct), *g = gg_filter_csv_get(&csv, r, cr),
+                   *lv = gg_filter_csv_get(&csv, r, cl);
+        size_t len = strlen(t);
+        gg_geo_match m[8];
+        int n = gg_geo_find(geo, t, len, m, 8);
+        if (n > 8)
+            n = 8;
+        int k = gg_geo_main(m, n, t);
+        int hit = k >= 0 && *g && same_span(t + m[k].start, m[k].len, g, strlen(g));
+        int pk = !*g || strcmp(lv, "provinsi") == 0 || strcmp(lv, "kabkota") == 0;
+        for (int a = 0; a < 2; a++)
+            if (a == 1 || pk) {
+                gold[a] += *g != 0;
+                pred[a] += k >= 0;
+                ok[a] += hit;
+            }
+        amb += k >= 0 && m[k].ambiguous;
+        if (!hit && (k >= 0 || *g) && getenv("GG_QUALITY_LOG"))
+            fprintf(stderr, "region row %zu: gold [%s] %s, main [%.*s]\n", r + 2, g, lv,
+                    k >= 0 ? (int)m[k].len : 0, k >= 0 ? t + m[k].start : "");
+        /* as classify: dedup on the text the models read, then coordination */
+        gg_filter_text_features(&s, t, len, GG_FILTER_BITS);
+        int64_t dup = gg_dedup_add(dd, (int64_t)r, s.norm ? s.norm : "", s.norm_len, NULL);
+        char author[32];
+        snprintf(author, sizeof author, "a%zu", r);
+        gg_coord_obs o = {.id = (int64_t)r,
+                          .author = author,
+                          .author_len = strlen(author),
+                          .created_at = GG_COORD_NOTIME,
+                          .cluster = dup >= 0 ? dup : (int64_t)r};
+        gg_coord_observe(co, &o);
+    }
+    fprintf(out, "region: aspirasi-dev, main region (gg_geo_main) against the region column, "
+                 "span as written (case-insensitive)\n");
+    const char *what[2] = {"province/regency", "all levels"};
+    for (int a = 0; a < 2; a++)
+        fprintf(out, "  %-18s P %.4f  R %.4f  (gold %ld, predicted %ld, right %ld)\n", what[a],
+                pred[a] ? (double)ok[a] / (double)pred[a] : 0,
+                gold[a] ? (double)ok[a] / (double)gold[a] : 0, gold[a], pred[a], ok[a]);
+    fprintf(out, "  main region reported ambiguous (no code guessed): %ld\n", amb);
+    long tp = 0, fp = 0, fn = 0;
+    for (size_t i = 0; i < csv.nrow; i++)
+        for (size_t j = i + 1; j < csv.nrow; j++) {
+            const char *gi = gg_filter_csv_get(&csv, i, cg), *gj = gg_filter_csv_get(&csv, j, cg);
+            int same = *gi && strcmp(gi, gj) == 0;
+            int64_t pi = gg_coord_group_of(co, (int64_t)i), pj = gg_coord_group_of(co, (int64_t)j);
+            int got = pi > 0 && pi == pj;
+            tp += same && got;
+            fp += !same && got;
+            fn += same && !got;
+        }
+    fprintf(out, "coordinated: aspirasi-dev, dedup + coordination over the file (each post its own "
+                 "author, no times), pairs in one gold group\n");
+    fprintf(out, "  pairwise           P %.4f  R %.4f  (gold pairs %ld, predicted %ld, groups %zu)\n",
+            tp + fp ? (double)tp / (double)(tp + fp) : 0, tp + fn ? (double)tp / (double)(tp + fn) : 0,
+            tp + fn, tp + fp, gg_coord_count(co));
+    gg_filter_scratch_dispose(&s);
+    gg_coord_free(co);
+    gg_dedup_free(dd);
+    gg_geo_close(geo);
+    gg_filter_csv_dispose(&csv);
+}
+
 int gg_filter_quality(const char *data_dir, const char *cue_dir, const char *lexicon_path,
-                      FILE *out)
+                      const char *geo_dir, FILE *out)
 {
     unsigned bits = GG_FILTER_BITS;
     const char *only = getenv("GG_QUALITY_ONLY"); /* a developer shortcut: one part */
@@ -1535,5 +1642,7 @@ int gg_filter_quality(const char *data_dir, const char *cue_dir, const char *lex
         q_lang(data_dir, bits, out);
     if (!only || strstr(only, "dev"))
         q_dev(data_dir, cue_dir, lexicon_path, bits, out);
+    if (!only || strstr(only, "geo"))
+        q_geo_coord(data_dir, geo_dir, out);
     return 0;
 }

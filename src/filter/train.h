@@ -39,12 +39,15 @@ int gg_filter_eval_csv(const char *task, const char *csv_path, const char *model
 /**
  * The quality protocol of docs/filter.md, from the corpora only (nothing is
  * read from or written to the model directory): hate-speech 80/20 split,
- * sentiment on the NusaX test set, language ID on a split of NusaX-LID
- * (whole sentences and first five words), and grouped 5-fold
- * cross-validation over aspirasi-dev for topics, kind, constructive and
- * spam. Prints a report to out. kind-cues.tsv is read from cue_dir.
+ * sentiment on the NusaX test set, language ID on NusaX-LID split by
+ * parallel sentence (80/20 and 5-fold; whole sentences and first five
+ * words), grouped 5-fold cross-validation over aspirasi-dev for topics,
+ * kind, constructive and spam, and the main region and coordinated groups
+ * on aspirasi-dev (gazetteer from geo_dir/geo). Prints a report to out.
+ * kind-cues.tsv is read from cue_dir. Env GG_QUALITY_ONLY (hate, sent,
+ * lang, dev, geo) runs some parts; GG_QUALITY_LOG=1 logs each error.
  */
 int gg_filter_quality(const char *data_dir, const char *cue_dir, const char *lexicon_path,
-                      FILE *out);
+                      const char *geo_dir, FILE *out);
 
 #endif
