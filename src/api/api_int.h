@@ -45,10 +45,8 @@ int64_t gg_api__id(gg_str s);
 const char *gg_api__participant(gg_api *a, gg_req *r);
 /** The form token bound to a participant id (hex, 32 chars, pool). */
 const char *gg_api__form_token(gg_api *a, gg_req *r, const char *participant);
-/** Count a public write by r's address; 0 allowed, or answers 429 and returns -1. */
-int gg_api__rate_public(gg_api *a, gg_req *r, int html);
 /** The portal's public writes (supports, comments, votes, quiz, deletion):
- *  counted per address (same bucket as gg_api__rate_public) and per
+ *  counted per address (one bucket for every kind of write) and per
  *  participant pseudonym who (may be NULL). 0 allowed; else answers and
  *  returns -1: a JSON 429 when back is NULL, else 303 to back with
  *  "<q>=rate" added (q NULL: "error") so a form page says it. api/engage.c. */

@@ -223,24 +223,6 @@ const char *gg_api__form_token(gg_api *a, gg_req *r, const char *participant)
     return gg_req_strdup(r, mac, 32);
 }
 
-int gg_api__rate_public(gg_api *a, gg_req *r, int html)
-{
-    if (a->cfg->rate_submit <= 0)
-        return 0;
-    char key[96];
-    snprintf(key, sizeof(key), "w:%s", gg_req_ip(r));
-    if (gg_rate_add(a->rate_submit, key, 1) <= a->cfg->rate_submit)
-        return 0;
-    char ra[16];
-    snprintf(ra, sizeof(ra), "%d", gg_rate_retry_after(a->rate_submit, key));
-    gg_req_header_add(r, "retry-after", ra);
-    gg_log(GG_LOG_WARN, "rate limited", "\"ip\":\"%s\",\"kind\":\"public_write\"", gg_req_ip(r));
-    (void)html;
-    gg_req_error(r, GG_ERATE, "too many submissions from your address; try again in %s seconds",
-                 ra);
-    return -1;
-}
-
 const char *gg_api__lang(gg_req *r)
 {
     const char *q = gg_req_query(r, "lang");
