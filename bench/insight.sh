@@ -172,6 +172,33 @@ rep=$(for _ in 1 2 3 4 5; do
 done | sort -n | tail -1)
 rep_ms=$(ms "$rep")
 echo "insight_report_ms: $rep_ms (worst of 5, 180 days; ratio $(ratio "$rep_ms" "$base_ms") vs count(*); target < 5000)"
+# ---- the summary call alone, CPU time beside wall time ------------------------
+# (bench/insight_summary.c: no HTTP; this thread's CPU time barely moves when
+# the machine is busy with other work, so it reads across runs)
+libs="$(pkg-config --libs libh2o-evloop) -lsqlite3 -ljansson -lutf8proc -lsodium -lcurl -lstemmer -llinear -lxxhash -lpthread -lm"
+# shellcheck disable=SC2086 # libs and args are several words
+if cc -std=c11 -D_GNU_SOURCE -O2 -Isrc bench/insight_summary.c "$build/libgagas.a" -o "$tmp/insight_summary" \
+  $libs 2>"$tmp/cc.log"; then
+  while IFS='|' read -r name days args; do
+    [ -z "$name" ] && continue
+    echo "insight_${name}_call: $("$tmp/insight_summary" "$db" "$REPS" bench "$days" $args 2>/dev/null | tail -1)"
+  done <<EOF
+summary_90d|90|levels=province
+summary_90d_map|90|
+summary_180d|180|levels=province
+summary_topic|90|topic=pendidikan
+summary_province|90|region=32
+summary_organic|90|coord=organic levels=province
+summary_kind|90|kind=keluhan levels=province
+summary_channel|90|channel=x levels=province
+summary_lang|90|lang=jav levels=province
+summary_regency_facts|90|region=3201
+summary_dapil_facts|90|dapil=3205
+summary_kind_channel_facts|90|kind=keluhan channel=x levels=province
+EOF
+else
+  echo "insight: bench/insight_summary.c did not build: $(head -3 "$tmp/cc.log")" >&2
+fi
 # ---- what the triggers cost each write -----------------------------------------
 if cc -std=c11 -D_GNU_SOURCE -O2 -Isrc bench/insight_write.c "$build/libgagas.a" -o "$tmp/insight_write" \
   $(pkg-config --libs libh2o-evloop) -lsqlite3 -ljansson -lutf8proc -lsodium -lcurl -lstemmer \
