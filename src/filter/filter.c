@@ -216,17 +216,16 @@ _Static_assert(GG_FILTER_MAXCOL == 48, "logits_avx2 has six accumulators of eigh
 __attribute__((target("avx2"))) static void logits_avx2(const gg_filter *f, const gg_filter_fv *fv,
                                                         size_t nhashed, float *sum)
 {
-    size_t lim = (size_t)1 << f->cbits;
-    /* six named accumulators: in an array the compiler kept them in memory */
+    /* every hashed index is below 2^cbits: the features were built with the
+     * models' width (gg_filter_features), so no bound check per feature; the
+     * rows eight features ahead are prefetched, then the last eight run */
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
     for (size_t i = 0; i < nhashed; i++) {
-        if (i + 8 < nhashed && fv->idx[i + 8] < lim) {
+        if (i + 8 < nhashed) {
             const char *pf = (const char *)(f->cw + (size_t)fv->idx[i + 8] * GG_FILTER_MAXCOL);
             _mm_prefetch(pf, _MM_HINT_T0);
             _mm_prefetch(pf + 64, _MM_HINT_T0);
         }
-        if (fv->idx[i] >= lim)
-            continue;
         const __m128i *w = (const __m128i *)(f->cw + (size_t)fv->idx[i] * GG_FILTER_MAXCOL);
         __m256 v = _mm256_set1_ps(fv->val[i]);
 #define GG_COL8(acc, k)                                                                            \
@@ -256,6 +255,10 @@ __attribute__((target("avx2"))) static void logits_avx2(const gg_filter *f, cons
 static void combined_logits(const gg_filter *f, const gg_filter_fv *fv, size_t nhashed, float *acc)
 {
     size_t lim = (size_t)1 << f->cbits;
+    if (!f->cw) { /* no head: only the (zero) biases */
+        memcpy(acc, f->cbias, sizeof f->cbias);
+        return;
+    }
 #if defined(__x86_64__) && defined(__GNUC__)
     if (__builtin_cpu_supports("avx2")) {
         float sum[GG_FILTER_MAXCOL];
