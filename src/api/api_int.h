@@ -52,6 +52,11 @@ const char *gg_api__form_token(gg_api *a, gg_req *r, const char *participant);
  *  "<q>=rate" added (q NULL: "error") so a form page says it. api/engage.c. */
 int gg_api__rate_write(gg_api *a, gg_req *r, const char *who, const char *back,
                        const char *q);
+/** Where a campaign stands now: GG_PHASE_OPEN, _LATER (a draft, or opens_at ahead) or
+ *  _CLOSED (status "closed" or closes_at passed). NULL or "" times are
+ *  unset; UTC ISO-8601 strings compare as text. api/pages.c. */
+enum { GG_PHASE_OPEN, GG_PHASE_LATER, GG_PHASE_CLOSED };
+int gg_api__campaign_phase(const char *status, const char *opens_at, const char *closes_at);
 /** "id" or "en" from ?lang=, the cookie, or the default; sets the cookie on a switch. */
 const char *gg_api__lang(gg_req *r);
 /** Hex of an HMAC-SHA256 of msg under the install secret (out: 65 bytes). */

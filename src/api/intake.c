@@ -58,13 +58,14 @@ static void on_stored(void *arg, int rc, int64_t id, json_t *result)
 
 /* Campaign ids by slug change only when campaigns are created: a small
  * per-thread cache keyed by the store generation saves a query per post. */
-static int64_t campaign_id(gg_api *a, const char *slug, gg_online_policy *policy)
+static int64_t campaign_id(gg_api *a, const char *slug, gg_online_policy *policy, int *phase)
 {
     static __thread struct {
         char slug[64];
         int64_t id;
         uint64_t gen;
         gg_online_policy policy;
+        char status[16], opens[32], closes[32]; /* the phase moves with the clock */
     } cache[8];
     uint64_t gen = gg_store_generation(a->store);
     unsigned h = 0;
@@ -73,12 +74,20 @@ static int64_t campaign_id(gg_api *a, const char *slug, gg_online_policy *policy
     h %= 8;
     if (cache[h].gen == gen && cache[h].id > 0 && strcmp(cache[h].slug, slug) == 0) {
         *policy = cache[h].policy;
+        *phase = gg_api__campaign_phase(cache[h].status, cache[h].opens, cache[h].closes);
         return cache[h].id;
     }
     json_t *c = NULL, *pol = NULL;
     if (gg_store_campaign_get(a->store, slug, &c) != 0)
         return -1;
     int64_t id = json_integer_value(json_object_get(c, "id"));
+    const char *st = json_string_value(json_object_get(c, "status"));
+    const char *op = json_string_value(json_object_get(c, "opens_at"));
+    const char *cl = json_string_value(json_object_get(c, "closes_at"));
+    *phase = gg_api__campaign_phase(st, op, cl);
+    snprintf(cache[h].status, sizeof(cache[h].status), "%s", st ? st : "");
+    snprintf(cache[h].opens, sizeof(cache[h].opens), "%s", op ? op : "");
+    snprintf(cache[h].closes, sizeof(cache[h].closes), "%s", cl ? cl : "");
     json_decref(c);
     gg_store_campaign_policy(a->store, id, &pol);
     gg_online_policy_parse(policy, pol);
@@ -104,9 +113,23 @@ int gg_api__intake(gg_api *a, gg_req *r, const gg_intake *in)
     if (n == 0)
         return gg_req_error(r, GG_EINVAL, "text is empty");
     gg_online_policy policy;
-    int64_t cid = campaign_id(a, in->slug, &policy);
+    int phase = GG_PHASE_OPEN;
+    int64_t cid = campaign_id(a, in->slug, &policy, &phase);
     if (cid < 0)
         return gg_req_error(r, GG_ENOTFOUND, "no campaign '%s'", in->slug);
+    if (phase != GG_PHASE_OPEN) {
+        /* the web and the API take ideas only while the campaign is open
+         * (posts on channels are kept whatever the period: they are there) */
+        if (in->form) {
+            char loc[200];
+            snprintf(loc, sizeof(loc), "/c/%.150s?error=closed#idea", in->slug);
+            gg_req_redirect(r, loc);
+            return 0;
+        }
+        return gg_req_error(r, GG_ECONFLICT, "campaign '%s' %s", in->slug,
+                            phase == GG_PHASE_CLOSED ? "is closed to new ideas"
+                                                     : "does not take ideas yet");
+    }
     /* per address and, when the request carries a participant cookie, per
      * participant: the same budget as every other public write. The form
      * goes back to its page, which says "too many tries"; the API gets 429. */

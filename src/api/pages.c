@@ -125,16 +125,32 @@ static void date_html(gg_buf *b, const char *iso, const char *lang)
 /* The campaign's period and state: open since, closing on, or closed. UTC
  * ISO-8601 strings compare as text; the page cache's 10 s bound keeps the
  * state near the clock. */
-static void period_html(gg_buf *b, json_t *c, const char *lang)
+int gg_api__campaign_phase(const char *status, const char *opens_at, const char *closes_at)
 {
-    const char *o = jstr(c, "opens_at"), *cl = jstr(c, "closes_at");
     char now[24];
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    int closed = strcmp(jstr(c, "status"), "closed") == 0 || (*cl && strcmp(cl, now) <= 0);
-    int later = !closed && *o && strcmp(o, now) > 0;
+    if ((status && strcmp(status, "closed") == 0) ||
+        (closes_at && *closes_at && strcmp(closes_at, now) <= 0))
+        return GG_PHASE_CLOSED;
+    if ((status && strcmp(status, "draft") == 0) ||
+        (opens_at && *opens_at && strcmp(opens_at, now) > 0))
+        return GG_PHASE_LATER;
+    return GG_PHASE_OPEN;
+}
+
+static int phase_of(json_t *c)
+{
+    return gg_api__campaign_phase(jstr(c, "status"), jstr(c, "opens_at"), jstr(c, "closes_at"));
+}
+
+static void period_html(gg_buf *b, json_t *c, const char *lang)
+{
+    const char *o = jstr(c, "opens_at"), *cl = jstr(c, "closes_at");
+    int phase = phase_of(c);
+    int closed = phase == GG_PHASE_CLOSED, later = phase == GG_PHASE_LATER;
     gg_buf_printf(b, "<p class=\"period\"><strong>%s</strong> ",
                   closed  ? GG_T(lang, "Ditutup", "Closed")
                   : later ? GG_T(lang, "Segera dibuka", "Opening soon")
@@ -244,6 +260,9 @@ static const char *submit_error(const char *code, const char *lang)
     if (strcmp(code, "rate") == 0)
         return GG_T(lang, "Terlalu sering; coba lagi sebentar lagi.",
                     "Too many tries; please wait a moment.");
+    if (strcmp(code, "closed") == 0)
+        return GG_T(lang, "Kampanye ini tidak menerima gagasan baru saat ini.",
+                    "This campaign does not take new ideas now.");
     if (strcmp(code, "contact") == 0)
         return GG_T(lang, "Nama paling banyak 120 huruf dan kontak 200.",
                     "A name may have at most 120 characters and a contact 200.");
@@ -704,6 +723,40 @@ static int h_poll_vote(gg_req *r, void *ctx)
     return 0;
 }
 
+/* The idea form, without JavaScript first; err: the ?error= of a refused send. */
+static void idea_form(gg_buf *b, const char *s, const char *token, const char *err,
+                      const char *lang)
+{
+    gg_buf_adds(b, "<form class=\"idea\" id=\"idea\" method=\"post\" action=\"/c/");
+    gg_html_esc(b, s);
+    gg_buf_printf(b, "/submit\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">", token);
+    if (err)
+        gg_buf_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", submit_error(err, lang));
+    gg_buf_printf(b,
+                  "<label for=\"text\">%s</label>"
+                  "<textarea id=\"text\" name=\"text\" rows=\"5\" maxlength=\"5000\" required "
+                  "placeholder=\"%s\"></textarea>"
+                  "<p class=\"hint\">%s</p>",
+                  GG_T(lang, "Gagasan Anda", "Your idea"),
+                  GG_T(lang, "Contoh: Perbanyak bus sekolah gratis di kecamatan kami…",
+                       "Example: More free school buses in our district…"),
+                  GG_T(lang,
+                       "Setiap gagasan ditelaah tim kami. Nomor telepon dan e-mail tidak "
+                       "ditampilkan.",
+                       "Every idea is reviewed by our team. Phone numbers and e-mails are never "
+                       "shown."));
+    contact_fields(b, lang, NULL, NULL, 0);
+    /* live suggestions (SIMILAR_JS) land here; without JavaScript the
+     * preview step after "send" lists them instead */
+    gg_buf_adds(b, "<div id=\"similar\" aria-live=\"polite\" data-src=\"/api/v1/campaigns/");
+    gg_html_esc(b, s);
+    gg_buf_printf(b, "/similar\" data-h=\"%s\" data-b=\"%s\"></div><button type=\"submit\">%s</button>"
+                      "</form><script>%s</script>",
+                  GG_T(lang, "Gagasan serupa sudah ada:", "Similar ideas already exist:"),
+                  GG_T(lang, "Dukung ini", "Support this one"),
+                  GG_T(lang, "Kirim gagasan", "Send idea"), SIMILAR_JS);
+}
+
 static int h_campaign_page(gg_req *r, void *ctx)
 {
     gg_api *a = ctx;
@@ -753,34 +806,18 @@ static int h_campaign_page(gg_req *r, void *ctx)
     topics_html(&b, json_object_get(c, "topics"), lang);
     gg_buf_adds(&b, "<section class=\"brief\">");
     paragraphs(&b, jlang(c, "brief", lang));
-    gg_buf_adds(&b, "</section><form class=\"idea\" id=\"idea\" method=\"post\" action=\"/c/");
-    gg_html_esc(&b, s);
-    gg_buf_printf(&b, "/submit\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">", token);
-    if (err)
-        gg_buf_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>", submit_error(err, lang));
-    gg_buf_printf(&b,
-                  "<label for=\"text\">%s</label>"
-                  "<textarea id=\"text\" name=\"text\" rows=\"5\" maxlength=\"5000\" required "
-                  "placeholder=\"%s\"></textarea>"
-                  "<p class=\"hint\">%s</p>",
-                  GG_T(lang, "Gagasan Anda", "Your idea"),
-                  GG_T(lang, "Contoh: Perbanyak bus sekolah gratis di kecamatan kami…",
-                       "Example: More free school buses in our district…"),
-                  GG_T(lang,
-                       "Setiap gagasan ditelaah tim kami. Nomor telepon dan e-mail tidak "
-                       "ditampilkan.",
-                       "Every idea is reviewed by our team. Phone numbers and e-mails are never "
-                       "shown."));
-    contact_fields(&b, lang, NULL, NULL, 0);
-    /* live suggestions (SIMILAR_JS) land here; without JavaScript the
-     * preview step after "send" lists them instead */
-    gg_buf_adds(&b, "<div id=\"similar\" aria-live=\"polite\" data-src=\"/api/v1/campaigns/");
-    gg_html_esc(&b, s);
-    gg_buf_printf(&b, "/similar\" data-h=\"%s\" data-b=\"%s\"></div><button type=\"submit\">%s</button>"
-                      "</form><script>%s</script>",
-                  GG_T(lang, "Gagasan serupa sudah ada:", "Similar ideas already exist:"),
-                  GG_T(lang, "Dukung ini", "Support this one"),
-                  GG_T(lang, "Kirim gagasan", "Send idea"), SIMILAR_JS);
+    gg_buf_adds(&b, "</section>");
+    if (phase_of(c) == GG_PHASE_OPEN)
+        idea_form(&b, s, token, err, lang);
+    else /* the period line above says since when or from when */
+        gg_buf_printf(&b, "<p class=\"notice\" id=\"idea\" role=\"status\">%s</p>",
+                      phase_of(c) == GG_PHASE_CLOSED
+                          ? GG_T(lang, "Kampanye ini sudah ditutup: gagasan baru tidak diterima lagi. "
+                                       "Anda masih bisa mendukung dan mendiskusikan gagasan yang ada.",
+                                 "This campaign is closed to new ideas. You can still support and "
+                                 "discuss the ideas below.")
+                          : GG_T(lang, "Kampanye ini belum dibuka untuk gagasan baru.",
+                                 "This campaign does not take ideas yet."));
     poll_sections(a, &b, s, token, lang, gg_req_query(r, "poll_error"));
     gg_api__quiz_section(a, &b, s, lang); /* api/quiz.c */
     gg_buf_printf(&b, "<section id=\"top\"><h2>%s</h2>", GG_T(lang, "Gagasan teratas", "Top ideas"));

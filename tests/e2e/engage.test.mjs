@@ -473,6 +473,50 @@ describe('campaign page: period, topics, newest ideas, the map; idea page: topic
     assert.match(c.text, /<section class="map" id="map">.*No accepted ideas yet\./s);
   });
 
+  test('a campaign takes ideas only while it is open: the page says so, the API answers 409, the form comes back', async () => {
+    const refused = (res, why) => {
+      assertError(res, 409, why);
+      assert.match(res.json.error.message, new RegExp(`^campaign 'musim' ${why}$`));
+    };
+    const form = { csrf: admin.csrf, slug: 'musim', title: 'Musim', question: 'Apa usulmu?', topics: 'pertanian', status: 'open', opens_at: '2026-01-05T00:00', closes_at: '2099-03-31T12:00' };
+    const made = await srv.req('POST', '/console/campaigns', { form, jar: admin.jar });
+    assert.equal(made.status, 303, show(made));
+    const cid = /\/console\/campaigns\/(\d+)/.exec(made.headers.location)[1];
+    const text = `Pupuk bersubsidi sering terlambat datang di desa kami, mohon diatur ulang ${marker('musim')}`;
+    const open = await srv.get('/c/musim');
+    assert.match(open.text, /<form class="idea" id="idea" method="post" action="\/c\/musim\/submit">/);
+    const ok = await srv.submit(text, { campaign: 'musim' });
+    assert.equal(ok.status, 202, show(ok));
+
+    // closed by its end date
+    let edit = await srv.req('POST', `/console/campaigns/${cid}`, { form: { ...form, closes_at: '2026-02-01T00:00' }, jar: admin.jar });
+    assert.equal(edit.status, 303, show(edit));
+    const closed = await srv.get('/c/musim?lang=id');
+    assert.doesNotMatch(closed.text, /<form class="idea"/, 'no idea form on a closed campaign');
+    assert.match(closed.text, /<p class="notice" id="idea" role="status">Kampanye ini sudah ditutup: gagasan baru tidak diterima lagi\./);
+    refused(await srv.submit(`${text} lagi`, { campaign: 'musim' }), 'is closed to new ideas');
+    const jar = new CookieJar();
+    const page = await srv.get('/c/demo', { jar }); // a participant and its form token
+    const token = /name="csrf" value="([0-9a-f]+)"/.exec(page.text)[1];
+    const sent = await srv.req('POST', '/c/musim/submit', { form: { csrf: token, text: `${text} juga` }, jar });
+    assert.equal(sent.status, 303, show(sent));
+    assert.equal(sent.headers.location, '/c/musim?error=closed#idea');
+    assert.equal((await srv.get('/api/v1/campaigns/musim')).status, 200, 'the campaign itself stays public');
+
+    // not open yet: from a date ahead, and a draft
+    edit = await srv.req('POST', `/console/campaigns/${cid}`, { form: { ...form, opens_at: '2098-01-01T00:00' }, jar: admin.jar });
+    assert.equal(edit.status, 303, show(edit));
+    assert.match((await srv.get('/c/musim?lang=en')).text, /<p class="notice" id="idea" role="status">This campaign does not take ideas yet\.<\/p>/);
+    refused(await srv.submit(`${text} nanti`, { campaign: 'musim' }), 'does not take ideas yet');
+    edit = await srv.req('POST', `/console/campaigns/${cid}`, { form: { ...form, status: 'draft' }, jar: admin.jar });
+    assert.equal(edit.status, 303, show(edit));
+    refused(await srv.submit(`${text} draf`, { campaign: 'musim' }), 'does not take ideas yet');
+    // open again: ideas come in again
+    edit = await srv.req('POST', `/console/campaigns/${cid}`, { form, jar: admin.jar });
+    assert.equal(edit.status, 303, show(edit));
+    assert.equal((await srv.submit(`${text} kembali`, { campaign: 'musim' })).status, 202);
+  });
+
   test('a newly accepted idea shows at once: newest list, its region, the map; a declined one leaves the map', async () => {
     const before = await srv.get('/c/demo'); // fills the page cache
     const m0 = mapCounts(before.text);
