@@ -66,6 +66,9 @@ struct gg_geo {
     stab dapil_alias;     /* "dapil jabar v" -> dapil index (in vunit) */
     stab starts;          /* every string prefix of an alias key: a token that is
                              not one cannot begin an alias (skips most lookups) */
+    uint64_t start3[(36 * 36 * 36 + 63) / 64]; /* bit: some key of `starts` begins with
+                             these three letters/digits; a token of 3+ bytes
+                             without its bit starts no alias (no key, no probe) */
     int max_ngram;
     int glued_keys;       /* every alias key is its name without spaces: a phrase
                              whose glued form is no prefix of a key ends the
@@ -108,6 +111,24 @@ static uint64_t khash(const char *k, size_t n)
 {
     uint64_t h = XXH3_64bits(k, n);
     return h ? h : 1;
+}
+
+/* Index of the first three bytes of k when all are ASCII letters (either
+ * case) or digits, else -1: the bit of g->start3 that stands for them. */
+static int tri_index(const char *k)
+{
+    int v = 0;
+    for (int i = 0; i < 3; i++) {
+        unsigned char c = (unsigned char)k[i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'z' ? c - 'a' + 10
+                : c >= 'A' && c <= 'Z' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0)
+            return -1;
+        v = v * 36 + d;
+    }
+    return v;
 }
 
 /* Build a table from entries (consumed: keys move into the table). */
@@ -446,6 +467,11 @@ static int load_aliases(gg_geo *g, const char *dir)
     stab_build(&g->alias, &byn);
     stab_build(&g->alias_key, &byk);
     stab_build(&g->starts, &starts);
+    for (size_t k = 0; k < g->starts.slots; k++) {
+        int b = g->starts.h[k] && g->starts.klen[k] >= 3 ? tri_index(g->starts.key[k]) : -1;
+        if (b >= 0)
+            g->start3[b >> 6] |= 1ull << (b & 63);
+    }
     return 0;
 }
 
@@ -1041,8 +1067,14 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         size_t best = 0;
         long bslot = -1;
         const stab *btab = &g->alias;
-        size_t kn1 = key_of(s, t, i, i + 1, key, 1);
-        int can_start = kn1 && stab_get(&g->starts, key, kn1) >= 0;
+        int can_start;
+        int tri = t[i].end - t[i].start >= 3 ? tri_index(s + t[i].start) : -1;
+        if (tri >= 0 && !(g->start3[tri >> 6] >> (tri & 63) & 1)) {
+            can_start = 0; /* no alias key begins so: not one of the starts */
+        } else {
+            size_t kn1 = key_of(s, t, i, i + 1, key, 1);
+            can_start = kn1 && stab_get(&g->starts, key, kn1) >= 0;
+        }
         for (size_t n = 1; can_start && n <= (size_t)g->max_ngram && i + n <= nt; n++) {
             if (t[i + n - 1].flags & T_SKIP)
                 break;
