@@ -274,8 +274,13 @@ describe('two-person rule and double review', () => {
     assert.equal((await put({ double_review: 1 })).status, 200);
     const ids = [];
     try {
+      // four unlike texts: near-copies of an accepted one would be merged, not queued
+      const texts = ['Sampel telaah ganda: taman kota perlu lampu tambahan',
+        'Sampel kedua soal jadwal bus sekolah yang sering terlambat',
+        'Contoh ketiga tentang pungutan liar di kantor kelurahan',
+        'Butir keempat: sungai di belakang pasar penuh sampah plastik'];
       for (let k = 0; k < 4; k++) {
-        const id = await srv.submitOk(`Sampel telaah ganda ${k} ${marker('dr')}`);
+        const id = await srv.submitOk(`${texts[k]} ${marker('dr')}`);
         ids.push(id);
         const body = k < 2 ? { action: 'accept' } : { action: 'reject', reason: 'spam' };
         assert.equal((await act(rev, id, body)).status, 200);
