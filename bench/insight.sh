@@ -113,6 +113,12 @@ pid=$!
 # the filter rebuilds its in-memory indexes from the newest posts first
 for _ in $(seq 1 1200); do
   curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break
+  if ! kill -0 "$pid" 2>/dev/null; then # it stopped: say why, not after ten minutes
+    echo "insight: the server exited:" >&2
+    tail -5 "$tmp/serve.log" >&2
+    pid=""
+    exit 1
+  fi
   sleep 0.5
 done
 t1=$(date +%s.%N)
@@ -124,7 +130,7 @@ ready=$(stamp 'filter indexes rebuilt')
 if [ -n "$folded" ]; then
   echo "insight_fold_at_open_s: $(awk -v a="$t0" -v b="$folded" 'BEGIN { printf "%.1f", b - a }') (server start to the pending rows folded: migrations and the fold, $(grep -m1 'insight rows folded at open' "$tmp/serve.log" | sed 's/.*"rows":\([0-9]*\).*/\1/') rows)"
 fi
-[ -n "$ready" ] && echo "insight_filter_indexes_s: $(awk -v a="${folded:-$t0}" -v b="$ready" 'BEGIN { printf "%.1f", b - a }') (the filter's in-memory indexes, not insight)"
+[ -z "$ready" ] || echo "insight_filter_indexes_s: $(awk -v a="${folded:-$t0}" -v b="$ready" 'BEGIN { printf "%.1f", b - a }') (the filter's in-memory indexes, not insight)"
 echo "insight_server_ready_s: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
 curl -s -c "$tmp/cj" -H 'content-type: application/json' \
   -d '{"email":"bench@gagas.test","password":"insight-bench-password"}' \
