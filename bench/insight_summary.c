@@ -39,7 +39,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", argv[1], gg_store_errmsg(NULL));
         return 1;
     }
-    int reps = atoi(argv[2]);
+    int reps = (int)strtol(argv[2], NULL, 10);
     if (reps < 1 || reps > 1000)
         reps = 20;
     json_t *camp = NULL;
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
         f.campaign_id = (int64_t)json_integer_value(json_object_get(camp, "id"));
     json_decref(camp);
     f.day_to = (int)(time(NULL) / 86400);
-    f.day_from = f.day_to - atoi(argv[4]) + 1;
+    f.day_from = f.day_to - (int)strtol(argv[4], NULL, 10) + 1;
     for (int i = 5; i < argc; i++) {
         char *eq = strchr(argv[i], '=');
         if (eq == NULL)

@@ -108,10 +108,12 @@ static void mkname(char out[192], const char *a, const char *b, int day)
         al = 60;
     if (bl > 110)
         bl = 110;
-    memcpy(out, a, al);
-    out[al] = '\x1f';
-    memcpy(out + al + 1, b, bl);
-    char *p = out + al + 1 + bl;
+    char *p = out;
+    for (size_t i = 0; i < al; i++) /* cut copies, terminated below */
+        *p++ = a[i];
+    *p++ = '\x1f';
+    for (size_t i = 0; i < bl; i++)
+        *p++ = b[i];
     if (day >= 0) {
         char d[12];
         int n = 0;
