@@ -116,6 +116,10 @@ describe('insight summary', () => {
     const groups = sql(srv.db, `SELECT count(*) AS n FROM coord_groups WHERE campaign_id=${campaignId} AND members>0`)[0].n;
     assert.equal(res.json.voices, exp.organic + groups);
     assert.equal(res.json.query.campaign, 'demo');
+    // the most supported ideas, as the database orders them
+    const top = sql(srv.db, `SELECT id, supporters FROM ideas WHERE campaign_id=${campaignId} AND status<>'ditolak' ORDER BY supporters DESC, id DESC LIMIT 10`);
+    assert.ok(top.length > 0, 'the demo has ideas');
+    assert.deepEqual(res.json.top_ideas.map((i) => [i.id, i.supporters]), top.map((i) => [i.id, i.supporters]));
   });
 
   test('a shorter period counts only its days', async () => {
