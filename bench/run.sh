@@ -14,9 +14,13 @@
 # 3. bench/classify.sh, when it exists.
 #
 # Figures are printed as "name: value (ratio X vs baseline Y)".
+# BENCH_SKIP="insight engage" leaves out the named parts (classify, hooks,
+# review, insight, engage), e.g. the 10^6-row insight part when only the
+# others are wanted.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
+want() { case " ${BENCH_SKIP:-} " in *" $1 "*) echo "bench: $1 skipped (BENCH_SKIP)"; return 1 ;; esac; }
 
 build=${1:-build}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
@@ -158,13 +162,13 @@ echo "submit_p50_ms: $p50"
 echo "submit_p99_ms: $p99"
 
 # ---- classify (owned by the filter work) --------------------------------
-if [ -f bench/classify.sh ]; then
+if [ -f bench/classify.sh ] && want classify; then
   echo "bench: bench/classify.sh"
   GAGAS_BIN="$bin" bash bench/classify.sh "$build"
 fi
 
 # ---- webhooks (issue 7) ------------------------------------------------------
-if [ -f bench/hooks.sh ]; then
+if [ -f bench/hooks.sh ] && want hooks; then
   echo "bench: bench/hooks.sh"
   bash bench/hooks.sh "$build"
 fi
@@ -173,14 +177,14 @@ node bench/channels.mjs "$build" 2000 || echo "bench: channels sender failed" # 
 echo "bench: targets: read ratio >= $READ_TARGET (got $read_ratio), submit >= $SUBMIT_TARGET/s (got $acked_s)"
 
 # ---- review workspace (issue 4): server time per action ----------------------
-if [ -f bench/review.sh ]; then
+if [ -f bench/review.sh ] && want review; then
   echo "bench: bench/review.sh"
   bash bench/review.sh "$build"
 fi
 
 # ---- insight dashboards at 10^6 submissions (issue 6) -------------------------
-if [ -f bench/insight.sh ]; then
+if [ -f bench/insight.sh ] && want insight; then
   echo "bench: bench/insight.sh"
   bash bench/insight.sh "$build"
 fi
-if [ -f bench/engage.sh ]; then echo "bench: bench/engage.sh"; bash bench/engage.sh "$build"; fi # citizen pages at 10^4 rows (issue 5)
+if [ -f bench/engage.sh ] && want engage; then echo "bench: bench/engage.sh"; bash bench/engage.sh "$build"; fi # citizen pages at 10^4 rows (issue 5)
