@@ -47,7 +47,10 @@ int gg_channels_build_metrics(gg_channel_request *out, const char *channel, cons
     out->auth = GG_AUTH_BEARER;
     if (strcmp(channel, "x") == 0) {
         out->host = "api.x.com";
-        out->path = gg_channels__printf("/2/tweets/%s?tweet.fields=public_metrics", remote_id);
+        /* a poll's options with their votes come as includes.polls */
+        out->path = gg_channels__printf("/2/tweets/%s?tweet.fields=public_metrics"
+                                        "&expansions=attachments.poll_ids&poll.fields=options",
+                                        remote_id);
     } else if (strcmp(channel, "facebook") == 0) {
         out->host = "graph.facebook.com";
         out->path = gg_channels__printf("/%s/%s/insights?metric=post_impressions,"
@@ -117,6 +120,26 @@ int gg_channels_decode_metrics(const char *channel, const char *raw, size_t len,
             if (json_is_integer(json_object_get(pm, map[i][0])))
                 put(c, map[i][1], json_integer_value(json_object_get(pm, map[i][0])));
         rc = json_is_object(pm) ? 0 : GG_EINVAL;
+        /* a poll: votes per option, in the order of "position" (1-based) */
+        json_t *opts = json_object_get(
+            json_array_get(json_object_get(json_object_get(root, "includes"), "polls"), 0),
+            "options");
+        if (json_array_size(opts) > 0 && json_array_size(opts) <= 16) {
+            json_t *votes = json_array();
+            for (size_t k = 0; k < json_array_size(opts); k++)
+                json_array_append_new(votes, json_integer(0));
+            size_t i;
+            json_t *o;
+            json_array_foreach(opts, i, o)
+            {
+                json_int_t pos = json_integer_value(json_object_get(o, "position"));
+                json_t *v = json_object_get(o, "votes");
+                size_t at = pos >= 1 && (size_t)pos <= json_array_size(opts) ? (size_t)pos - 1 : i;
+                if (json_is_integer(v) && json_integer_value(v) >= 0)
+                    json_array_set_new(votes, at, json_integer(json_integer_value(v)));
+            }
+            json_object_set_new(c, "poll", votes);
+        }
     } else if (strcmp(channel, "facebook") == 0 || strcmp(channel, "instagram") == 0) {
         static const char *const map[][2] = {
             {"post_impressions", "impressions"}, {"post_impressions_unique", "reach"},
@@ -145,6 +168,25 @@ int gg_channels_decode_metrics(const char *channel, const char *raw, size_t len,
             if (json_is_integer(json_object_get(root, map[i][0])))
                 put(c, map[i][1], json_integer_value(json_object_get(root, map[i][0])));
         rc = json_object_get(root, "id") ? 0 : GG_EINVAL;
+        /* a poll: votes_count per option (null while the instance hides
+         * them), and how many people voted (a multiple-choice poll) */
+        json_t *poll = json_object_get(root, "poll"), *opts = json_object_get(poll, "options");
+        if (json_array_size(opts) > 0 && json_array_size(opts) <= 16) {
+            json_t *votes = json_array();
+            size_t i;
+            json_t *o;
+            json_array_foreach(opts, i, o)
+            {
+                json_t *v = json_object_get(o, "votes_count");
+                json_array_append_new(votes, json_integer(json_is_integer(v) && json_integer_value(v) >= 0
+                                                              ? json_integer_value(v)
+                                                              : 0));
+            }
+            json_object_set_new(c, "poll", votes);
+            json_t *vc = json_object_get(poll, "voters_count");
+            if (json_is_integer(vc) && json_integer_value(vc) >= 0)
+                put(c, "poll_voters", json_integer_value(vc));
+        }
     }
     if (rc == 0 && json_object_size(c) == 0 && strcmp(channel, "mastodon") != 0)
         rc = GG_EINVAL; /* an answer that names no count is an error answer */

@@ -597,6 +597,12 @@ int gg_store_supports(gg_store *s, int64_t idea_id, const char *participant)
 }
 
 /* counts of one poll grouped by an optional dimension: {"<dim>": {"<option>": n}} */
+/* Add n to into[key] (an object of integers). */
+static void add_count(json_t *into, const char *key, json_int_t n)
+{
+    json_object_set_new(into, key, json_integer(json_integer_value(json_object_get(into, key)) + n));
+}
+
 static int poll_counts(gg_conn *c, sqlite3_stmt *st, int64_t id, json_t *into, int by_dim)
 {
     sqlite3_bind_int64(st, 1, id);
@@ -614,7 +620,7 @@ static int poll_counts(gg_conn *c, sqlite3_stmt *st, int64_t id, json_t *into, i
                 json_object_set_new(into, dim, dst);
             }
         }
-        json_object_set_new(dst, opt ? opt : "?", json_integer(n));
+        add_count(dst, opt ? opt : "?", n); /* on top of the channels' totals */
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "poll counts");
@@ -632,6 +638,52 @@ static int poll_counts(gg_conn *c, sqlite3_stmt *st, int64_t id, json_t *into, i
     " ON a.channel=o.channel AND a.poll_id=json_extract(o.result_json,'$.poll_id')"              \
     " WHERE o.kind='poll' AND json_extract(o.payload_json,'$.poll_id')=?1"                       \
     " AND a.options<>'' AND json_valid('['||a.options||']')) "
+
+/* X and Mastodon report only how many chose each option, read with the
+ * post's counts (channels/metrics.c: counts.poll, counts.poll_voters) from
+ * the channel polls published for portal poll poll_id. Their totals join
+ * counts and by_channel (by_region cannot place anyone) and the voters. */
+static int poll_totals(gg_conn *c, int64_t poll_id, json_t *counts, json_t *by_channel,
+                       json_int_t *voters)
+{
+    sqlite3_stmt *st = gg_store__stmt(
+        c, "SELECT channel, json_extract(metrics_json,'$.counts.poll'),"
+           " json_extract(metrics_json,'$.counts.poll_voters') FROM outbox"
+           " WHERE kind='poll' AND state='sent' AND json_valid(metrics_json)"
+           " AND json_type(metrics_json,'$.counts.poll')='array'"
+           " AND json_extract(payload_json,'$.poll_id')=?1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, poll_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *ch = (const char *)sqlite3_column_text(st, 0);
+        json_t *opts = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+        json_t *dst = json_object_get(by_channel, ch ? ch : "");
+        if (dst == NULL) {
+            dst = json_object();
+            json_object_set_new(by_channel, ch ? ch : "", dst);
+        }
+        json_int_t sum = 0;
+        size_t i;
+        json_t *v;
+        json_array_foreach(opts, i, v)
+        {
+            if (!json_is_integer(v) || json_integer_value(v) <= 0)
+                continue;
+            char k[24];
+            snprintf(k, sizeof(k), "%zu", i);
+            add_count(counts, k, json_integer_value(v));
+            add_count(dst, k, json_integer_value(v));
+            sum += json_integer_value(v);
+        }
+        json_decref(opts);
+        /* a multiple-choice poll says how many people voted; else one each */
+        *voters += sqlite3_column_type(st, 2) == SQLITE_INTEGER ? sqlite3_column_int64(st, 2) : sum;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "poll totals");
+}
 
 int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out)
 {
@@ -666,14 +718,22 @@ int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out)
     sqlite3_bind_int64(st, 1, poll_id);
     json_int_t voters = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
+    json_t *counts = json_object(), *by_channel = json_object(), *by_region = json_object();
+    rc = poll_totals(c, poll_id, counts, by_channel, &voters);
     json_object_set_new(p, "voters", json_integer(voters));
-    if (json_integer_value(json_object_get(p, "hide_results")) && !closed) {
+    if (rc != 0 || (json_integer_value(json_object_get(p, "hide_results")) && !closed)) {
+        json_decref(counts);
+        json_decref(by_channel);
+        json_decref(by_region);
+        if (rc != 0) {
+            json_decref(p);
+            return rc;
+        }
         json_object_set_new(p, "hidden", json_true());
         *out = p;
         return 0;
     }
     json_object_set_new(p, "hidden", json_false());
-    json_t *counts = json_object(), *by_channel = json_object(), *by_region = json_object();
     static const char q_all[] = POLL_BALLOTS "SELECT j.value, count(*) FROM v, json_each(v.opts) j"
                                 " GROUP BY j.value";
     static const char q_ch[] = POLL_BALLOTS "SELECT j.value, count(*), v.channel FROM v,"

@@ -190,7 +190,7 @@ int gg_store_outbox_metrics_due(gg_store *s, int64_t now, int limit, json_t **ou
         return GG_EIO;
     sqlite3_stmt *st = gg_store__stmt(
         c, "SELECT id, channel, campaign_id, remote_id, target_json, metrics_json, sent_at"
-           " FROM outbox WHERE kind='publish' AND state='sent' AND metrics_at<=?1"
+           " FROM outbox WHERE kind IN ('publish','poll') AND state='sent' AND metrics_at<=?1"
            " AND remote_id IS NOT NULL ORDER BY metrics_at, id LIMIT ?2");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");

@@ -665,4 +665,34 @@ describe('answers, polls and campaign calls against the fake platforms', () => {
     const got = await until('the vote', () => sql(srv.db, "SELECT options || '|' || outbox_id FROM poll_answers WHERE poll_id='5398123456789012345'"));
     assert.equal(got, `2|${tgPoll.id}`);
   });
+
+  test('X and Mastodon report only totals per option: they are read back and join the portal poll\'s results by channel', async () => {
+    const h = { jar: admin.jar, headers: { 'x-csrf-token': admin.csrf } };
+    const xp = requestFixture('x/create-poll.request').json;
+    const made = await srv.post('/api/v1/campaigns/pilkada/polls', { question: xp.text, options: xp.poll.options }, h);
+    assert.equal(made.status, 201, made.text);
+    const pollId = made.json.id;
+    for (const channel of ['x', 'mastodon']) {
+      const r = await srv.post('/api/v1/channels/polls', { channel, poll_id: pollId, duration_s: 86400 }, h);
+      assert.equal(r.status, 202, r.text);
+    }
+    const ours = (c) => rows(`kind='poll' AND channel='${c}' AND json_extract(payload_json,'$.poll_id')=${pollId}`)[0];
+    const totals = (c) => JSON.parse(sql(srv.db, `SELECT coalesce(json_extract(metrics_json,'$.counts'),'{}') FROM outbox WHERE id=${ours(c).id}`));
+    await until('both polls sent and their totals read', () => ['x', 'mastodon'].every((c) => ours(c)?.state === 'sent' && Array.isArray(totals(c).poll)));
+    const xq = fake.seen(`GET /2/tweets/${ours('x').remote_id}`).at(-1).query;
+    assert.equal(xq.get('expansions'), 'attachments.poll_ids');
+    assert.equal(xq.get('poll.fields'), 'options');
+    // the results equal the totals the platforms reported (read again if a refresh came between)
+    await until('results equal to the stored totals', async () => {
+      const tx = totals('x').poll, tm = totals('mastodon');
+      const res = (await srv.get(`/api/v1/polls/${pollId}/results`)).json;
+      const asObj = (a) => Object.fromEntries(a.map((v, k) => [String(k), v]).filter(([, v]) => v > 0));
+      // X counts by position: option k has (k+1)·n votes in the fake, whatever order it lists them
+      assert.ok(tx[1] === 2 * tx[0] && tx[3] === 4 * tx[0] && tx[0] > 0, JSON.stringify(tx));
+      return JSON.stringify(res.by_channel.x) === JSON.stringify(asObj(tx)) &&
+        JSON.stringify(res.by_channel.mastodon) === JSON.stringify(asObj(tm.poll)) &&
+        res.counts.every((v, k) => v === tx[k] + tm.poll[k]) &&
+        res.voters === tx.reduce((a, b) => a + b, 0) + tm.poll_voters;
+    });
+  });
 });

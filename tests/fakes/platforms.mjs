@@ -18,6 +18,11 @@ import { sharedDir } from '../lib/server.mjs';
 
 export const FIX = path.join(sharedDir(), 'fixtures', 'channels');
 
+/** The JSON body of a recorded request or response (NAME.json). */
+function fixtureJson(name) {
+  return JSON.parse(fs.readFileSync(path.join(FIX, `${name}.json`), 'utf8'));
+}
+
 /** A recorded response: {status, headers: [[name, value]], body: Buffer}. */
 export function fixture(name) {
   const dir = path.dirname(path.join(FIX, name));
@@ -301,7 +306,16 @@ export class FakePlatforms {
     let mm;
     if (method === 'GET' && (mm = /^\/2\/tweets\/(\d+)$/.exec(p))) {
       const n = this.bump(`x:${mm[1]}`);
-      return json({ data: { id: mm[1], text: 'fake', public_metrics: { retweet_count: n, reply_count: 2 * n, like_count: 10 * n, quote_count: 0, bookmark_count: 1, impression_count: 100 * n } } });
+      const tweet = { id: mm[1], text: 'fake', public_metrics: { retweet_count: n, reply_count: 2 * n, like_count: 10 * n, quote_count: 0, bookmark_count: 1, impression_count: 100 * n } };
+      // our poll (x/create-poll.response): with expansions=attachments.poll_ids and
+      // poll.fields=options, X adds includes.polls[{id, options[{position, label, votes}]}]
+      const xPoll = fixtureJson('x/create-poll.response').data.id;
+      if (mm[1] === xPoll && query.get('expansions') === 'attachments.poll_ids') {
+        const labels = fixtureJson('x/create-poll.request').poll.options;
+        tweet.attachments = { poll_ids: ['1991830000000000100'] };
+        return json({ data: tweet, includes: { polls: [{ id: '1991830000000000100', options: labels.map((label, k) => ({ position: k + 1, label, votes: (k + 1) * n })).reverse() }] } });
+      }
+      return json({ data: tweet });
     }
     if (method === 'GET' && (mm = /^\/v[\d.]+\/([^/]+)\/insights$/.exec(p))) {
       const n = this.bump(`graph:${mm[1]}`);
@@ -311,7 +325,14 @@ export class FakePlatforms {
     }
     if (method === 'GET' && (mm = /^\/api\/v1\/statuses\/(\d+)$/.exec(p))) {
       const n = this.bump(`mastodon:${mm[1]}`);
-      return json({ id: mm[1], uri: `https://kabar.example.id/statuses/${mm[1]}`, content: '<p>fake</p>', replies_count: n, reblogs_count: 2 * n, favourites_count: 5 * n });
+      const status = { id: mm[1], uri: `https://kabar.example.id/statuses/${mm[1]}`, content: '<p>fake</p>', replies_count: n, reblogs_count: 2 * n, favourites_count: 5 * n };
+      // our poll (mastodon/post-status-poll.response): the status carries its poll
+      const mPoll = fixtureJson('mastodon/post-status-poll.response');
+      if (mm[1] === mPoll.id) {
+        const options = mPoll.poll.options.map((o, k) => ({ ...o, votes_count: (k + 2) * n }));
+        status.poll = { ...mPoll.poll, options, votes_count: options.reduce((t, o) => t + o.votes_count, 0), voters_count: options.reduce((t, o) => t + o.votes_count, 0) };
+      }
+      return json(status);
     }
     if (method === 'GET' && /^\/2\/users\/\d+\/tweets$/.test(p)) {
       const data = this.posts.slice(0, Number(query.get('max_results') || 10));

@@ -17,7 +17,8 @@ Test(metrics, requests_per_platform)
 {
     gg_channel_request r;
     cr_assert_eq(gg_channels_build_metrics(&r, "x", "1991830000000000042", NULL), 0);
-    cr_assert_str_eq(r.path, "/2/tweets/1991830000000000042?tweet.fields=public_metrics");
+    cr_assert_str_eq(r.path, "/2/tweets/1991830000000000042?tweet.fields=public_metrics"
+                             "&expansions=attachments.poll_ids&poll.fields=options");
     cr_assert_str_eq(r.host, "api.x.com");
     gg_channels_request_dispose(&r);
     cr_assert_eq(gg_channels_build_metrics(&r, "facebook", "104_55", "v23.0"), 0);
@@ -68,6 +69,33 @@ Test(metrics, answers_under_common_names)
     c = counts_of("mastodon",
                   "{\"id\":\"9\",\"replies_count\":1,\"reblogs_count\":2,\"favourites_count\":3}", 0);
     cr_assert_eq(json_integer_value(json_object_get(c, "likes")), 3);
+    json_decref(c);
+    /* polls: X lists options with a 1-based position (in any order),
+     * Mastodon in order, with votes_count null while hidden */
+    c = counts_of("x",
+                  "{\"data\":{\"id\":\"7\",\"public_metrics\":{\"like_count\":1}},"
+                  "\"includes\":{\"polls\":[{\"id\":\"p\",\"options\":["
+                  "{\"position\":2,\"label\":\"b\",\"votes\":5},"
+                  "{\"position\":1,\"label\":\"a\",\"votes\":3},"
+                  "{\"position\":3,\"label\":\"c\",\"votes\":0}]}]}}",
+                  0);
+    json_t *p = json_object_get(c, "poll");
+    cr_assert_eq(json_array_size(p), 3);
+    cr_assert_eq(json_integer_value(json_array_get(p, 0)), 3);
+    cr_assert_eq(json_integer_value(json_array_get(p, 1)), 5);
+    cr_assert_eq(json_integer_value(json_array_get(p, 2)), 0);
+    json_decref(c);
+    c = counts_of("mastodon",
+                  "{\"id\":\"9\",\"replies_count\":0,\"poll\":{\"id\":\"34\",\"voters_count\":6,"
+                  "\"options\":[{\"title\":\"a\",\"votes_count\":4},{\"title\":\"b\","
+                  "\"votes_count\":null},{\"title\":\"c\",\"votes_count\":3}]}}",
+                  0);
+    p = json_object_get(c, "poll");
+    cr_assert_eq(json_array_size(p), 3);
+    cr_assert_eq(json_integer_value(json_array_get(p, 0)), 4);
+    cr_assert_eq(json_integer_value(json_array_get(p, 1)), 0, "a hidden count is none");
+    cr_assert_eq(json_integer_value(json_array_get(p, 2)), 3);
+    cr_assert_eq(json_integer_value(json_object_get(c, "poll_voters")), 6);
     json_decref(c);
     /* error answers and cut bodies are not counts of zero */
     cr_assert_null(counts_of("x", "{\"errors\":[{\"title\":\"Not Found Error\"}]}", GG_EINVAL));
