@@ -18,6 +18,15 @@
 /* A bucket chain longer than this is cut short: it only happens when one
  * band value is shared by thousands of posts, which index_skip prevents. */
 #define MAX_PROBE 8192
+/* index_skip keeps close copies (>= 0.9) out of the index, but posts written
+ * from one template (0.6-0.9 alike: a campaign's slogan with a name or a
+ * number changed) are indexed and share band values by the thousand; every
+ * later one then compared itself with all of them in every band (on 10^6
+ * templated posts a restart's rebuild spent 95 % of 123 s here). A band
+ * compares its first MAX_SAME posts with the same band value — the earliest,
+ * as slots of one value are in insertion order — and no more: the earliest
+ * near-copy, which is what a lookup answers, is among them. */
+#define MAX_SAME 64
 
 typedef struct exact_slot {
     uint64_t h;     /* 0 = empty */
@@ -384,11 +393,14 @@ static int64_t lookup(const gg_dedup *d, const uint32_t *sig, double threshold, 
     for (int b = 0; b < d->bands; b++) {
         const uint32_t *key = sig + (size_t)b * d->rows;
         size_t s = (size_t)band_hash(d, sig, b) & mask;
+        int same = 0;
         for (int probe = 0; d->band[b][s] != EMPTY && probe < MAX_PROBE; probe++, s = (s + 1) & mask) {
             uint32_t idx = d->band[b][s];
             const uint32_t *other = d->sigs + (size_t)idx * d->k;
             if (memcmp(other + (size_t)b * d->rows, key, (size_t)d->rows * sizeof *key) != 0)
                 continue;
+            if (++same > MAX_SAME)
+                break;
             if (hit != EMPTY && idx >= hit)
                 continue; /* an earlier hit is already known */
             if (stamp) {
