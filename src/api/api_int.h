@@ -57,6 +57,11 @@ int gg_api__rate_write(gg_api *a, gg_req *r, const char *who, const char *back,
  *  unset; UTC ISO-8601 strings compare as text. api/pages.c. */
 enum { GG_PHASE_OPEN, GG_PHASE_LATER, GG_PHASE_CLOSED };
 int gg_api__campaign_phase(const char *status, const char *opens_at, const char *closes_at);
+/** A search as the search index reads text: normalized like every post
+ *  (reduplication "anak2", elongation, slang, case), so a reviewer's words
+ *  match what was indexed. NULL stays NULL; text that is not valid UTF-8 is
+ *  returned as it is. Request pool. api/review.c. */
+const char *gg_api__search_text(gg_req *r, const char *q);
 /** "id" or "en" from ?lang=, the cookie, or the default; sets the cookie on a switch. */
 const char *gg_api__lang(gg_req *r);
 /** Hex of an HMAC-SHA256 of msg under the install secret (out: 65 bytes). */

@@ -229,7 +229,7 @@ static int h_queue_page(gg_req *r, void *ctx)
     const char *campaign = qv(r, "campaign"), *state = qv(r, "state");
     gg_review_query q = {.by_priority = !(sort && strcmp(sort, "new") == 0),
                          .limit = 50,
-                         .q = qv(r, "q"),
+                         .q = gg_api__search_text(r, qv(r, "q")),
                          .channel = qv(r, "channel"),
                          .kind = qv(r, "kind"),
                          .topic = qv(r, "topic"),

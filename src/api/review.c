@@ -13,10 +13,24 @@
 #include "filter/filter.h"
 #include "review/review.h"
 #include "store/workspace.h"
+#include "text/text.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+const char *gg_api__search_text(gg_req *r, const char *q)
+{
+    if (q == NULL || *q == '\0')
+        return q;
+    size_t n = strlen(q);
+    gg_text_doc d;
+    if (!gg_text_utf8_valid(q, n) || gg_text_analyze(&d, q, n) != 0)
+        return q;
+    const char *out = gg_req_strdup(r, d.norm, d.norm_len);
+    gg_text_doc_dispose(&d);
+    return out;
+}
 
 /* The claim lease: review_lease_s, kept to 1 s .. 1 h whatever was set. */
 static int lease_ms(const gg_api *a)
@@ -123,7 +137,7 @@ static int parse_query(gg_api *a, gg_req *r, gg_session *s, gg_review_query *q)
     q->topic = query_str(r, "topic");
     q->region = query_str(r, "region");
     q->dapil = query_str(r, "dapil");
-    q->q = query_str(r, "q");
+    q->q = gg_api__search_text(r, query_str(r, "q"));
     if (query_num(r, "min_priority", &q->min_priority) || query_num(r, "max_priority", &q->max_priority) ||
         query_num(r, "min_spam", &q->min_spam) || query_num(r, "max_spam", &q->max_spam) ||
         query_num(r, "min_constructive", &q->min_constructive) ||

@@ -151,7 +151,23 @@ describe('keyboard-first review', () => {
 
   test('an item shows its evidence; c merges the whole near-duplicate cluster', { timeout: 60000 }, async () => {
     await page.goto(`${srv.base}/console/queue?campaign=demo&sort=new&q=${clusterTag}`);
-    await page.locator('#items .item.sel').first().waitFor({ timeout: 10000 });
+    try {
+      await page.locator('#items .item.sel').first().waitFor({ timeout: 10000 });
+    } catch (e) {
+      // if it ever fails again, say what the page and the server hold (it failed when
+      // the search did not normalize its words: a marker read as a reduplication)
+      const staff = await srv.login(USERS.reviewer);
+      const api = await srv.get(`/api/v1/review/queue?campaign=demo&sort=new&q=${clusterTag}`, { jar: staff.jar });
+      const states = await Promise.all(cluster.map(async (id) => (await srv.get(`/api/v1/submissions/${id}`)).json));
+      const onPage = await page.evaluate(() => ({
+        items: document.querySelectorAll('#items .item').length,
+        sel: document.querySelectorAll('#items .item.sel').length,
+        empty: document.querySelector('.empty')?.hidden,
+        flash: document.getElementById('flash')?.textContent,
+        url: location.href,
+      }));
+      assert.fail(`no selected item: page ${JSON.stringify(onPage)}; API queue ${api.status} ${JSON.stringify(api.json).slice(0, 600)}; cluster ${JSON.stringify(states.map((x) => [x.id, x.state, x.dup_of, x.group_id]))}; ${e.message.split('\n')[0]}`);
+    }
     assert.equal(await page.locator('#items .item').count(), 4);
     await page.locator('#evidence .cluster').waitFor({ timeout: 10000 });
     const ev = await page.locator('#evidence').textContent();

@@ -438,3 +438,20 @@ describe('support raises a queued post', () => {
     assert.equal(q.items.find((i) => i.id === orig)?.priority, p2);
   });
 });
+
+describe('search reads the query as the index reads posts', () => {
+  test('a reduplication or an elongation written either way finds the post', async () => {
+    // the index holds normalized text: "anak2" is stored as "anak-anak", "bangettt" as "banget"
+    const tag = marker('srch');
+    const id = await srv.submitOk(`Tolong sediakan taman bermain untuk anak2 di kampung kami, penting bangettt ${tag}`);
+    const found = async (words) => (await queue(rev, `campaign=demo&limit=50&q=${encodeURIComponent(`${words} ${tag}`)}`)).items.map((i) => i.id);
+    assert.deepEqual(await found('anak2'), [id]);
+    assert.deepEqual(await found('anak-anak'), [id]);
+    assert.deepEqual(await found('bangettt'), [id]);
+    assert.deepEqual(await found('banget'), [id]);
+    // the console's search box goes the same way
+    const page = await srv.get(`/console/queue?campaign=demo&q=${encodeURIComponent(`anak2 ${tag}`)}`, { jar: rev.jar });
+    assert.equal(page.status, 200);
+    assert.match(page.text, new RegExp(`data-id="${id}"`));
+  });
+});
