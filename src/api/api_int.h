@@ -45,6 +45,10 @@ int64_t gg_api__id(gg_str s);
 const char *gg_api__participant(gg_api *a, gg_req *r);
 /** The form token bound to a participant id (hex, 32 chars, pool). */
 const char *gg_api__form_token(gg_api *a, gg_req *r, const char *participant);
+/** A participant's pseudonym (64 hex + NUL): HMAC of "participant:<cookie
+ *  value>", the key every public write is stored and limited under; a
+ *  NULL participant is the empty one. api/engage.c. */
+void gg_api__participant_key(gg_api *a, const char *participant, char out[65]);
 /** The portal's public writes (supports, comments, votes, quiz, deletion):
  *  counted per address (one bucket for every kind of write) and per
  *  participant pseudonym who (may be NULL). 0 allowed; else answers and

@@ -38,12 +38,16 @@ static void on_done(void *arg, int rc, int64_t id, json_t *result)
 
 /* The participant's pseudonym: HMAC of the cookie, so the database never
  * holds a value that would let its reader act as the participant. */
+void gg_api__participant_key(gg_api *a, const char *participant, char out[65])
+{
+    char msg[64];
+    snprintf(msg, sizeof(msg), "participant:%s", participant ? participant : "");
+    gg_api__hmac_hex(a, msg, out);
+}
+
 static void pseudonym(gg_api *a, gg_req *r, char out[65])
 {
-    const char *p = gg_api__participant(a, r);
-    char msg[64];
-    snprintf(msg, sizeof(msg), "participant:%s", p ? p : "");
-    gg_api__hmac_hex(a, msg, out);
+    gg_api__participant_key(a, gg_api__participant(a, r), out);
 }
 
 /* Per address and per participant: one address behind many people (a

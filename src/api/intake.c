@@ -135,11 +135,8 @@ int gg_api__intake(gg_api *a, gg_req *r, const gg_intake *in)
      * goes back to its page, which says "too many tries"; the API gets 429. */
     char who[65] = "", back[200];
     const char *cookie = gg_req_cookie(r, "gg_p");
-    if (cookie && strlen(cookie) == 32) {
-        char msg[64];
-        snprintf(msg, sizeof(msg), "participant:%s", cookie); /* as api/engage.c keys it */
-        gg_api__hmac_hex(a, msg, who);
-    }
+    if (cookie && strlen(cookie) == 32)
+        gg_api__participant_key(a, cookie, who);
     snprintf(back, sizeof(back), "/c/%.150s#idea", in->slug);
     if (gg_api__rate_write(a, r, who, in->form ? back : NULL, NULL) != 0)
         return 0;

@@ -504,14 +504,6 @@ static int h_home(gg_req *r, void *ctx)
     return 0;
 }
 
-/* The participant's pseudonym as the engage API stores it (api/engage.c). */
-static void page_pseudonym(gg_api *a, const char *participant, char out[65])
-{
-    char msg[64];
-    snprintf(msg, sizeof(msg), "participant:%s", participant ? participant : "");
-    gg_api__hmac_hex(a, msg, out);
-}
-
 /* 1 when the form's csrf field matches the participant cookie's token. */
 static int form_ok(gg_api *a, gg_req *r, const char **participant)
 {
@@ -709,7 +701,7 @@ static int h_poll_vote(gg_req *r, void *ctx)
         return 0;
     }
     char who[65], limited[220];
-    page_pseudonym(a, participant, who);
+    gg_api__participant_key(a, participant, who);
     snprintf(limited, sizeof(limited), "%s#poll%lld", back, (long long)id);
     if (gg_api__rate_write(a, r, who, limited, "poll_error") != 0) {
         json_decref(opts);
@@ -807,11 +799,12 @@ static int h_campaign_page(gg_req *r, void *ctx)
     gg_buf_adds(&b, "<section class=\"brief\">");
     paragraphs(&b, jlang(c, "brief", lang));
     gg_buf_adds(&b, "</section>");
-    if (phase_of(c) == GG_PHASE_OPEN)
+    int phase = phase_of(c);
+    if (phase == GG_PHASE_OPEN)
         idea_form(&b, s, token, err, lang);
     else /* the period line above says since when or from when */
         gg_buf_printf(&b, "<p class=\"notice\" id=\"idea\" role=\"status\">%s</p>",
-                      phase_of(c) == GG_PHASE_CLOSED
+                      phase == GG_PHASE_CLOSED
                           ? GG_T(lang, "Kampanye ini sudah ditutup: gagasan baru tidak diterima lagi. "
                                        "Anda masih bisa mendukung dan mendiskusikan gagasan yang ada.",
                                  "This campaign is closed to new ideas. You can still support and "
@@ -891,7 +884,7 @@ static int h_campaign_submit(gg_req *r, void *ctx)
          * are lost in a crash window; the contact never rides in the text */
         const char *lang = gg_api__lang(r);
         char who[65];
-        page_pseudonym(a, participant, who);
+        gg_api__participant_key(a, participant, who);
         json_t *cj = json_pack("{s:s?,s:s?,s:s,s:s}", "name", name && *name ? name : NULL,
                                "contact", contact && *contact ? contact : NULL, "consent_text",
                                CONSENT_TEXT(lang), "lang", lang);
@@ -1011,7 +1004,7 @@ static int h_idea_page(gg_req *r, void *ctx)
     const char *participant = gg_api__participant(a, r);
     const char *token = gg_api__form_token(a, r, participant);
     char who[65], path[64];
-    page_pseudonym(a, participant, who);
+    gg_api__participant_key(a, participant, who);
     snprintf(path, sizeof(path), "/i/%lld", (long long)id);
     int supported = known && gg_store_supports(a->store, id, who);
     gg_buf sup, b, out;
@@ -1132,7 +1125,7 @@ static int h_idea_support(gg_req *r, void *ctx)
     if (!form_ok(a, r, &participant))
         return gg_req_error(r, GG_ECSRF, "the form expired or cookies are off; reload the page");
     char who[65], path[64];
-    page_pseudonym(a, participant, who);
+    gg_api__participant_key(a, participant, who);
     snprintf(path, sizeof(path), "/i/%lld", (long long)id);
     if (gg_api__rate_write(a, r, who, path, NULL) != 0)
         return 0;
@@ -1164,7 +1157,7 @@ static int h_idea_comment(gg_req *r, void *ctx)
         gg_req_redirect(r, loc);
         return 0;
     }
-    page_pseudonym(a, participant, who);
+    gg_api__participant_key(a, participant, who);
     snprintf(ok, sizeof(ok), "%s#comments", path);
     if (gg_api__rate_write(a, r, who, ok, NULL) != 0)
         return 0;
@@ -1185,7 +1178,7 @@ static int h_me_page(gg_req *r, void *ctx)
     const char *participant = gg_api__participant(a, r);
     const char *token = gg_api__form_token(a, r, participant);
     char who[65], akey[65];
-    page_pseudonym(a, participant, who);
+    gg_api__participant_key(a, participant, who);
     gg_api__author_key(a, participant, akey);
     json_t *me = NULL;
     if (gg_store_my_ideas(a->store, who, akey, &me) != 0)
@@ -1342,7 +1335,7 @@ static int h_me_delete(gg_req *r, void *ctx)
         return 0;
     }
     char who[65], akey[65];
-    page_pseudonym(a, participant, who);
+    gg_api__participant_key(a, participant, who);
     if (gg_api__rate_write(a, r, who, "/me#mydata", NULL) != 0)
         return 0;
     gg_api__author_key(a, participant, akey);

@@ -23,13 +23,6 @@ static const char *jstr(json_t *o, const char *k)
     return s ? s : "";
 }
 
-static void pseudonym(gg_api *a, const char *participant, char out[65])
-{
-    char msg[64];
-    snprintf(msg, sizeof(msg), "participant:%s", participant ? participant : "");
-    gg_api__hmac_hex(a, msg, out);
-}
-
 /* A public quiz: drafts do not exist for the public. */
 static int public_quiz(gg_api *a, int64_t id, int with_answers, json_t **out)
 {
@@ -138,7 +131,7 @@ static int h_attempt(gg_req *r, void *ctx)
         goto done;
     }
     char who[65];
-    pseudonym(a, gg_api__participant(a, r), who);
+    gg_api__participant_key(a, gg_api__participant(a, r), who);
     if (gg_api__rate_write(a, r, who, NULL, NULL) != 0)
         goto done;
     answers = json_dumps(ans, JSON_COMPACT);
@@ -364,7 +357,7 @@ static int h_quiz_page(gg_req *r, void *ctx)
     const char *participant = gg_api__participant(a, r);
     const char *token = gg_api__form_token(a, r, participant);
     char who[65], path[48];
-    pseudonym(a, participant, who);
+    gg_api__participant_key(a, participant, who);
     snprintf(path, sizeof(path), "/q/%lld", (long long)id);
     gg_buf b;
     gg_buf_init(&b, 1 << 20);
@@ -480,7 +473,7 @@ static int h_quiz_submit(gg_req *r, void *ctx)
         return 0;
     }
     char who[65];
-    pseudonym(a, p, who);
+    gg_api__participant_key(a, p, who);
     char back[64];
     snprintf(back, sizeof(back), "/q/%lld", (long long)id);
     if (gg_api__rate_write(a, r, who, back, NULL) != 0) {
@@ -558,7 +551,7 @@ static int h_result_page(gg_req *r, void *ctx)
     const char *p = gg_req_cookie(r, "gg_p");
     char who[65] = "";
     if (p && strlen(p) == 32)
-        pseudonym(a, p, who);
+        gg_api__participant_key(a, p, who);
     int own = who[0] && strcmp(who, jstr(res, "participant")) == 0;
     long long score = (long long)json_integer_value(json_object_get(res, "score"));
     long long total = (long long)json_integer_value(json_object_get(res, "total"));
