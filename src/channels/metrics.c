@@ -98,6 +98,31 @@ static json_int_t insight_value(json_t *m)
     return -1;
 }
 
+/* Votes per option of a poll's options array, each from field `count`:
+ * placed by its 1-based "position" where it has one (X lists them in any
+ * order), else in order (Mastodon); a missing or hidden count is 0. NULL
+ * when there is no poll (or an implausible one). */
+static json_t *poll_votes(json_t *opts, const char *count)
+{
+    size_t n = json_array_size(opts);
+    if (n == 0 || n > 16)
+        return NULL;
+    json_t *votes = json_array();
+    for (size_t k = 0; k < n; k++)
+        json_array_append_new(votes, json_integer(0));
+    size_t i;
+    json_t *o;
+    json_array_foreach(opts, i, o)
+    {
+        json_int_t pos = json_integer_value(json_object_get(o, "position"));
+        json_t *v = json_object_get(o, count);
+        size_t at = pos >= 1 && (size_t)pos <= n ? (size_t)pos - 1 : i;
+        if (json_is_integer(v) && json_integer_value(v) >= 0)
+            json_array_set_new(votes, at, json_integer(json_integer_value(v)));
+    }
+    return votes;
+}
+
 int gg_channels_decode_metrics(const char *channel, const char *raw, size_t len, json_t **counts)
 {
     *counts = NULL;
@@ -120,26 +145,14 @@ int gg_channels_decode_metrics(const char *channel, const char *raw, size_t len,
             if (json_is_integer(json_object_get(pm, map[i][0])))
                 put(c, map[i][1], json_integer_value(json_object_get(pm, map[i][0])));
         rc = json_is_object(pm) ? 0 : GG_EINVAL;
-        /* a poll: votes per option, in the order of "position" (1-based) */
-        json_t *opts = json_object_get(
-            json_array_get(json_object_get(json_object_get(root, "includes"), "polls"), 0),
-            "options");
-        if (json_array_size(opts) > 0 && json_array_size(opts) <= 16) {
-            json_t *votes = json_array();
-            for (size_t k = 0; k < json_array_size(opts); k++)
-                json_array_append_new(votes, json_integer(0));
-            size_t i;
-            json_t *o;
-            json_array_foreach(opts, i, o)
-            {
-                json_int_t pos = json_integer_value(json_object_get(o, "position"));
-                json_t *v = json_object_get(o, "votes");
-                size_t at = pos >= 1 && (size_t)pos <= json_array_size(opts) ? (size_t)pos - 1 : i;
-                if (json_is_integer(v) && json_integer_value(v) >= 0)
-                    json_array_set_new(votes, at, json_integer(json_integer_value(v)));
-            }
+        /* a poll (includes.polls): votes per option */
+        json_t *votes = poll_votes(
+            json_object_get(
+                json_array_get(json_object_get(json_object_get(root, "includes"), "polls"), 0),
+                "options"),
+            "votes");
+        if (votes)
             json_object_set_new(c, "poll", votes);
-        }
     } else if (strcmp(channel, "facebook") == 0 || strcmp(channel, "instagram") == 0) {
         static const char *const map[][2] = {
             {"post_impressions", "impressions"}, {"post_impressions_unique", "reach"},
@@ -170,18 +183,9 @@ int gg_channels_decode_metrics(const char *channel, const char *raw, size_t len,
         rc = json_object_get(root, "id") ? 0 : GG_EINVAL;
         /* a poll: votes_count per option (null while the instance hides
          * them), and how many people voted (a multiple-choice poll) */
-        json_t *poll = json_object_get(root, "poll"), *opts = json_object_get(poll, "options");
-        if (json_array_size(opts) > 0 && json_array_size(opts) <= 16) {
-            json_t *votes = json_array();
-            size_t i;
-            json_t *o;
-            json_array_foreach(opts, i, o)
-            {
-                json_t *v = json_object_get(o, "votes_count");
-                json_array_append_new(votes, json_integer(json_is_integer(v) && json_integer_value(v) >= 0
-                                                              ? json_integer_value(v)
-                                                              : 0));
-            }
+        json_t *poll = json_object_get(root, "poll");
+        json_t *votes = poll_votes(json_object_get(poll, "options"), "votes_count");
+        if (votes) {
             json_object_set_new(c, "poll", votes);
             json_t *vc = json_object_get(poll, "voters_count");
             if (json_is_integer(vc) && json_integer_value(vc) >= 0)
