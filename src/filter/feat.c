@@ -32,6 +32,11 @@ void gg_filter_fv_dispose(gg_filter_fv *fv)
     gg_free(fv->memo);
     gg_free(fv->tok_memo);
     gg_free(fv->tok_h);
+    gg_free(fv->tok_ver);
+    gg_free(fv->rep);
+    gg_free(fv->rep_d);
+    gg_free(fv->xkey);
+    gg_free(fv->xneg);
     memset(fv, 0, sizeof *fv);
 }
 
@@ -316,7 +321,8 @@ static void table_reserve(gg_filter_fv *fv, size_t maxfeat)
         gg_free(fv->slot);
         fv->slot = gg_calloc(want, sizeof *fv->slot);
         fv->nslot = want;
-        fv->gen = 0;
+        /* gen goes on (the new slots' 0 is below it): the word memo's post
+         * stamps are generations too, and must not meet an old one again */
     }
     if (maxfeat + GG_FILTER_NEXTRA > fv->cap) {
         size_t c = maxfeat + GG_FILTER_NEXTRA;
@@ -324,9 +330,23 @@ static void table_reserve(gg_filter_fv *fv, size_t maxfeat)
         fv->val = gg_realloc(fv->val, c * sizeof *fv->val);
         fv->cap = c;
     }
+    if (maxfeat > fv->xcap) {
+        gg_free(fv->rep);
+        gg_free(fv->rep_d);
+        gg_free(fv->xkey);
+        gg_free(fv->xneg);
+        fv->xneg = gg_malloc(maxfeat * sizeof *fv->xneg);
+        fv->rep = gg_malloc(maxfeat * sizeof *fv->rep);
+        fv->rep_d = gg_malloc(maxfeat * sizeof *fv->rep_d);
+        fv->xkey = gg_malloc(maxfeat * sizeof *fv->xkey);
+        fv->xcap = maxfeat;
+    }
     if (++fv->gen == 0) { /* wrapped: clear the stamps once every 2^32 docs */
         for (size_t i = 0; i < fv->nslot; i++)
             fv->slot[i].gen = 0;
+        if (fv->memo)
+            for (size_t i = 0; i < GG_FILTER_WMEMO_SLOTS; i++)
+                fv->memo[i].post = 0;
         fv->gen = 1;
     }
 }
@@ -354,6 +374,33 @@ static inline void count(gg_filter_fv *fv, uint32_t key)
     }
 }
 
+/* count() for a character n-gram: one whose key is a word feature's adds
+ * to that feature (as ever) and is noted in xneg for the per-word sums */
+static inline void count_char(gg_filter_fv *fv, uint32_t key, size_t nword)
+{
+    size_t mask = fv->mask;
+    size_t h = (key * 0x9e3779b1u) & mask;
+    for (;;) {
+        struct gg_filter_slot *sl = &fv->slot[h];
+        if (sl->gen != fv->gen) {
+            sl->gen = fv->gen;
+            sl->key = key;
+            sl->pos = (uint32_t)fv->n;
+            fv->idx[fv->n] = key;
+            fv->val[fv->n] = 1.0f;
+            fv->n++;
+            return;
+        }
+        if (sl->key == key) {
+            fv->val[sl->pos] += 1.0f;
+            if (sl->pos < nword)
+                fv->xneg[fv->nxneg++] = key;
+            return;
+        }
+        h = (h + 1) & mask;
+    }
+}
+
 /* 1 + logf(n) for the small counts (index n < TF_SMALL), filled once from
  * logf itself: the same floats without a call per repeated feature. */
 #define TF_SMALL 32
@@ -364,6 +411,35 @@ static void tf_fill(void)
 {
     for (int n = 2; n < TF_SMALL; n++)
         tf_small[n] = 1.0f + logf((float)n);
+}
+
+/* The character block: weigh() that also keeps, for the dot product by
+ * words, the factor and the features counted more than once. */
+static void weigh_chars(gg_filter_fv *fv, size_t from, size_t to)
+{
+    double ss = 0;
+    size_t nrep = 0;
+    pthread_once(&tf_once, tf_fill);
+    for (size_t i = from; i < to; i++) {
+        float c = fv->val[i];
+        if (c > 1.0f) {
+            float v = c < (float)TF_SMALL ? tf_small[(int)c] : 1.0f + logf(c);
+            fv->rep[nrep] = fv->idx[i];
+            fv->rep_d[nrep++] = v - c;
+            fv->val[i] = v;
+            ss += (double)v * v;
+        } else {
+            ss += 1.0;
+        }
+    }
+    fv->nrep = nrep;
+    fv->cinv = 0;
+    if (ss <= 0)
+        return;
+    float inv = (float)(1.0 / sqrt(ss));
+    fv->cinv = inv;
+    for (size_t i = from; i < to; i++)
+        fv->val[i] *= inv;
 }
 
 /* Sublinear TF then L2 over val[from..to). */
@@ -404,6 +480,7 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
             cc *= 2;
         fv->tok_memo = gg_realloc(fv->tok_memo, cc * sizeof *fv->tok_memo);
         fv->tok_h = gg_realloc(fv->tok_h, cc * sizeof *fv->tok_h);
+        fv->tok_ver = gg_realloc(fv->tok_ver, cc * sizeof *fv->tok_ver);
         fv->tokx_cap = cc;
     }
     if (!fv->memo)
@@ -426,6 +503,8 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
         fv->tok_h[t] = h;
     }
     size_t nword = fv->n;
+    fv->nxkey = 0;
+    fv->nxneg = 0;
     for (size_t t = 0; t < fv->ntok; t++) {
         const unsigned char *w = (const unsigned char *)c + fv->tok[t * 2];
         size_t wl = fv->tok[t * 2 + 1];
@@ -438,15 +517,31 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
             fv->tok_memo[t] = (int32_t)slot;
             if (me->h == wh && me->len == wl && memcmp(me->w, w, wl) == 0) {
                 for (unsigned i = 0; i < me->nkeys; i++)
-                    count(fv, me->keys[i]);
+                    count_char(fv, me->keys[i], nword);
+                if (me->post == fv->gen) {
+                    me->uses++;
+                } else {
+                    me->post = fv->gen;
+                    me->uses = 1;
+                }
+                fv->tok_ver[t] = me->ver;
                 continue;
             }
-            /* a new word takes the slot */
+            /* a new word takes the slot; when an earlier token of this text
+             * used it, that token's n-grams stay in the sums as xkey */
+            if (me->post == fv->gen && me->h)
+                for (uint32_t u = 0; u < me->uses; u++)
+                    for (unsigned i = 0; i < me->nkeys; i++)
+                        fv->xkey[fv->nxkey++] = me->keys[i];
             me->h = wh;
+            me->ver = ++fv->memo_ver;
+            me->post = fv->gen;
+            me->uses = 1;
             me->len = (uint8_t)wl;
             memcpy(me->w, w, wl);
             me->nkeys = 0;
             me->lex_id[0] = me->lex_id[1] = 0;
+            fv->tok_ver[t] = me->ver;
         }
         /* padded word " w " as a virtual array: position -1 and wl are spaces */
         long plen = (long)wl + 2;
@@ -458,15 +553,18 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
                 h = (h ^ b) * 0x100000001b3ULL;
                 if (k >= GG_FILTER_CMIN - 1) {
                     uint32_t key = (uint32_t)(mix64(h + (uint64_t)k) >> shift);
-                    count(fv, key);
+                    count_char(fv, key, nword);
                     if (me)
                         me->keys[me->nkeys++] = key;
+                    else
+                        fv->xkey[fv->nxkey++] = key;
                 }
             }
         }
     }
     weigh(fv, 0, nword);
-    weigh(fv, nword, fv->n);
+    weigh_chars(fv, nword, fv->n);
+    fv->nword = nword;
     return 0;
 }
 

@@ -42,6 +42,9 @@ struct gg_filter_slot {
 #define GG_FILTER_WMEMO_CHAINS 3
 struct gg_filter_wmemo {
     uint64_t h;       /* the word's feature hash; 0: empty */
+    uint64_t ver;     /* new at every word the slot takes (names its keys in filter.c) */
+    uint32_t post;    /* the count table's generation of the last text that used it */
+    uint32_t uses;    /* how many tokens of that text used it */
     uint8_t len;      /* the word's bytes */
     uint8_t nkeys;    /* its character n-gram features, in the order they are counted */
     uint8_t lex_n[2]; /* lexicon chains of lex_id[k] (at most GG_FILTER_WMEMO_CHAINS) */
@@ -69,7 +72,25 @@ typedef struct gg_filter_fv {
     unsigned memo_bits;           /* hash width of the memo's keys */
     int32_t *tok_memo;            /* per token: its memo slot, or -1 */
     uint64_t *tok_h;              /* per token: the word's feature hash */
+    uint64_t *tok_ver;            /* per token: the slot's ver when the token used it */
     size_t tokx_cap;
+    uint64_t memo_ver;            /* the last ver handed to a memo slot */
+    /* For the dot product by words (filter.c): the character block's value
+     * of feature i is tf(count_i) * cinv, so its sum over the block is
+     * cinv * (the n-gram occurrences' weights summed per word + for each
+     * feature counted more than once, (tf(count) - count) * its weights). */
+    size_t nword;   /* idx/val[0, nword): word 1-2-grams; then character n-grams */
+    float cinv;     /* the character block's L2 factor (0: empty block) */
+    uint32_t *rep;  /* keys of the character features counted more than once */
+    float *rep_d;   /* tf(count) - count of each */
+    size_t nrep;
+    uint32_t *xkey; /* n-gram occurrences not reachable through a token's memo slot
+                       (long words, slots a later word of the text took), in order */
+    size_t nxkey;
+    uint32_t *xneg; /* n-gram occurrences counted in the word block (their key is a word
+                       feature's), which the per-word sums hold but the block must not */
+    size_t nxneg;
+    size_t xcap;    /* allocation of rep, rep_d and xkey */
 } gg_filter_fv;
 
 void gg_filter_fv_init(gg_filter_fv *fv);

@@ -17,6 +17,7 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #endif
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,11 @@ struct gg_filter {
     float cbias[GG_FILTER_MAXCOL];
     int col0[GG_HEAD_COUNT];      /* first column of each head, -1 when absent */
     unsigned cbits;
+    uint64_t cgen;                /* names this build of cw (scratch psums follow it) */
 };
+
+/* every build of a combined matrix gets a number never used before */
+static _Atomic uint64_t matrix_builds;
 
 /* lrintf without the call: to nearest, ties to even (the default rounding
  * mode, which lrintf follows too), so the matrix is the same bit for bit. */
@@ -162,6 +167,7 @@ static void combine(gg_filter *f)
     gg_free(f->cw);
     f->cw = NULL;
     f->cbits = bits;
+    f->cgen = atomic_fetch_add(&matrix_builds, 1) + 1;
     memset(f->cscale, 0, sizeof f->cscale);
     memset(f->cbias, 0, sizeof f->cbias);
     if (!bits)
@@ -213,8 +219,8 @@ static void combine(gg_filter *f)
  * conversion in two instructions; the multiply and the add stay separate
  * (no FMA), so every column gets the same float as the SSE2 loop. */
 _Static_assert(GG_FILTER_MAXCOL == 48, "logits_avx2 has six accumulators of eight columns");
-__attribute__((target("avx2"))) static void logits_avx2(const gg_filter *f, const gg_filter_fv *fv,
-                                                        size_t nhashed, float *sum)
+__attribute__((target("avx2"))) static void logits_avx2(const gg_filter *f, const uint32_t *idx,
+                                                        const float *val, size_t nhashed, float *sum)
 {
     /* every hashed index is below 2^cbits: the features were built with the
      * models' width (gg_filter_features), so no bound check per feature; the
@@ -222,12 +228,12 @@ __attribute__((target("avx2"))) static void logits_avx2(const gg_filter *f, cons
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
     for (size_t i = 0; i < nhashed; i++) {
         if (i + 8 < nhashed) {
-            const char *pf = (const char *)(f->cw + (size_t)fv->idx[i + 8] * GG_FILTER_MAXCOL);
+            const char *pf = (const char *)(f->cw + (size_t)idx[i + 8] * GG_FILTER_MAXCOL);
             _mm_prefetch(pf, _MM_HINT_T0);
             _mm_prefetch(pf + 64, _MM_HINT_T0);
         }
-        const __m128i *w = (const __m128i *)(f->cw + (size_t)fv->idx[i] * GG_FILTER_MAXCOL);
-        __m256 v = _mm256_set1_ps(fv->val[i]);
+        const __m128i *w = (const __m128i *)(f->cw + (size_t)idx[i] * GG_FILTER_MAXCOL);
+        __m256 v = _mm256_set1_ps(val[i]);
 #define GG_COL8(acc, k)                                                                            \
     acc = _mm256_add_ps(acc, _mm256_mul_ps(v, _mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(          \
                                                   _mm_loadu_si128(w + (k))))))
@@ -248,23 +254,17 @@ __attribute__((target("avx2"))) static void logits_avx2(const gg_filter *f, cons
 }
 #endif
 
-/* acc[col] = bias + sum over the hashed features of value * weight. The
+/* sum[col] = the sum over n features (idx, val) of value * weight. The
  * rows are random reads: prefetch a few features ahead, and convert the
  * int16 weights eight at a time (SSE2, every x86-64 has it; AVX2 where the
  * CPU has it). */
-static void combined_logits(const gg_filter *f, const gg_filter_fv *fv, size_t nhashed, float *acc)
+static void rows_sum(const gg_filter *f, const uint32_t *idx, const float *val, size_t n,
+                     float *sum)
 {
     size_t lim = (size_t)1 << f->cbits;
-    if (!f->cw) { /* no head: only the (zero) biases */
-        memcpy(acc, f->cbias, sizeof f->cbias);
-        return;
-    }
 #if defined(__x86_64__) && defined(__GNUC__)
     if (__builtin_cpu_supports("avx2")) {
-        float sum[GG_FILTER_MAXCOL];
-        logits_avx2(f, fv, nhashed, sum);
-        for (int c = 0; c < GG_FILTER_MAXCOL; c++)
-            acc[c] = f->cbias[c] + sum[c] * f->cscale[c];
+        logits_avx2(f, idx, val, n, sum);
         return;
     }
 #endif
@@ -272,16 +272,16 @@ static void combined_logits(const gg_filter *f, const gg_filter_fv *fv, size_t n
     __m128 a[GG_FILTER_MAXCOL / 4];
     for (int k = 0; k < GG_FILTER_MAXCOL / 4; k++)
         a[k] = _mm_setzero_ps();
-    for (size_t i = 0; i < nhashed; i++) {
-        if (i + 8 < nhashed && fv->idx[i + 8] < lim) {
-            const char *pf = (const char *)(f->cw + (size_t)fv->idx[i + 8] * GG_FILTER_MAXCOL);
+    for (size_t i = 0; i < n; i++) {
+        if (i + 8 < n && idx[i + 8] < lim) {
+            const char *pf = (const char *)(f->cw + (size_t)idx[i + 8] * GG_FILTER_MAXCOL);
             _mm_prefetch(pf, _MM_HINT_T0);
             _mm_prefetch(pf + 64, _MM_HINT_T0);
         }
-        if (fv->idx[i] >= lim)
+        if (idx[i] >= lim)
             continue;
-        const __m128i *w = (const __m128i *)(f->cw + (size_t)fv->idx[i] * GG_FILTER_MAXCOL);
-        __m128 v = _mm_set1_ps(fv->val[i]);
+        const __m128i *w = (const __m128i *)(f->cw + (size_t)idx[i] * GG_FILTER_MAXCOL);
+        __m128 v = _mm_set1_ps(val[i]);
         for (int k = 0; k < GG_FILTER_MAXCOL / 8; k++) {
             __m128i x = _mm_loadu_si128(w + k);
             /* sign-extend 8 x int16 to two 4 x int32 */
@@ -291,23 +291,104 @@ static void combined_logits(const gg_filter *f, const gg_filter_fv *fv, size_t n
             a[2 * k + 1] = _mm_add_ps(a[2 * k + 1], _mm_mul_ps(v, _mm_cvtepi32_ps(hi)));
         }
     }
-    float sum[GG_FILTER_MAXCOL];
     for (int k = 0; k < GG_FILTER_MAXCOL / 4; k++)
         _mm_storeu_ps(sum + 4 * k, a[k]);
 #else
-    float sum[GG_FILTER_MAXCOL];
-    memset(sum, 0, sizeof sum);
-    for (size_t i = 0; i < nhashed; i++) {
-        if (fv->idx[i] >= lim)
+    memset(sum, 0, GG_FILTER_MAXCOL * sizeof *sum);
+    for (size_t i = 0; i < n; i++) {
+        if (idx[i] >= lim)
             continue;
-        const int16_t *w = f->cw + (size_t)fv->idx[i] * GG_FILTER_MAXCOL;
-        float v = fv->val[i];
+        const int16_t *w = f->cw + (size_t)idx[i] * GG_FILTER_MAXCOL;
+        float v = val[i];
         for (int c = 0; c < GG_FILTER_MAXCOL; c++)
             sum[c] += v * (float)w[c];
     }
 #endif
+}
+
+/* acc += row of the combined matrix, in int32 (exact) */
+__attribute__((target_clones("avx2", "default"))) static void add_row(int32_t *restrict acc,
+                                                                      const int16_t *restrict w)
+{
     for (int c = 0; c < GG_FILTER_MAXCOL; c++)
-        acc[c] = f->cbias[c] + sum[c] * f->cscale[c];
+        acc[c] += w[c];
+}
+
+__attribute__((target_clones("avx2", "default"))) static void sub_row(int32_t *restrict acc,
+                                                                      const int16_t *restrict w)
+{
+    for (int c = 0; c < GG_FILTER_MAXCOL; c++)
+        acc[c] -= w[c];
+}
+
+__attribute__((target_clones("avx2", "default"))) static void add_i32(int32_t *restrict acc,
+                                                                      const int32_t *restrict p)
+{
+    for (int c = 0; c < GG_FILTER_MAXCOL; c++)
+        acc[c] += p[c];
+}
+
+/* The character block's sums, by words. A feature's value there is
+ * tf(count) * cinv (feat.c), so the block sums to cinv * (the weights of
+ * every n-gram occurrence + for each feature counted more than once,
+ * (tf(count) - count) * its weights). The occurrences' part is a sum of
+ * int16 weights, exact in int32 whatever the order: per word memo slot it
+ * is summed once and kept in the scratch (s->psum) for the next texts with
+ * the word, so a post reads one row per word, not one per n-gram; the
+ * n-grams of long words and of slots a later word took come as xkey. */
+static void char_sums(const gg_filter *f, gg_filter_scratch *s, float *sum)
+{
+    const gg_filter_fv *fv = &s->fv;
+    int32_t isum[GG_FILTER_MAXCOL] = {0};
+    float corr[GG_FILTER_MAXCOL];
+    if (!s->psum) {
+        s->psum = gg_malloc((size_t)GG_FILTER_WMEMO_SLOTS * GG_FILTER_MAXCOL * sizeof *s->psum);
+        s->psum_ver = gg_calloc(GG_FILTER_WMEMO_SLOTS, sizeof *s->psum_ver);
+        s->psum_gen = f->cgen;
+    }
+    if (s->psum_gen != f->cgen) { /* another matrix: every kept sum is stale */
+        memset(s->psum_ver, 0, GG_FILTER_WMEMO_SLOTS * sizeof *s->psum_ver);
+        s->psum_gen = f->cgen;
+    }
+    for (size_t t = 0; t < fv->ntok; t++) {
+        int32_t slot = fv->tok_memo[t];
+        if (slot < 0)
+            continue;
+        const struct gg_filter_wmemo *me = &fv->memo[slot];
+        if (me->ver != fv->tok_ver[t])
+            continue;
+        int32_t *p = s->psum + (size_t)slot * GG_FILTER_MAXCOL;
+        if (s->psum_ver[slot] != me->ver) {
+            memset(p, 0, GG_FILTER_MAXCOL * sizeof *p);
+            for (unsigned i = 0; i < me->nkeys; i++)
+                add_row(p, f->cw + (size_t)me->keys[i] * GG_FILTER_MAXCOL);
+            s->psum_ver[slot] = me->ver;
+        }
+        add_i32(isum, p);
+    }
+    for (size_t i = 0; i < fv->nxkey; i++)
+        add_row(isum, f->cw + (size_t)fv->xkey[i] * GG_FILTER_MAXCOL);
+    for (size_t i = 0; i < fv->nxneg; i++)
+        sub_row(isum, f->cw + (size_t)fv->xneg[i] * GG_FILTER_MAXCOL);
+    rows_sum(f, fv->rep, fv->rep_d, fv->nrep, corr);
+    for (int c = 0; c < GG_FILTER_MAXCOL; c++)
+        sum[c] = (float)((double)fv->cinv * ((double)isum[c] + (double)corr[c]));
+}
+
+/* acc[col] = bias + the sum over the hashed features of value * weight:
+ * the word block feature by feature, the character block by words. */
+static void combined_logits(const gg_filter *f, gg_filter_scratch *s, float *acc)
+{
+    const gg_filter_fv *fv = &s->fv;
+    float wsum[GG_FILTER_MAXCOL], csum[GG_FILTER_MAXCOL];
+    if (!f->cw) { /* no head: only the (zero) biases */
+        memcpy(acc, f->cbias, sizeof f->cbias);
+        return;
+    }
+    rows_sum(f, fv->idx, fv->val, fv->nword, wsum);
+    char_sums(f, s, csum);
+    for (int c = 0; c < GG_FILTER_MAXCOL; c++)
+        acc[c] = f->cbias[c] + (wsum[c] + csum[c]) * f->cscale[c];
 }
 
 /* Probabilities of head h into p from the combined logits, plus the extra
@@ -345,6 +426,8 @@ void gg_filter_scratch_init(gg_filter_scratch *s)
 void gg_filter_scratch_dispose(gg_filter_scratch *s)
 {
     gg_filter_fv_dispose(&s->fv);
+    gg_free(s->psum);
+    gg_free(s->psum_ver);
     gg_free(s->buf);
     gg_free(s->norm);
     memset(s, 0, sizeof *s);
@@ -562,7 +645,7 @@ void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *te
     out->lang = out->kind = out->sentiment = -1;
     gg_filter_text_features(s, text, len, bits);
     s->nhashed = fv->n;
-    combined_logits(f, fv, fv->n, s->acc);
+    combined_logits(f, s, s->acc);
     const float *acc = s->acc;
 
     if (f->m[GG_HEAD_LANG]) {

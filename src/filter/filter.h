@@ -74,6 +74,12 @@ typedef struct gg_filter_scratch {
     size_t norm_len, norm_cap;
     size_t nhashed;  /* fv entries before the extras */
     float acc[GG_FILTER_MAXCOL]; /* hashed-feature logits of every head column */
+    /* per word memo slot of fv: the summed int16 weights of the word's
+     * character n-grams (exact in int32), valid while psum_ver[slot] is the
+     * slot's ver and psum_gen the matrix's; allocated on first use */
+    int32_t *psum;
+    uint64_t *psum_ver;
+    uint64_t psum_gen;
 } gg_filter_scratch;
 
 void gg_filter_scratch_init(gg_filter_scratch *s);
