@@ -961,9 +961,9 @@ int gg_cli_classify(int argc, char **argv)
     size_t cap = 1024;
     sh.recs = gg_calloc(cap, sizeof *sh.recs);
     for (size_t i = 0; i < len;) {
-        size_t j = i;
-        while (j < len && input[j] != '\n')
-            j++;
+        /* memchr, not a byte loop: this runs before any worker starts */
+        const char *nl = memchr(input + i, '\n', len - i);
+        size_t j = nl ? (size_t)(nl - input) : len;
         size_t l = j - i;
         if (l && input[i + l - 1] == '\r')
             l--;

@@ -316,7 +316,8 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
         struct gg_filter_wmemo *me = NULL;
         if (fv->tok_memo && fv->tok_memo[t] >= 0) {
             me = &fv->memo[fv->tok_memo[t]];
-            if (me->h != (fv->tok_h[t] | 1) || me->len != len || memcmp(me->w, text + off, len) != 0)
+            /* a slot's ver changes whenever it takes another word */
+            if (me->ver != fv->tok_ver[t])
                 me = NULL; /* a later token of this text took the slot */
         }
         if (me) {
