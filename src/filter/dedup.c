@@ -10,6 +10,9 @@
 #include <assert.h>
 #include <string.h>
 #include <utf8proc.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 #define XXH_INLINE_ALL /* the same hashes; short keys cost no library call */
 #include <xxhash.h>
 
@@ -218,6 +221,79 @@ static void minhash(const uint64_t *seeds, int k, const uint64_t *hs, size_t n, 
     }
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+/* lo64(x * c) for four 64-bit lanes: AVX2 multiplies 32 x 32 -> 64 only */
+__attribute__((target("avx2"))) static inline __m256i mul64(__m256i x, __m256i c, __m256i chi)
+{
+    __m256i lo = _mm256_mul_epu32(x, c);
+    __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), c),
+                                     _mm256_mul_epu32(x, chi));
+    return _mm256_add_epi64(lo, _mm256_slli_epi64(cross, 32));
+}
+
+__attribute__((target("avx2"))) static inline __m256i fmix64(__m256i x, __m256i c1, __m256i c1hi,
+                                                            __m256i c2, __m256i c2hi)
+{
+    x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 33));
+    x = mul64(x, c1, c1hi);
+    x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 33));
+    x = mul64(x, c2, c2hi);
+    return _mm256_xor_si256(x, _mm256_srli_epi64(x, 33));
+}
+
+/* minhash() with AVX2 intrinsics, the same values: the running minima stay
+ * in the 64-bit lanes, where an unsigned 32-bit min (vpminud) of the whole
+ * register takes the low halves' minima (the high halves, minimized too,
+ * are dropped at the end), instead of narrowing and a compare-and-select
+ * emulated with signed compares for every shingle. */
+__attribute__((target("avx2"))) static void minhash_avx2(const uint64_t *seeds, int k,
+                                                         const uint64_t *hs, size_t n,
+                                                         uint32_t *sig)
+{
+    const __m256i c1 = _mm256_set1_epi64x((long long)0xff51afd7ed558ccdULL);
+    const __m256i c2 = _mm256_set1_epi64x((long long)0xc4ceb9fe1a85ec53ULL);
+    const __m256i c1hi = _mm256_srli_epi64(c1, 32), c2hi = _mm256_srli_epi64(c2, 32);
+    int j = 0;
+    for (; j + 8 <= k; j += 8) {
+        __m256i s0 = _mm256_loadu_si256((const __m256i *)(seeds + j));
+        __m256i s1 = _mm256_loadu_si256((const __m256i *)(seeds + j + 4));
+        __m256i m0 = _mm256_set1_epi32(-1), m1 = m0;
+        for (size_t i = 0; i < n; i++) {
+            __m256i h = _mm256_set1_epi64x((long long)hs[i]);
+            m0 = _mm256_min_epu32(m0, fmix64(_mm256_xor_si256(h, s0), c1, c1hi, c2, c2hi));
+            m1 = _mm256_min_epu32(m1, fmix64(_mm256_xor_si256(h, s1), c1, c1hi, c2, c2hi));
+        }
+        uint64_t l[8];
+        _mm256_storeu_si256((__m256i *)l, m0);
+        _mm256_storeu_si256((__m256i *)(l + 4), m1);
+        for (int q = 0; q < 8; q++)
+            sig[j + q] = (uint32_t)l[q];
+    }
+    for (; j < k; j++) {
+        uint32_t m = UINT32_MAX;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t v = mix32(hs[i] ^ seeds[j]);
+            if (v < m)
+                m = v;
+        }
+        sig[j] = m;
+    }
+}
+#endif
+
+/* the AVX-512 clone where the CPU has it, else the AVX2 intrinsics, else
+ * the portable clone: the same signature on every machine */
+static void minhash_any(const uint64_t *seeds, int k, const uint64_t *hs, size_t n, uint32_t *sig)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (!__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2")) {
+        minhash_avx2(seeds, k, hs, n, sig);
+        return;
+    }
+#endif
+    minhash(seeds, k, hs, n, sig);
+}
+
 /* Signature and exact hash of a text; returns 0 when the text has no token,
  * 2 for a short text (character grams), 1 otherwise. */
 static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig, uint64_t *exact)
@@ -249,7 +325,7 @@ static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig
         for (size_t i = 0; i + 4 <= t.len; i++)
             hs[nh++] = XXH3_64bits_withSeed(t.s + i, 4, 0x4772616dULL);
     }
-    minhash(d->seeds, d->k, hs, nh, sig);
+    minhash_any(d->seeds, d->k, hs, nh, sig);
     if (hs != hbuf)
         gg_free(hs);
 done:
