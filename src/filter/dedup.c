@@ -8,7 +8,9 @@
 #include "filter/dedup.h"
 #include "core/alloc.h"
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <utf8proc.h>
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -360,14 +362,31 @@ static void band_insert(gg_dedup *d, uint32_t idx)
     }
 }
 
+/* bytes of memory, on 2 MiB pages where the kernel offers them when it is
+ * 4 MiB or more (the index of a large input is tens of MiB, written at
+ * once: as 4 KiB pages that was a page fault and a zeroed page per 4 KiB).
+ * Not zeroed. Freed and reallocated like any malloc block. */
+static void *big_alloc(size_t bytes)
+{
+    size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    if (bytes < 2 * huge || posix_memalign(&p, huge, (bytes + huge - 1) / huge * huge) != 0)
+        return gg_malloc(bytes);
+#ifdef MADV_HUGEPAGE
+    madvise(p, (bytes + huge - 1) / huge * huge, MADV_HUGEPAGE); /* a hint: failure is fine */
+#endif
+    return p;
+}
+
 static void bands_alloc(gg_dedup *d, size_t slots)
 {
     d->bslots = slots;
-    for (int b = 0; b < d->bands; b++) {
-        gg_free(d->band[b]);
-        d->band[b] = gg_malloc(slots * sizeof(uint32_t));
-        memset(d->band[b], 0xff, slots * sizeof(uint32_t));
-    }
+    /* the bands in one block: band[0] owns it */
+    gg_free(d->band[0]);
+    uint32_t *all = big_alloc((size_t)d->bands * slots * sizeof(uint32_t));
+    memset(all, 0xff, (size_t)d->bands * slots * sizeof(uint32_t));
+    for (int b = 0; b < d->bands; b++)
+        d->band[b] = all + (size_t)b * slots;
     for (size_t i = 0; i < d->n; i++)
         band_insert(d, (uint32_t)i);
 }
@@ -435,11 +454,12 @@ gg_dedup *gg_dedup_new(const gg_dedup_opts *opts)
     d->cap = expected;
     d->ids = gg_malloc(d->cap * sizeof *d->ids);
     d->stamp = gg_calloc(d->cap, sizeof *d->stamp);
-    d->sigs = gg_malloc(d->cap * (size_t)d->k * sizeof *d->sigs);
+    d->sigs = big_alloc(d->cap * (size_t)d->k * sizeof *d->sigs);
     d->band = gg_calloc((size_t)d->bands, sizeof *d->band);
     bands_alloc(d, pow2_at_least(expected * 2));
     d->exslots = pow2_at_least(expected * 2);
-    d->ex = gg_calloc(d->exslots, sizeof *d->ex);
+    d->ex = big_alloc(d->exslots * sizeof *d->ex);
+    memset(d->ex, 0, d->exslots * sizeof *d->ex);
     return d;
 }
 
@@ -447,8 +467,7 @@ void gg_dedup_free(gg_dedup *d)
 {
     if (d == NULL)
         return;
-    for (int b = 0; b < d->bands; b++)
-        gg_free(d->band[b]);
+    gg_free(d->band[0]); /* one block for every band */
     gg_free(d->band);
     gg_free(d->ids);
     gg_free(d->stamp);
