@@ -84,26 +84,41 @@ void gg_filter_model_free(gg_filter_model *m)
         gg_free(m->labels ? m->labels[c] : NULL);
     gg_free(m->labels);
     gg_free(m->name);
-    gg_free(m->w);
+    if (m->w_mapped)
+        munmap(m->w, m->w_mapped);
+    else
+        gg_free(m->w);
     gg_free(m->b);
     gg_free(m->thresh);
     gg_free(m);
 }
 
-/* Zeroed weights; arrays of 4 MiB and more on 2 MiB pages where the kernel
- * offers them (a 2^18-row head is 1-13 MiB: as 4 KiB pages each start-up
- * took a page fault and a zeroed page per 4 KiB). Freed with free(). */
-static float *weights_alloc(size_t n)
+/* Zeroed weights. An array of 4 MiB or more (a 2^18-row head is 1-13 MiB)
+ * gets a mapping of its own, on 2 MiB pages where the kernel offers them
+ * (*mapped: its size, for munmap): fresh pages come zeroed, and as 4 KiB
+ * pages each start-up took a page fault per 4 KiB. Else calloc. */
+static float *weights_alloc(size_t n, size_t *mapped)
 {
     size_t bytes = n * sizeof(float), huge = (size_t)2 << 20;
-    void *p = NULL;
-    if (bytes < 2 * huge || posix_memalign(&p, huge, (bytes + huge - 1) / huge * huge) != 0)
-        return gg_calloc(n, sizeof(float));
+    *mapped = 0;
+    if (bytes >= 2 * huge) {
+        size_t len = (bytes + huge - 1) / huge * huge;
+        /* one huge page more, to start the array on a 2 MiB boundary */
+        char *p = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
+            char *a = (char *)(((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1));
+            if (a > p)
+                munmap(p, (size_t)(a - p));
+            if (a + len < p + len + huge)
+                munmap(a + len, (size_t)(p + len + huge - (a + len)));
 #ifdef MADV_HUGEPAGE
-    madvise(p, (bytes + huge - 1) / huge * huge, MADV_HUGEPAGE); /* a hint: failure is fine */
+            madvise(a, len, MADV_HUGEPAGE); /* a hint: failure is fine */
 #endif
-    memset(p, 0, bytes);
-    return p;
+            *mapped = len;
+            return (float *)a;
+        }
+    }
+    return gg_calloc(n, sizeof(float));
 }
 
 gg_filter_model *gg_filter_model_new(const char *name, unsigned bits, int ncol, int exclusive,
@@ -116,7 +131,7 @@ gg_filter_model *gg_filter_model_new(const char *name, unsigned bits, int ncol, 
     m->exclusive = exclusive;
     m->labels = gg_calloc((size_t)ncol, sizeof *m->labels);
     size_t nf = ((size_t)1 << bits) + GG_FILTER_NEXTRA;
-    m->w = weights_alloc(nf * (size_t)ncol);
+    m->w = weights_alloc(nf * (size_t)ncol, &m->w_mapped);
     m->b = gg_calloc((size_t)ncol, sizeof *m->b);
     m->thresh = gg_malloc((size_t)ncol * sizeof *m->thresh);
     for (int c = 0; c < ncol; c++) {

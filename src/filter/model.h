@@ -21,6 +21,7 @@ typedef struct gg_filter_model {
     float *w;         /* dense, feature-major: w[f * ncol + c], f < 2^bits + NEXTRA */
     float *b;         /* ncol biases */
     double *thresh;   /* ncol decision thresholds on the probability (default 0.5) */
+    size_t w_mapped;  /* bytes of w's own mapping (a large head), 0: w is from malloc */
 } gg_filter_model;
 
 /** A training set: n sparse documents in liblinear form plus an n×ncol 0/1

@@ -115,20 +115,26 @@ static uint64_t khash(const char *k, size_t n)
 
 /* Index of the first three bytes of k when all are ASCII letters (either
  * case) or digits, else -1: the bit of g->start3 that stands for them. */
+/* 1 + the base-36 digit of a byte (letters either case), 0 for any other */
+static const uint8_t d36[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+    ['f'] = 16, ['g'] = 17, ['h'] = 18, ['i'] = 19, ['j'] = 20, ['k'] = 21, ['l'] = 22,
+    ['m'] = 23, ['n'] = 24, ['o'] = 25, ['p'] = 26, ['q'] = 27, ['r'] = 28, ['s'] = 29,
+    ['t'] = 30, ['u'] = 31, ['v'] = 32, ['w'] = 33, ['x'] = 34, ['y'] = 35, ['z'] = 36,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16, ['G'] = 17,
+    ['H'] = 18, ['I'] = 19, ['J'] = 20, ['K'] = 21, ['L'] = 22, ['M'] = 23, ['N'] = 24,
+    ['O'] = 25, ['P'] = 26, ['Q'] = 27, ['R'] = 28, ['S'] = 29, ['T'] = 30, ['U'] = 31,
+    ['V'] = 32, ['W'] = 33, ['X'] = 34, ['Y'] = 35, ['Z'] = 36,
+};
+
 static int tri_index(const char *k)
 {
-    int v = 0;
-    for (int i = 0; i < 3; i++) {
-        unsigned char c = (unsigned char)k[i];
-        int d = c >= '0' && c <= '9'   ? c - '0'
-                : c >= 'a' && c <= 'z' ? c - 'a' + 10
-                : c >= 'A' && c <= 'Z' ? c - 'A' + 10
-                                       : -1;
-        if (d < 0)
-            return -1;
-        v = v * 36 + d;
-    }
-    return v;
+    const unsigned char *u = (const unsigned char *)k;
+    int a = d36[u[0]], b = d36[u[1]], c = d36[u[2]];
+    if (!a || !b || !c)
+        return -1;
+    return ((a - 1) * 36 + (b - 1)) * 36 + (c - 1);
 }
 
 /* Build a table from entries (consumed: keys move into the table). */
@@ -830,11 +836,17 @@ static size_t key_of(const char *s, const tok *t, size_t a, size_t b, char *k, i
 static int tok_is(const char *s, const tok *t, const char *const *words)
 {
     size_t l = t->end - t->start;
-    /* tokens are ASCII letters and digits, the lists lower-case words */
-    char c0 = (char)(s[t->start] | 0x20);
-    for (; *words; words++)
-        if ((*words)[0] == c0 && strlen(*words) == l && strncasecmp(s + t->start, *words, l) == 0)
+    const char *w0 = s + t->start;
+    /* tokens are ASCII letters and digits, the lists lower-case words: | 0x20
+     * lower-cases a letter and leaves a digit (no strlen, no call per word) */
+    for (; *words; words++) {
+        const char *w = *words;
+        size_t j = 0;
+        while (j < l && w[j] && (char)(w0[j] | 0x20) == w[j])
+            j++;
+        if (j == l && w[j] == '\0')
             return 1;
+    }
     return 0;
 }
 
