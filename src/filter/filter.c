@@ -129,27 +129,34 @@ static void column_max(const gg_filter_model *m, size_t nrow, float *mx)
         }
 }
 
-/* o[0..nc) = w[0..nc): a call to memcpy per head and row would cost more
- * than the copy, so the widths of the shipped heads get fixed-size copies. */
-static inline void copy_cols(float *restrict o, const float *restrict w, size_t nc)
+/* Rows [r0, r1) of a head of nc columns (w: its weights, nc per row) into
+ * the matrix at o (its first column), scaled by iv[c], rounded to nearest
+ * (ties to even) and narrowed, four columns a step where they fit. */
+static inline __attribute__((always_inline)) void conv_rows(const float *w, int16_t *o,
+                                                           const float *iv, size_t r0, size_t r1,
+                                                           size_t nc)
 {
-    switch (nc) {
-    case 1: o[0] = w[0]; break;
-    case 3: memcpy(o, w, 3 * sizeof *w); break;
-    case 7: memcpy(o, w, 7 * sizeof *w); break;
-    case 8: memcpy(o, w, 8 * sizeof *w); break;
-    case 12: memcpy(o, w, 12 * sizeof *w); break;
-    default:
-        for (size_t c = 0; c < nc; c++)
-            o[c] = w[c];
+    for (size_t r = r0; r < r1; r++) {
+        const float *src = w + r * nc;
+        int16_t *dst = o + r * GG_FILTER_MAXCOL;
+        size_t c = 0;
+#if defined(__SSE2__)
+        for (; c + 4 <= nc; c += 4) {
+            __m128i q = _mm_cvtps_epi32(_mm_mul_ps(_mm_loadu_ps(src + c), _mm_loadu_ps(iv + c)));
+            /* |value| <= 32767 by the scale: the saturation never acts */
+            _mm_storel_epi64((__m128i *)(dst + c), _mm_packs_epi32(q, q));
+        }
+#endif
+        for (; c < nc; c++)
+            dst[c] = (int16_t)round_even(src[c] * iv[c]);
     }
 }
 
 /* (Re)build the combined matrix from the loaded heads. It runs at every
  * start (2^18 rows x 46 columns), so the columns' maxima are taken four
- * floats at a time, and each row is gathered into one float row that is
- * scaled, rounded and narrowed in vector steps: the same rounding (to
- * nearest, ties to even) and the same int16 values as one lrintf each. */
+ * floats at a time, and each head's rows are scaled, rounded and narrowed
+ * four columns a step: the same rounding (to nearest, ties to even) and
+ * the same int16 values as one lrintf each. */
 static void combine(gg_filter *f)
 {
     unsigned bits = 0;
@@ -190,27 +197,30 @@ static void combine(gg_filter *f)
             inv[c0 + c] = 1.0f / sc;
         }
     }
-    float row[GG_FILTER_MAXCOL] = {0};
-    for (size_t r = 0; r < nrow; r++) {
+    /* head by head into blocks of rows (a block of the matrix stays in L1
+     * while every head writes its columns), then the columns no head has */
+    const size_t blk = 256;
+    for (size_t r0 = 0; r0 < nrow; r0 += blk) {
+        size_t r1 = r0 + blk < nrow ? r0 + blk : nrow;
         for (int h = 0; h < GG_HEAD_COUNT; h++) {
             if (f->col0[h] < 0)
                 continue;
-            size_t nc = (size_t)f->m[h]->ncol;
-            copy_cols(row + f->col0[h], f->m[h]->w + r * nc, nc);
+            size_t nc = (size_t)f->m[h]->ncol, c0 = (size_t)f->col0[h];
+            const float *w = f->m[h]->w;
+            int16_t *o = f->cw + c0;
+            /* the shipped widths with nc a constant: the loops unroll */
+            switch (nc) {
+            case 1: conv_rows(w, o, inv + c0, r0, r1, 1); break;
+            case 3: conv_rows(w, o, inv + c0, r0, r1, 3); break;
+            case 7: conv_rows(w, o, inv + c0, r0, r1, 7); break;
+            case 8: conv_rows(w, o, inv + c0, r0, r1, 8); break;
+            case 12: conv_rows(w, o, inv + c0, r0, r1, 12); break;
+            default: conv_rows(w, o, inv + c0, r0, r1, nc); break;
+            }
         }
-        int16_t *out = f->cw + r * GG_FILTER_MAXCOL;
-#if defined(__SSE2__)
-        for (int c = 0; c < GG_FILTER_MAXCOL; c += 8) {
-            __m128i lo = _mm_cvtps_epi32(_mm_mul_ps(_mm_loadu_ps(row + c), _mm_loadu_ps(inv + c)));
-            __m128i hi = _mm_cvtps_epi32(
-                _mm_mul_ps(_mm_loadu_ps(row + c + 4), _mm_loadu_ps(inv + c + 4)));
-            /* |value| <= 32767 by the scale: the saturation never acts */
-            _mm_storeu_si128((__m128i *)(out + c), _mm_packs_epi32(lo, hi));
-        }
-#else
-        for (int c = 0; c < GG_FILTER_MAXCOL; c++)
-            out[c] = (int16_t)round_even(row[c] * inv[c]);
-#endif
+        for (size_t r = r0; r < r1; r++)
+            for (int c = k; c < GG_FILTER_MAXCOL; c++)
+                f->cw[r * GG_FILTER_MAXCOL + (size_t)c] = 0;
     }
 }
 
