@@ -21,6 +21,9 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 #include <pthread.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -423,7 +426,28 @@ static int fp_string(const char **pp, const char *end, ubuf *u, const char **out
     const char *p = *pp + 1, *start = p;
     /* first pass: find the end, validate, note escapes */
     int esc = 0;
-    while (p < end && *p != '"') {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                  space = _mm_set1_epi8(0x20);
+#endif
+    while (p < end) {
+#if defined(__SSE2__)
+        /* sixteen plain bytes at a time: a signed compare with 0x20 also
+         * flags the bytes >= 0x80, which are checked below one by one */
+        if (end - p >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)p);
+            int m = _mm_movemask_epi8(_mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                _mm_cmplt_epi8(x, space)));
+            if (m == 0) {
+                p += 16;
+                continue;
+            }
+            p += __builtin_ctz((unsigned)m);
+        }
+#endif
+        if (*p == '"')
+            break;
         unsigned char c = (unsigned char)*p;
         if (c == '\\') {
             esc = 1;
