@@ -28,17 +28,17 @@ static int run_inbox_put(gg_store *s, gg_conn *c, gg_job *j)
 {
     inbox_job *x = j->data;
     sqlite3_stmt *st = gg_store__stmt(c, "INSERT INTO inbox(channel,headers_json,body)"
-                                         " VALUES(?1,?2,?3) RETURNING id");
+                                         " VALUES(?1,?2,?3)");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     gg_store__bind_text(st, 1, x->channel);
     gg_store__bind_text(st, 2, x->headers);
     sqlite3_bind_blob(st, 3, x->body, (int)x->len, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        j->id = sqlite3_column_int64(st, 0);
+    int rc = sqlite3_step(st); /* no RETURNING: see gg_store__submission_insert */
+    if (rc == SQLITE_DONE)
+        j->id = sqlite3_last_insert_rowid(c->db);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : gg_store__sqlfail(c, "inbox insert");
+    return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "inbox insert");
 }
 
 int gg_store_inbox_put(gg_store *s, const char *channel, const char *headers_json,
@@ -132,7 +132,8 @@ static int audit_system(gg_conn *c, const char *action, int64_t id, const char *
     return rc;
 }
 
-static int apply_event(gg_conn *c, int64_t inbox_id, gg_inbox_event *e, int *applied)
+static int apply_event(gg_conn *c, int64_t inbox_id, gg_inbox_event *e, const gg_facts *f,
+                       int *applied)
 {
     sqlite3_stmt *st = gg_store__stmt(c, "INSERT INTO channel_events(dedupe_key,inbox_id,channel,"
                                          "kind) VALUES(?1,?2,?3,?4) ON CONFLICT DO NOTHING");
@@ -155,7 +156,7 @@ static int apply_event(gg_conn *c, int64_t inbox_id, gg_inbox_event *e, int *app
     int rc = 0;
     switch (e->action) {
     case GG_INBOX_NEW:
-        rc = gg_store__submission_insert(c, &e->sub, &sid);
+        rc = gg_store__submission_insert(c, &e->sub, f, &sid);
         if (rc == GG_ECONFLICT)
             rc = 0; /* same item under another key (e.g. webhook and pull) */
         else if (rc == 0)
@@ -229,6 +230,7 @@ typedef struct apply_job {
     gg_inbox_result *rows;
     int n, applied;
     const char *channel, *account, *stream, *cursor; /* optional position to record */
+    gg_facts *facts; /* per event, in order: what new submissions' labels say */
 } apply_job;
 
 static int cursor_upsert(gg_conn *c, const char *channel, const char *account,
@@ -237,12 +239,14 @@ static int cursor_upsert(gg_conn *c, const char *channel, const char *account,
 static int run_apply(gg_store *s, gg_conn *c, gg_job *j)
 {
     apply_job *a = j->data;
+    int ev = 0;
     for (int i = 0; i < a->n; i++) {
         gg_inbox_result *r = &a->rows[i];
         int rc = 0;
         const char *err = r->error;
-        for (int k = 0; k < r->nevents && rc == 0; k++)
-            rc = apply_event(c, r->inbox_id, &r->events[k], &a->applied);
+        for (int k = 0; k < r->nevents && rc == 0; k++, ev++)
+            rc = apply_event(c, r->inbox_id, &r->events[k], a->facts ? &a->facts[ev] : NULL,
+                             &a->applied);
         if (rc != 0)
             return rc; /* a store failure: the whole batch is retried later */
         if (r->inbox_id <= 0)
@@ -271,8 +275,20 @@ int gg_store_inbox_apply_at(gg_store *s, gg_inbox_result *rows, int n, int *appl
                             const char *channel, const char *account, const char *stream,
                             const char *cursor)
 {
-    apply_job a = {rows, n, 0, channel, account, stream, cursor};
+    apply_job a = {rows, n, 0, channel, account, stream, cursor, NULL};
+    /* the labels are parsed here, on the caller's thread, not the writer's */
+    int nev = 0;
+    for (int i = 0; i < n; i++)
+        nev += rows[i].nevents;
+    if (nev > 0) {
+        a.facts = gg_malloc((size_t)nev * sizeof(*a.facts));
+        for (int i = 0, ev = 0; i < n; i++)
+            for (int k = 0; k < rows[i].nevents; k++, ev++)
+                if (rows[i].events[k].action == GG_INBOX_NEW)
+                    gg_store__facts_of(rows[i].events[k].sub.labels_json, &a.facts[ev]);
+    }
     int rc = gg_store__call(s, run_apply, &a, NULL, NULL);
+    free(a.facts);
     if (applied_out)
         *applied_out = a.applied;
     return rc;
@@ -280,11 +296,7 @@ int gg_store_inbox_apply_at(gg_store *s, gg_inbox_result *rows, int n, int *appl
 
 int gg_store_inbox_apply(gg_store *s, gg_inbox_result *rows, int n, int *applied_out)
 {
-    apply_job a = {rows, n, 0, NULL, NULL, NULL, NULL};
-    int rc = gg_store__call(s, run_apply, &a, NULL, NULL);
-    if (applied_out)
-        *applied_out = a.applied;
-    return rc;
+    return gg_store_inbox_apply_at(s, rows, n, applied_out, NULL, NULL, NULL, NULL);
 }
 
 int gg_store_inbox_counts(gg_store *s, json_t **out)

@@ -163,3 +163,18 @@ const char gg_store__m4_insight[] =
     " SELECT id,campaign_id,coalesce(CAST(julianday(created_at)-2440587.5 AS INTEGER),0),"
     " channel,state,decided_by IS NULL AND state IN ('rejected','merged'),coalesce(reason,''),"
     " '','','','[]','','','',coalesce(group_id,0),coalesce(dup_of,0),NULL FROM submissions;";
+
+/* Migration 15: the writer builds a new submission's facts row in C and
+ * inserts it before the submission (store/insight_facts.c). An insert that
+ * comes without one (SQL from outside gagas: the sqlite3 shell, data
+ * generators, tests; or labels the C side leaves to SQL) touches its own
+ * labels_json, and insight_sub_upd builds the row with the SQL above, so
+ * both paths give the same row. The trigger's program is kept small on
+ * purpose: SQLite allocates and zeroes a trigger's registers every time it
+ * fires, WHEN clause or not, and FACTS_INSERT's frame alone cost the writer
+ * ~20,000 instructions per post. */
+const char gg_store__m15_insight_facts_c[] =
+    "DROP TRIGGER insight_sub_ins;"
+    "CREATE TRIGGER insight_sub_ins AFTER INSERT ON submissions WHEN NOT EXISTS"
+    " (SELECT 1 FROM insight_facts WHERE submission_id=new.id) BEGIN"
+    " UPDATE submissions SET labels_json=labels_json WHERE id=new.id; END;";

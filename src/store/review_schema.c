@@ -287,3 +287,28 @@ __attribute__((constructor)) static void register_ext(void)
 {
     sqlite3_auto_extension((void (*)(void))ext_init);
 }
+
+/* Migration 16: the search index takes a batch's new posts at once. FTS5
+ * writes its pending terms out as a new segment at every savepoint, and
+ * the writer opens one per job (store/sqlite.c), so indexing inside the
+ * insert made one segment per post, and merging them cost the writer more
+ * than the rest of the post's write. Now an insert only notes its id in
+ * review_fts_pending; the writer indexes the noted posts in one statement
+ * after the batch's jobs, before its COMMIT, so every commit still reads
+ * as "every submission is searchable". An edit or delete of a noted post
+ * needs no index change (it is indexed as it stands at the batch's end). */
+const char gg_store__m16_review_fts_batch[] =
+    "CREATE TABLE review_fts_pending(id INTEGER PRIMARY KEY);"
+    "DROP TRIGGER review_fts_ins;"
+    "DROP TRIGGER review_fts_upd;"
+    "DROP TRIGGER review_fts_del;"
+    "CREATE TRIGGER review_fts_ins AFTER INSERT ON submissions BEGIN"
+    " INSERT OR IGNORE INTO review_fts_pending VALUES (new.id); END;"
+    "CREATE TRIGGER review_fts_upd AFTER UPDATE OF norm ON submissions WHEN NOT EXISTS"
+    " (SELECT 1 FROM review_fts_pending WHERE id=old.id) BEGIN"
+    " INSERT INTO review_fts(review_fts, rowid, norm) VALUES ('delete', old.id, old.norm);"
+    " INSERT INTO review_fts(rowid, norm) VALUES (new.id, new.norm); END;"
+    "CREATE TRIGGER review_fts_del AFTER DELETE ON submissions BEGIN"
+    " INSERT INTO review_fts(review_fts, rowid, norm) SELECT 'delete', old.id, old.norm"
+    "  WHERE NOT EXISTS (SELECT 1 FROM review_fts_pending WHERE id=old.id);"
+    " DELETE FROM review_fts_pending WHERE id=old.id; END;";

@@ -338,8 +338,38 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The posts the batch added join the search index in one statement, so
+ * FTS5 writes one segment per batch (migration 16, store/review_schema.c). */
+static int fts_upkeep(gg_conn *c)
+{
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT 1 FROM review_fts_pending LIMIT 1");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    int any = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    if (!any)
+        return 0;
+    st = gg_store__stmt(c, "INSERT INTO review_fts(rowid, norm) SELECT s.id, s.norm"
+                           " FROM review_fts_pending p JOIN submissions s ON s.id=p.id");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "search index");
+    sqlite3_reset(st);
+    if (rc)
+        return rc;
+    st = gg_store__stmt(c, "DELETE FROM review_fts_pending");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "search index");
+    sqlite3_reset(st);
+    return rc;
+}
+
 static int batch_upkeep(gg_store *s, gg_conn *c)
 {
+    int rc = fts_upkeep(c);
+    if (rc)
+        return rc;
     int64_t now = mono_ms();
     if (now - s->folded_at < FOLD_MS) {
         /* two seeks on the rowid, not a count */
@@ -612,7 +642,7 @@ static int fold_leftovers(gg_conn *c)
     int rc = 0;
     if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return gg_store__sqlfail(c, "begin");
-    if ((rc = gg_store__insight_fold(c, &n)) != 0 ||
+    if ((rc = fts_upkeep(c)) != 0 || (rc = gg_store__insight_fold(c, &n)) != 0 ||
         sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = rc ? rc : gg_store__sqlfail(c, "commit");
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);

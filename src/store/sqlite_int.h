@@ -52,9 +52,26 @@ json_t *gg_store__row(sqlite3_stmt *st);
 int gg_store__submit(gg_store *s, gg_job *j);
 /** Queue j and wait for it; returns its rc (and id, result via j copies). */
 int gg_store__submit_wait(gg_store *s, gg_job *j, int64_t *id_out, json_t **result_out);
-/** Insert a submission inside the current transaction; GG_ECONFLICT with
- *  the stored id when (campaign, channel, native_id) exists. */
-int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t *id_out);
+
+/** What a submission's labels_json says, for its insight_facts row
+ *  (store/insight_facts.c); ok == 0: leave the row to the SQL trigger. */
+typedef struct gg_facts {
+    int ok;
+    char lang[32], kind[64], sentiment[32];
+    char province[16], regency[32], dapil[32];
+    char topics_json[1024];
+} gg_facts;
+void gg_store__facts_of(const char *labels_json, gg_facts *f);
+/** Insert the facts row of submission id (before the submission itself:
+ *  the trigger then leaves it alone). */
+int gg_store__facts_insert(gg_conn *c, int64_t id, const gg_submission_in *in,
+                           const gg_facts *f);
+/** Insert a submission inside the current transaction, with its facts row
+ *  (f: from gg_store__facts_of, or NULL to parse the labels here);
+ *  GG_ECONFLICT with the stored id when (campaign, channel, native_id)
+ *  exists. */
+int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, const gg_facts *f,
+                                int64_t *id_out);
 /** Queue an outbox row inside the current transaction (writer thread). */
 int gg_store__outbox_put(gg_conn *c, const gg_outbox_in *in, int64_t *id_out);
 /** Step st to its end, collecting every row (gg_store__row) into a new

@@ -16,6 +16,7 @@ typedef struct sub_job {
     int merge;
     double priority;
     char *f[NF];
+    gg_facts facts; /* from the labels, parsed on the caller's thread */
 } sub_job;
 
 static void dispose_sub(gg_job *j)
@@ -92,16 +93,45 @@ static int support_original(gg_conn *c, int64_t dup_of, const char *author_key)
     return rc;
 }
 
-int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t *id_out)
+/* The id the next submission gets (what SQLite would pick: max + 1), so its
+ * facts row can go in first (store/insight_facts.c). */
+static int next_id(gg_conn *c, int64_t *id)
 {
+    sqlite3_stmt *st = gg_store__stmt(c, "SELECT coalesce(max(id),0)+1 FROM submissions");
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : gg_store__sqlfail(c, "next id");
+    *id = rc ? 0 : sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, const gg_facts *f,
+                                int64_t *id_out)
+{
+    gg_facts local;
+    if (f == NULL) {
+        gg_store__facts_of(in->labels_json, &local);
+        f = &local;
+    }
+    int64_t id = 0;
+    if (f->ok) {
+        int frc = next_id(c, &id);
+        if (frc == 0)
+            frc = gg_store__facts_insert(c, id, in, f);
+        if (frc)
+            return frc;
+    }
     sqlite3_stmt *st = gg_store__stmt(
         c, "INSERT INTO submissions(campaign_id,channel,native_id,author_key,author_handle,text,"
            "display,norm,entities_json,labels_json,state,reason,priority,created_at,reply_json,"
-           "dup_of,group_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,coalesce(?9,'{}'),coalesce(?10,'{}'),"
-           "?11,?12,?13,coalesce(?14,strftime('%Y-%m-%dT%H:%M:%fZ')),?15,?16,?17)"
-           " ON CONFLICT(campaign_id,channel,native_id) DO NOTHING RETURNING id");
+           "dup_of,group_id,id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,coalesce(?9,'{}'),coalesce(?10,'{}'),"
+           "?11,?12,?13,coalesce(?14,strftime('%Y-%m-%dT%H:%M:%fZ')),?15,?16,?17,?18)"
+           " ON CONFLICT(campaign_id,channel,native_id) DO NOTHING");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
+    if (id > 0)
+        sqlite3_bind_int64(st, 18, id);
     const char *v[NF] = {in->channel, in->native_id, in->author_key, in->author_handle,
                          in->text, in->display ? in->display : in->text,
                          in->norm ? in->norm : in->text, in->entities_json, in->labels_json,
@@ -114,9 +144,11 @@ int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t 
         sqlite3_bind_int64(st, 16, in->dup_of);
     if (in->group_id > 0)
         sqlite3_bind_int64(st, 17, in->group_id);
+    /* no RETURNING: SQLite 3.40 buffers returned rows in a table of their
+     * own, created and dropped for every insert */
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id_out = sqlite3_column_int64(st, 0);
+    if (rc == SQLITE_DONE && sqlite3_changes(c->db) == 1) {
+        *id_out = id > 0 ? id : sqlite3_last_insert_rowid(c->db);
         sqlite3_reset(st);
         if (in->dup_of > 0 && in->merge_duplicates && strcmp(in->state, "queued") == 0) {
             rc = merge_into_idea(c, *id_out, in->dup_of);
@@ -130,6 +162,18 @@ int gg_store__submission_insert(gg_conn *c, const gg_submission_in *in, int64_t 
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return gg_store__sqlfail(c, "submission insert");
+    if (id > 0) {
+        /* DO NOTHING fired: the facts row written for it goes again (callers
+         * such as the inbox keep the transaction going on a conflict) */
+        st = gg_store__stmt(c, "DELETE FROM insight_facts WHERE submission_id=?1");
+        if (st == NULL)
+            return gg_store__sqlfail(c, "prepare");
+        sqlite3_bind_int64(st, 1, id);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return gg_store__sqlfail(c, "facts delete");
+    }
     /* DO NOTHING fired: the item was stored before; report its id */
     st = gg_store__stmt(c, "SELECT id FROM submissions WHERE campaign_id=?1 AND channel=?2"
                            " AND native_id=?3");
@@ -154,7 +198,7 @@ static int run_put(gg_store *s, gg_conn *c, gg_job *j)
         .labels_json = sj->f[F_LABELS], .state = sj->f[F_STATE], .reason = sj->f[F_REASON],
         .priority = sj->priority, .created_at = sj->f[F_CREATED], .reply_json = sj->f[F_REPLY],
         .dup_of = sj->dup_of, .group_id = sj->group_id, .merge_duplicates = sj->merge};
-    int rc = gg_store__submission_insert(c, &in, &j->id);
+    int rc = gg_store__submission_insert(c, &in, &sj->facts, &j->id);
     if (rc == 0 && in.dup_of > 0) {
         /* the insert may have merged it into an idea: report the final state */
         sqlite3_stmt *st = gg_store__stmt(c, "SELECT state FROM submissions WHERE id=?1");
@@ -186,6 +230,7 @@ int gg_store_submission_put(gg_store *s, const gg_submission_in *in, gg_store_do
     sj->dup_of = in->dup_of;
     sj->group_id = in->group_id;
     sj->merge = in->merge_duplicates;
+    gg_store__facts_of(in->labels_json, &sj->facts);
     j->data = sj;
     j->dispose = dispose_sub;
     j->run = run_put;
