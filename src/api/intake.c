@@ -217,6 +217,7 @@ int gg_api_prepare_filtered(gg_prepared *p, const unsigned char secret[32], gg_o
                        .norm = p->doc.norm, .norm_len = p->doc.norm_len, .policy = policy};
     gg_online_judge(online, &oi, &p->verdict);
     p->in.labels_json = p->verdict.labels_json;
+    p->in.labels = p->verdict.labels;
     p->in.state = p->verdict.state;
     p->in.reason = p->verdict.reason;
     p->in.priority = p->verdict.priority;

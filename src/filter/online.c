@@ -283,7 +283,7 @@ int gg_online_judge(gg_online *o, const gg_online_in *in, gg_online_verdict *out
                                               num(out->priority), "rules", rules, "models",
                                               scored));
     out->labels_json = json_dumps(l, JSON_COMPACT | JSON_REAL_PRECISION(6));
-    json_decref(l);
+    out->labels = l;
     return 0;
 }
 
@@ -291,6 +291,8 @@ void gg_online_verdict_dispose(gg_online_verdict *v)
 {
     free(v->labels_json);
     v->labels_json = NULL;
+    json_decref(v->labels);
+    v->labels = NULL;
 }
 
 static int count_words(const char *s, size_t n)

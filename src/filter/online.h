@@ -45,6 +45,7 @@ typedef struct gg_online_in {
 
 typedef struct gg_online_verdict {
     char *labels_json;   /* malloc'd: the labels, the route and its reasons */
+    json_t *labels;      /* the same, as JSON (for the store's facts row; no re-parse) */
     double priority;     /* 0..1: constructive, novel, uncertain first */
     const char *state;   /* "queued" | "rejected" (static) */
     const char *reason;  /* auto-rejection reason or NULL (static) */

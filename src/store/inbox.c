@@ -285,7 +285,8 @@ int gg_store_inbox_apply_at(gg_store *s, gg_inbox_result *rows, int n, int *appl
         for (int i = 0, ev = 0; i < n; i++)
             for (int k = 0; k < rows[i].nevents; k++, ev++)
                 if (rows[i].events[k].action == GG_INBOX_NEW)
-                    gg_store__facts_of(rows[i].events[k].sub.labels_json, &a.facts[ev]);
+                    gg_store__facts_of_json(rows[i].events[k].sub.labels,
+                                            rows[i].events[k].sub.labels_json, &a.facts[ev]);
     }
     int rc = gg_store__call(s, run_apply, &a, NULL, NULL);
     free(a.facts);

@@ -75,7 +75,7 @@ static void append_quoted(gg_facts *f, size_t *k, const char *s)
     o[(*k)++] = '"';
 }
 
-static void topics_of(gg_facts *f, json_t *topics)
+static void topics_of(gg_facts *f, const json_t *topics)
 {
     const char *seen[32];
     int nseen = 0;
@@ -110,7 +110,7 @@ static void topics_of(gg_facts *f, json_t *topics)
 /* The main region: the first mention that names a kab/kota, else the first
  * that names a province (a mention with a kabkota key of any type sorts
  * first, as json_type(...) IS NULL does in the trigger). */
-static void region_of(gg_facts *f, json_t *region)
+static void region_of(gg_facts *f, const json_t *region)
 {
     json_t *best = NULL;
     size_t i;
@@ -150,20 +150,17 @@ static void region_of(gg_facts *f, json_t *region)
         f->ok = 0;
 }
 
-void gg_store__facts_of(const char *labels_json, gg_facts *f)
+static void facts_init(gg_facts *f)
 {
     memset(f, 0, sizeof(*f));
     strcpy(f->topics_json, "[]");
     f->ok = 1; /* labels that are not a JSON object count as unlabelled */
-    if (labels_json == NULL || *labels_json == '\0')
+}
+
+static void facts_read(const json_t *l, gg_facts *f)
+{
+    if (!json_is_object(l))
         return;
-    json_t *l = json_loads(labels_json, JSON_DECODE_ANY, NULL);
-    if (l == NULL)
-        f->ok = 0; /* jansson and SQLite may judge odd JSON apart: the trigger decides */
-    if (!json_is_object(l)) {
-        json_decref(l);
-        return;
-    }
     json_t *s = json_object_get(l, "sentiment");
     f->ok = copy(f->lang, sizeof(f->lang), json_string_value(json_object_get(l, "lang"))) &&
             copy(f->kind, sizeof(f->kind), json_string_value(json_object_get(l, "kind"))) &&
@@ -176,7 +173,28 @@ void gg_store__facts_of(const char *labels_json, gg_facts *f)
     json_t *r = json_object_get(l, "region");
     if (f->ok && json_is_array(r))
         region_of(f, r);
+}
+
+void gg_store__facts_of(const char *labels_json, gg_facts *f)
+{
+    facts_init(f);
+    if (labels_json == NULL || *labels_json == '\0')
+        return;
+    json_t *l = json_loads(labels_json, JSON_DECODE_ANY, NULL);
+    if (l == NULL)
+        f->ok = 0; /* jansson and SQLite may judge odd JSON apart: the trigger decides */
+    facts_read(l, f);
     json_decref(l);
+}
+
+void gg_store__facts_of_json(const json_t *labels, const char *labels_json, gg_facts *f)
+{
+    if (labels == NULL) {
+        gg_store__facts_of(labels_json, f);
+        return;
+    }
+    facts_init(f);
+    facts_read(labels, f);
 }
 
 int gg_store__facts_insert(gg_conn *c, int64_t id, const gg_submission_in *in,

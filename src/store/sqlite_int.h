@@ -62,6 +62,8 @@ typedef struct gg_facts {
     char topics_json[1024];
 } gg_facts;
 void gg_store__facts_of(const char *labels_json, gg_facts *f);
+/** The same from labels already parsed (json NULL: parse labels_json). */
+void gg_store__facts_of_json(const json_t *labels, const char *labels_json, gg_facts *f);
 /** Insert the facts row of submission id (before the submission itself:
  *  the trigger then leaves it alone). */
 int gg_store__facts_insert(gg_conn *c, int64_t id, const gg_submission_in *in,

@@ -82,6 +82,7 @@ typedef struct gg_submission_in {
     const char *author_handle; /* public handle or NULL */
     const char *text, *display, *norm;
     const char *entities_json, *labels_json; /* NULL: {} */
+    const json_t *labels;      /* labels_json parsed, or NULL (the store parses it) */
     const char *state;         /* "queued", "rejected", … */
     const char *reason;        /* why, for automatic decisions; NULL */
     double priority;

@@ -230,7 +230,7 @@ int gg_store_submission_put(gg_store *s, const gg_submission_in *in, gg_store_do
     sj->dup_of = in->dup_of;
     sj->group_id = in->group_id;
     sj->merge = in->merge_duplicates;
-    gg_store__facts_of(in->labels_json, &sj->facts);
+    gg_store__facts_of_json(in->labels, in->labels_json, &sj->facts);
     j->data = sj;
     j->dispose = dispose_sub;
     j->run = run_put;
