@@ -496,6 +496,15 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
         const char *w = c + fv->tok[t * 2];
         size_t wl = fv->tok[t * 2 + 1];
         uint64_t h = XXH3_64bits_withSeed(w, wl, 0x6767);
+        if (wl <= GG_FILTER_WMEMO_WORD) {
+            /* the word's memo slot, read in the next loop: the memo (2 MiB)
+             * is mostly outside L2, and its first line was the miss of this
+             * function; three lines hold the word, its counters and keys */
+            const char *pm = (const char *)&fv->memo[((h | 1) >> 7) & (GG_FILTER_WMEMO_SLOTS - 1)];
+            __builtin_prefetch(pm);
+            __builtin_prefetch(pm + 64);
+            __builtin_prefetch(pm + 128);
+        }
         count(fv, (uint32_t)(mix64(h) >> shift));
         if (t > 0)
             count(fv, (uint32_t)(mix64(prev * 0x100000001b3ULL ^ h ^ 0xb16b00b5ULL) >> shift));

@@ -395,6 +395,15 @@ static void combined_logits(const gg_filter *f, gg_filter_scratch *s, float *acc
         memcpy(acc, f->cbias, sizeof f->cbias);
         return;
     }
+    /* the words' sums (mostly outside L2) load while the word block runs */
+    if (s->psum && s->psum_gen == f->cgen)
+        for (size_t t = 0; t < fv->ntok; t++)
+            if (fv->tok_memo[t] >= 0) {
+                const char *pp = (const char *)(s->psum + (size_t)fv->tok_memo[t] * GG_FILTER_MAXCOL);
+                __builtin_prefetch(pp);
+                __builtin_prefetch(pp + 64);
+                __builtin_prefetch(pp + 128);
+            }
     rows_sum(f, fv->idx, fv->val, fv->nword, wsum);
     char_sums(f, s, csum);
     for (int c = 0; c < GG_FILTER_MAXCOL; c++)
