@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/thread.h"
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -204,6 +205,7 @@ int gg_inbox_drain(gg_inbox *in)
 static void *inbox_main(void *arg)
 {
     gg_inbox *in = arg;
+    gg_thread_role("gg-inbox", 1); /* decode + filter: after the acks */
     for (;;) {
         pthread_mutex_lock(&in->mu);
         if (!in->kicked && !in->stop) {

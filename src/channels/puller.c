@@ -18,6 +18,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/thread.h"
 #include <inttypes.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -492,6 +493,7 @@ static void round_all(gg_puller *p)
 static void *puller_main(void *arg)
 {
     gg_puller *p = arg;
+    gg_thread_role("gg-pull", 1);
     for (;;) {
         pthread_mutex_lock(&p->mu);
         if (!p->stop) {

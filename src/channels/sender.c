@@ -20,6 +20,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/thread.h"
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -758,6 +759,7 @@ int gg_sender_round(gg_sender *s)
 static void *sender_main(void *arg)
 {
     gg_sender *s = arg;
+    gg_thread_role("gg-send", 1);
     for (;;) {
         pthread_mutex_lock(&s->mu);
         if (!s->stop) {

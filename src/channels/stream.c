@@ -35,6 +35,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/thread.h"
 #include <curl/curl.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -447,6 +448,7 @@ static void *conn_main(void *arg)
 {
     conn *c = arg;
     gg_streamer *s = c->s;
+    gg_thread_role("gg-stream", 1);
     int failures = 0;
     uint64_t connects = 0;
     gg_buf_init(&c->buf, MAX_RECORD + 65536);
@@ -602,6 +604,7 @@ static void scan(gg_streamer *s)
 static void *manager_main(void *arg)
 {
     gg_streamer *s = arg;
+    gg_thread_role("gg-streams", 1);
     for (;;) {
         scan(s);
         pthread_mutex_lock(&s->mu);

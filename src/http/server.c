@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/thread.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <h2o.h>
@@ -677,6 +678,7 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 static void *loop_main(void *arg)
 {
     loop_ctx *lc = arg;
+    gg_thread_role("gg-http", 0);
     gg_http *h = lc->h;
     lc->loop = h2o_evloop_create();
     h2o_context_init(&lc->ctx, lc->loop, &h->config);

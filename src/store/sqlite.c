@@ -20,6 +20,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/thread.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -303,6 +304,7 @@ static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
 static void *checkpoint_main(void *arg)
 {
     gg_store *s = arg;
+    gg_thread_role("gg-checkpoint", 1);
     pthread_mutex_lock(&s->mu);
     while (!s->stopping) {
         if (atomic_load(&s->wal_pages) >= 1000) {
@@ -389,6 +391,7 @@ static int batch_upkeep(gg_store *s, gg_conn *c)
 static void *writer_main(void *arg)
 {
     gg_store *s = arg;
+    gg_thread_role("gg-writer", 0);
     gg_conn *c = &s->wconn;
     for (;;) {
         pthread_mutex_lock(&s->mu);
@@ -479,6 +482,7 @@ static void *writer_main(void *arg)
 static void *syncer_main(void *arg)
 {
     gg_store *s = arg;
+    gg_thread_role("gg-sync", 0);
     pthread_mutex_lock(&s->smu);
     for (;;) {
         while (s->shead == NULL && !s->sstop)
