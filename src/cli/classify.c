@@ -1048,9 +1048,22 @@ int gg_cli_classify(int argc, char **argv)
         while (!atomic_load(&sh.done[k]))
             pthread_cond_wait(&sh.cv, &sh.mu);
         pthread_mutex_unlock(&sh.mu);
-        size_t end = (k + 1) * BATCH < sh.n ? (k + 1) * BATCH : sh.n;
-        for (size_t i = k * BATCH; i < end; i++) {
+        size_t end = (k + 1) * BATCH < sh.n ? (k + 1) * BATCH : sh.n, b0 = k * BATCH;
+        /* the index's random reads, two posts ahead: the band slots of post
+         * i + 2, then the signatures those of post i + 1 point to (hints) */
+        uint32_t pos[3][64];
+#define GG_SIG_AT(j) (sh.sigs[k] + ((j) - b0) * (size_t)sh.nhash)
+#define GG_INDEXED(j) (sh.recs[j].ok && sh.recs[j].sig_kind)
+        for (size_t j = b0; j < end && j < b0 + 2; j++)
+            if (GG_INDEXED(j))
+                gg_dedup_prefetch_bands(dedup, GG_SIG_AT(j), sh.recs[j].exact, pos[j % 3]);
+        for (size_t i = b0; i < end; i++) {
             rec *r = &sh.recs[i];
+            if (i + 2 < end && GG_INDEXED(i + 2))
+                gg_dedup_prefetch_bands(dedup, GG_SIG_AT(i + 2), sh.recs[i + 2].exact,
+                                        pos[(i + 2) % 3]);
+            if (i + 1 < end && GG_INDEXED(i + 1))
+                gg_dedup_prefetch_cands(dedup, pos[(i + 1) % 3]);
             if (!r->ok)
                 continue;
             r->dup = gg_dedup_add_signed(dedup, (int64_t)i, r->sig_kind,
@@ -1063,6 +1076,8 @@ int gg_cli_classify(int argc, char **argv)
                               .cluster = r->dup >= 0 ? r->dup : (int64_t)i};
             gg_coord_observe(coord, &o);
         }
+#undef GG_SIG_AT
+#undef GG_INDEXED
         gg_free(sh.sigs[k]);
         sh.sigs[k] = NULL;
     }

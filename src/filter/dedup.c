@@ -543,6 +543,28 @@ done:
     return r;
 }
 
+void gg_dedup_prefetch_bands(const gg_dedup *d, const uint32_t *sig, uint64_t exact,
+                             uint32_t *pos)
+{
+    size_t mask = d->bslots - 1;
+    __builtin_prefetch(&d->ex[(size_t)exact & (d->exslots - 1)]);
+    for (int b = 0; b < d->bands && b < 64; b++) {
+        size_t s = (size_t)band_hash(d, sig, b) & mask;
+        pos[b] = (uint32_t)s;
+        __builtin_prefetch(&d->band[b][s]);
+    }
+}
+
+void gg_dedup_prefetch_cands(const gg_dedup *d, const uint32_t *pos)
+{
+    size_t mask = d->bslots - 1;
+    for (int b = 0; b < d->bands && b < 64; b++) {
+        uint32_t idx = d->band[b][pos[b] & mask];
+        if (idx != EMPTY && idx < d->n)
+            __builtin_prefetch(d->sigs + (size_t)idx * d->k + (size_t)b * d->rows);
+    }
+}
+
 int gg_dedup_hashes(const gg_dedup *d)
 {
     return d->k;

@@ -70,6 +70,16 @@ int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *s
  *  no gg_dedup_add runs. */
 int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *sim_out);
 
+/** Hints for a writer that adds signed posts in a row (no effect on any
+ *  answer): gg_dedup_prefetch_bands fetches a coming post's exact-copy slot
+ *  and band slots (the first random reads of its add) and stores the band
+ *  positions in pos (one per band, at most 64); gg_dedup_prefetch_cands,
+ *  called later with the same pos, fetches the signatures those slots point
+ *  to (the second). */
+void gg_dedup_prefetch_bands(const gg_dedup *d, const uint32_t *sig, uint64_t exact,
+                             uint32_t *pos);
+void gg_dedup_prefetch_cands(const gg_dedup *d, const uint32_t *pos);
+
 /** Estimated Jaccard similarity of two texts with the index's shingling and
  *  hashing (for tests and tooling); 0..1. */
 double gg_dedup_similarity(const gg_dedup *d, const char *a, size_t alen, const char *b, size_t blen);
