@@ -94,9 +94,11 @@ void gg_filter_model_free(gg_filter_model *m)
 }
 
 /* Zeroed weights. An array of 4 MiB or more (a 2^18-row head is 1-13 MiB)
- * gets a mapping of its own, on 2 MiB pages where the kernel offers them
- * (*mapped: its size, for munmap): fresh pages come zeroed, and as 4 KiB
- * pages each start-up took a page fault per 4 KiB. Else calloc. */
+ * gets a mapping of its own, 2 MiB-aligned (*mapped: its size, for munmap):
+ * fresh pages come zeroed. gg_filter_model_load asks for 2 MiB pages when
+ * the file fills most rows (as 4 KiB pages each start-up took a page fault
+ * per 4 KiB); a sparse head keeps 4 KiB pages, so the rows it never writes
+ * stay unbacked. Else calloc. */
 static float *weights_alloc(size_t n, size_t *mapped)
 {
     size_t bytes = n * sizeof(float), huge = (size_t)2 << 20;
@@ -111,9 +113,6 @@ static float *weights_alloc(size_t n, size_t *mapped)
                 munmap(p, (size_t)(a - p));
             if (a + len < p + len + huge)
                 munmap(a + len, (size_t)(p + len + huge - (a + len)));
-#ifdef MADV_HUGEPAGE
-            madvise(a, len, MADV_HUGEPAGE); /* a hint: failure is fine */
-#endif
             *mapped = len;
             return (float *)a;
         }
@@ -303,6 +302,10 @@ int gg_filter_model_load(gg_filter_model **out, const char *path)
         rc = GG_EINVAL;
         goto done;
     }
+#ifdef MADV_HUGEPAGE
+    if (m->w_mapped && (size_t)rows >= nf / 2) /* dense: 2 MiB pages (a hint) */
+        madvise(m->w, m->w_mapped, MADV_HUGEPAGE);
+#endif
     /* the rows in chunks: one fread per row pair costs more than the
      * copying (the language head has 260,000 rows) */
     size_t rowb = 4 + ncol * sizeof(float), chunk = 4096;
