@@ -1,12 +1,13 @@
 /*
  * insight.c — reads behind the analyst's dashboards, map, report and
- * exports (store layer, issue 6). Dashboards with no filter or one filter on
- * topic, province, kind, channel or language read insight_agg (kept equal
- * to the facts by the writer's per-batch fold, store/insight_fold.c, plus
- * the rows still pending: O(days x keys), never O(submissions)); a kab/kota
- * or dapil filter, or two filters together, read the narrow insight_facts
- * rows of the period (kab/kota and dapil through their indexes) and expand
- * each into the same dimension rows, so callers see one shape either way.
+ * exports (store layer, issue 6). Dashboards with no filter, or one or two
+ * filters among topic, province, kind, channel and language, read
+ * insight_agg (kept equal to the facts by the writer's per-batch fold,
+ * store/insight_fold.c, plus the rows still pending: O(days x keys), never
+ * O(submissions)); a kab/kota or dapil filter, or three filters together,
+ * read the narrow insight_facts rows of the period (kab/kota and dapil
+ * through their indexes) and expand each into the same dimension rows, so
+ * callers see one shape either way.
  * Every function runs on the calling thread's read connection.
  */
 #include "store/insight_fold.h"
@@ -20,27 +21,46 @@ enum { NDIM = sizeof(dims) / sizeof(dims[0]) };
 
 /* Which aggregate rows serve f: plain dimensions (no filter), or the
  * dimensions within one topic ("t:"), province ("p:"), kind ("k:"), channel
- * ("c:") or language ("l:"). A kab/kota, a dapil or two filters read the
- * facts (returns NULL). */
-static const char *agg_prefix(const gg_insight_filter *f, const char **sel)
+ * ("c:") or language ("l:"), or within two of them (the two letters in
+ * that order, sel "a|b": see store/insight_fold.c). A kab/kota, a dapil,
+ * three filters or a value holding '|' read the facts (returns NULL).
+ * prefix and sel are written to the caller's buffers. */
+static const char *agg_prefix(const gg_insight_filter *f, char prefix[4], char *sel, size_t cap)
 {
     int province = f->region && strlen(f->region) == 2;
     if (f->dapil || (f->region && !province))
         return NULL;
-    const char *prefix = "";
+    struct {
+        char letter;
+        const char *v;
+    } on[5];
     int n = 0;
-    *sel = "";
     if (f->topic)
-        prefix = "t:", *sel = f->topic, n++;
+        on[n].letter = 't', on[n++].v = f->topic;
     if (province)
-        prefix = "p:", *sel = f->region, n++;
+        on[n].letter = 'p', on[n++].v = f->region;
     if (f->kind)
-        prefix = "k:", *sel = f->kind, n++;
+        on[n].letter = 'k', on[n++].v = f->kind;
     if (f->channel)
-        prefix = "c:", *sel = f->channel, n++;
+        on[n].letter = 'c', on[n++].v = f->channel;
     if (f->lang)
-        prefix = "l:", *sel = f->lang, n++;
-    return n > 1 ? NULL : prefix;
+        on[n].letter = 'l', on[n++].v = f->lang;
+    prefix[0] = 0;
+    *sel = 0;
+    if (n == 0)
+        return prefix;
+    if (n > 2)
+        return NULL;
+    if (n == 1) {
+        prefix[0] = on[0].letter, prefix[1] = ':', prefix[2] = 0;
+        snprintf(sel, cap, "%s", on[0].v);
+        return prefix;
+    }
+    if (strchr(on[0].v, '|') || strchr(on[1].v, '|') ||
+        (size_t)snprintf(sel, cap, "%s|%s", on[0].v, on[1].v) >= cap)
+        return NULL;
+    prefix[0] = on[0].letter, prefix[1] = on[1].letter, prefix[2] = ':', prefix[3] = 0;
+    return prefix;
 }
 
 /* The counts a dimension other than "all" carries: n through neg (the
@@ -107,7 +127,8 @@ static int scan_agg_one(gg_conn *c, const gg_insight_filter *f, int64_t campaign
     int w0 = monday(f->day_from + 6); /* the first Monday on or after day_from */
     int end = f->weeks_before - 1 < f->day_to ? f->weeks_before - 1 : f->day_to;
     int wl = monday(end - 6); /* the last Monday whose week ends by `end` */
-    int weeks = f->weeks_before > f->day_from && wl >= w0;
+    /* pair selectors ("kl:", …) have day rows only (store/insight_fold.c) */
+    int weeks = f->weeks_before > f->day_from && wl >= w0 && strlen(prefix) < 3;
     for (int d = 0; d < NDIM; d++) {
         if (f->no_regency && strcmp(dims[d], "regency") == 0)
             continue;
@@ -309,8 +330,8 @@ int gg_store_insight_scan(gg_store *s, const gg_insight_filter *f, gg_insight_ro
         return GG_EIO;
     /* one read transaction, so every dimension sees the same commit */
     sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
-    const char *sel = "";
-    const char *prefix = agg_prefix(f, &sel);
+    char pbuf[4], sel[256];
+    const char *prefix = agg_prefix(f, pbuf, sel, sizeof(sel));
     int rc = prefix ? scan_agg(c, f, prefix, sel, fn, arg) : scan_facts(c, f, fn, arg);
     if (rc == 0 && prefix)
         rc = scan_pending(c, f, prefix, sel, fn, arg);

@@ -4,7 +4,8 @@
  * one aggregate row per (selector, dimension, key): the plain dimensions
  * (selector ''), and the same dimensions within each of its topics ("t:"),
  * its province ("p:"), its kind ("k:"), its channel ("c:") and its language
- * ("l:"), so one filter on any of those reads aggregates. The writer folds
+ * ("l:"), and within each pair of those ("tk:", "kl:", …), so one or two
+ * filters on any of those read aggregates. The writer folds
  * every pending row into insight_agg once per batch, summing equal aggregate
  * rows in memory first so each is upserted once; readers expand the rows
  * not folded yet with the same code, so both always agree.
@@ -56,6 +57,17 @@ void gg_store__insight_vector(const char *state, int aut, const char *sentiment,
  * handful; the cap bounds the work a strange label can cause). */
 #define MAX_TOPICS 32
 
+/* The selectors a fact's rows are kept under: plain (""), each single
+ * filter value ("t:" topic, "p:" province, "k:" kind, "c:" channel, "l:"
+ * language) and each pair of two of them on different dimensions (prefix
+ * the two letters in that order, "tk:", "kl:", …; sel the two values
+ * joined by '|', "pendidikan|keluhan"), so any one or two of those filters
+ * read aggregates. Values holding a '|' get no pair rows (they would be
+ * ambiguous; the API's filter words cannot hold one, so such a pair reads
+ * the facts). A post with nt topics has 1 + nt + 4 single and 4 nt + 6
+ * pair selectors: at most 171 with the topic cap. */
+#define MAX_SELS (1 + MAX_TOPICS + 4 + 4 * MAX_TOPICS + 6)
+
 void gg_store__insight_expand(const gg_fact *f, gg_fact_fn fn, void *arg)
 {
     const char *topics[MAX_TOPICS];
@@ -67,21 +79,57 @@ void gg_store__insight_expand(const gg_fact *f, gg_fact_fn fn, void *arg)
     json_array_foreach(t, i, e) if (json_is_string(e) && nt < MAX_TOPICS)
         topics[nt++] = json_string_value(e);
 
+    /* the single selectors: letter and value */
     struct {
-        const char *prefix, *sel;
-    } sels[MAX_TOPICS + 5];
-    int ns = 0;
-    sels[ns].prefix = "", sels[ns++].sel = "";
+        char letter;
+        const char *v;
+    } one[MAX_TOPICS + 4];
+    int n1 = 0;
     for (int k = 0; k < nt; k++)
-        sels[ns].prefix = "t:", sels[ns++].sel = topics[k];
+        one[n1].letter = 't', one[n1++].v = topics[k];
     if (*f->province)
-        sels[ns].prefix = "p:", sels[ns++].sel = f->province;
+        one[n1].letter = 'p', one[n1++].v = f->province;
     if (*f->kind)
-        sels[ns].prefix = "k:", sels[ns++].sel = f->kind;
+        one[n1].letter = 'k', one[n1++].v = f->kind;
     if (*f->channel)
-        sels[ns].prefix = "c:", sels[ns++].sel = f->channel;
+        one[n1].letter = 'c', one[n1++].v = f->channel;
     if (*f->lang)
-        sels[ns].prefix = "l:", sels[ns++].sel = f->lang;
+        one[n1].letter = 'l', one[n1++].v = f->lang;
+
+    struct {
+        char prefix[4];
+        const char *sel;
+    } sels[MAX_SELS];
+    int ns = 0;
+    strcpy(sels[ns].prefix, "");
+    sels[ns++].sel = "";
+    for (int k = 0; k < n1; k++) {
+        sels[ns].prefix[0] = one[k].letter, sels[ns].prefix[1] = ':', sels[ns].prefix[2] = 0;
+        sels[ns++].sel = one[k].v;
+    }
+    /* pair values joined in one buffer: a|b\0 per pair */
+    size_t need = 0;
+    for (int a = 0; a < n1; a++)
+        need += strlen(one[a].v) + 1;
+    need *= (size_t)n1;
+    char small[4096], *buf = need + 1 > sizeof(small) ? gg_malloc(need + 1) : small, *w = buf;
+    for (int a = 0; a < n1; a++) {
+        if (strchr(one[a].v, '|'))
+            continue;
+        for (int b = a + 1; b < n1; b++) {
+            /* topics are first and in one run: a topic pairs with the rest */
+            if (one[b].letter == one[a].letter || strchr(one[b].v, '|'))
+                continue;
+            sels[ns].prefix[0] = one[a].letter, sels[ns].prefix[1] = one[b].letter;
+            sels[ns].prefix[2] = ':', sels[ns].prefix[3] = 0;
+            size_t la = strlen(one[a].v), lb = strlen(one[b].v);
+            memcpy(w, one[a].v, la);
+            w[la] = '|';
+            memcpy(w + la + 1, one[b].v, lb + 1);
+            sels[ns++].sel = w;
+            w += la + 1 + lb + 1;
+        }
+    }
 
     for (int s = 0; s < ns; s++) {
         const char *p = sels[s].prefix, *sel = sels[s].sel;
@@ -101,6 +149,8 @@ void gg_store__insight_expand(const gg_fact *f, gg_fact_fn fn, void *arg)
         for (int k = 0; k < nt; k++)
             fn(arg, p, sel, "topic", topics[k]);
     }
+    if (buf != small)
+        free(buf);
     json_decref(t);
 }
 
@@ -239,7 +289,10 @@ static void acc_add(fold_acc *a, const char *name, size_t len, int day)
 
 /* One aggregate row of the fact: its day row, and its week row ("W" in
  * front of the dimension, day = the Monday: see insight_week_schema.c)
- * except for "all" and "channel", which are read per day anyway. */
+ * except for "all" and "channel", which are read per day anyway, and for
+ * the pair selectors ("kl:", …): a pair holds a few hundredths of the
+ * posts, so its day rows are few, and week rows would add a quarter to
+ * what every post costs the fold. */
 static void on_tuple(void *arg, const char *prefix, const char *sel, const char *dim,
                      const char *key)
 {
@@ -255,7 +308,7 @@ static void on_tuple(void *arg, const char *prefix, const char *sel, const char 
     memcpy(name + pl + dl + 1, sel, sl + 1);
     memcpy(name + pl + dl + 1 + sl + 1, key, kl + 1);
     acc_add(a, name, len, a->f->day);
-    if (strcmp(dim, "all") != 0 && strcmp(dim, "channel") != 0) {
+    if (pl < 3 && strcmp(dim, "all") != 0 && strcmp(dim, "channel") != 0) {
         buf[0] = 'W';
         acc_add(a, buf, len + 1, a->f->day - (a->f->day + 3) % 7);
     }
