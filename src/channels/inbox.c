@@ -17,7 +17,10 @@
 #include <string.h>
 #include <time.h>
 
-#define BATCH 256
+/* Rows per batch. A batch is applied as one writer job, and every webhook
+ * acknowledgement queued behind it waits for it: 256 new posts held the
+ * writer ~25 ms, 32 hold it ~3 ms (p99 of acks in a burst). */
+#define BATCH 32
 
 struct gg_inbox {
     gg_store *store;

@@ -288,7 +288,8 @@ int gg_store_inbox_apply_at(gg_store *s, gg_inbox_result *rows, int n, int *appl
                     gg_store__facts_of_json(rows[i].events[k].sub.labels,
                                             rows[i].events[k].sub.labels_json, &a.facts[ev]);
     }
-    int rc = gg_store__call(s, run_apply, &a, NULL, NULL);
+    /* acknowledged already: the writer takes it after what callers wait for */
+    int rc = gg_store__call_background(s, run_apply, &a);
     free(a.facts);
     if (applied_out)
         *applied_out = a.applied;

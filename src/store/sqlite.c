@@ -41,7 +41,8 @@ struct gg_store {
     pthread_t writer;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    gg_job *head, *tail;
+    gg_job *head, *tail;   /* foreground: what someone is waiting to hear back about */
+    gg_job *bhead, *btail; /* background: derived work (gg_store__call_background) */
     int pending;
     int stopping;
     pthread_key_t reader_key;
@@ -330,6 +331,10 @@ static void *checkpoint_main(void *arg)
  * upsert per distinct aggregate row, not ~30 per post); readers add what is
  * still pending, so every commit reads as aggregates == facts. A failure
  * sinks the batch. */
+/* A background job waits for a moment with no foreground job, but no
+ * longer than this. */
+#define BACKGROUND_MS 500
+
 #define FOLD_ROWS 4096
 #define FOLD_MS 1000
 
@@ -395,22 +400,41 @@ static void *writer_main(void *arg)
     gg_conn *c = &s->wconn;
     for (;;) {
         pthread_mutex_lock(&s->mu);
-        while (s->head == NULL && !s->stopping)
+        while (s->head == NULL && s->bhead == NULL && !s->stopping)
             pthread_cond_wait(&s->cv, &s->mu);
-        if (s->head == NULL && s->stopping) {
+        if (s->head == NULL && s->bhead == NULL && s->stopping) {
             pthread_mutex_unlock(&s->mu);
             break;
         }
-        gg_job *batch = s->head, *last = s->head;
-        int n = 1;
-        while (last->next && n < s->batch_max) {
-            last = last->next;
+        gg_job *batch = NULL, *last = NULL;
+        int n = 0;
+        if (s->head) {
+            batch = last = s->head;
+            n = 1;
+            while (last->next && n < s->batch_max) {
+                last = last->next;
+                n++;
+            }
+            s->head = last->next;
+            if (s->head == NULL)
+                s->tail = NULL;
+            last->next = NULL;
+        }
+        /* one background job per batch: when nothing in the foreground
+         * waits, or when it has waited BACKGROUND_MS (it is not starved) */
+        if (s->bhead && (batch == NULL || mono_ms() - s->bhead->queued_ms >= BACKGROUND_MS)) {
+            gg_job *b = s->bhead;
+            s->bhead = b->next;
+            if (s->bhead == NULL)
+                s->btail = NULL;
+            b->next = NULL;
+            if (last)
+                last->next = b;
+            else
+                batch = b;
+            last = b;
             n++;
         }
-        s->head = last->next;
-        if (s->head == NULL)
-            s->tail = NULL;
-        last->next = NULL;
         s->pending -= n;
         pthread_mutex_unlock(&s->mu);
 
@@ -545,11 +569,20 @@ int gg_store__submit(gg_store *s, gg_job *j)
         finish_job(j); /* the job's done callback reports the failure */
         return 0;
     }
-    if (s->tail)
-        s->tail->next = j;
-    else
-        s->head = j;
-    s->tail = j;
+    if (j->background) {
+        j->queued_ms = mono_ms();
+        if (s->btail)
+            s->btail->next = j;
+        else
+            s->bhead = j;
+        s->btail = j;
+    } else {
+        if (s->tail)
+            s->tail->next = j;
+        else
+            s->head = j;
+        s->tail = j;
+    }
     s->pending++;
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
@@ -595,6 +628,17 @@ int gg_store__call(gg_store *s, int (*run)(gg_store *, gg_conn *, gg_job *), voi
     j->data = data;
     j->dispose = gg_store__keep;
     return gg_store__submit_wait(s, j, id_out, result_out);
+}
+
+int gg_store__call_background(gg_store *s, int (*run)(gg_store *, gg_conn *, gg_job *),
+                              void *data)
+{
+    gg_job *j = gg_calloc(1, sizeof(*j));
+    j->run = run;
+    j->data = data;
+    j->dispose = gg_store__keep;
+    j->background = 1;
+    return gg_store__submit_wait(s, j, NULL, NULL);
 }
 
 void gg_store_waiter_done(void *arg, int rc, int64_t id, json_t *result)

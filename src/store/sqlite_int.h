@@ -35,6 +35,8 @@ struct gg_job {
     json_t *result;  /* handed to done, then decref'd */
     int bumps;       /* 1: changes what public read caches hold */
     char *err;       /* writer: the failure's message, handed to done's thread */
+    int background;  /* 1: derived work; batches take it after what callers wait for */
+    int64_t queued_ms;
 };
 
 /** The calling thread's read connection (opened on first use). */
@@ -48,6 +50,11 @@ int gg_store__sqlfail(gg_conn *c, const char *what);
 /** Current row as a JSON object: integers, reals, text; NULL as null;
  *  columns named *_json are parsed and stored under the name without it. */
 json_t *gg_store__row(sqlite3_stmt *st);
+/** gg_store__call for derived work nobody is waiting on (applying channel
+ *  deliveries already acknowledged, flagging groups): the writer runs it
+ *  when no other job waits, or once it has waited 500 ms. Blocking. */
+int gg_store__call_background(gg_store *s, int (*run)(gg_store *, gg_conn *, gg_job *),
+                              void *data);
 /** Queue j (takes ownership). */
 int gg_store__submit(gg_store *s, gg_job *j);
 /** Queue j and wait for it; returns its rc (and id, result via j copies). */

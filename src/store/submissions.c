@@ -395,6 +395,7 @@ int gg_store_submissions_group(gg_store *s, int64_t campaign_id, int64_t group,
     g->evidence = evidence_json ? gg_strdup(evidence_json) : NULL;
     j->data = g;
     j->dispose = dispose_group;
+    j->background = 1; /* derived from posts already stored and answered */
     j->run = run_group;
     j->done = done;
     j->arg = arg;

@@ -212,3 +212,75 @@ Test(facts, redelivery_leaves_one_facts_row_and_every_post_is_indexed)
     cr_assert_eq(scalar(db, "SELECT count(*) FROM review_fts_docsize"), 2);
     sqlite3_close(db);
 }
+
+/* A member joining a coordinated group moves only its facts row's coord
+ * (migration 18); any other change still rebuilds the row from the labels.
+ * Either way the aggregates end equal to a recount of the facts. */
+Test(facts, group_members_move_coord_and_aggregates_follow)
+{
+    int64_t ids[3];
+    for (int k = 0; k < 3; k++) {
+        char nat[8];
+        snprintf(nat, sizeof(nat), "g%d", k);
+        gg_store_waiter d = GG_STORE_WAITER_INIT;
+        gg_submission_in in = {.campaign_id = cid, .channel = "x", .native_id = nat,
+                               .text = "tolak kenaikan", .state = "queued",
+                               .labels_json = labels[0]};
+        cr_assert_eq(gg_store_submission_put(st, &in, gg_store_waiter_done, &d), 0);
+        gg_store_waiter_wait(&d);
+        cr_assert_eq(d.rc, 0);
+        ids[k] = d.id;
+    }
+    gg_store_waiter d = GG_STORE_WAITER_INIT;
+    cr_assert_eq(gg_store_submissions_group(st, cid, ids[0], ids, 3, "{\"why\":\"test\"}",
+                                            gg_store_waiter_done, &d),
+                 0);
+    gg_store_waiter_wait(&d);
+    cr_assert_eq(d.rc, 0);
+    gg_store_close(st);
+    st = NULL;
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    char sql[256];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM insight_facts WHERE coord=%lld",
+             (long long)ids[0]);
+    cr_assert_eq(scalar(db, sql), 3);
+    /* the labels were left as before, but for the mark */
+    cr_assert_eq(scalar(db, "SELECT count(*) FROM insight_facts WHERE regency='3201'"
+                            " AND topics_json='[\"pendidikan\",\"infrastruktur\"]'"),
+                 3);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM submissions WHERE labels_json->>'$.coordinated'=%lld",
+             (long long)ids[0]);
+    /* ->> is SQLite 3.38+; Debian 12 has 3.40 */
+    cr_assert_eq(scalar(db, sql), 3);
+    /* a group change that also changes the labels rebuilds the row */
+    snprintf(sql, sizeof(sql),
+             "UPDATE submissions SET group_id=NULL, labels_json=json_set(labels_json,"
+             "'$.lang','jav','$.coordinated',NULL) WHERE id=%lld",
+             (long long)ids[2]);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM insight_facts WHERE submission_id=%lld AND lang='jav'"
+             " AND coord=0",
+             (long long)ids[2]);
+    cr_assert_eq(scalar(db, sql), 1);
+    sqlite3_close(db);
+    /* reopen: the store folds what is pending; aggregates == recount */
+    cr_assert_eq(gg_store_open(&st, dbpath, 64), 0);
+    gg_store_close(st);
+    st = NULL;
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    cr_assert_eq(scalar(db, "SELECT count(*) FROM insight_pending"), 0);
+    cr_assert_eq(scalar(db, "SELECT coalesce(sum(n),0) FROM insight_agg WHERE dim='all' AND coord=1"),
+                 2);
+    cr_assert_eq(scalar(db, "SELECT coalesce(sum(n),0) FROM insight_agg WHERE dim='all' AND coord=0"),
+                 1);
+    cr_assert_eq(scalar(db, "SELECT coalesce(sum(n),0) FROM insight_agg WHERE dim='lang'"
+                            " AND key='jav'"),
+                 1);
+    cr_assert_eq(scalar(db, "SELECT coalesce(sum(n),0) FROM insight_agg WHERE dim='lang'"
+                            " AND key='ind'"),
+                 2);
+    sqlite3_close(db);
+}
