@@ -6,6 +6,7 @@
  * there, inside the write's savepoint, so it cannot race another write.
  */
 #include "store/sqlite_int.h"
+#include "store/poll_int.h"
 #include "core/alloc.h"
 #include "core/err.h"
 #include <string.h>
@@ -626,43 +627,48 @@ static int poll_counts(gg_conn *c, sqlite3_stmt *st, int64_t id, json_t *into, i
     return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "poll counts");
 }
 
-/* Every ballot of portal poll ?1 as v(opts, channel, region): the web
- * votes, and the answers that came back from the channel polls published
- * for it (POST /api/v1/channels/polls with "poll_id"; Telegram sends option
- * ids "0,2", an empty list is a retracted vote). A channel voter's region
- * is the one of their newest placed submission, by the same author key. */
+/* Every ballot of one poll as v(opts, src, channel, region): the web votes
+ * of portal poll ?1 (0: none), and the answers that came back from the
+ * channel polls published for it (POST /api/v1/channels/polls with
+ * "poll_id") or from channel poll ?2 sent on its own (an outbox id; 0:
+ * none). Telegram sends option ids "0,2", an empty list is a retracted
+ * vote. A channel voter's region is the one of their newest placed
+ * submission, by the same author key. */
 #define POLL_BALLOTS                                                                             \
-    "WITH v(opts, channel, region) AS (SELECT options_json, channel, region FROM poll_votes"     \
-    " WHERE poll_id=?1 UNION ALL SELECT '['||a.options||']', a.channel,"                         \
-    " " VOTER_REGION("a.author_key") " FROM outbox o JOIN poll_answers a"                        \
+    "WITH v(opts, src, channel, region) AS (SELECT options_json, 'web', channel, region"         \
+    " FROM poll_votes WHERE ?1>0 AND poll_id=?1 UNION ALL SELECT '['||a.options||']', 'channel',"  \
+    " a.channel, " VOTER_REGION("a.author_key") " FROM outbox o JOIN poll_answers a"             \
     " ON a.channel=o.channel AND a.poll_id=json_extract(o.result_json,'$.poll_id')"              \
-    " WHERE o.kind='poll' AND json_extract(o.payload_json,'$.poll_id')=?1"                       \
-    " AND a.options<>'' AND json_valid('['||a.options||']')) "
+    " WHERE o.kind='poll' AND ((?1>0 AND json_extract(o.payload_json,'$.poll_id')=?1)"           \
+    " OR o.id=?2) AND a.options<>'' AND json_valid('['||a.options||']')) "
 
 /* X and Mastodon report only how many chose each option, read with the
  * post's counts (channels/metrics.c: counts.poll, counts.poll_voters) from
- * the channel polls published for portal poll poll_id. Their totals join
- * counts and by_channel (by_region cannot place anyone) and the voters. */
-static int poll_totals(gg_conn *c, int64_t poll_id, json_t *counts, json_t *by_channel,
-                       json_int_t *voters)
+ * the sent channel polls of the tally. Their totals join counts and
+ * by_channel (by_region cannot place anyone) and the channel voters. */
+static int poll_totals(gg_conn *c, int64_t poll_id, int64_t outbox_id, gg_poll_tally *t)
 {
     sqlite3_stmt *st = gg_store__stmt(
         c, "SELECT channel, json_extract(metrics_json,'$.counts.poll'),"
            " json_extract(metrics_json,'$.counts.poll_voters') FROM outbox"
            " WHERE kind='poll' AND state='sent' AND json_valid(metrics_json)"
            " AND json_type(metrics_json,'$.counts.poll')='array'"
-           " AND json_extract(payload_json,'$.poll_id')=?1");
+           " AND ((?1>0 AND json_extract(payload_json,'$.poll_id')=?1) OR id=?2)");
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
     sqlite3_bind_int64(st, 1, poll_id);
+    sqlite3_bind_int64(st, 2, outbox_id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *ch = (const char *)sqlite3_column_text(st, 0);
         json_t *opts = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
-        json_t *dst = json_object_get(by_channel, ch ? ch : "");
-        if (dst == NULL) {
-            dst = json_object();
-            json_object_set_new(by_channel, ch ? ch : "", dst);
+        json_t *dst = NULL;
+        if (t->by_channel) {
+            dst = json_object_get(t->by_channel, ch ? ch : "");
+            if (dst == NULL) {
+                dst = json_object();
+                json_object_set_new(t->by_channel, ch ? ch : "", dst);
+            }
         }
         json_int_t sum = 0;
         size_t i;
@@ -673,16 +679,62 @@ static int poll_totals(gg_conn *c, int64_t poll_id, json_t *counts, json_t *by_c
                 continue;
             char k[24];
             snprintf(k, sizeof(k), "%zu", i);
-            add_count(counts, k, json_integer_value(v));
-            add_count(dst, k, json_integer_value(v));
+            add_count(t->counts, k, json_integer_value(v));
+            if (dst)
+                add_count(dst, k, json_integer_value(v));
             sum += json_integer_value(v);
         }
         json_decref(opts);
         /* a multiple-choice poll says how many people voted; else one each */
-        *voters += sqlite3_column_type(st, 2) == SQLITE_INTEGER ? sqlite3_column_int64(st, 2) : sum;
+        t->voters_channel +=
+            sqlite3_column_type(st, 2) == SQLITE_INTEGER ? sqlite3_column_int64(st, 2) : sum;
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "poll totals");
+}
+
+int gg_store__poll_tally(gg_conn *c, int64_t poll_id, int64_t outbox_id, gg_poll_tally *t)
+{
+    static const char q_voters[] = POLL_BALLOTS "SELECT src, count(*) FROM v GROUP BY src";
+    static const char q_all[] = POLL_BALLOTS "SELECT j.value, count(*) FROM v, json_each(v.opts) j"
+                                " WHERE j.type='integer' GROUP BY j.value";
+    static const char q_ch[] = POLL_BALLOTS "SELECT j.value, count(*), v.channel FROM v,"
+                               " json_each(v.opts) j WHERE j.type='integer'"
+                               " GROUP BY v.channel, j.value";
+    static const char q_rg[] = POLL_BALLOTS "SELECT j.value, count(*), v.region FROM v,"
+                               " json_each(v.opts) j WHERE j.type='integer'"
+                               " GROUP BY v.region, j.value";
+    sqlite3_stmt *st = gg_store__stmt(c, q_voters);
+    if (st == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(st, 1, poll_id);
+    sqlite3_bind_int64(st, 2, outbox_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *src = (const char *)sqlite3_column_text(st, 0);
+        *(src && strcmp(src, "web") == 0 ? &t->voters_web : &t->voters_channel) +=
+            sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return gg_store__sqlfail(c, "poll voters");
+    if ((rc = poll_totals(c, poll_id, outbox_id, t)) != 0)
+        return rc;
+    struct {
+        const char *sql;
+        json_t *into;
+        int by_dim;
+    } q[] = {{q_all, t->counts, 0}, {q_ch, t->by_channel, 1}, {q_rg, t->by_region, 1}};
+    for (size_t i = 0; i < sizeof(q) / sizeof(q[0]) && rc == 0; i++) {
+        if (q[i].into == NULL)
+            continue;
+        st = gg_store__stmt(c, q[i].sql);
+        if (st == NULL)
+            return gg_store__sqlfail(c, "prepare");
+        sqlite3_bind_int64(st, 2, outbox_id);
+        rc = poll_counts(c, st, poll_id, q[i].into, q[i].by_dim);
+    }
+    return rc;
 }
 
 int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out)
@@ -710,21 +762,17 @@ int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out)
     int closed = closes && strcmp(now, closes) >= 0;
     const char *state = closed ? "closed" : opens && strcmp(now, opens) < 0 ? "scheduled" : "open";
     json_object_set_new(p, "state", json_string(state));
-    st = gg_store__stmt(c, POLL_BALLOTS "SELECT count(*) FROM v");
-    if (st == NULL) {
-        json_decref(p);
-        return gg_store__sqlfail(c, "prepare");
-    }
-    sqlite3_bind_int64(st, 1, poll_id);
-    json_int_t voters = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    json_t *counts = json_object(), *by_channel = json_object(), *by_region = json_object();
-    rc = poll_totals(c, poll_id, counts, by_channel, &voters);
-    json_object_set_new(p, "voters", json_integer(voters));
+    gg_poll_tally t = {.counts = json_object(), .by_channel = json_object(),
+                       .by_region = json_object()};
+    /* one read transaction: the voters and the counts see one commit */
+    sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
+    rc = gg_store__poll_tally(c, poll_id, 0, &t);
+    sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+    json_object_set_new(p, "voters", json_integer(t.voters_web + t.voters_channel));
     if (rc != 0 || (json_integer_value(json_object_get(p, "hide_results")) && !closed)) {
-        json_decref(counts);
-        json_decref(by_channel);
-        json_decref(by_region);
+        json_decref(t.counts);
+        json_decref(t.by_channel);
+        json_decref(t.by_region);
         if (rc != 0) {
             json_decref(p);
             return rc;
@@ -734,38 +782,18 @@ int gg_store_poll_results(gg_store *s, int64_t poll_id, json_t **out)
         return 0;
     }
     json_object_set_new(p, "hidden", json_false());
-    static const char q_all[] = POLL_BALLOTS "SELECT j.value, count(*) FROM v, json_each(v.opts) j"
-                                " GROUP BY j.value";
-    static const char q_ch[] = POLL_BALLOTS "SELECT j.value, count(*), v.channel FROM v,"
-                               " json_each(v.opts) j GROUP BY v.channel, j.value";
-    static const char q_rg[] = POLL_BALLOTS "SELECT j.value, count(*), v.region FROM v,"
-                               " json_each(v.opts) j GROUP BY v.region, j.value";
-    sqlite3_stmt *a = gg_store__stmt(c, q_all), *b = gg_store__stmt(c, q_ch),
-                 *d = gg_store__stmt(c, q_rg);
-    if (a == NULL || b == NULL || d == NULL)
-        rc = gg_store__sqlfail(c, "prepare");
-    if (rc == 0)
-        rc = poll_counts(c, a, poll_id, counts, 0);
-    if (rc == 0)
-        rc = poll_counts(c, b, poll_id, by_channel, 1);
-    if (rc == 0)
-        rc = poll_counts(c, d, poll_id, by_region, 1);
     /* counts as an array aligned with the options */
     json_t *arr = json_array();
     size_t nopt = json_array_size(json_object_get(p, "options"));
     for (size_t i = 0; i < nopt; i++) {
         char k[24];
         snprintf(k, sizeof(k), "%zu", i);
-        json_array_append_new(arr, json_integer(json_integer_value(json_object_get(counts, k))));
+        json_array_append_new(arr, json_integer(json_integer_value(json_object_get(t.counts, k))));
     }
-    json_decref(counts);
+    json_decref(t.counts);
     json_object_set_new(p, "counts", arr);
-    json_object_set_new(p, "by_channel", by_channel);
-    json_object_set_new(p, "by_region", by_region);
-    if (rc != 0) {
-        json_decref(p);
-        return rc;
-    }
+    json_object_set_new(p, "by_channel", t.by_channel);
+    json_object_set_new(p, "by_region", t.by_region);
     *out = p;
     return 0;
 }

@@ -11,6 +11,7 @@
  * Every function runs on the calling thread's read connection.
  */
 #include "store/insight_fold.h"
+#include "store/poll_int.h"
 #include "core/err.h"
 #include <string.h>
 
@@ -455,60 +456,32 @@ int gg_store_insight_drill(gg_store *s, const gg_insight_filter *f, int limit, j
     return rows_json(c, st, "insight drill", out);
 }
 
-/* Every ballot of one poll as v(opts, src): the portal's web votes (?1, a
- * portal poll id; 0 for none) and the answers to the channel polls sent
- * for it or standing alone (?2, an outbox id; 0 for none). A channel
- * answer's option ids come as "0,2"; an empty one is a withdrawn vote. */
-#define POLL_BALLOTS                                                                             \
-    "WITH v(opts, src) AS (SELECT options_json, 'web' FROM poll_votes WHERE ?1>0 AND poll_id=?1" \
-    " UNION ALL SELECT '['||a.options||']', 'channel' FROM outbox o JOIN poll_answers a"         \
-    " ON a.channel=o.channel AND a.poll_id=json_extract(o.result_json,'$.poll_id')"              \
-    " WHERE o.kind='poll' AND ((?1>0 AND json_extract(o.payload_json,'$.poll_id')=?1)"           \
-    " OR o.id=?2) AND a.options<>'' AND json_valid('['||a.options||']')) "
-
 /* Adds to a polls export row: voters (all, web, channel) and counts per
  * option (an array aligned with options; an index outside them is not
- * counted). */
+ * counted), from the same tally as the poll results (store/engage.c):
+ * web votes, channel answers and the totals X and Mastodon report. */
 static int poll_counts(gg_conn *c, json_t *row)
 {
-    sqlite3_stmt *vs = gg_store__stmt(c, POLL_BALLOTS "SELECT src, count(*) FROM v GROUP BY src");
-    sqlite3_stmt *os = gg_store__stmt(
-        c, POLL_BALLOTS "SELECT j.value, count(*) FROM v, json_each(v.opts) j"
-                        " WHERE j.type='integer' GROUP BY j.value");
-    if (vs == NULL || os == NULL)
-        return gg_store__sqlfail(c, "prepare");
     json_int_t pid = json_integer_value(json_object_get(row, "poll_id"));
     json_int_t oid = json_integer_value(json_object_get(row, "outbox_id"));
-    json_int_t web = 0, channel = 0;
-    sqlite3_bind_int64(vs, 1, pid);
-    sqlite3_bind_int64(vs, 2, oid);
-    int rc;
-    while ((rc = sqlite3_step(vs)) == SQLITE_ROW) {
-        const char *src = (const char *)sqlite3_column_text(vs, 0);
-        *(strcmp(src, "web") == 0 ? &web : &channel) = sqlite3_column_int64(vs, 1);
+    gg_poll_tally t = {.counts = json_object()};
+    int rc = gg_store__poll_tally(c, pid, oid, &t);
+    if (rc != 0) {
+        json_decref(t.counts);
+        return rc;
     }
-    sqlite3_reset(vs);
-    if (rc != SQLITE_DONE)
-        return gg_store__sqlfail(c, "poll voters");
     size_t nopt = json_array_size(json_object_get(row, "options"));
     json_t *counts = json_array();
-    for (size_t i = 0; i < nopt; i++)
-        json_array_append_new(counts, json_integer(0));
-    sqlite3_bind_int64(os, 1, pid);
-    sqlite3_bind_int64(os, 2, oid);
-    while ((rc = sqlite3_step(os)) == SQLITE_ROW) {
-        int64_t i = sqlite3_column_int64(os, 0);
-        if (i >= 0 && (size_t)i < nopt)
-            json_array_set_new(counts, (size_t)i, json_integer(sqlite3_column_int64(os, 1)));
+    for (size_t i = 0; i < nopt; i++) {
+        char k[24];
+        snprintf(k, sizeof(k), "%zu", i);
+        json_int_t n = json_integer_value(json_object_get(t.counts, k));
+        json_array_append_new(counts, json_integer(n));
     }
-    sqlite3_reset(os);
-    if (rc != SQLITE_DONE) {
-        json_decref(counts);
-        return gg_store__sqlfail(c, "poll counts");
-    }
-    json_object_set_new(row, "voters", json_integer(web + channel));
-    json_object_set_new(row, "voters_web", json_integer(web));
-    json_object_set_new(row, "voters_channel", json_integer(channel));
+    json_decref(t.counts);
+    json_object_set_new(row, "voters", json_integer(t.voters_web + t.voters_channel));
+    json_object_set_new(row, "voters_web", json_integer(t.voters_web));
+    json_object_set_new(row, "voters_channel", json_integer(t.voters_channel));
     json_object_set_new(row, "counts", counts);
     return 0;
 }

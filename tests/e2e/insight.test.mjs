@@ -301,6 +301,7 @@ describe('exports of votes, supports and polls', () => {
   let other;
   const people = [new CookieJar(), new CookieJar(), new CookieJar()];
   const tally = {}; // poll id -> counts per option
+  const totals = {}; // poll id -> the X / Mastodon totals per option
   const supportedBefore = {}; // idea id -> support rows before this test's
   let webBefore; // web votes the demo came with
   const vote = async (jar, poll, options) => {
@@ -340,6 +341,16 @@ describe('exports of votes, supports and polls', () => {
       ('telegram','tg-1','${'a'.repeat(64)}','2'),('telegram','tg-1','${'b'.repeat(64)}',''),
       ('telegram','tg-2','${'a'.repeat(64)}','1'),('telegram','tg-2','${'c'.repeat(64)}','0,1');`);
     tally[single][2]++;
+    // X and Mastodon give only totals per option, read back into the sent
+    // poll's metrics (channels/metrics.c): for `single` on X, for `multi`
+    // on Mastodon (a multiple-choice poll says how many voted), and a
+    // Mastodon poll sent on its own
+    sql(srv.db, `INSERT INTO outbox(channel,kind,campaign_id,text,payload_json,result_json,state,metrics_json) VALUES
+      ('x','poll',${campaignId},'Prioritas anggaran?','{"poll_id":${single},"question":"Prioritas anggaran?","options":["Taman","Jalan","Sekolah"]}','{"poll_id":"x-1"}','sent','{"counts":{"poll":[2,0,5]}}'),
+      ('mastodon','poll',${campaignId},'Fasilitas?','{"poll_id":${multi},"question":"Fasilitas?","options":["Bangku","Lampu","Toilet"],"multiple":true}','{"poll_id":"m-1"}','sent','{"counts":{"poll":[1,3,0],"poll_voters":3}}'),
+      ('mastodon','poll',${campaignId},'Hari libur?','{"question":"Hari libur?","options":["Sabtu","Minggu"]}','{"poll_id":"m-2"}','sent','{"counts":{"poll":[4,6],"poll_voters":10}}');`);
+    totals[single] = [2, 0, 5];
+    totals[multi] = [1, 3, 0];
     // supports: two people back ideas of the demo
     const ideas = sql(srv.db, `SELECT id FROM ideas WHERE campaign_id=${campaignId} AND status<>'ditolak' ORDER BY id LIMIT 2`);
     assert.equal(ideas.length, 2, 'the demo has ideas to support');
@@ -391,25 +402,39 @@ describe('exports of votes, supports and polls', () => {
     assert.equal(p2.json.next_after, null);
   });
 
-  test('polls: each poll of the campaign with voters and counts per option', async () => {
+  test('polls: each poll of the campaign with voters and counts per option, X and Mastodon totals included', async () => {
     const res = await srv.get('/api/v1/export/polls.json?campaign=demo', { jar: analyst.jar });
     assert.equal(res.status, 200, show(res));
     const byId = Object.fromEntries(res.json.items.filter((p) => p.source === 'portal').map((p) => [p.poll_id, p]));
     assert.ok(!(other in byId), 'the other campaign\'s poll is not listed');
     for (const id of [single, multi]) {
       assert.ok(byId[id], `poll ${id} listed`);
-      assert.deepEqual(byId[id].counts, tally[id], `poll ${id} counts`);
+      // this test's ballots plus the totals the platforms reported
+      assert.deepEqual(byId[id].counts, tally[id].map((n, k) => n + totals[id][k]), `poll ${id} counts`);
       assert.deepEqual(byId[id].options.length, tally[id].length);
+      // the same numbers as the poll's results
+      const results = await srv.get(`/api/v1/polls/${id}/results`);
+      assert.equal(results.status, 200, show(results));
+      assert.deepEqual(byId[id].counts, results.json.counts, `poll ${id}: export and results agree`);
+      assert.equal(byId[id].voters, results.json.voters, `poll ${id}: voters`);
     }
-    assert.equal(byId[single].voters, 4);
+    // 3 web votes, 1 Telegram answer, 7 X voters (one choice each)
+    assert.equal(byId[single].voters, 11);
     assert.equal(byId[single].voters_web, 3);
-    assert.equal(byId[single].voters_channel, 1);
-    assert.equal(byId[multi].voters, 2);
-    const alone = res.json.items.find((p) => p.source === 'channel');
+    assert.equal(byId[single].voters_channel, 8);
+    // 2 web votes, 3 Mastodon voters (as Mastodon says; 4 choices)
+    assert.equal(byId[multi].voters, 5);
+    assert.equal(byId[multi].voters_channel, 3);
+    const alone = res.json.items.find((p) => p.source === 'channel' && p.question === 'Jam layanan?');
     assert.ok(alone, 'the channel poll sent on its own');
-    assert.equal(alone.question, 'Jam layanan?');
     assert.deepEqual(alone.counts, [1, 2]);
     assert.equal(alone.voters, 2);
+    const masto = res.json.items.find((p) => p.source === 'channel' && p.question === 'Hari libur?');
+    assert.ok(masto, 'the Mastodon poll sent on its own');
+    assert.equal(masto.channel, 'mastodon');
+    assert.deepEqual(masto.counts, [4, 6]);
+    assert.equal(masto.voters, 10);
+    assert.equal(masto.voters_channel, 10);
     const lain = await srv.get('/api/v1/export/polls.json?campaign=lain', { jar: analyst.jar });
     assert.deepEqual(lain.json.items.map((p) => [p.poll_id, p.counts]), [[other, tally[other]]]);
     const csv = await srv.get('/api/v1/export/polls.csv?campaign=demo', { jar: analyst.jar });
