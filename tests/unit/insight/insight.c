@@ -254,26 +254,31 @@ static void check_against_submissions(sqlite3 *db, const char *what, const char 
  * both ways, per (pair, values, day, dimension, key, coord) with the
  * totals and accepted counts: insight_agg's day rows plus the rows still
  * pending (with their sign) must equal what the facts give. */
-#define PAIR_SRC_COLS "id, sign, day, coord, channel, kind, lang, province, regency, dapil, reason,"  \
-                      " topics_json, state"
+#define PAIR_SRC_COLS                                                                            \
+    "id, sign, day, coord, channel, kind, lang, province, regency, dapil, reason, topics_json,"   \
+    " state"
 #define PAIR_EXPAND(SRC)                                                                         \
     "WITH src(" PAIR_SRC_COLS ") AS (" SRC "),"                                                  \
-    " letters(id, letter, v) AS (SELECT src.id, 't', j.value FROM src, json_each(src.topics_json) j" \
+    " letters(id, letter, v) AS ("                                                               \
+    "  SELECT src.id, 't', j.value FROM src, json_each(src.topics_json) j"                       \
     "  UNION ALL SELECT id, 'p', province FROM src WHERE province<>''"                           \
     "  UNION ALL SELECT id, 'k', kind FROM src WHERE kind<>''"                                   \
     "  UNION ALL SELECT id, 'c', channel FROM src WHERE channel<>''"                             \
     "  UNION ALL SELECT id, 'l', lang FROM src WHERE lang<>''),"                                 \
     " keys(id, dim, key) AS (SELECT id, 'all', '' FROM src"                                      \
-    "  UNION ALL SELECT id, 'channel', channel FROM src UNION ALL SELECT id, 'kind', kind FROM src" \
-    "  UNION ALL SELECT id, 'lang', lang FROM src UNION ALL SELECT id, 'province', province FROM src" \
+    "  UNION ALL SELECT id, 'channel', channel FROM src"                                         \
+    "  UNION ALL SELECT id, 'kind', kind FROM src"                                               \
+    "  UNION ALL SELECT id, 'lang', lang FROM src"                                               \
+    "  UNION ALL SELECT id, 'province', province FROM src"                                       \
     "  UNION ALL SELECT id, 'regency', regency FROM src WHERE regency<>''"                       \
     "  UNION ALL SELECT id, 'dapil', dapil FROM src WHERE dapil<>''"                             \
     "  UNION ALL SELECT id, 'reason', reason FROM src WHERE reason<>''"                          \
-    "  UNION ALL SELECT src.id, 'topic', j.value FROM src, json_each(src.topics_json) j"             \
+    "  UNION ALL SELECT src.id, 'topic', j.value FROM src, json_each(src.topics_json) j"         \
     "  UNION ALL SELECT id, 'topic', '' FROM src WHERE topics_json='[]')"                        \
-    " SELECT a.letter || b.letter || ':' || k.dim AS dim, a.v || '|' || b.v AS sel, s.day AS day," \
-    " k.key AS key, s.coord>0 AS coord, s.sign AS n, s.sign * (s.state='accepted') AS accepted"   \
-    " FROM src s JOIN letters a ON a.id=s.id JOIN letters b ON b.id=s.id"                         \
+    " SELECT a.letter || b.letter || ':' || k.dim AS dim, a.v || '|' || b.v AS sel,"            \
+    " s.day AS day, k.key AS key, s.coord>0 AS coord, s.sign AS n,"                              \
+    " s.sign * (s.state='accepted') AS accepted"                                                 \
+    " FROM src s JOIN letters a ON a.id=s.id JOIN letters b ON b.id=s.id"                        \
     "  AND instr('tpkcl', a.letter) < instr('tpkcl', b.letter) JOIN keys k ON k.id=s.id"
 
 static void check_pairs(sqlite3 *db, const char *when)
@@ -438,7 +443,8 @@ static void check_weeks(sqlite3 *db, const char *when)
     static const char days[] =
         "SELECT 'W' || dim, campaign_id, sel, day - (day + 3) % 7, key, coord, sum(n), sum(accepted),"
         " sum(neg) FROM insight_agg WHERE dim NOT LIKE 'W%' AND dim NOT IN ('all','channel')"
-        " AND dim NOT LIKE '%:all' AND dim NOT LIKE '%:channel' AND dim NOT GLOB '[a-z][a-z]:*'"
+        " AND dim NOT LIKE '%:all' AND dim NOT LIKE '%:channel'"
+        " AND dim NOT GLOB '[a-z][a-z]:*'"
         " GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n)<>0";
     static const char weeks[] = "SELECT dim, campaign_id, sel, day, key, coord, n, accepted, neg"
                                 " FROM insight_agg WHERE dim LIKE 'W%' AND n<>0";
