@@ -9,6 +9,7 @@
 #include "filter/online.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "filter/coord.h"
 #include "filter/dedup.h"
@@ -282,7 +283,7 @@ int gg_online_judge(gg_online *o, const gg_online_in *in, gg_online_verdict *out
                                               "reason", out->reason, "priority",
                                               num(out->priority), "rules", rules, "models",
                                               scored));
-    out->labels_json = json_dumps(l, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    out->labels_json = gg_json_compact(l); /* = json_dumps(COMPACT, REAL_PRECISION(6)) */
     out->labels = l;
     return 0;
 }
