@@ -178,3 +178,42 @@ const char gg_store__m15_insight_facts_c[] =
     "CREATE TRIGGER insight_sub_ins AFTER INSERT ON submissions WHEN NOT EXISTS"
     " (SELECT 1 FROM insight_facts WHERE submission_id=new.id) BEGIN"
     " UPDATE submissions SET labels_json=labels_json WHERE id=new.id; END;";
+
+/* A change of group_id and nothing else a facts row holds: the coordinated
+ * group filter (store/submissions.c, run_group) sets it with the labels'
+ * "coordinated" mark, for every member as it joins. Exactly that, and no
+ * other labels change, is what this tells apart. */
+#define GROUP_ONLY                                                                               \
+    "old.group_id IS NOT new.group_id AND old.state IS new.state AND old.reason IS new.reason"   \
+    " AND old.dup_of IS new.dup_of AND old.decided_at IS new.decided_at"                          \
+    " AND old.decided_by IS new.decided_by AND old.created_at IS new.created_at"                  \
+    " AND old.campaign_id IS new.campaign_id AND old.channel IS new.channel"                      \
+    " AND (old.labels_json IS new.labels_json OR CASE WHEN json_valid(old.labels_json) THEN"      \
+    " json_set(old.labels_json,'$.coordinated',new.group_id) IS new.labels_json ELSE 0 END)"
+
+/* Migration 18: a member joining a coordinated group rebuilt its whole
+ * facts row from the labels (insight_sub_upd parses them again), ~250,000
+ * instructions on the writer per member in a buzzer burst. Such a change
+ * now only moves the facts row's coord, in place; a facts row changed in
+ * place hands its old values (-1) and its new ones (+1) to the fold, as a
+ * delete and an insert do. */
+const char gg_store__m18_insight_group[] =
+    "CREATE TRIGGER insight_facts_chg AFTER UPDATE ON insight_facts BEGIN"
+    " INSERT INTO insight_pending VALUES(NULL,-1,old.campaign_id,old.day,old.channel,old.state,"
+    "old.auto,old.reason,old.lang,old.kind,old.sentiment,old.topics_json,old.province,"
+    "old.regency,old.dapil,old.coord,old.review_secs);"
+    " INSERT INTO insight_pending VALUES(NULL,1,new.campaign_id,new.day,new.channel,new.state,"
+    "new.auto,new.reason,new.lang,new.kind,new.sentiment,new.topics_json,new.province,"
+    "new.regency,new.dapil,new.coord,new.review_secs);"
+    " UPDATE insight_clusters SET n=n-1 WHERE old.root>0 AND old.root IS NOT new.root"
+    "  AND campaign_id=old.campaign_id AND root=old.root;"
+    " INSERT INTO insight_clusters SELECT new.campaign_id, new.root, 1"
+    "  WHERE new.root>0 AND old.root IS NOT new.root ON CONFLICT DO UPDATE SET n=n+1; END;"
+    "DROP TRIGGER insight_sub_upd;"
+    "CREATE TRIGGER insight_sub_upd AFTER UPDATE OF state, reason, labels_json, group_id, dup_of,"
+    " decided_at, decided_by, created_at, campaign_id, channel ON submissions"
+    " WHEN NOT (" GROUP_ONLY ") BEGIN"
+    " DELETE FROM insight_facts WHERE submission_id=old.id; " FACTS_INSERT("new") " END;"
+    "CREATE TRIGGER insight_sub_grp AFTER UPDATE OF group_id ON submissions"
+    " WHEN " GROUP_ONLY " BEGIN"
+    " UPDATE insight_facts SET coord=coalesce(new.group_id,0) WHERE submission_id=new.id; END;";

@@ -11,7 +11,8 @@ extern const char gg_store__m2_review[], gg_store__m3_engage[], gg_store__m4_ins
     gg_store__m9_participant[], gg_store__m10_learn[], gg_store__m11_stream[],
     gg_store__m12_insight_week[], gg_store__m13_insight_facts_idx[], gg_store__m14_ideas_newest[],
     gg_store__m15_insight_facts_c[], gg_store__m16_review_fts_batch[],
-    gg_store__m17_insight_pairs[];
+    gg_store__m17_insight_pairs[], gg_store__m18_insight_group[],
+    gg_store__m19_partial_indexes[];
 
 const char *const gg_store__migrations[] = {
     /* 1: campaigns, submissions, ideas, staff, sessions, append-only audit */
@@ -130,5 +131,7 @@ const char *const gg_store__migrations[] = {
     gg_store__m15_insight_facts_c, /* store/insight_schema.c: facts rows built in C (issues 2, 6) */
     gg_store__m16_review_fts_batch, /* store/review_schema.c: search index per batch (issue 2) */
     gg_store__m17_insight_pairs, /* store/insight_pair_schema.c: aggregates for two filters (issue 6) */
+    gg_store__m18_insight_group, /* store/insight_schema.c: a group's new member moves coord only (issues 6, 7) */
+    gg_store__m19_partial_indexes, /* store/write_path_schema.c: idea and native-id indexes partial (issue 2) */
 };
 const int gg_store__nmigrations = sizeof(gg_store__migrations) / sizeof(gg_store__migrations[0]);
