@@ -197,6 +197,35 @@ static void on_pending(void *arg, const char *prefix, const char *sel, const cha
     p->fn(p->arg, dim, key, p->fact->day, 1, p->fact->coord, p->v);
 }
 
+/* Whether a pending row can fall in f's selector at all: a cheap test on
+ * its own columns before the full expansion (which parses its topics and
+ * builds every aggregate row it belongs to, ~200 for a post with a region),
+ * so a dashboard read while the writer's fold has thousands of rows
+ * waiting expands only those of its filter. Only a necessary condition:
+ * on_pending still keeps exactly the selector's rows. */
+static int pending_may_match(const gg_insight_filter *f, const gg_fact *x)
+{
+    if ((f->kind && strcmp(x->kind, f->kind) != 0) ||
+        (f->channel && strcmp(x->channel, f->channel) != 0) ||
+        (f->lang && strcmp(x->lang, f->lang) != 0) ||
+        (f->region && strlen(f->region) == 2 && strcmp(x->province, f->region) != 0))
+        return 0;
+    if (f->topic && strpbrk(f->topic, "\"\\") == NULL) {
+        int plain = 1; /* control characters would be escaped in topics_json */
+        for (const unsigned char *p = (const unsigned char *)f->topic; *p && plain; p++)
+            plain = *p >= 0x20;
+        const char *t = x->topics_json;
+        size_t n = strlen(f->topic);
+        if (plain) {
+            for (const char *q = t; (q = strstr(q, f->topic)) != NULL; q++)
+                if (q > t && q[-1] == '"' && q[n] == '"')
+                    return 1;
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int scan_pending(gg_conn *c, const gg_insight_filter *f, const char *prefix,
                         const char *sel, gg_insight_row_fn fn, void *arg)
 {
@@ -215,6 +244,8 @@ static int scan_pending(gg_conn *c, const gg_insight_filter *f, const char *pref
         gg_fact fact;
         int64_t v[GG_INSIGHT_NCOL];
         gg_store__insight_pending_row(st, &fact, v);
+        if (!pending_may_match(f, &fact))
+            continue;
         p.fact = &fact;
         p.v = v;
         gg_store__insight_expand(&fact, on_pending, &p);
