@@ -248,7 +248,7 @@ static int scan_pending(gg_conn *c, const gg_insight_filter *f, const char *pref
             continue;
         p.fact = &fact;
         p.v = v;
-        gg_store__insight_expand(&fact, on_pending, &p);
+        gg_store__insight_expand(&fact, prefix, sel, on_pending, &p);
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "insight pending");

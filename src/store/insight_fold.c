@@ -68,7 +68,8 @@ void gg_store__insight_vector(const char *state, int aut, const char *sentiment,
  * pair selectors: at most 171 with the topic cap. */
 #define MAX_SELS (1 + MAX_TOPICS + 4 + 4 * MAX_TOPICS + 6)
 
-void gg_store__insight_expand(const gg_fact *f, gg_fact_fn fn, void *arg)
+void gg_store__insight_expand(const gg_fact *f, const char *want_prefix, const char *want_sel,
+                              gg_fact_fn fn, void *arg)
 {
     const char *topics[MAX_TOPICS];
     int nt = 0;
@@ -133,6 +134,8 @@ void gg_store__insight_expand(const gg_fact *f, gg_fact_fn fn, void *arg)
 
     for (int s = 0; s < ns; s++) {
         const char *p = sels[s].prefix, *sel = sels[s].sel;
+        if (want_prefix && (strcmp(p, want_prefix) != 0 || strcmp(sel, want_sel) != 0))
+            continue;
         fn(arg, p, sel, "all", "");
         fn(arg, p, sel, "channel", f->channel);
         fn(arg, p, sel, "kind", f->kind);
@@ -479,7 +482,7 @@ int gg_store__insight_fold(gg_conn *c, int64_t *folded_out)
         for (int k = 0; k < GG_INSIGHT_NCOL; k++)
             if (v[k] != 0)
                 a.nz[a.nnz++] = k;
-        gg_store__insight_expand(&f, on_tuple, &a);
+        gg_store__insight_expand(&f, NULL, NULL, on_tuple, &a);
         total++;
     }
     sqlite3_reset(st);

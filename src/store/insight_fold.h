@@ -24,8 +24,10 @@ typedef struct gg_fact {
  *  or language it is within ("" for plain); dim and key as in insight_agg. */
 typedef void (*gg_fact_fn)(void *arg, const char *prefix, const char *sel, const char *dim,
                            const char *key);
-/** Call fn for every aggregate row f belongs to. */
-void gg_store__insight_expand(const gg_fact *f, gg_fact_fn fn, void *arg);
+/** Call fn for every aggregate row f belongs to; with want_prefix (and
+ *  want_sel) only for the rows of that one selector (a reader's). */
+void gg_store__insight_expand(const gg_fact *f, const char *want_prefix, const char *want_sel,
+                              gg_fact_fn fn, void *arg);
 /** The counts one fact adds (sign 1) or removes (sign -1). */
 void gg_store__insight_vector(const char *state, int aut, const char *sentiment, int reviewed,
                               int64_t secs, int64_t sign, int64_t v[GG_INSIGHT_NCOL]);
