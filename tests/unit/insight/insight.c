@@ -386,12 +386,12 @@ Test(insight_store, batched_aggregates_equal_the_submissions_at_every_read)
     cr_assert_gt(q1(db, "SELECT count(*) FROM insight_pending"), 0);
     check_all(db, "after another writer's changes");
 
-    /* the store's next batch folds them all (a second has passed); ten
-     * posts may take two batches, the second within the second, so one
-     * more post comes a second later, alone in its batch */
-    sleep(1);
+    /* the store's next batch folds them all (4 s have passed: FOLD_MS in
+     * store/sqlite.c); ten posts may take two batches, the second within
+     * those 4 s, so one more post comes 4 s later, alone in its batch */
+    sleep(4);
     put_many(1000, 10);
-    sleep(1);
+    sleep(4);
     put_many(1010, 1);
     check_all(db, "after the next batch");
     cr_assert_eq(q1(db, "SELECT count(*) FROM insight_pending"), 0);
