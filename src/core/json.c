@@ -168,24 +168,12 @@ static int put_value(out *o, const json_t *v, int depth)
         putc_(o, ']');
         return 0;
     }
-    case JSON_STRING:
-        put_string(o, json_string_value(v), json_string_length(v));
-        return 0;
-    case JSON_INTEGER:
-        put_int(o, (long long)json_integer_value(v));
-        return 0;
-    case JSON_REAL:
-        put_real(o, json_real_value(v));
-        return 0;
-    case JSON_TRUE:
-        put(o, "true", 4);
-        return 0;
-    case JSON_FALSE:
-        put(o, "false", 5);
-        return 0;
-    case JSON_NULL:
-        put(o, "null", 4);
-        return 0;
+    case JSON_STRING: put_string(o, json_string_value(v), json_string_length(v)); return 0;
+    case JSON_INTEGER: put_int(o, (long long)json_integer_value(v)); return 0;
+    case JSON_REAL: put_real(o, json_real_value(v)); return 0;
+    case JSON_TRUE: put(o, "true", 4); return 0;
+    case JSON_FALSE: put(o, "false", 5); return 0;
+    case JSON_NULL: put(o, "null", 4); return 0;
     }
     return -1;
 }

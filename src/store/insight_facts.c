@@ -58,8 +58,12 @@ static void append_quoted(gg_facts *f, size_t *k, const char *s)
             o[(*k)++] = '\\';
             o[(*k)++] = (char)*p;
         } else if (*p < 0x20) {
-            const char *esc = *p == '\b' ? "b" : *p == '\f' ? "f" : *p == '\n' ? "n"
-                            : *p == '\r' ? "r" : *p == '\t' ? "t" : NULL;
+            const char *esc = *p == '\b'   ? "b"
+                              : *p == '\f' ? "f"
+                              : *p == '\n' ? "n"
+                              : *p == '\r' ? "r"
+                              : *p == '\t' ? "t"
+                                           : NULL;
             o[(*k)++] = '\\';
             if (esc)
                 o[(*k)++] = *esc;
@@ -197,8 +201,7 @@ void gg_store__facts_of_json(const json_t *labels, const char *labels_json, gg_f
     facts_read(labels, f);
 }
 
-int gg_store__facts_insert(gg_conn *c, int64_t id, const gg_submission_in *in,
-                           const gg_facts *f)
+int gg_store__facts_insert(gg_conn *c, int64_t id, const gg_submission_in *in, const gg_facts *f)
 {
     sqlite3_stmt *st = gg_store__stmt(
         c, "INSERT INTO insight_facts(submission_id,campaign_id,day,channel,state,auto,reason,"

@@ -59,10 +59,7 @@ static const char *const labels[] = {
     /* topics that need escaping, and text beyond ASCII */
     "{\"topics\":[\"a\\\"b\",\"c\\\\d\",\"e\\nf\",\"\\u0001\",\"pangan \\u00e9\"],"
     "\"lang\":\"ind\"}",
-    "{}",
-    "[1,2]",
-    "\"just a string\"",
-    "not json at all",
+    "{}", "[1,2]", "\"just a string\"", "not json at all",
     "{\"lang\":\"ind\",\"topics\":\"not an array\",\"region\":{\"not\":\"an array\"}}",
     NULL, /* no labels: {} */
 };
@@ -78,9 +75,13 @@ Test(facts, c_rows_equal_trigger_rows)
         char nat[16];
         snprintf(nat, sizeof(nat), "c%zu", i);
         gg_store_waiter d = GG_STORE_WAITER_INIT;
-        gg_submission_in in = {.campaign_id = cid, .channel = "x", .native_id = nat,
-                               .text = "jalan rusak", .state = i % 3 ? "queued" : "rejected",
-                               .reason = i % 3 ? NULL : "spam", .labels_json = labels[i],
+        gg_submission_in in = {.campaign_id = cid,
+                               .channel = "x",
+                               .native_id = nat,
+                               .text = "jalan rusak",
+                               .state = i % 3 ? "queued" : "rejected",
+                               .reason = i % 3 ? NULL : "spam",
+                               .labels_json = labels[i],
                                .created_at = "2026-11-20T10:00:00Z"};
         cr_assert_eq(gg_store_submission_put(st, &in, gg_store_waiter_done, &d), 0);
         gg_store_waiter_wait(&d);
@@ -147,8 +148,7 @@ Test(facts, c_rows_equal_trigger_rows)
                                     -1, &q, NULL),
                  SQLITE_OK);
     cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
-    cr_expect_str_eq((const char *)sqlite3_column_text(q, 0),
-                     "[\"pendidikan\",\"infrastruktur\"]");
+    cr_expect_str_eq((const char *)sqlite3_column_text(q, 0), "[\"pendidikan\",\"infrastruktur\"]");
     cr_expect_str_eq((const char *)sqlite3_column_text(q, 1), "32");
     cr_expect_str_eq((const char *)sqlite3_column_text(q, 2), "3201");
     cr_expect_str_eq((const char *)sqlite3_column_text(q, 3), "3205");
@@ -173,8 +173,12 @@ Test(facts, redelivery_leaves_one_facts_row_and_every_post_is_indexed)
 {
     for (int k = 0; k < 3; k++) { /* the same item three times */
         gg_store_waiter d = GG_STORE_WAITER_INIT;
-        gg_submission_in in = {.campaign_id = cid, .channel = "x", .native_id = "same",
-                               .text = "banjir lagi", .norm = "banjir lagi", .state = "queued",
+        gg_submission_in in = {.campaign_id = cid,
+                               .channel = "x",
+                               .native_id = "same",
+                               .text = "banjir lagi",
+                               .norm = "banjir lagi",
+                               .state = "queued",
                                .labels_json = labels[0]};
         cr_assert_eq(gg_store_submission_put(st, &in, gg_store_waiter_done, &d), 0);
         gg_store_waiter_wait(&d);
@@ -223,8 +227,11 @@ Test(facts, group_members_move_coord_and_aggregates_follow)
         char nat[8];
         snprintf(nat, sizeof(nat), "g%d", k);
         gg_store_waiter d = GG_STORE_WAITER_INIT;
-        gg_submission_in in = {.campaign_id = cid, .channel = "x", .native_id = nat,
-                               .text = "tolak kenaikan", .state = "queued",
+        gg_submission_in in = {.campaign_id = cid,
+                               .channel = "x",
+                               .native_id = nat,
+                               .text = "tolak kenaikan",
+                               .state = "queued",
                                .labels_json = labels[0]};
         cr_assert_eq(gg_store_submission_put(st, &in, gg_store_waiter_done, &d), 0);
         gg_store_waiter_wait(&d);
@@ -272,10 +279,10 @@ Test(facts, group_members_move_coord_and_aggregates_follow)
     st = NULL;
     cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
     cr_assert_eq(scalar(db, "SELECT count(*) FROM insight_pending"), 0);
-    cr_assert_eq(scalar(db, "SELECT coalesce(sum(n),0) FROM insight_agg WHERE dim='all' AND coord=1"),
-                 2);
-    cr_assert_eq(scalar(db, "SELECT coalesce(sum(n),0) FROM insight_agg WHERE dim='all' AND coord=0"),
-                 1);
+    cr_assert_eq(
+        scalar(db, "SELECT coalesce(sum(n),0) FROM insight_agg WHERE dim='all' AND coord=1"), 2);
+    cr_assert_eq(
+        scalar(db, "SELECT coalesce(sum(n),0) FROM insight_agg WHERE dim='all' AND coord=0"), 1);
     cr_assert_eq(scalar(db, "SELECT coalesce(sum(n),0) FROM insight_agg WHERE dim='lang'"
                             " AND key='jav'"),
                  1);
