@@ -511,3 +511,69 @@ int gg_store__insight_fold(gg_conn *c, int64_t *folded_out)
         *folded_out = total;
     return rc;
 }
+
+/* ---- the fold off the writer's thread --------------------------------- */
+
+struct gg_fold {
+    fold_acc a;
+    int64_t hi;   /* the last seq read: every pending row up to it is in a */
+    int64_t rows;
+};
+
+gg_fold *gg_store__fold_collect(gg_conn *c, int64_t max_rows)
+{
+    /* seq order from the oldest: the rows read are exactly those up to the
+     * last seq read (new rows get larger ones, and only a fold deletes) */
+    sqlite3_stmt *st = gg_store__stmt(c, GG_STORE__PENDING_SELECT " ORDER BY seq LIMIT ?1");
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, max_rows);
+    gg_fold *g = gg_calloc(1, sizeof(*g));
+    while (g->a.n < FOLD_HARD && sqlite3_step(st) == SQLITE_ROW) {
+        gg_fact f;
+        int64_t v[GG_INSIGHT_NCOL];
+        gg_store__insight_pending_row(st, &f, v);
+        g->a.f = &f;
+        g->a.v = v;
+        g->a.nnz = 0;
+        for (int k = 0; k < GG_INSIGHT_NCOL; k++)
+            if (v[k] != 0)
+                g->a.nz[g->a.nnz++] = k;
+        gg_store__insight_expand(&f, NULL, NULL, on_tuple, &g->a);
+        g->hi = sqlite3_column_int64(st, 16);
+        g->rows++;
+    }
+    sqlite3_reset(st);
+    if (g->rows == 0) {
+        gg_store__fold_free(g);
+        return NULL;
+    }
+    return g;
+}
+
+int gg_store__fold_apply(gg_conn *c, gg_fold *g)
+{
+    int rc = acc_flush(c, &g->a);
+    if (rc)
+        return rc;
+    sqlite3_stmt *del = gg_store__stmt(c, "DELETE FROM insight_pending WHERE seq<=?1");
+    if (del == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(del, 1, g->hi);
+    rc = sqlite3_step(del) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "insight pending delete");
+    sqlite3_reset(del);
+    return rc;
+}
+
+int64_t gg_store__fold_rows(const gg_fold *g)
+{
+    return g->rows;
+}
+
+void gg_store__fold_free(gg_fold *g)
+{
+    if (g == NULL)
+        return;
+    acc_dispose(&g->a);
+    free(g);
+}

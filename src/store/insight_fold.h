@@ -34,6 +34,16 @@ void gg_store__insight_vector(const char *state, int aut, const char *sentiment,
 /** The current row of a GG_STORE__PENDING_SELECT statement as a fact and
  *  its signed counts. */
 void gg_store__insight_pending_row(sqlite3_stmt *st, gg_fact *f, int64_t v[GG_INSIGHT_NCOL]);
+/** The fold in two steps, so the expansion runs off the writer's thread:
+ *  collect reads up to max_rows pending rows (oldest first) on the caller's
+ *  read connection and sums their aggregate rows in memory (NULL: none
+ *  pending); apply, on the writer inside a job, upserts the sums and
+ *  deletes the rows collected. */
+typedef struct gg_fold gg_fold;
+gg_fold *gg_store__fold_collect(gg_conn *c, int64_t max_rows);
+int gg_store__fold_apply(gg_conn *c, gg_fold *g);
+int64_t gg_store__fold_rows(const gg_fold *g);
+void gg_store__fold_free(gg_fold *g);
 /** Fold every insight_pending row into insight_agg and delete them, inside
  *  the caller's transaction (writer connection). *folded_out: rows folded.
  *  0 or the SQLite error mapped (the caller rolls back). */

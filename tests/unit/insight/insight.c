@@ -386,14 +386,13 @@ Test(insight_store, batched_aggregates_equal_the_submissions_at_every_read)
     cr_assert_gt(q1(db, "SELECT count(*) FROM insight_pending"), 0);
     check_all(db, "after another writer's changes");
 
-    /* the store's next batch folds them all (4 s have passed: FOLD_MS in
-     * store/sqlite.c); ten posts may take two batches, the second within
-     * those 4 s, so one more post comes 4 s later, alone in its batch */
-    sleep(4);
+    /* the store's fold thread folds them all, and the posts that come
+     * next, within FOLD_MS (4 s, store/sqlite.c) of its last fold */
     put_many(1000, 10);
-    sleep(4);
     put_many(1010, 1);
-    check_all(db, "after the next batch");
+    for (int t = 0; t < 200 && q1(db, "SELECT count(*) FROM insight_pending") > 0; t++)
+        usleep(100 * 1000);
+    check_all(db, "after the fold");
     cr_assert_eq(q1(db, "SELECT count(*) FROM insight_pending"), 0);
 
     /* folded: the aggregate rows equal a GROUP BY over the facts */
