@@ -529,7 +529,8 @@ gg_fold *gg_store__fold_collect(gg_conn *c, int64_t max_rows)
         return NULL;
     sqlite3_bind_int64(st, 1, max_rows);
     gg_fold *g = gg_calloc(1, sizeof(*g));
-    while (g->a.n < FOLD_HARD && sqlite3_step(st) == SQLITE_ROW) {
+    /* at most 2^18 sums (~75 MB) at a time; the rest waits for the next */
+    while (g->a.n < (1u << 18) && sqlite3_step(st) == SQLITE_ROW) {
         gg_fact f;
         int64_t v[GG_INSIGHT_NCOL];
         gg_store__insight_pending_row(st, &f, v);

@@ -426,7 +426,7 @@ static void *folder_main(void *arg)
         }
         int64_t now = mono_ms();
         if (waiting >= 0 && (waiting + 1 >= FOLD_ROWS || now - folded_at >= FOLD_MS)) {
-            gg_fold *g = gg_store__fold_collect(c, 4 * FOLD_ROWS);
+            gg_fold *g = gg_store__fold_collect(c, FOLD_ROWS);
             if (g) {
                 if (gg_store__call_background(s, run_fold_apply, g) != 0)
                     gg_log(GG_LOG_ERROR, "insight fold not applied; will retry",
