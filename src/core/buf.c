@@ -51,7 +51,7 @@ static int reserve(gg_buf *b, size_t extra)
     size_t n = b->alloc ? b->alloc : 64;
     while (n < need)
         n *= 2;
-    if (n > b->cap + 1)
+    if (n - 1 > b->cap) /* not n > cap + 1: that overflows for cap SIZE_MAX */
         n = b->cap + 1;
     b->data = gg_realloc(b->data, n);
     b->alloc = n;

@@ -175,11 +175,10 @@ static int scan_agg(gg_conn *c, const gg_insight_filter *f, const char *prefix, 
 }
 
 /* The pending rows (not folded yet) that fall in f's selector, period and
- * campaign, expanded like the fold does. Normally there are none: only a
- * writer other than gagas's leaves any until the next batch. */
+ * campaign, expanded like the fold does: up to the fold thread's 16,384
+ * (store/sqlite.c), more only after a bulk load by another program. */
 typedef struct pending_scan {
     const gg_insight_filter *f;
-    const char *prefix, *sel;
     const gg_fact *fact;
     const int64_t *v;
     gg_insight_row_fn fn;
@@ -189,9 +188,7 @@ typedef struct pending_scan {
 static void on_pending(void *arg, const char *prefix, const char *sel, const char *dim,
                        const char *key)
 {
-    pending_scan *p = arg;
-    if (strcmp(prefix, p->prefix) != 0 || strcmp(sel, p->sel) != 0)
-        return;
+    pending_scan *p = arg; /* expanded for its selector only (scan_pending) */
     if (p->f->no_regency && strcmp(dim, "regency") == 0)
         return;
     p->fn(p->arg, dim, key, p->fact->day, 1, p->fact->coord, p->v);
@@ -238,7 +235,7 @@ static int scan_pending(gg_conn *c, const gg_insight_filter *f, const char *pref
     sqlite3_bind_int(st, 2, f->day_from);
     sqlite3_bind_int(st, 3, f->day_to);
     sqlite3_bind_int(st, 4, f->coord == 1 ? 0 : f->coord == 2 ? 1 : -1);
-    pending_scan p = {.f = f, .prefix = prefix, .sel = sel, .fn = fn, .arg = arg};
+    pending_scan p = {.f = f, .fn = fn, .arg = arg};
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         gg_fact fact;

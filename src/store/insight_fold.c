@@ -422,6 +422,30 @@ static int acc_flush(gg_conn *c, fold_acc *a)
  * duration (a bulk load by another program: the startup fold). */
 #define FOLD_BIG 100000
 
+/* Add one pending row (fact f, signed counts v) to the sums. */
+static void acc_fact(fold_acc *a, const gg_fact *f, const int64_t *v)
+{
+    a->f = f;
+    a->v = v;
+    a->nnz = 0;
+    for (int k = 0; k < GG_INSIGHT_NCOL; k++)
+        if (v[k] != 0)
+            a->nz[a->nnz++] = k;
+    gg_store__insight_expand(f, NULL, NULL, on_tuple, a);
+}
+
+/* Delete the pending rows summed: every one up to seq hi. */
+static int delete_folded(gg_conn *c, int64_t hi)
+{
+    sqlite3_stmt *del = gg_store__stmt(c, "DELETE FROM insight_pending WHERE seq<=?1");
+    if (del == NULL)
+        return gg_store__sqlfail(c, "prepare");
+    sqlite3_bind_int64(del, 1, hi);
+    int rc = sqlite3_step(del) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "insight pending delete");
+    sqlite3_reset(del);
+    return rc;
+}
+
 int gg_store__insight_fold(gg_conn *c, int64_t *folded_out)
 {
     /* Everything pending up to now, in (campaign, day) order: rows of one
@@ -476,13 +500,7 @@ int gg_store__insight_fold(gg_conn *c, int64_t *folded_out)
         }
         campaign = f.campaign_id;
         day = f.day;
-        a.f = &f;
-        a.v = v;
-        a.nnz = 0;
-        for (int k = 0; k < GG_INSIGHT_NCOL; k++)
-            if (v[k] != 0)
-                a.nz[a.nnz++] = k;
-        gg_store__insight_expand(&f, NULL, NULL, on_tuple, &a);
+        acc_fact(&a, &f, v);
         total++;
     }
     sqlite3_reset(st);
@@ -491,17 +509,8 @@ int gg_store__insight_fold(gg_conn *c, int64_t *folded_out)
     if (rc == 0)
         rc = acc_flush(c, &a);
     acc_dispose(&a);
-    if (rc == 0) {
-        sqlite3_stmt *del = gg_store__stmt(c, "DELETE FROM insight_pending WHERE seq<=?1");
-        if (del == NULL)
-            rc = gg_store__sqlfail(c, "prepare");
-        else {
-            sqlite3_bind_int64(del, 1, hi);
-            if (sqlite3_step(del) != SQLITE_DONE)
-                rc = gg_store__sqlfail(c, "insight pending delete");
-            sqlite3_reset(del);
-        }
-    }
+    if (rc == 0)
+        rc = delete_folded(c, hi);
     if (big) {
         char sql[64];
         snprintf(sql, sizeof(sql), "PRAGMA cache_size=%lld", (long long)cache);
@@ -516,8 +525,7 @@ int gg_store__insight_fold(gg_conn *c, int64_t *folded_out)
 
 struct gg_fold {
     fold_acc a;
-    int64_t hi;   /* the last seq read: every pending row up to it is in a */
-    int64_t rows;
+    int64_t hi; /* the last seq read: every pending row up to it is in a (0: none) */
 };
 
 gg_fold *gg_store__fold_collect(gg_conn *c, int64_t max_rows)
@@ -534,18 +542,11 @@ gg_fold *gg_store__fold_collect(gg_conn *c, int64_t max_rows)
         gg_fact f;
         int64_t v[GG_INSIGHT_NCOL];
         gg_store__insight_pending_row(st, &f, v);
-        g->a.f = &f;
-        g->a.v = v;
-        g->a.nnz = 0;
-        for (int k = 0; k < GG_INSIGHT_NCOL; k++)
-            if (v[k] != 0)
-                g->a.nz[g->a.nnz++] = k;
-        gg_store__insight_expand(&f, NULL, NULL, on_tuple, &g->a);
+        acc_fact(&g->a, &f, v);
         g->hi = sqlite3_column_int64(st, 16);
-        g->rows++;
     }
     sqlite3_reset(st);
-    if (g->rows == 0) {
+    if (g->hi == 0) {
         gg_store__fold_free(g);
         return NULL;
     }
@@ -555,20 +556,7 @@ gg_fold *gg_store__fold_collect(gg_conn *c, int64_t max_rows)
 int gg_store__fold_apply(gg_conn *c, gg_fold *g)
 {
     int rc = acc_flush(c, &g->a);
-    if (rc)
-        return rc;
-    sqlite3_stmt *del = gg_store__stmt(c, "DELETE FROM insight_pending WHERE seq<=?1");
-    if (del == NULL)
-        return gg_store__sqlfail(c, "prepare");
-    sqlite3_bind_int64(del, 1, g->hi);
-    rc = sqlite3_step(del) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "insight pending delete");
-    sqlite3_reset(del);
-    return rc;
-}
-
-int64_t gg_store__fold_rows(const gg_fold *g)
-{
-    return g->rows;
+    return rc ? rc : delete_folded(c, g->hi);
 }
 
 void gg_store__fold_free(gg_fold *g)

@@ -42,7 +42,6 @@ void gg_store__insight_pending_row(sqlite3_stmt *st, gg_fact *f, int64_t v[GG_IN
 typedef struct gg_fold gg_fold;
 gg_fold *gg_store__fold_collect(gg_conn *c, int64_t max_rows);
 int gg_store__fold_apply(gg_conn *c, gg_fold *g);
-int64_t gg_store__fold_rows(const gg_fold *g);
 void gg_store__fold_free(gg_fold *g);
 /** Fold every insight_pending row into insight_agg and delete them, inside
  *  the caller's transaction (writer connection). *folded_out: rows folded.

@@ -12,8 +12,9 @@
  * flushes the last one, and a job is still never reported before its
  * commit is on disk (one fdatasync covers every commit written before it).
  * Work that is cheaper
- * once per batch than once per row (the insight aggregates) runs after the
- * jobs, before the COMMIT, in the same transaction (batch_upkeep).
+ * once per batch than once per row (the search index) runs after the
+ * jobs, before the COMMIT, in the same transaction (fts_upkeep); the insight
+ * aggregates are folded by a thread of their own (folder_main).
  */
 #include "store/sqlite_int.h"
 #include "store/insight_fold.h"
@@ -355,8 +356,9 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The posts the batch added join the search index in one statement, so
- * FTS5 writes one segment per batch (migration 16, store/review_schema.c). */
+/* After a batch's jobs, before its COMMIT (a failure sinks the batch): the
+ * posts the batch added join the search index in one statement, so FTS5
+ * writes one segment per batch (migration 16, store/review_schema.c). */
 static int fts_upkeep(gg_conn *c)
 {
     sqlite3_stmt *st = gg_store__stmt(c, "SELECT 1 FROM review_fts_pending LIMIT 1");
@@ -380,13 +382,6 @@ static int fts_upkeep(gg_conn *c)
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : gg_store__sqlfail(c, "search index");
     sqlite3_reset(st);
     return rc;
-}
-
-/* After a batch's jobs, before its COMMIT. A failure sinks the batch. */
-static int batch_upkeep(gg_store *s, gg_conn *c)
-{
-    (void)s;
-    return fts_upkeep(c);
 }
 
 static int run_fold_apply(gg_store *s, gg_conn *c, gg_job *j)
@@ -506,7 +501,7 @@ static void *writer_main(void *arg)
             step_once(c, SQL_RELEASE);
             bumps |= j->rc == 0 && j->bumps;
         }
-        if (!commit_rc && (commit_rc = batch_upkeep(s, c)) != 0) {
+        if (!commit_rc && (commit_rc = fts_upkeep(c)) != 0) {
             gg_log(GG_LOG_ERROR, "batch upkeep failed", "\"error\":\"%s\"", tls_err);
             sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
             for (gg_job *j = batch; j; j = j->next)
@@ -668,25 +663,27 @@ int gg_store__one(gg_conn *c, sqlite3_stmt *st, json_t **out)
     return rc == SQLITE_DONE ? GG_ENOTFOUND : gg_store__sqlfail(c, "query");
 }
 
-int gg_store__call(gg_store *s, int (*run)(gg_store *, gg_conn *, gg_job *), void *data,
-                   int64_t *id_out, json_t **result_out)
+static int call(gg_store *s, int (*run)(gg_store *, gg_conn *, gg_job *), void *data,
+                int background, int64_t *id_out, json_t **result_out)
 {
     gg_job *j = gg_calloc(1, sizeof(*j));
     j->run = run;
     j->data = data;
     j->dispose = gg_store__keep;
+    j->background = background;
     return gg_store__submit_wait(s, j, id_out, result_out);
+}
+
+int gg_store__call(gg_store *s, int (*run)(gg_store *, gg_conn *, gg_job *), void *data,
+                   int64_t *id_out, json_t **result_out)
+{
+    return call(s, run, data, 0, id_out, result_out);
 }
 
 int gg_store__call_background(gg_store *s, int (*run)(gg_store *, gg_conn *, gg_job *),
                               void *data)
 {
-    gg_job *j = gg_calloc(1, sizeof(*j));
-    j->run = run;
-    j->data = data;
-    j->dispose = gg_store__keep;
-    j->background = 1;
-    return gg_store__submit_wait(s, j, NULL, NULL);
+    return call(s, run, data, 1, NULL, NULL);
 }
 
 void gg_store_waiter_done(void *arg, int rc, int64_t id, json_t *result)
