@@ -4,6 +4,7 @@
  * cursor pages; poll option checks. */
 #include "core/err.h"
 #include "store/store.h"
+#include "unit/tmpdb.h"
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -48,10 +49,7 @@ static int64_t comments(void)
 
 static void setup(void)
 {
-    snprintf(dbpath, sizeof(dbpath), "/tmp/gagas-engage-%d-XXXXXX", (int)getpid());
-    int fd = mkstemp(dbpath);
-    close(fd);
-    unlink(dbpath);
+    tmpdb_path(dbpath, sizeof(dbpath), "engage");
     cr_assert_eq(gg_store_open(&st, dbpath, 64), 0, "%s", gg_store_errmsg(NULL));
     gg_campaign_in c = {.slug = "t", .title = "T", .question = "Q?", .brief = "B"};
     cr_assert_eq(gg_store_campaign_upsert(st, &c, &cid), 0);
@@ -69,12 +67,7 @@ static void setup(void)
 static void teardown(void)
 {
     gg_store_close(st);
-    char p[80];
-    unlink(dbpath);
-    snprintf(p, sizeof(p), "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", dbpath);
-    unlink(p);
+    tmpdb_remove(dbpath);
 }
 
 TestSuite(engage_store, .init = setup, .fini = teardown);

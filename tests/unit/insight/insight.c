@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "insight/insight.h"
 #include "store/store.h"
+#include "unit/tmpdb.h"
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <pthread.h>
@@ -84,10 +85,7 @@ static int64_t cid;
 
 static void setup(void)
 {
-    snprintf(dbpath, sizeof(dbpath), "/tmp/gagas-insight-%d-XXXXXX", (int)getpid());
-    int fd = mkstemp(dbpath);
-    close(fd);
-    unlink(dbpath);
+    tmpdb_path(dbpath, sizeof(dbpath), "insight");
     cr_assert_eq(gg_store_open(&st, dbpath, 64), 0, "%s", gg_store_errmsg(NULL));
     gg_campaign_in c = {.slug = "t", .title = "T", .question = "Q?", .brief = "B"};
     cr_assert_eq(gg_store_campaign_upsert(st, &c, &cid), 0);
@@ -96,12 +94,7 @@ static void setup(void)
 static void teardown(void)
 {
     gg_store_close(st);
-    char p[80];
-    unlink(dbpath);
-    snprintf(p, sizeof(p), "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", dbpath);
-    unlink(p);
+    tmpdb_remove(dbpath);
 }
 
 typedef struct waiter {

@@ -5,6 +5,7 @@
  * to their poll, and queued campaign calls with a schedule and dedupe. */
 #include "core/err.h"
 #include "store/store.h"
+#include "unit/tmpdb.h"
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -20,10 +21,7 @@ static int64_t cid;
 
 static void setup(void)
 {
-    snprintf(dbpath, sizeof(dbpath), "/tmp/gagas-chnet-%d-XXXXXX", (int)getpid());
-    int fd = mkstemp(dbpath);
-    close(fd);
-    unlink(dbpath);
+    tmpdb_path(dbpath, sizeof(dbpath), "chnet");
     cr_assert_eq(gg_store_open(&st, dbpath, 64), 0, "%s", gg_store_errmsg(NULL));
     gg_campaign_in c = {.slug = "t", .title = "T", .question = "Q?", .brief = "B"};
     cr_assert_eq(gg_store_campaign_upsert(st, &c, &cid), 0);
@@ -36,12 +34,7 @@ static void teardown(void)
 {
     sqlite3_close(raw);
     gg_store_close(st);
-    char p[80];
-    unlink(dbpath);
-    snprintf(p, sizeof(p), "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", dbpath);
-    unlink(p);
+    tmpdb_remove(dbpath);
 }
 
 TestSuite(chnet, .init = setup, .fini = teardown);

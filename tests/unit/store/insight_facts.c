@@ -5,6 +5,7 @@
  * (migration 16), whichever way the post came in. */
 #include "core/err.h"
 #include "store/store.h"
+#include "unit/tmpdb.h"
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -18,10 +19,7 @@ static int64_t cid;
 
 static void setup(void)
 {
-    snprintf(dbpath, sizeof(dbpath), "/tmp/gagas-facts-%d-XXXXXX", (int)getpid());
-    int fd = mkstemp(dbpath);
-    close(fd);
-    unlink(dbpath);
+    tmpdb_path(dbpath, sizeof(dbpath), "facts");
     cr_assert_eq(gg_store_open(&st, dbpath, 64), 0, "%s", gg_store_errmsg(NULL));
     gg_campaign_in c = {.slug = "f", .title = "F", .question = "Q?", .brief = "B"};
     cr_assert_eq(gg_store_campaign_upsert(st, &c, &cid), 0);
@@ -31,12 +29,7 @@ static void teardown(void)
 {
     if (st)
         gg_store_close(st);
-    char p[80];
-    unlink(dbpath);
-    snprintf(p, sizeof(p), "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", dbpath);
-    unlink(p);
+    tmpdb_remove(dbpath);
 }
 
 TestSuite(facts, .init = setup, .fini = teardown);
