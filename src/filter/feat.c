@@ -351,31 +351,9 @@ static void table_reserve(gg_filter_fv *fv, size_t maxfeat)
     }
 }
 
-static inline void count(gg_filter_fv *fv, uint32_t key)
-{
-    size_t mask = fv->mask;
-    size_t h = (key * 0x9e3779b1u) & mask;
-    for (;;) {
-        struct gg_filter_slot *sl = &fv->slot[h];
-        if (sl->gen != fv->gen) {
-            sl->gen = fv->gen;
-            sl->key = key;
-            sl->pos = (uint32_t)fv->n;
-            fv->idx[fv->n] = key;
-            fv->val[fv->n] = 1.0f;
-            fv->n++;
-            return;
-        }
-        if (sl->key == key) {
-            fv->val[sl->pos] += 1.0f;
-            return;
-        }
-        h = (h + 1) & mask;
-    }
-}
-
-/* count() for a character n-gram: one whose key is a word feature's adds
- * to that feature (as ever) and is noted in xneg for the per-word sums */
+/* Count a character n-gram: one whose key is a word feature's (its slot's
+ * pos < nword) adds to that feature and is noted in xneg for the per-word
+ * sums. */
 static inline void count_char(gg_filter_fv *fv, uint32_t key, size_t nword)
 {
     size_t mask = fv->mask;
@@ -399,6 +377,13 @@ static inline void count_char(gg_filter_fv *fv, uint32_t key, size_t nword)
         }
         h = (h + 1) & mask;
     }
+}
+
+/* Count a feature (a word's, or any but a character n-gram's): pos < 0
+ * never holds, so nothing is noted in xneg. */
+static inline void count(gg_filter_fv *fv, uint32_t key)
+{
+    count_char(fv, key, 0);
 }
 
 /* 1 + logf(n) for the small counts (index n < TF_SMALL), filled once from
