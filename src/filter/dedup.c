@@ -181,6 +181,22 @@ static inline uint32_t mix32(uint64_t x)
     return (uint32_t)x;
 }
 
+/* Signature values j..k-1 one hash at a time: what the vector paths leave
+ * when k is not a multiple of their width. */
+static inline void minhash_rest(const uint64_t *seeds, int j, int k, const uint64_t *hs,
+                                size_t n, uint32_t *sig)
+{
+    for (; j < k; j++) {
+        uint32_t m = UINT32_MAX;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t v = mix32(hs[i] ^ seeds[j]);
+            if (v < m)
+                m = v;
+        }
+        sig[j] = m;
+    }
+}
+
 /* The signature: sig[j] = min over the shingle hashes h of mix32(h ^ seed j).
  * Eight seeds at a time in 64-bit vector lanes, the running minima in a
  * register; the clones use AVX-512 or AVX2 where the CPU has them (chosen
@@ -212,15 +228,7 @@ static void minhash(const uint64_t *seeds, int k, const uint64_t *hs, size_t n, 
         }
         memcpy(sig + j, &m, sizeof m);
     }
-    for (; j < k; j++) {
-        uint32_t m = UINT32_MAX;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t v = mix32(hs[i] ^ seeds[j]);
-            if (v < m)
-                m = v;
-        }
-        sig[j] = m;
-    }
+    minhash_rest(seeds, j, k, hs, n, sig);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -271,15 +279,7 @@ __attribute__((target("avx2"))) static void minhash_avx2(const uint64_t *seeds, 
         for (int q = 0; q < 8; q++)
             sig[j + q] = (uint32_t)l[q];
     }
-    for (; j < k; j++) {
-        uint32_t m = UINT32_MAX;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t v = mix32(hs[i] ^ seeds[j]);
-            if (v < m)
-                m = v;
-        }
-        sig[j] = m;
-    }
+    minhash_rest(seeds, j, k, hs, n, sig);
 }
 #endif
 
