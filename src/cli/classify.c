@@ -963,7 +963,7 @@ int gg_cli_classify(int argc, char **argv)
 
     gg_filter *filter = NULL;
     gg_geo *geo = NULL;
-    gg_dedup *dedup = NULL;
+    gg_dedup *dedup = NULL, *proto = NULL;
     gg_coord *coord = NULL;
     char *input = NULL;
     size_t input_mapped = 0;
@@ -990,15 +990,7 @@ int gg_cli_classify(int argc, char **argv)
 
     size_t len;
     input = read_all(stdin, &len, &input_mapped);
-    if (lthread)
-        pthread_join(lt, NULL);
-    filter = ld.filter;
-    if (ld.rc) {
-        fprintf(stderr, "classify: cannot load models from %s (%s)\n", model_dir,
-                gg_err_name(ld.rc));
-        goto done;
-    }
-    /* split lines; empty lines are skipped */
+    /* split lines while the models load; empty lines are skipped */
     size_t cap = 1024;
     sh.recs = gg_calloc(cap, sizeof *sh.recs);
     for (size_t i = 0; i < len;) {
@@ -1021,14 +1013,22 @@ int gg_cli_classify(int argc, char **argv)
         i = j + 1;
     }
     sh.nbatch = (sh.n + BATCH - 1) / BATCH;
-    /* sized for the whole input: no rehash of the band tables on the way */
-    gg_dedup_opts dopts = {.expected = sh.n};
-    dedup = gg_dedup_new(&dopts);
     sh.done = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.done);
     sh.sigs = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.sigs);
     sh.arenas = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.arenas);
-    sh.dedup = dedup;
-    sh.nhash = gg_dedup_hashes(dedup);
+    /* the workers sign with a small index of the same options (signing reads
+     * only those); the index itself is made once they run, off their path */
+    proto = gg_dedup_new(NULL);
+    sh.dedup = proto;
+    sh.nhash = gg_dedup_hashes(proto);
+    if (lthread)
+        pthread_join(lt, NULL);
+    filter = ld.filter;
+    if (ld.rc) {
+        fprintf(stderr, "classify: cannot load models from %s (%s)\n", model_dir,
+                gg_err_name(ld.rc));
+        goto done;
+    }
     sh.filter = filter;
     sh.geo = geo;
     atomic_init(&sh.next, 0);
@@ -1041,6 +1041,9 @@ int gg_cli_classify(int argc, char **argv)
         fprintf(stderr, "classify: cannot start threads\n");
         goto done;
     }
+    /* sized for the whole input: no rehash of the band tables on the way */
+    gg_dedup_opts dopts = {.expected = sh.n};
+    dedup = gg_dedup_new(&dopts);
 
     /* in input order, as batches complete: near-duplicates and coordination */
     for (size_t k = 0; k < sh.nbatch; k++) {
@@ -1127,6 +1130,7 @@ done:
         gg_free(input);
     gg_coord_free(coord);
     gg_dedup_free(dedup);
+    gg_dedup_free(proto);
     gg_geo_close(geo);
     gg_filter_close(filter);
     return rc;
