@@ -20,6 +20,8 @@ typedef struct gg_text_doc {
     size_t display_len;
     json_t *entities; /* {"urls":[…],"mentions":[…],"hashtags":[…],"emails":[…],
                          "phones":[…],"nik":[…],"emoji":[…]} (hashtags split, see docs) */
+    size_t norm_cap, display_cap; /* the buffers' sizes: gg_text_doc_dispose
+                         keeps them for the thread's next analysis */
 } gg_text_doc;
 /* Shapes, in order of appearance; every key is always present:
  *   urls      strings as written ("https://bit.ly/x", "www.detik.com", "bit.ly/x")
