@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <strings.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,7 +69,10 @@ struct gg_geo {
                              not one cannot begin an alias (skips most lookups) */
     uint64_t start3[(36 * 36 * 36 + 63) / 64]; /* bit: some key of `starts` begins with
                              these three letters/digits; a token of 3+ bytes
-                             without its bit starts no alias (no key, no probe) */
+                             without its bit starts no alias (no key, no probe),
+                             and a token of 3 bytes with it is a start */
+    uint64_t start12[(37 * 37 + 63) / 64]; /* bit: this one or two letters/digits
+                             are a key of `starts` (tok12_index) */
     int max_ngram;
     int glued_keys;       /* every alias key is its name without spaces: a phrase
                              whose glued form is no prefix of a key ends the
@@ -135,6 +139,17 @@ static int tri_index(const char *k)
     if (!a || !b || !c)
         return -1;
     return ((a - 1) * 36 + (b - 1)) * 36 + (c - 1);
+}
+
+/* Index of a key of one or two letters/digits (either case) in start12,
+ * or -1 for any other byte. */
+static int tok12_index(const char *k, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)k;
+    int a = d36[u[0]], b = n > 1 ? d36[u[1]] : 0;
+    if (!a || (n > 1 && !b))
+        return -1;
+    return a * 37 + b;
 }
 
 /* Build a table from entries (consumed: keys move into the table). */
@@ -474,9 +489,14 @@ static int load_aliases(gg_geo *g, const char *dir)
     stab_build(&g->alias_key, &byk);
     stab_build(&g->starts, &starts);
     for (size_t k = 0; k < g->starts.slots; k++) {
-        int b = g->starts.h[k] && g->starts.klen[k] >= 3 ? tri_index(g->starts.key[k]) : -1;
-        if (b >= 0)
+        if (!g->starts.h[k])
+            continue;
+        size_t kl = g->starts.klen[k];
+        int b = kl >= 3 ? tri_index(g->starts.key[k]) : tok12_index(g->starts.key[k], kl);
+        if (b >= 0 && kl >= 3)
             g->start3[b >> 6] |= 1ull << (b & 63);
+        else if (b >= 0)
+            g->start12[b >> 6] |= 1ull << (b & 63);
     }
     return 0;
 }
@@ -636,7 +656,6 @@ typedef struct tok {
 typedef struct cand_m {
     size_t t0, t1;       /* token range (t1 exclusive) */
     size_t start, end;   /* bytes */
-    int32_t units[32];
     int nu;
     int multi, needs_cue, has_cue, lower_ok;
     int bare_kec;        /* a kecamatan name without Kec.: dropped if the post's
@@ -645,6 +664,8 @@ typedef struct cand_m {
     int32_t dapil;       /* an explicit dapil mention, else -1 */
     const char *how;
     int dropped;
+    int32_t units[32];   /* last: a new candidate clears the fields above only
+                            (every token starts one; units[0..nu) is all read) */
 } cand_m;
 
 /* Byte classes of the tokenizer as one table load each: the "C" locale's
@@ -1006,7 +1027,7 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             cm = cp;
         }
         cand_m *c = &cm[ncm];
-        memset(c, 0, sizeof *c);
+        memset(c, 0, offsetof(cand_m, units));
         c->dapil = -1;
 
         /* 0. "Dapil Jabar V", "dapil DKI Jakarta 2" */
@@ -1063,7 +1084,9 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         /* 2. a prefix: Kab./Kota/Prov./Kec. + name */
         int lvl = 0, kota = -1, kec = 0;
         char c0 = (char)(s[t[i].start] | 0x20);
-        if (c0 == 'k' || c0 == 'p') { /* every prefix word starts so */
+        size_t tl = t[i].end - t[i].start;
+        /* every prefix word starts so and has 3, 4, 5, 8 or 9 letters */
+        if ((c0 == 'k' || c0 == 'p') && tl <= 9 && (0x338u >> tl & 1)) {
             kec = tok_is(s, &t[i], PFX_KEC);
             if (tok_is(s, &t[i], PFX_KAB))
                 lvl = GG_GEO_KABKOTA, kota = 0;
@@ -1080,9 +1103,18 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         long bslot = -1;
         const stab *btab = &g->alias;
         int can_start;
-        int tri = t[i].end - t[i].start >= 3 ? tri_index(s + t[i].start) : -1;
-        if (tri >= 0 && !(g->start3[tri >> 6] >> (tri & 63) & 1)) {
+        /* the bitmaps answer for tokens of up to three bytes and turn most
+         * longer ones away; the rest probe the table */
+        int bit = tl >= 3 ? tri_index(s + t[i].start) : tok12_index(s + t[i].start, tl);
+        if (bit < 0) {
+            size_t kn1 = key_of(s, t, i, i + 1, key, 1);
+            can_start = kn1 && stab_get(&g->starts, key, kn1) >= 0;
+        } else if (tl < 3) {
+            can_start = (int)(g->start12[bit >> 6] >> (bit & 63) & 1);
+        } else if (!(g->start3[bit >> 6] >> (bit & 63) & 1)) {
             can_start = 0; /* no alias key begins so: not one of the starts */
+        } else if (tl == 3) {
+            can_start = 1;
         } else {
             size_t kn1 = key_of(s, t, i, i + 1, key, 1);
             can_start = kn1 && stab_get(&g->starts, key, kn1) >= 0;
@@ -1168,10 +1200,13 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
                     l2 = GG_GEO_KABKOTA, k2 = 1;
                 else if (tok_is(s, prev, PFX_PROV) || tok_is(s, prev, LVL_PROV))
                     l2 = GG_GEO_PROVINSI;
-                cand_m tmp = *c;
-                if (l2 && take_units(g, btab, bslot, &tmp, l2, k2)) {
-                    *c = tmp;
-                    c->has_cue = 1;
+                cand_m tmp;
+                if (l2) {
+                    tmp = *c;
+                    if (take_units(g, btab, bslot, &tmp, l2, k2)) {
+                        *c = tmp;
+                        c->has_cue = 1;
+                    }
                 }
             }
             ncm++;
