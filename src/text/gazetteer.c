@@ -55,6 +55,7 @@ typedef struct stab {
     int32_t *vunit;
     uint8_t *vflags;
     size_t nval;
+    int borrowed;      /* the keys belong to another table (starts_build) */
 } stab;
 
 struct gg_geo {
@@ -155,7 +156,10 @@ static int tok12_index(const char *k, size_t n)
 /* Build a table from entries (consumed: keys move into the table). */
 static void stab_build(stab *t, entries *e)
 {
-    if (e->n) /* qsort must not get a NULL base */
+    size_t sorted = 1; /* regions.tsv comes in code order: no sort then */
+    while (sorted < e->n && entry_cmp(&e->v[sorted - 1], &e->v[sorted]) <= 0)
+        sorted++;
+    if (sorted < e->n) /* qsort must not get a NULL base */
         qsort(e->v, e->n, sizeof *e->v, entry_cmp);
     t->slots = 64;
     while (t->slots < e->n * 2)
@@ -222,9 +226,60 @@ static long stab_get(const stab *t, const char *k, size_t n)
     return -1;
 }
 
+/* The table of every prefix of every key of `keys` (one value, unit 0, per
+ * prefix: only a prefix's presence is asked). The prefixes are hashed in
+ * directly, with no entries, copies or sort (the alias keys have ~28,000
+ * prefixes: sorting them was a third of the gazetteer's start-up); its
+ * keys point into keys' strings (not NUL-terminated: the table compares
+ * lengths and bytes), so `keys` must outlive it. */
+static void starts_build(stab *t, const stab *keys)
+{
+    size_t total = 0;
+    for (size_t k = 0; k < keys->slots; k++)
+        if (keys->h[k])
+            total += keys->klen[k];
+    memset(t, 0, sizeof *t);
+    t->borrowed = 1;
+    t->slots = 64;
+    while (t->slots < total * 2)
+        t->slots *= 2;
+    t->h = gg_calloc(t->slots, sizeof *t->h);
+    t->key = gg_calloc(t->slots, sizeof *t->key);
+    t->klen = gg_calloc(t->slots, sizeof *t->klen);
+    t->first = gg_calloc(t->slots, sizeof *t->first);
+    t->count = gg_calloc(t->slots, sizeof *t->count);
+    t->vunit = gg_calloc(1, sizeof *t->vunit);
+    t->vflags = gg_calloc(1, sizeof *t->vflags);
+    t->nval = 1;
+    size_t bits = 1024;
+    while (bits < total * 16)
+        bits *= 2;
+    t->bloom = gg_calloc(bits / 64, sizeof *t->bloom);
+    t->bmask = bits - 1;
+    for (size_t k = 0; k < keys->slots; k++) {
+        if (!keys->h[k])
+            continue;
+        for (uint32_t l = 1; l <= keys->klen[k]; l++) {
+            const char *p = keys->key[k];
+            uint64_t h = khash(p, l);
+            size_t s = (size_t)h & (t->slots - 1);
+            while (t->h[s] && !(t->h[s] == h && t->klen[s] == l && memcmp(t->key[s], p, l) == 0))
+                s = (s + 1) & (t->slots - 1);
+            if (t->h[s])
+                continue; /* a prefix met before */
+            t->h[s] = h;
+            t->bloom[(h & t->bmask) >> 6] |= 1ull << (h & 63);
+            t->bloom[(h >> 32 & t->bmask) >> 6] |= 1ull << (h >> 32 & 63);
+            t->key[s] = (char *)p;
+            t->klen[s] = l;
+            t->count[s] = 1;
+        }
+    }
+}
+
 static void stab_dispose(stab *t)
 {
-    for (size_t i = 0; i < t->slots; i++)
+    for (size_t i = 0; i < t->slots && !t->borrowed; i++)
         gg_free(t->key[i]);
     gg_free(t->h);
     gg_free(t->key);
@@ -307,7 +362,10 @@ static int load_regions(gg_geo *g, const char *dir)
 {
     int rc = 0;
     char line[1024];
-    char **parent = NULL, **dapilc = NULL;
+    /* each unit's parent and dapil code until the tables are built (codes
+     * are short: a longer one is an error) */
+    typedef char code16[16];
+    code16 *parent = NULL, *dapilc = NULL;
     size_t cap = 0;
     entries codes = {0}, kec = {0};
     FILE *f = open_table(dir, "regions.tsv");
@@ -318,7 +376,8 @@ static int load_regions(gg_geo *g, const char *dir)
         if (line[0] == '#' || line[0] == '\0')
             continue;
         char *fl[6];
-        if (split_tabs(line, fl, 6) != 6 || strlen(fl[0]) >= sizeof g->units[0].plain) {
+        if (split_tabs(line, fl, 6) != 6 || strlen(fl[0]) >= sizeof g->units[0].plain ||
+            strlen(fl[2]) >= sizeof parent[0] || strlen(fl[5]) >= sizeof dapilc[0]) {
             rc = GG_EINVAL;
             goto done;
         }
@@ -330,14 +389,14 @@ static int load_regions(gg_geo *g, const char *dir)
         }
         unit *u = &g->units[g->nunits];
         memset(u, 0, sizeof *u);
-        snprintf(u->plain, sizeof u->plain, "%s", fl[0]);
+        memcpy(u->plain, fl[0], strlen(fl[0]) + 1); /* fits: checked above */
         dot_code(u->plain, u->code);
         u->level = strcmp(fl[1], "provinsi") == 0 ? GG_GEO_PROVINSI
                    : strcmp(fl[1], "kecamatan") == 0 ? GG_GEO_KECAMATAN : GG_GEO_KABKOTA;
         u->is_kota = strcmp(fl[1], "kota") == 0;
         u->name = gg_strdup(fl[3]);
-        parent[g->nunits] = gg_strdup(fl[2]);
-        dapilc[g->nunits] = gg_strdup(fl[5]);
+        memcpy(parent[g->nunits], fl[2], strlen(fl[2]) + 1);
+        memcpy(dapilc[g->nunits], fl[5], strlen(fl[5]) + 1);
         entries_add(&codes, u->plain, strlen(u->plain), (int32_t)g->nunits, 0);
         if (u->level == GG_GEO_KECAMATAN) {
             char k[KEY_MAX];
@@ -396,10 +455,6 @@ done:
         stab_build(&g->by_code, &codes);
     if (kec.v)
         stab_build(&g->kec, &kec);
-    for (size_t i = 0; i < g->nunits; i++) {
-        gg_free(parent[i]);
-        gg_free(dapilc[i]);
-    }
     gg_free(parent);
     gg_free(dapilc);
     fclose(f);
@@ -442,7 +497,7 @@ static int load_dapils(gg_geo *g, const char *dir)
 static int load_aliases(gg_geo *g, const char *dir)
 {
     char line[1024];
-    entries byn = {0}, byk = {0}, starts = {0};
+    entries byn = {0}, byk = {0};
     FILE *f = open_table(dir, "aliases.tsv");
     if (!f)
         return GG_EIO;
@@ -459,11 +514,8 @@ static int load_aliases(gg_geo *g, const char *dir)
                 gg_free(byn.v[i].key);
             for (size_t i = 0; i < byk.n; i++)
                 gg_free(byk.v[i].key);
-            for (size_t i = 0; i < starts.n; i++)
-                gg_free(starts.v[i].key);
             gg_free(byn.v);
             gg_free(byk.v);
-            gg_free(starts.v);
             return GG_EINVAL;
         }
         uint8_t flags = (strchr(fl[3], 'c') ? F_CUE : 0) | (strchr(fl[3], 'm') ? F_MULTI : 0) |
@@ -476,8 +528,6 @@ static int load_aliases(gg_geo *g, const char *dir)
         if (*a || *b)
             g->glued_keys = 0;
         entries_add(&byk, fl[1], strlen(fl[1]), u, flags);
-        for (size_t l = 1; l <= strlen(fl[1]); l++)
-            entries_add(&starts, fl[1], l, 0, 0);
         int words = 1;
         for (const char *p = fl[0]; *p; p++)
             words += *p == ' ';
@@ -487,7 +537,7 @@ static int load_aliases(gg_geo *g, const char *dir)
     fclose(f);
     stab_build(&g->alias, &byn);
     stab_build(&g->alias_key, &byk);
-    stab_build(&g->starts, &starts);
+    starts_build(&g->starts, &g->alias_key);
     for (size_t k = 0; k < g->starts.slots; k++) {
         if (!g->starts.h[k])
             continue;
