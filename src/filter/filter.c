@@ -43,12 +43,16 @@ static const char *const head_names[GG_HEAD_COUNT] = {
  * with a scale per column. A post's few hundred features then cost a few
  * hundred cache misses of 96 bytes, not nine times as many of 4 bytes, and
  * the matrix (2^18 x 96 B = 24 MB) is a quarter of the float copies. The
- * extra slots (lexicon, stacked scores) stay in the per-model float rows. */
+ * extra slots (lexicon, stacked scores) stay in the per-model float rows
+ * (wx). gg_filter_open builds the matrix from the files' non-zero rows and
+ * keeps lean heads (no dense float array): their hashed weights exist only
+ * here. Heads set with gg_filter_set are dense. */
 struct gg_filter {
     gg_filter_model *m[GG_HEAD_COUNT];
     gg_filter_lex *topic_lex;
     gg_filter_lex *kind_lex;
     int16_t *cw;                  /* [2^bits][GG_FILTER_MAXCOL] */
+    size_t cw_mapped;             /* bytes of cw's own mapping, 0: cw is from calloc */
     float cscale[GG_FILTER_MAXCOL];
     float cbias[GG_FILTER_MAXCOL];
     int col0[GG_HEAD_COUNT];      /* first column of each head, -1 when absent */
@@ -73,19 +77,35 @@ static inline int round_even(float x)
 /* The combined matrix, zeroed, on 2 MiB pages where the kernel offers them:
  * every post reads a few hundred random rows of it, and with 4 KiB pages
  * nearly each read also missed the TLB (24 MiB is 6,000 pages, 12 huge
- * ones). Zeroed when `zero` is set. Freed with free(). */
-static int16_t *matrix_alloc(size_t bytes, int zero)
+ * ones). An anonymous mapping of its own (*mapped: its length) comes
+ * zeroed from the kernel, so the rows and columns no head has are never
+ * written; calloc when mapping fails (*mapped 0). */
+static int16_t *matrix_alloc(size_t bytes, size_t *mapped)
 {
-    void *p = NULL;
-    size_t huge = (size_t)2 << 20;
-    if (posix_memalign(&p, huge, (bytes + huge - 1) / huge * huge) != 0)
+    size_t huge = (size_t)2 << 20, len = (bytes + huge - 1) / huge * huge;
+    /* one huge page more, to start the matrix on a 2 MiB boundary */
+    char *p = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    *mapped = 0;
+    if (p == MAP_FAILED)
         return gg_calloc(bytes, 1);
+    char *a = (char *)(((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1));
+    if (a > p)
+        munmap(p, (size_t)(a - p));
+    if (a + len < p + len + huge)
+        munmap(a + len, (size_t)(p + len + huge - (a + len)));
 #ifdef MADV_HUGEPAGE
-    madvise(p, (bytes + huge - 1) / huge * huge, MADV_HUGEPAGE); /* a hint: failure is fine */
+    madvise(a, len, MADV_HUGEPAGE); /* a hint: failure is fine */
 #endif
-    if (zero)
-        memset(p, 0, bytes);
-    return p;
+    *mapped = len;
+    return (int16_t *)(void *)a;
+}
+
+static void matrix_free(int16_t *cw, size_t mapped)
+{
+    if (mapped)
+        munmap(cw, mapped);
+    else
+        gg_free(cw);
 }
 
 /* The largest |w| of every column of m over its first nrow rows into mx.
@@ -152,36 +172,84 @@ static inline __attribute__((always_inline)) void conv_rows(const float *w, int1
     }
 }
 
-/* (Re)build the combined matrix from the loaded heads. It runs at every
- * start (2^18 rows x 46 columns), so the columns' maxima are taken four
+/* The same for a head's rows as its file holds them (gg_filter_glm): from
+ * record j on, every record whose feature is below r1 into its row of the
+ * matrix; returns the first record not written. The records are unaligned
+ * (u32 feature, nc f32), hence the unaligned loads and memcpy. */
+static inline __attribute__((always_inline)) size_t conv_recs(const gg_filter_glm *g, size_t j,
+                                                             size_t r1, int16_t *o,
+                                                             const float *iv, size_t nc)
+{
+    for (; j < g->nrow; j++) {
+        const unsigned char *rec = g->rows + j * g->rec;
+        uint32_t r;
+        memcpy(&r, rec, 4);
+        if (r >= r1)
+            break;
+        const unsigned char *src = rec + 4;
+        int16_t *dst = o + (size_t)r * GG_FILTER_MAXCOL;
+        size_t c = 0;
+#if defined(__SSE2__)
+        for (; c + 4 <= nc; c += 4) {
+            __m128 x = _mm_loadu_ps((const float *)(const void *)(src + 4 * c));
+            __m128i q = _mm_cvtps_epi32(_mm_mul_ps(x, _mm_loadu_ps(iv + c)));
+            _mm_storel_epi64((__m128i *)(void *)(dst + c), _mm_packs_epi32(q, q));
+        }
+#endif
+        for (; c < nc; c++) {
+            float x;
+            memcpy(&x, src + 4 * c, 4);
+            dst[c] = (int16_t)round_even(x * iv[c]);
+        }
+    }
+    return j;
+}
+
+/* (Re)build the combined matrix from the loaded heads. A head's hashed
+ * rows come from one of three places: g[h], its file's non-zero rows
+ * (gg_filter_open; g is NULL otherwise); its dense floats (m->w); or, for a
+ * lean head when gg_filter_set replaces another one, its columns of the
+ * previous matrix, copied as they are (same scale, same int16 values). It
+ * runs at every start (2^18 rows x 46 columns): the maxima of the file's
+ * rows come with the file (gg_filter_glm.amax), those of a dense head four
  * floats at a time, and each head's rows are scaled, rounded and narrowed
- * four columns a step: the same rounding (to nearest, ties to even) and
- * the same int16 values as one lrintf each. */
-static void combine(gg_filter *f)
+ * four columns a step: the same rounding (to nearest, ties to even) and the
+ * same int16 values as one lrintf each, whichever the source. */
+static void combine(gg_filter *f, const gg_filter_glm *g)
 {
     unsigned bits = 0;
     int k = 0;
-    for (int h = 0; h < GG_HEAD_COUNT; h++) {
+    int16_t *old = f->cw;
+    size_t old_mapped = f->cw_mapped;
+    int old_col0[GG_HEAD_COUNT];
+    float old_scale[GG_FILTER_MAXCOL];
+    memcpy(old_col0, f->col0, sizeof old_col0);
+    memcpy(old_scale, f->cscale, sizeof old_scale);
+    for (int h = 0; h < GG_HEAD_COUNT; h++)
         f->col0[h] = -1;
-        if (!f->m[h] || k + f->m[h]->ncol > GG_FILTER_MAXCOL)
-            continue;
-        if (bits && f->m[h]->bits != bits)
-            continue; /* gg_filter_open refuses mixed widths */
-        bits = f->m[h]->bits;
-        f->col0[h] = k;
-        k += f->m[h]->ncol;
-    }
-    gg_free(f->cw);
+    /* lean heads first: they had columns, so they still fit (a lean head
+     * left out could not be scored at all); then the dense ones */
+    for (int pass = 0; pass < 2; pass++)
+        for (int h = 0; h < GG_HEAD_COUNT; h++) {
+            const gg_filter_model *m = f->m[h];
+            if (!m || (pass == 0) != (m->w == NULL) || k + m->ncol > GG_FILTER_MAXCOL)
+                continue;
+            if (bits && m->bits != bits)
+                continue; /* gg_filter_open refuses mixed widths */
+            bits = m->bits;
+            f->col0[h] = k;
+            k += m->ncol;
+        }
     f->cw = NULL;
+    f->cw_mapped = 0;
     f->cbits = bits;
     f->cgen = atomic_fetch_add(&matrix_builds, 1) + 1;
     memset(f->cscale, 0, sizeof f->cscale);
     memset(f->cbias, 0, sizeof f->cbias);
     if (!bits)
-        return;
+        goto done;
     size_t nrow = (size_t)1 << bits;
-    /* every row is written whole below (absent columns as 0): no memset */
-    f->cw = matrix_alloc(nrow * GG_FILTER_MAXCOL * sizeof *f->cw, 0);
+    f->cw = matrix_alloc(nrow * GG_FILTER_MAXCOL * sizeof *f->cw, &f->cw_mapped);
     float inv[GG_FILTER_MAXCOL] = {0};
     for (int h = 0; h < GG_HEAD_COUNT; h++) {
         const gg_filter_model *m = f->m[h];
@@ -189,7 +257,17 @@ static void combine(gg_filter *f)
             continue;
         size_t nc = (size_t)m->ncol, c0 = (size_t)f->col0[h];
         float mx[GG_FILTER_MAXCOL];
-        column_max(m, nrow, mx);
+        if (g && g[h].map) {
+            memcpy(mx, g[h].amax, nc * sizeof *mx);
+        } else if (m->w) {
+            column_max(m, nrow, mx);
+        } else { /* lean, from the previous matrix: its scales */
+            for (size_t c = 0; c < nc; c++) {
+                f->cscale[c0 + c] = old_scale[(size_t)old_col0[h] + c];
+                f->cbias[c0 + c] = m->b[c];
+            }
+            continue;
+        }
         for (size_t c = 0; c < nc; c++) {
             float sc = mx[c] > 0 ? mx[c] / 32767.0f : 1.0f;
             f->cscale[c0 + c] = sc;
@@ -198,17 +276,40 @@ static void combine(gg_filter *f)
         }
     }
     /* head by head into blocks of rows (a block of the matrix stays in L1
-     * while every head writes its columns), then the columns no head has */
+     * while every head writes its columns); the zeroed mapping already
+     * holds the rows a file lacks and the columns no head has */
     const size_t blk = 256;
+    size_t next[GG_HEAD_COUNT] = {0}; /* each file's first record not written */
     for (size_t r0 = 0; r0 < nrow; r0 += blk) {
         size_t r1 = r0 + blk < nrow ? r0 + blk : nrow;
         for (int h = 0; h < GG_HEAD_COUNT; h++) {
             if (f->col0[h] < 0)
                 continue;
             size_t nc = (size_t)f->m[h]->ncol, c0 = (size_t)f->col0[h];
-            const float *w = f->m[h]->w;
             int16_t *o = f->cw + c0;
-            /* the shipped widths with nc a constant: the loops unroll */
+            if (g && g[h].map) {
+                const gg_filter_glm *gh = &g[h];
+                size_t j = next[h];
+                /* the shipped widths with nc a constant: the loops unroll */
+                switch (nc) {
+                case 1: j = conv_recs(gh, j, r1, o, inv + c0, 1); break;
+                case 3: j = conv_recs(gh, j, r1, o, inv + c0, 3); break;
+                case 7: j = conv_recs(gh, j, r1, o, inv + c0, 7); break;
+                case 8: j = conv_recs(gh, j, r1, o, inv + c0, 8); break;
+                case 12: j = conv_recs(gh, j, r1, o, inv + c0, 12); break;
+                default: j = conv_recs(gh, j, r1, o, inv + c0, nc); break;
+                }
+                next[h] = j;
+                continue;
+            }
+            const float *w = f->m[h]->w;
+            if (!w) {
+                const int16_t *from = old + old_col0[h];
+                for (size_t r = r0; r < r1; r++)
+                    memcpy(o + r * GG_FILTER_MAXCOL, from + r * GG_FILTER_MAXCOL,
+                           nc * sizeof *o);
+                continue;
+            }
             switch (nc) {
             case 1: conv_rows(w, o, inv + c0, r0, r1, 1); break;
             case 3: conv_rows(w, o, inv + c0, r0, r1, 3); break;
@@ -218,10 +319,9 @@ static void combine(gg_filter *f)
             default: conv_rows(w, o, inv + c0, r0, r1, nc); break;
             }
         }
-        for (size_t r = r0; r < r1; r++)
-            for (int c = k; c < GG_FILTER_MAXCOL; c++)
-                f->cw[r * GG_FILTER_MAXCOL + (size_t)c] = 0;
     }
+done:
+    matrix_free(old, old_mapped);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -418,13 +518,13 @@ static int head_prob(const gg_filter *f, const gg_filter_fv *fv, size_t from, gg
     const gg_filter_model *m = f->m[h];
     size_t nc = (size_t)m->ncol;
     if (f->col0[h] < 0)
-        return gg_filter_model_prob(m, fv, p);
+        return gg_filter_model_prob(m, fv, p); /* dense: gg_filter_open keeps it so */
     memcpy(p, acc + f->col0[h], nc * sizeof *p);
     size_t lim = (size_t)1 << f->cbits;
     for (size_t i = from; i < fv->n; i++) {
         if (fv->idx[i] < lim)
             continue;
-        const float *w = m->w + (size_t)fv->idx[i] * nc;
+        const float *w = m->wx + (size_t)(fv->idx[i] - lim) * nc;
         size_t c = 0;
 #if defined(__SSE2__)
         /* four columns a step: each column still gets p + v * w, the
@@ -529,32 +629,48 @@ void gg_filter_close(gg_filter *f)
         gg_filter_model_free(f->m[h]);
     gg_filter_lex_free(f->topic_lex);
     gg_filter_lex_free(f->kind_lex);
-    gg_free(f->cw);
+    matrix_free(f->cw, f->cw_mapped);
     gg_free(f);
 }
 
 int gg_filter_open(gg_filter **out, const char *model_dir, const char *lexicon_path)
 {
-    int rc = 0, found = 0;
+    int rc = 0, found = 0, k = 0;
     unsigned bits = 0;
     char path[4096];
+    gg_filter_glm g[GG_HEAD_COUNT];
     gg_filter *f = gg_calloc(1, sizeof *f);
+    memset(g, 0, sizeof g);
     *out = NULL;
+    /* each file mapped, its rows checked and its column maxima taken; the
+     * matrix is then built from the mapped rows with no dense float array
+     * in between (48 MB of fresh memory, written then read once) */
     for (int h = 0; h < GG_HEAD_COUNT; h++) {
         snprintf(path, sizeof path, "%s/%s.glm", model_dir, head_names[h]);
-        rc = gg_filter_model_load(&f->m[h], path);
+        rc = gg_filter_glm_open(&g[h], path);
         if (rc == GG_EIO) {
             rc = 0; /* absent: that head stays off */
             continue;
         }
         if (rc)
             goto done;
-        if (found && f->m[h]->bits != bits) {
+        if (found && g[h].m->bits != bits) {
             rc = GG_EINVAL; /* every head must hash the same way */
             goto done;
         }
-        bits = f->m[h]->bits;
+        bits = g[h].m->bits;
         found++;
+        if (k + g[h].m->ncol > GG_FILTER_MAXCOL) {
+            /* no room in the matrix (never the shipped heads): read dense,
+             * scored from its own floats */
+            gg_filter_glm_close(&g[h]);
+            if ((rc = gg_filter_model_load(&f->m[h], path)))
+                goto done;
+            continue;
+        }
+        k += g[h].m->ncol; /* combine gives the lean heads these columns */
+        f->m[h] = g[h].m;
+        g[h].m = NULL;
     }
     if (lexicon_path && gg_filter_lex_load(&f->topic_lex, lexicon_path, gg_filter_topics,
                                            GG_FILTER_NTOPIC) == GG_EINVAL) {
@@ -570,10 +686,12 @@ int gg_filter_open(gg_filter **out, const char *model_dir, const char *lexicon_p
         rc = GG_ENOTFOUND;
         goto done;
     }
-    combine(f);
+    combine(f, g);
     *out = f;
     f = NULL;
 done:
+    for (int h = 0; h < GG_HEAD_COUNT; h++)
+        gg_filter_glm_close(&g[h]);
     gg_filter_close(f);
     return rc;
 }
@@ -605,7 +723,17 @@ void gg_filter_set(gg_filter *f, gg_filter_head h, gg_filter_model *m)
 {
     gg_filter_model_free(f->m[h]);
     f->m[h] = m;
-    combine(f);
+    combine(f, NULL);
+}
+
+const int16_t *gg_filter__matrix(const gg_filter *f, unsigned *bits, const float **scale,
+                                 const float **bias, const int **col0)
+{
+    *bits = f->cbits;
+    *scale = f->cscale;
+    *bias = f->cbias;
+    *col0 = f->col0;
+    return f->cw;
 }
 
 const gg_filter_lex *gg_filter_topic_lex(const gg_filter *f)

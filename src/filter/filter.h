@@ -107,7 +107,8 @@ typedef struct gg_filter gg_filter;
  * Load every head found in model_dir (<head>.glm) and the lexicons
  * (lexicon_path: the topic lexicon; model_dir/kind-cues.tsv). A missing head
  * is skipped, a corrupt one fails with GG_EINVAL; GG_ENOTFOUND when no head
- * at all is found. Free with gg_filter_close.
+ * at all is found. The heads are lean (gg_filter_get): the int16 matrix is
+ * built from the files' rows. Free with gg_filter_close.
  */
 int gg_filter_open(gg_filter **out, const char *model_dir, const char *lexicon_path);
 void gg_filter_close(gg_filter *f);
@@ -117,10 +118,21 @@ void gg_filter_close(gg_filter *f);
  *  gg_filter_set. 0, GG_EIO (a list is unreadable), GG_EINVAL. */
 int gg_filter_new(gg_filter **out, const char *cue_path, const char *lexicon_path);
 
-/** The model of head h, or NULL (borrowed). */
+/** The model of head h, or NULL (borrowed). From gg_filter_open it is lean
+ *  (model.h): labels, biases, thresholds and extra rows, but its hashed rows
+ *  only in the filter's matrix: never pass it to gg_filter_model_prob (an
+ *  assert), and gg_filter_model_save refuses it (GG_EINVAL). */
 const gg_filter_model *gg_filter_get(const gg_filter *f, gg_filter_head h);
-/** Replace head h (takes ownership of m; frees the old one). Not thread-safe. */
+/** Replace head h (takes ownership of m, dense; frees the old one) and
+ *  rebuild the matrix (lean heads keep their columns' values). Not
+ *  thread-safe. */
 void gg_filter_set(gg_filter *f, gg_filter_head h, gg_filter_model *m);
+
+/** Module-internal (tests): the combined matrix (2^*bits rows of
+ *  GG_FILTER_MAXCOL int16, NULL when no head), its per-column scales and
+ *  biases, and each head's first column (-1: not in the matrix). Borrowed. */
+const int16_t *gg_filter__matrix(const gg_filter *f, unsigned *bits, const float **scale,
+                                 const float **bias, const int **col0);
 /** The topic and kind lexicons (borrowed, may be NULL). */
 const gg_filter_lex *gg_filter_topic_lex(const gg_filter *f);
 const gg_filter_lex *gg_filter_kind_lex(const gg_filter *f);

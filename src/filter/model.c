@@ -3,18 +3,26 @@
  * prediction (filter layer).
  * File: "GGLM" u32 version, u32 bits, u32 ncol, u32 exclusive, ncol labels
  * (u16 length + bytes), ncol f32 biases, ncol f64 thresholds, u32 rows, then
- * rows of (u32 feature, ncol f32 weights) for the non-zero rows only, so a
- * model trained on 10k tweets stays a few MB. Little-endian hosts only.
+ * rows of (u32 feature, ncol f32 weights) for the non-zero rows only, in
+ * strictly ascending feature order (the extra rows, 2^bits and up, last),
+ * so a model trained on 10k tweets stays a few MB. Little-endian hosts only.
  */
 #include "filter/model.h"
 #include "core/alloc.h"
 #include "core/err.h"
 #include <linear.h>
 #include <math.h>
+#include <assert.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define GLM_VERSION 1u
 
@@ -88,6 +96,8 @@ void gg_filter_model_free(gg_filter_model *m)
         munmap(m->w, m->w_mapped);
     else
         gg_free(m->w);
+    if (!m->w)
+        gg_free(m->wx); /* a lean model's own extra rows */
     gg_free(m->b);
     gg_free(m->thresh);
     gg_free(m);
@@ -120,8 +130,10 @@ static float *weights_alloc(size_t n, size_t *mapped)
     return gg_calloc(n, sizeof(float));
 }
 
-gg_filter_model *gg_filter_model_new(const char *name, unsigned bits, int ncol, int exclusive,
-                                     const char *const *labels)
+/* A model with zero weights: dense (w of 2^bits + NEXTRA rows, wx its
+ * tail) or lean (no w, wx of the NEXTRA rows alone). */
+static gg_filter_model *model_alloc(const char *name, unsigned bits, int ncol, int exclusive,
+                                    const char *const *labels, int dense)
 {
     gg_filter_model *m = gg_calloc(1, sizeof *m);
     m->name = gg_strdup(name);
@@ -129,8 +141,13 @@ gg_filter_model *gg_filter_model_new(const char *name, unsigned bits, int ncol, 
     m->ncol = ncol;
     m->exclusive = exclusive;
     m->labels = gg_calloc((size_t)ncol, sizeof *m->labels);
-    size_t nf = ((size_t)1 << bits) + GG_FILTER_NEXTRA;
-    m->w = weights_alloc(nf * (size_t)ncol, &m->w_mapped);
+    size_t nrow = (size_t)1 << bits, nf = nrow + GG_FILTER_NEXTRA;
+    if (dense) {
+        m->w = weights_alloc(nf * (size_t)ncol, &m->w_mapped);
+        m->wx = m->w + nrow * (size_t)ncol;
+    } else {
+        m->wx = gg_calloc((size_t)GG_FILTER_NEXTRA * (size_t)ncol, sizeof *m->wx);
+    }
     m->b = gg_calloc((size_t)ncol, sizeof *m->b);
     m->thresh = gg_malloc((size_t)ncol * sizeof *m->thresh);
     for (int c = 0; c < ncol; c++) {
@@ -139,6 +156,12 @@ gg_filter_model *gg_filter_model_new(const char *name, unsigned bits, int ncol, 
             m->labels[c] = gg_strdup(labels[c]);
     }
     return m;
+}
+
+gg_filter_model *gg_filter_model_new(const char *name, unsigned bits, int ncol, int exclusive,
+                                     const char *const *labels)
+{
+    return model_alloc(name, bits, ncol, exclusive, labels, 1);
 }
 
 int gg_filter_model_train(gg_filter_model **out, const gg_filter_ds *ds, const size_t *rows,
@@ -218,6 +241,8 @@ int gg_filter_model_save(const gg_filter_model *m, const char *path)
     int rc = 0;
     size_t nf = ((size_t)1 << m->bits) + GG_FILTER_NEXTRA;
     size_t ncol = (size_t)m->ncol;
+    if (!m->w)
+        return GG_EINVAL; /* lean: the hashed rows are not here */
     FILE *f = fopen(path, "wb");
     if (!f)
         return GG_EIO;
@@ -256,92 +281,194 @@ int gg_filter_model_save(const gg_filter_model *m, const char *path)
     return rc ? GG_EIO : 0;
 }
 
-static int get(FILE *f, void *p, size_t n)
+/* n bytes at *p into dst when they are there (before end); 0 or GG_EINVAL */
+static int take(const unsigned char **p, const unsigned char *end, void *dst, size_t n)
 {
-    return fread(p, 1, n, f) == n ? 0 : GG_EINVAL;
+    if ((size_t)(end - *p) < n)
+        return GG_EINVAL;
+    memcpy(dst, *p, n);
+    *p += n;
+    return 0;
 }
 
-int gg_filter_model_load(gg_filter_model **out, const char *path)
+/* Check the rows of g (ascending features below nf), copy the extra rows
+ * into m->wx, count the hashed ones into g->nrow and take the largest |w|
+ * of each column over them into amax (absent rows are 0, so it is the
+ * maximum over the dense array too). One pass over the file's rows. */
+static int scan_rows(gg_filter_glm *g, uint32_t rows, float *amax)
 {
-    int rc = 0;
-    gg_filter_model *m = NULL;
+    gg_filter_model *m = g->m;
+    size_t nc = (size_t)m->ncol, nrow = (size_t)1 << m->bits, nf = nrow + GG_FILTER_NEXTRA;
+    const unsigned char *r = g->rows;
+    size_t j = 0, nv = nc / 4;
+    for (size_t c = 0; c < nc; c++)
+        amax[c] = 0;
+#if defined(__SSE2__)
+    /* four columns a step: at most GG_FILTER_MAXCOL-wide heads keep their
+     * accumulators in registers; wider ones take the scalar loop */
+    enum { NV = 12 };
+    __m128 acc[NV];
+    const __m128 abs = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+    if (nv > NV)
+        nv = 0;
+    for (size_t v = 0; v < nv; v++)
+        acc[v] = _mm_setzero_ps();
+#else
+    nv = 0;
+#endif
+    uint32_t prev = 0;
+    for (; j < rows; j++, r += g->rec) {
+        uint32_t feat;
+        memcpy(&feat, r, 4);
+        if ((j && feat <= prev) || feat >= nf)
+            return GG_EINVAL;
+        if (feat >= nrow)
+            break; /* the extra rows, last */
+        prev = feat;
+        const unsigned char *w = r + 4;
+        size_t c = 0;
+#if defined(__SSE2__)
+        for (size_t v = 0; v < nv; v++, c += 4)
+            acc[v] = _mm_max_ps(acc[v], _mm_and_ps(abs, _mm_loadu_ps((const float *)(const void *)(w + 16 * v))));
+#endif
+        for (; c < nc; c++) {
+            float x;
+            memcpy(&x, w + 4 * c, 4);
+            x = fabsf(x);
+            if (x > amax[c])
+                amax[c] = x;
+        }
+    }
+#if defined(__SSE2__)
+    for (size_t v = 0; v < nv; v++) {
+        float lane[4];
+        _mm_storeu_ps(lane, acc[v]);
+        for (size_t c = 0; c < 4; c++)
+            if (lane[c] > amax[4 * v + c])
+                amax[4 * v + c] = lane[c];
+    }
+#endif
+    g->nrow = j;
+    for (; j < rows; j++, r += g->rec) {
+        uint32_t feat;
+        memcpy(&feat, r, 4);
+        if ((j && feat <= prev) || feat >= nf || feat < nrow)
+            return GG_EINVAL;
+        prev = feat;
+        memcpy(m->wx + (size_t)(feat - nrow) * nc, r + 4, nc * sizeof(float));
+    }
+    return 0;
+}
+
+int gg_filter_glm_open(gg_filter_glm *out, const char *path)
+{
+    int rc = GG_EINVAL;
+    struct stat st;
     char magic[4];
     uint32_t hdr[4], rows;
-    FILE *f = fopen(path, "rb");
-    *out = NULL;
-    if (!f)
+    memset(out, 0, sizeof *out);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return GG_EIO;
-    if (get(f, magic, 4) || memcmp(magic, "GGLM", 4) || get(f, hdr, sizeof hdr) ||
-        hdr[0] != GLM_VERSION || hdr[1] < 8 || hdr[1] > 24 || hdr[2] == 0 || hdr[2] > 256) {
-        rc = GG_EINVAL;
-        goto done;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 24) {
+        close(fd);
+        return GG_EINVAL;
     }
+    /* one mapping of the whole file, its pages mapped in one go (the
+     * language head is 13 MB): no copy, no fault per page */
+    int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+    flags |= MAP_POPULATE;
+#endif
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return GG_EINVAL;
+    out->map = map;
+    out->map_len = (size_t)st.st_size;
+    const unsigned char *p = map, *end = p + out->map_len;
+    if (take(&p, end, magic, 4) || memcmp(magic, "GGLM", 4) || take(&p, end, hdr, sizeof hdr) ||
+        hdr[0] != GLM_VERSION || hdr[1] < 8 || hdr[1] > 24 || hdr[2] == 0 || hdr[2] > 256)
+        goto done;
     const char *base = strrchr(path, '/');
     char name[64];
     snprintf(name, sizeof name, "%s", base ? base + 1 : path);
     char *dot = strrchr(name, '.');
     if (dot)
         *dot = '\0';
-    m = gg_filter_model_new(name, hdr[1], (int)hdr[2], (int)hdr[3], NULL);
-    size_t ncol = hdr[2], nf = ((size_t)1 << hdr[1]) + GG_FILTER_NEXTRA;
+    gg_filter_model *m = out->m = model_alloc(name, hdr[1], (int)hdr[2], (int)hdr[3], NULL, 0);
+    size_t ncol = hdr[2];
     for (size_t c = 0; c < ncol; c++) {
         uint16_t l;
-        if (get(f, &l, 2)) {
-            rc = GG_EINVAL;
+        if (take(&p, end, &l, 2))
             goto done;
-        }
         m->labels[c] = gg_malloc((size_t)l + 1);
-        if (get(f, m->labels[c], l)) {
-            rc = GG_EINVAL;
+        if (take(&p, end, m->labels[c], l))
             goto done;
-        }
         m->labels[c][l] = '\0';
     }
-    if (get(f, m->b, ncol * sizeof *m->b) || get(f, m->thresh, ncol * sizeof *m->thresh) ||
-        get(f, &rows, 4)) {
-        rc = GG_EINVAL;
+    if (take(&p, end, m->b, ncol * sizeof *m->b) ||
+        take(&p, end, m->thresh, ncol * sizeof *m->thresh) || take(&p, end, &rows, 4))
         goto done;
-    }
+    out->rec = 4 + ncol * sizeof(float);
+    if ((size_t)(end - p) / out->rec < rows)
+        goto done; /* truncated */
+    out->rows = p;
+    out->amax = gg_malloc(ncol * sizeof *out->amax);
+    rc = scan_rows(out, rows, out->amax);
+done:
+    if (rc)
+        gg_filter_glm_close(out);
+    return rc;
+}
+
+void gg_filter_glm_close(gg_filter_glm *g)
+{
+    if (!g)
+        return;
+    gg_filter_model_free(g->m);
+    gg_free(g->amax);
+    if (g->map)
+        munmap(g->map, g->map_len);
+    memset(g, 0, sizeof *g);
+}
+
+int gg_filter_model_load(gg_filter_model **out, const char *path)
+{
+    gg_filter_glm g;
+    *out = NULL;
+    int rc = gg_filter_glm_open(&g, path);
+    if (rc)
+        return rc;
+    /* the lean model made dense: its extra rows move into the array's tail */
+    gg_filter_model *m = g.m;
+    size_t nc = (size_t)m->ncol, nrow = (size_t)1 << m->bits;
+    size_t nf = nrow + GG_FILTER_NEXTRA;
+    m->w = weights_alloc(nf * nc, &m->w_mapped);
 #ifdef MADV_HUGEPAGE
-    if (m->w_mapped && (size_t)rows >= nf / 2) /* dense: 2 MiB pages (a hint) */
+    if (m->w_mapped && g.nrow >= nf / 2) /* dense: 2 MiB pages (a hint) */
         madvise(m->w, m->w_mapped, MADV_HUGEPAGE);
 #endif
-    /* the rows in chunks: one fread per row pair costs more than the
-     * copying (the language head has 260,000 rows) */
-    size_t rowb = 4 + ncol * sizeof(float), chunk = 4096;
-    unsigned char *buf = gg_malloc(chunk * rowb);
-    for (uint32_t i = 0; i < rows && !rc;) {
-        size_t k = rows - i < chunk ? rows - i : chunk;
-        if (get(f, buf, k * rowb)) {
-            rc = GG_EINVAL;
-            break;
-        }
-        for (size_t j = 0; j < k; j++) {
-            uint32_t r;
-            memcpy(&r, buf + j * rowb, 4);
-            if (r >= nf) {
-                rc = GG_EINVAL;
-                break;
-            }
-            memcpy(m->w + (size_t)r * ncol, buf + j * rowb + 4, ncol * sizeof(float));
-        }
-        i += (uint32_t)k;
+    for (size_t j = 0; j < g.nrow; j++) {
+        const unsigned char *r = g.rows + j * g.rec;
+        uint32_t feat;
+        memcpy(&feat, r, 4);
+        memcpy(m->w + (size_t)feat * nc, r + 4, nc * sizeof(float));
     }
-    gg_free(buf);
-    if (rc)
-        goto done;
+    memcpy(m->w + nrow * nc, m->wx, (size_t)GG_FILTER_NEXTRA * nc * sizeof *m->wx);
+    gg_free(m->wx);
+    m->wx = m->w + nrow * nc;
     *out = m;
-    m = NULL;
-done:
-    fclose(f);
-    gg_filter_model_free(m);
-    return rc;
+    g.m = NULL;
+    gg_filter_glm_close(&g);
+    return 0;
 }
 
 void gg_filter_model_logits(const gg_filter_model *m, const gg_filter_fv *fv, float *scores)
 {
     size_t ncol = (size_t)m->ncol;
     size_t nf = ((size_t)1 << m->bits) + GG_FILTER_NEXTRA;
+    assert(m->w && "a lean model predicts through its filter only");
     memcpy(scores, m->b, ncol * sizeof *scores);
     if (ncol == 1) {
         float s = 0;

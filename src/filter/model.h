@@ -4,7 +4,9 @@
  * A model has ncol columns, each a logistic-regression logit. Columns are
  * independent (binary or multi-label) or exclusive (one-vs-rest multi-class,
  * probabilities renormalized). A loaded model is read-only and may be shared
- * by any number of threads.
+ * by any number of threads. A lean model (gg_filter_glm_open) has no dense
+ * hashed rows (w NULL): its hashed weights live only in a filter's int16
+ * matrix, so it predicts through the filter alone.
  */
 #ifndef GG_FILTER_MODEL_H
 #define GG_FILTER_MODEL_H
@@ -18,7 +20,10 @@ typedef struct gg_filter_model {
     int ncol;         /* columns (logits) */
     int exclusive;    /* 1: multi-class, pick one; 0: independent columns */
     char **labels;    /* ncol label names */
-    float *w;         /* dense, feature-major: w[f * ncol + c], f < 2^bits + NEXTRA */
+    float *w;         /* dense, feature-major: w[f * ncol + c], f < 2^bits + NEXTRA;
+                       * NULL in a lean model */
+    float *wx;        /* the GG_FILTER_NEXTRA extra rows: wx[k * ncol + c] is feature
+                       * 2^bits + k; inside w in a dense model, its own array in a lean one */
     float *b;         /* ncol biases */
     double *thresh;   /* ncol decision thresholds on the probability (default 0.5) */
     size_t w_mapped;  /* bytes of w's own mapping (a large head), 0: w is from malloc */
@@ -58,12 +63,38 @@ gg_filter_model *gg_filter_model_new(const char *name, unsigned bits, int ncol, 
                                      const char *const *labels);
 void gg_filter_model_free(gg_filter_model *m);
 
-/** Write m to path (binary, sparse rows); 0 or GG_EIO. */
+/** Write m to path (binary, sparse rows); 0, GG_EIO, GG_EINVAL (a lean model). */
 int gg_filter_model_save(const gg_filter_model *m, const char *path);
-/** Read a model written by gg_filter_model_save; 0, GG_EIO, GG_EINVAL (bad file). */
+/** Read a model written by gg_filter_model_save; 0, GG_EIO (cannot open),
+ *  GG_EINVAL (bad file: truncated, or rows not in ascending feature order). */
 int gg_filter_model_load(gg_filter_model **out, const char *path);
 
-/** Logits of fv into scores[ncol]. */
+/**
+ * A .glm file mapped whole, for readers that need its non-zero rows and
+ * not a dense array (gg_filter_open builds its int16 matrix from them).
+ * `m` is a lean model (w NULL; labels, biases, thresholds and the extra
+ * rows filled); take it by setting g->m to NULL, else gg_filter_glm_close
+ * frees it. `rows` points into the mapping: nrow records of rec = 4 +
+ * 4 * ncol bytes (u32 feature, ncol f32 weights; unaligned), features
+ * strictly ascending and below 2^bits. amax[c]: the largest |weight| of
+ * column c over those rows (0 when none), the same as over the dense array.
+ */
+typedef struct gg_filter_glm {
+    gg_filter_model *m;
+    const unsigned char *rows;
+    size_t nrow, rec;
+    float *amax;    /* ncol */
+    void *map;      /* the file's mapping */
+    size_t map_len;
+} gg_filter_glm;
+
+/** Map and check the file at path into *out; 0, GG_EIO (cannot open),
+ *  GG_EINVAL (bad file, as gg_filter_model_load). On error *out is empty. */
+int gg_filter_glm_open(gg_filter_glm *out, const char *path);
+/** Unmap, and free the model unless it was taken. Accepts an empty one. */
+void gg_filter_glm_close(gg_filter_glm *g);
+
+/** Logits of fv into scores[ncol]; m must not be lean. */
 void gg_filter_model_logits(const gg_filter_model *m, const gg_filter_fv *fv, float *scores);
 /** Probabilities into p[ncol]; exclusive models sum to 1. Returns the argmax. */
 int gg_filter_model_prob(const gg_filter_model *m, const gg_filter_fv *fv, float *p);
