@@ -14,6 +14,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* ---- output buffers ---------------------------------------------------- */
 
@@ -627,16 +630,36 @@ static void flush_plain(scan *s, size_t from, size_t to)
         return;
     ob_add(&s->display, (const char *)t, n);
     s->tmp.len = 0;
-    for (size_t i = 0; i < n; i++)
+    if (s->tmp.cap < n + 1)
+        ob_grow(&s->tmp, n);
+    /* ASCII: control characters to spaces, capitals to lower case, sixteen
+     * bytes a step; a byte >= 0x80 stops it and the piece goes through NFKC */
+    size_t i = 0;
+    char *o = s->tmp.p;
+#if defined(__SSE2__)
+    const __m128i up_lo = _mm_set1_epi8('A' - 1), up_hi = _mm_set1_epi8('Z' + 1);
+    const __m128i ctl = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F), sp = _mm_set1_epi8(' ');
+    const __m128i k32 = _mm_set1_epi8(32);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(t + i));
+        if (_mm_movemask_epi8(v)) /* a byte >= 0x80 (negative as signed) */
+            break;
+        /* bytes are < 0x80 here: signed compares are the unsigned ones */
+        __m128i isup = _mm_and_si128(_mm_cmpgt_epi8(v, up_lo), _mm_cmplt_epi8(v, up_hi));
+        __m128i isctl = _mm_or_si128(_mm_cmplt_epi8(v, ctl), _mm_cmpeq_epi8(v, del));
+        v = _mm_add_epi8(v, _mm_and_si128(isup, k32));
+        v = _mm_or_si128(_mm_andnot_si128(isctl, v), _mm_and_si128(isctl, sp));
+        _mm_storeu_si128((__m128i *)(o + i), v);
+    }
+#endif
+    for (; i < n; i++) {
         if (t[i] >= 0x80) {
             ascii = 0;
             break;
         }
+        o[i] = (char)(t[i] < 0x20 || t[i] == 0x7F ? ' ' : lower(t[i]));
+    }
     if (ascii) {
-        if (s->tmp.cap < n + 1)
-            ob_grow(&s->tmp, n);
-        for (size_t i = 0; i < n; i++)
-            s->tmp.p[i] = (char)(t[i] < 0x20 || t[i] == 0x7F ? ' ' : lower(t[i]));
         s->tmp.len = n;
     } else {
         utf8proc_int32_t stackbuf[1024];
@@ -1276,8 +1299,25 @@ static void run_scan(scan *s)
 /* Squeeze runs of spaces and trim, in place. */
 static void squeeze_spaces(obuf *b)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < b->len; i++) {
+    size_t o = 0, i = 0;
+    /* most texts have neither a leading nor a double space: the bytes before
+     * the first one stay where they are (sixteen pairs compared a step) */
+    if (b->len && b->p[0] != ' ') {
+        i = 1;
+#if defined(__SSE2__)
+        const __m128i sp = _mm_set1_epi8(' ');
+        for (; i + 16 <= b->len; i += 16) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(b->p + i - 1));
+            __m128i c = _mm_loadu_si128((const __m128i *)(b->p + i));
+            if (_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, sp), _mm_cmpeq_epi8(c, sp))))
+                break;
+        }
+#endif
+        while (i < b->len && !(b->p[i] == ' ' && b->p[i - 1] == ' '))
+            i++;
+        o = i;
+    }
+    for (; i < b->len; i++) {
         if (b->p[i] == ' ' && (o == 0 || b->p[o - 1] == ' '))
             continue;
         b->p[o++] = b->p[i];
