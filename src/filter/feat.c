@@ -12,6 +12,9 @@
 #include <strings.h>
 #include <string.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -211,10 +214,38 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
              * first h/w may start a URL, so that one takes the full path */
             if (is_alnum(c) && (ts.start != UINT32_MAX ||
                                 !(c == 'h' || c == 'H' || c == 'w' || c == 'W'))) {
-                do {
+                if (ts.start == UINT32_MAX) { /* the separator, the token's start */
                     tok_add_ascii(fv, &ts, (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
                     i++;
-                } while (i < len && is_alnum(c = s[i]));
+                }
+                /* tok_add_ascii's squeeze with the state in locals: a char
+                 * store may alias anything, so through fv and ts the compiler
+                 * reloaded the length and the run after every byte */
+                char *cv = fv->canon;
+                size_t cl = fv->canon_len;
+                unsigned char last = ts.last;
+                int run = ts.run;
+                while (i < len && is_alnum(c = s[i])) {
+                    unsigned char b = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+                    i++;
+                    if (b == last && run > 0) {
+                        if (run == 2) {
+                            cl--; /* third in a row: drop the second, squeeze the run */
+                            run = 3;
+                            continue;
+                        }
+                        if (run >= 3)
+                            continue;
+                        run++;
+                    } else {
+                        last = b;
+                        run = 1;
+                    }
+                    cv[cl++] = (char)b;
+                }
+                fv->canon_len = cl;
+                ts.last = last;
+                ts.run = run;
                 continue;
             }
             if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && ts.start == UINT32_MAX) {
@@ -398,6 +429,20 @@ static void tf_fill(void)
         tf_small[n] = 1.0f + logf((float)n);
 }
 
+/* v[0..n) *= k, four floats a step (each element the same single multiply
+ * as the scalar loop, which -O2 does not vectorize) */
+static void scale(float *v, size_t n, float k)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    __m128 kk = _mm_set1_ps(k);
+    for (; i + 4 <= n; i += 4)
+        _mm_storeu_ps(v + i, _mm_mul_ps(_mm_loadu_ps(v + i), kk));
+#endif
+    for (; i < n; i++)
+        v[i] *= k;
+}
+
 /* The character block: weigh() that also keeps, for the dot product by
  * words, the factor and the features counted more than once. */
 static void weigh_chars(gg_filter_fv *fv, size_t from, size_t to)
@@ -423,8 +468,7 @@ static void weigh_chars(gg_filter_fv *fv, size_t from, size_t to)
         return;
     float inv = (float)(1.0 / sqrt(ss));
     fv->cinv = inv;
-    for (size_t i = from; i < to; i++)
-        fv->val[i] *= inv;
+    scale(fv->val + from, to - from, inv);
 }
 
 /* Sublinear TF then L2 over val[from..to). */
@@ -441,8 +485,7 @@ static void weigh(gg_filter_fv *fv, size_t from, size_t to)
     if (ss <= 0)
         return;
     float inv = (float)(1.0 / sqrt(ss));
-    for (size_t i = from; i < to; i++)
-        fv->val[i] *= inv;
+    scale(fv->val + from, to - from, inv);
 }
 
 int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned bits)
