@@ -892,13 +892,18 @@ static size_t key_of(const char *s, const tok *t, size_t a, size_t b, char *k, i
 {
     size_t n = 0;
     for (size_t i = a; i < b; i++) {
+        /* the token in locals: each char store into k may alias t, so the
+         * compiler would reload t[i] for every byte */
+        const char *src = s + t[i].start;
         size_t l = t[i].end - t[i].start;
         if (n + l + 2 > KEY_MAX)
             return 0;
         if (i > a && glue)
             k[n++] = ' ';
+        char *dst = k + n;
         for (size_t j = 0; j < l; j++)
-            k[n++] = ascii_lower(s[t[i].start + j]);
+            dst[j] = ascii_lower(src[j]);
+        n += l;
     }
     k[n] = '\0';
     return n;
