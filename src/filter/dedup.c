@@ -1,8 +1,8 @@
 /*
  * dedup.c — exact and near-duplicate index: 64-bit token-stream hash table,
- * MinHash signatures (32-bit values, k per post) and LSH band tables
+ * MinHash signatures (16-bit values, k per post) and LSH band tables
  * (filter layer). Band tables hold only 32-bit post indexes; the band key is
- * re-read from the stored signature, which keeps a post at ~466 bytes.
+ * re-read from the stored signature, which keeps a post at ~331 bytes.
  * Invariant: post index order is insertion order, so "earliest" = lowest index.
  */
 #include "filter/dedup.h"
@@ -42,11 +42,11 @@ typedef struct exact_slot {
 struct gg_dedup {
     double threshold, short_threshold, index_skip;
     int k, rows, bands, min_words;
-    uint64_t seeds[MAX_HASHES];
+    uint32_t seeds[MAX_HASHES];
     /* indexed posts */
     size_t n, cap;
     int64_t *ids;
-    uint32_t *sigs;    /* n * k */
+    uint16_t *sigs;    /* n * k signature values (each < 2^16) */
     uint32_t *stamp;   /* cap: the add that last compared this post (a post met
                           in several bands is compared once); writer only */
     uint32_t gen;
@@ -171,19 +171,30 @@ static void tokenize(toks *t, toks_buf *sb, const char *p, size_t len)
 
 /* ---- signatures ------------------------------------------------------------ */
 
-static inline uint32_t mix32(uint64_t x)
+/* A signature value: sig[j] = the low 16 bits of fin(min over the post's
+ * shingle hashes h of mix32(h ^ seed j)). mix32 is murmur3's fmix32 without
+ * its last xorshift, which changes no order of the high bits and so is done
+ * once on the minimum (fin) instead of once per shingle. 16 bits are kept:
+ * two different minima then agree by chance once in 65,536 rows, against an
+ * estimate that moves in steps of 1/64 (the index stores them as uint16_t). */
+static inline uint32_t mix32(uint32_t x)
 {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return (uint32_t)x;
+    x ^= x >> 16;
+    x *= 0x85ebca6bU;
+    x ^= x >> 13;
+    x *= 0xc2b2ae35U;
+    return x;
+}
+
+static inline uint32_t fin(uint32_t m)
+{
+    return (m ^ (m >> 16)) & 0xffff;
 }
 
 /* Signature values j..k-1 one hash at a time: what the vector paths leave
- * when k is not a multiple of their width. */
-static inline void minhash_rest(const uint64_t *seeds, int j, int k, const uint64_t *hs,
+ * when k is not a multiple of their width (and the reference they must
+ * agree with). */
+static inline void minhash_rest(const uint32_t *seeds, int j, int k, const uint32_t *hs,
                                 size_t n, uint32_t *sig)
 {
     for (; j < k; j++) {
@@ -193,91 +204,105 @@ static inline void minhash_rest(const uint64_t *seeds, int j, int k, const uint6
             if (v < m)
                 m = v;
         }
-        sig[j] = m;
+        sig[j] = fin(m);
     }
 }
 
-/* The signature: sig[j] = min over the shingle hashes h of mix32(h ^ seed j).
- * Eight seeds at a time in 64-bit vector lanes, the running minima in a
- * register; the clones use AVX-512 or AVX2 where the CPU has them (chosen
- * once at load) and the same arithmetic, so every machine gets the same
- * signature. */
-typedef uint64_t u64x8 __attribute__((vector_size(64)));
-typedef uint32_t u32x8 __attribute__((vector_size(32)));
-typedef int32_t i32x8 __attribute__((vector_size(32)));
+/* The signature, sixteen seeds at a time in 32-bit vector lanes, the running
+ * minima in a register; the clones use AVX-512 or AVX2 where the CPU has
+ * them (chosen once at load) and the same arithmetic, so every machine gets
+ * the same signature. */
+typedef uint32_t u32x16 __attribute__((vector_size(64)));
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
-static void minhash(const uint64_t *seeds, int k, const uint64_t *hs, size_t n, uint32_t *sig)
+static inline __attribute__((always_inline)) void minhash_vec(const uint32_t *seeds, int k,
+                                                              const uint32_t *hs, size_t n,
+                                                              uint32_t *sig)
 {
     int j = 0;
-    for (; j + 8 <= k; j += 8) {
-        u64x8 sd;
+    for (; j + 16 <= k; j += 16) {
+        u32x16 sd, m;
         memcpy(&sd, seeds + j, sizeof sd);
-        u32x8 m = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX,
-                   UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
+        m = sd ^ sd;
+        m = ~m;
         for (size_t i = 0; i < n; i++) {
-            u64x8 x = hs[i] ^ sd;
-            x ^= x >> 33;
-            x *= 0xff51afd7ed558ccdULL;
-            x ^= x >> 33;
-            x *= 0xc4ceb9fe1a85ec53ULL;
-            x ^= x >> 33;
-            u32x8 v = __builtin_convertvector(x, u32x8);
-            u32x8 lt = (u32x8)(v < m);
-            m = (v & lt) | (m & ~lt);
+            u32x16 x = hs[i] ^ sd;
+            x ^= x >> 16;
+            x *= 0x85ebca6bU;
+            x ^= x >> 13;
+            x *= 0xc2b2ae35U;
+            u32x16 lt = (u32x16)(x < m);
+            m = (x & lt) | (m & ~lt);
         }
+        m = (m ^ (m >> 16)) & 0xffff;
         memcpy(sig + j, &m, sizeof m);
     }
     minhash_rest(seeds, j, k, hs, n, sig);
 }
 
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void minhash(const uint32_t *seeds, int k, const uint32_t *hs, size_t n, uint32_t *sig)
+{
+    minhash_vec(seeds, k, hs, n, sig);
+}
+
+/* the same code for the baseline instruction set only: what a CPU without
+ * AVX2 runs, kept callable here so that a test compares it on any machine */
+static void minhash_base(const uint32_t *seeds, int k, const uint32_t *hs, size_t n,
+                         uint32_t *sig)
+{
+    minhash_vec(seeds, k, hs, n, sig);
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
-/* lo64(x * c) for four 64-bit lanes: AVX2 multiplies 32 x 32 -> 64 only */
-__attribute__((target("avx2"))) static inline __m256i mul64(__m256i x, __m256i c, __m256i chi)
+__attribute__((target("avx2"))) static inline __m256i mix8(__m256i x, __m256i c1, __m256i c2)
 {
-    __m256i lo = _mm256_mul_epu32(x, c);
-    __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), c),
-                                     _mm256_mul_epu32(x, chi));
-    return _mm256_add_epi64(lo, _mm256_slli_epi64(cross, 32));
+    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
+    x = _mm256_mullo_epi32(x, c1);
+    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 13));
+    return _mm256_mullo_epi32(x, c2);
 }
 
-__attribute__((target("avx2"))) static inline __m256i fmix64(__m256i x, __m256i c1, __m256i c1hi,
-                                                            __m256i c2, __m256i c2hi)
+__attribute__((target("avx2"))) static inline void fin8(uint32_t *out, __m256i m)
 {
-    x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 33));
-    x = mul64(x, c1, c1hi);
-    x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 33));
-    x = mul64(x, c2, c2hi);
-    return _mm256_xor_si256(x, _mm256_srli_epi64(x, 33));
+    m = _mm256_and_si256(_mm256_xor_si256(m, _mm256_srli_epi32(m, 16)), _mm256_set1_epi32(0xffff));
+    _mm256_storeu_si256((__m256i *)out, m);
 }
 
-/* minhash() with AVX2 intrinsics, the same values: the running minima stay
- * in the 64-bit lanes, where an unsigned 32-bit min (vpminud) of the whole
- * register takes the low halves' minima (the high halves, minimized too,
- * are dropped at the end), instead of narrowing and a compare-and-select
- * emulated with signed compares for every shingle. */
-__attribute__((target("avx2"))) static void minhash_avx2(const uint64_t *seeds, int k,
-                                                         const uint64_t *hs, size_t n,
+/* minhash() with AVX2 intrinsics, the same values: thirty-two seeds per pass
+ * over the shingles (four independent chains keep the multiplier busy), an
+ * unsigned min (vpminud) where the vector-extension code gets a compare
+ * emulated with signed compares. */
+__attribute__((target("avx2"))) static void minhash_avx2(const uint32_t *seeds, int k,
+                                                         const uint32_t *hs, size_t n,
                                                          uint32_t *sig)
 {
-    const __m256i c1 = _mm256_set1_epi64x((long long)0xff51afd7ed558ccdULL);
-    const __m256i c2 = _mm256_set1_epi64x((long long)0xc4ceb9fe1a85ec53ULL);
-    const __m256i c1hi = _mm256_srli_epi64(c1, 32), c2hi = _mm256_srli_epi64(c2, 32);
+    const __m256i c1 = _mm256_set1_epi32((int)0x85ebca6bU);
+    const __m256i c2 = _mm256_set1_epi32((int)0xc2b2ae35U);
     int j = 0;
+    for (; j + 32 <= k; j += 32) {
+        __m256i s0 = _mm256_loadu_si256((const __m256i *)(seeds + j));
+        __m256i s1 = _mm256_loadu_si256((const __m256i *)(seeds + j + 8));
+        __m256i s2 = _mm256_loadu_si256((const __m256i *)(seeds + j + 16));
+        __m256i s3 = _mm256_loadu_si256((const __m256i *)(seeds + j + 24));
+        __m256i m0 = _mm256_set1_epi32(-1), m1 = m0, m2 = m0, m3 = m0;
+        for (size_t i = 0; i < n; i++) {
+            __m256i h = _mm256_set1_epi32((int)hs[i]);
+            m0 = _mm256_min_epu32(m0, mix8(_mm256_xor_si256(h, s0), c1, c2));
+            m1 = _mm256_min_epu32(m1, mix8(_mm256_xor_si256(h, s1), c1, c2));
+            m2 = _mm256_min_epu32(m2, mix8(_mm256_xor_si256(h, s2), c1, c2));
+            m3 = _mm256_min_epu32(m3, mix8(_mm256_xor_si256(h, s3), c1, c2));
+        }
+        fin8(sig + j, m0);
+        fin8(sig + j + 8, m1);
+        fin8(sig + j + 16, m2);
+        fin8(sig + j + 24, m3);
+    }
     for (; j + 8 <= k; j += 8) {
         __m256i s0 = _mm256_loadu_si256((const __m256i *)(seeds + j));
-        __m256i s1 = _mm256_loadu_si256((const __m256i *)(seeds + j + 4));
-        __m256i m0 = _mm256_set1_epi32(-1), m1 = m0;
-        for (size_t i = 0; i < n; i++) {
-            __m256i h = _mm256_set1_epi64x((long long)hs[i]);
-            m0 = _mm256_min_epu32(m0, fmix64(_mm256_xor_si256(h, s0), c1, c1hi, c2, c2hi));
-            m1 = _mm256_min_epu32(m1, fmix64(_mm256_xor_si256(h, s1), c1, c1hi, c2, c2hi));
-        }
-        uint64_t l[8];
-        _mm256_storeu_si256((__m256i *)l, m0);
-        _mm256_storeu_si256((__m256i *)(l + 4), m1);
-        for (int q = 0; q < 8; q++)
-            sig[j + q] = (uint32_t)l[q];
+        __m256i m0 = _mm256_set1_epi32(-1);
+        for (size_t i = 0; i < n; i++)
+            m0 = _mm256_min_epu32(m0, mix8(_mm256_xor_si256(_mm256_set1_epi32((int)hs[i]), s0), c1, c2));
+        fin8(sig + j, m0);
     }
     minhash_rest(seeds, j, k, hs, n, sig);
 }
@@ -285,7 +310,7 @@ __attribute__((target("avx2"))) static void minhash_avx2(const uint64_t *seeds, 
 
 /* the AVX-512 clone where the CPU has it, else the AVX2 intrinsics, else
  * the portable clone: the same signature on every machine */
-static void minhash_any(const uint64_t *seeds, int k, const uint64_t *hs, size_t n, uint32_t *sig)
+static void minhash_any(const uint32_t *seeds, int k, const uint32_t *hs, size_t n, uint32_t *sig)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
     if (!__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2")) {
@@ -296,13 +321,56 @@ static void minhash_any(const uint64_t *seeds, int k, const uint64_t *hs, size_t
     minhash(seeds, k, hs, n, sig);
 }
 
+int gg_dedup__minhash_paths_differ(const gg_dedup *d, const uint32_t *hs, size_t n)
+{
+    uint32_t ref[MAX_HASHES], got[MAX_HASHES];
+    size_t bytes = (size_t)d->k * sizeof *ref;
+    int bad = 0;
+    minhash_rest(d->seeds, 0, d->k, hs, n, ref);
+    minhash_base(d->seeds, d->k, hs, n, got);
+    bad += memcmp(ref, got, bytes) != 0;
+    minhash(d->seeds, d->k, hs, n, got);
+    bad += memcmp(ref, got, bytes) != 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx2")) {
+        minhash_avx2(d->seeds, d->k, hs, n, got);
+        bad += memcmp(ref, got, bytes) != 0;
+    }
+#endif
+    minhash_any(d->seeds, d->k, hs, n, got);
+    bad += memcmp(ref, got, bytes) != 0;
+    return bad;
+}
+
+/* 32-bit shingle hashes. A word 2-shingle is the pair of its tokens' XXH3
+ * hashes, each token hashed once (hashing the shingle's bytes hashed every
+ * token twice, on keys twice as long); the multiply keeps "a b" and "b a"
+ * apart. A character 4-gram is its four bytes, mixed (a bijection of the
+ * 32-bit value before the high half is taken: distinct grams rarely collide). */
+static inline uint32_t pair32(uint64_t a, uint64_t b)
+{
+    uint64_t x = a * 0x9e3779b97f4a7c15ULL ^ b;
+    return (uint32_t)(x ^ (x >> 32));
+}
+
+static inline uint32_t gram32(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    /* little-endian by construction, whatever the machine */
+    uint64_t x = (uint64_t)(u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24);
+    x *= 0x9e3779b97f4a7c15ULL;
+    x ^= x >> 32;
+    x *= 0xd6e8feb86659fd93ULL;
+    return (uint32_t)(x >> 32);
+}
+
 /* Signature and exact hash of a text; returns 0 when the text has no token,
  * 2 for a short text (character grams), 1 otherwise. */
 static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig, uint64_t *exact)
 {
     toks t;
     toks_buf sb;
-    uint64_t hbuf[TOKS_STACK], *hs = hbuf;
+    uint32_t hbuf[TOKS_STACK], *hs = hbuf;
     size_t nh = 0;
     tokenize(&t, &sb, p, len);
     int ok = t.n > 0;
@@ -315,17 +383,20 @@ static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig
     if (t.len > TOKS_STACK)
         hs = gg_malloc(t.len * sizeof *hs);
     if ((int)t.n >= d->min_words) {
-        /* word 2-shingles: the bytes from token i to the end of token i+1 */
-        for (size_t i = 0; i + 1 < t.n; i++)
-            hs[nh++] = XXH3_64bits(t.s + t.start[i], t.end[i + 1] - t.start[i]);
+        uint64_t prev = XXH3_64bits(t.s + t.start[0], t.end[0] - t.start[0]);
+        for (size_t i = 1; i < t.n; i++) {
+            uint64_t cur = XXH3_64bits(t.s + t.start[i], t.end[i] - t.start[i]);
+            hs[nh++] = pair32(prev, cur);
+            prev = cur;
+        }
     } else if (t.len <= 4) {
         ok = 2;
-        hs[nh++] = XXH3_64bits(t.s, t.len);
+        hs[nh++] = (uint32_t)(*exact ^ (*exact >> 32));
     } else {
         ok = 2;
         /* short post: character 4-grams (bytes; Indonesian is mostly ASCII) */
         for (size_t i = 0; i + 4 <= t.len; i++)
-            hs[nh++] = XXH3_64bits_withSeed(t.s + i, 4, 0x4772616dULL);
+            hs[nh++] = gram32(t.s + i);
     }
     minhash_any(d->seeds, d->k, hs, nh, sig);
     if (hs != hbuf)
@@ -335,7 +406,14 @@ done:
     return ok;
 }
 
-static double sig_sim(const gg_dedup *d, const uint32_t *a, const uint32_t *b)
+/* the index's copy of a signature: its values fit 16 bits */
+static void narrow(const gg_dedup *d, const uint32_t *sig, uint16_t *out)
+{
+    for (int j = 0; j < d->k; j++)
+        out[j] = (uint16_t)sig[j];
+}
+
+static double sig_sim(const gg_dedup *d, const uint16_t *a, const uint16_t *b)
 {
     int m = 0;
     for (int j = 0; j < d->k; j++)
@@ -343,16 +421,27 @@ static double sig_sim(const gg_dedup *d, const uint32_t *a, const uint32_t *b)
     return (double)m / d->k;
 }
 
-static inline uint64_t band_hash(const gg_dedup *d, const uint32_t *sig, int b)
+/* The slot of band b's values: the shipped four rows are one 64-bit key,
+ * mixed (murmur's fmix64) instead of an XXH3 call per band. */
+static inline uint64_t band_hash(const gg_dedup *d, const uint16_t *sig, int b)
 {
-    return XXH3_64bits_withSeed(sig + (size_t)b * d->rows, (size_t)d->rows * sizeof *sig, (uint64_t)b + 1);
+    const uint16_t *r = sig + (size_t)b * d->rows;
+    if (d->rows != 4)
+        return XXH3_64bits_withSeed(r, (size_t)d->rows * sizeof *r, (uint64_t)b + 1);
+    uint64_t x = (uint64_t)r[0] | (uint64_t)r[1] << 16 | (uint64_t)r[2] << 32 | (uint64_t)r[3] << 48;
+    x ^= (uint64_t)(b + 1) * 0x9e3779b97f4a7c15ULL;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    return x ^ (x >> 33);
 }
 
 /* ---- tables ------------------------------------------------------------------- */
 
 static void band_insert(gg_dedup *d, uint32_t idx)
 {
-    const uint32_t *sig = d->sigs + (size_t)idx * d->k;
+    const uint16_t *sig = d->sigs + (size_t)idx * d->k;
     size_t mask = d->bslots - 1;
     for (int b = 0; b < d->bands; b++) {
         size_t s = (size_t)band_hash(d, sig, b) & mask;
@@ -448,7 +537,7 @@ gg_dedup *gg_dedup_new(const gg_dedup_opts *opts)
         uint64_t z = x;
         z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        d->seeds[j] = z ^ (z >> 31);
+        d->seeds[j] = (uint32_t)(z ^ (z >> 31));
     }
     size_t expected = o.expected ? o.expected : 1024;
     d->cap = expected;
@@ -478,7 +567,7 @@ void gg_dedup_free(gg_dedup *d)
 
 /* Earliest indexed post at or above the threshold (or -1) and its similarity;
  * *best gets the best similarity seen. */
-static int64_t lookup(const gg_dedup *d, const uint32_t *sig, double threshold, double *sim_hit,
+static int64_t lookup(const gg_dedup *d, const uint16_t *sig, double threshold, double *sim_hit,
                       double *best, uint32_t *stamp, uint32_t gen)
 {
     size_t mask = d->bslots - 1;
@@ -486,13 +575,13 @@ static int64_t lookup(const gg_dedup *d, const uint32_t *sig, double threshold, 
     *sim_hit = 0;
     *best = 0;
     for (int b = 0; b < d->bands; b++) {
-        const uint32_t *key = sig + (size_t)b * d->rows;
+        const uint16_t *key = sig + (size_t)b * d->rows;
         size_t s = (size_t)band_hash(d, sig, b) & mask;
         int same = 0;
         for (int probe = 0; d->band[b][s] != EMPTY && probe < MAX_PROBE; probe++, s = (s + 1) & mask) {
             uint32_t idx = d->band[b][s];
-            const uint32_t *other = d->sigs + (size_t)idx * d->k;
-            /* the shipped four rows per band: a 16-byte compare the compiler
+            const uint16_t *other = d->sigs + (size_t)idx * d->k;
+            /* the shipped four rows per band: an 8-byte compare the compiler
              * inlines (a memcmp call per probed slot cost more than the rest) */
             if (d->rows == 4 ? memcmp(other + (size_t)b * 4, key, 4 * sizeof *key) != 0
                              : memcmp(other + (size_t)b * d->rows, key,
@@ -522,6 +611,7 @@ static int64_t lookup(const gg_dedup *d, const uint32_t *sig, double threshold, 
 int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *sim_out)
 {
     uint32_t sig[MAX_HASHES];
+    uint16_t s16[MAX_HASHES];
     uint64_t h;
     double sim = 0, best = 0;
     int64_t r = -1;
@@ -534,7 +624,8 @@ int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *
         sim = e->sim;
         goto done;
     }
-    r = lookup(d, sig, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, NULL, 0);
+    narrow(d, sig, s16);
+    r = lookup(d, s16, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, NULL, 0);
     if (r < 0)
         sim = best;
 done:
@@ -547,9 +638,11 @@ void gg_dedup_prefetch_bands(const gg_dedup *d, const uint32_t *sig, uint64_t ex
                              uint32_t *pos)
 {
     size_t mask = d->bslots - 1;
+    uint16_t s16[MAX_HASHES];
+    narrow(d, sig, s16);
     __builtin_prefetch(&d->ex[(size_t)exact & (d->exslots - 1)]);
     for (int b = 0; b < d->bands && b < 64; b++) {
-        size_t s = (size_t)band_hash(d, sig, b) & mask;
+        size_t s = (size_t)band_hash(d, s16, b) & mask;
         pos[b] = (uint32_t)s;
         __builtin_prefetch(&d->band[b][s]);
     }
@@ -590,6 +683,7 @@ int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *s
     assert(id >= 0);
     double sim = 0, best = 0;
     int64_t r = -1;
+    uint16_t s16[MAX_HASHES];
     if (!kind)
         goto done;
     d->st.added++;
@@ -605,7 +699,8 @@ int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *s
         memset(d->stamp, 0, d->cap * sizeof *d->stamp);
         d->gen = 1;
     }
-    r = lookup(d, sig, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, d->stamp, d->gen);
+    narrow(d, sig, s16);
+    r = lookup(d, s16, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, d->stamp, d->gen);
     if (r >= 0)
         d->st.near++;
     else
@@ -623,7 +718,7 @@ int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *s
     }
     assert(d->n < EMPTY);
     d->ids[d->n] = id;
-    memcpy(d->sigs + d->n * (size_t)d->k, sig, (size_t)d->k * sizeof *sig);
+    memcpy(d->sigs + d->n * (size_t)d->k, s16, (size_t)d->k * sizeof *s16);
     d->n++;
     if (d->n * 2 > d->bslots)
         bands_alloc(d, d->bslots * 2); /* re-inserts every post, the new one too */
@@ -639,10 +734,13 @@ done:
 double gg_dedup_similarity(const gg_dedup *d, const char *a, size_t alen, const char *b, size_t blen)
 {
     uint32_t sa[MAX_HASHES], sb[MAX_HASHES];
+    uint16_t na[MAX_HASHES], nb[MAX_HASHES];
     uint64_t ha, hb;
     if (!signature(d, a, alen, sa, &ha) || !signature(d, b, blen, sb, &hb))
         return 0;
-    return ha == hb ? 1.0 : sig_sim(d, sa, sb);
+    narrow(d, sa, na);
+    narrow(d, sb, nb);
+    return ha == hb ? 1.0 : sig_sim(d, na, nb);
 }
 
 void gg_dedup_stats_get(const gg_dedup *d, gg_dedup_stats *out)

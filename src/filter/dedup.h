@@ -4,7 +4,7 @@
  * the token stream; near copies by MinHash signatures over word 2-shingles
  * (character 4-grams for posts of fewer than min_words tokens) and LSH
  * banding, so a lookup costs the same with 10 or 10^7 posts indexed.
- * Memory: about 466 bytes per post with the defaults (10^6 posts: 444 MiB,
+ * Memory: about 331 bytes per post with the defaults (10^6 posts: 316 MiB,
  * measured in docs/dedup.md).
  * Nothing is persisted: the server rebuilds the index from its store at start.
  */
@@ -55,7 +55,8 @@ int gg_dedup_hashes(const gg_dedup *d);
 
 /**
  * The first half of gg_dedup_add, which reads only the index's options and
- * so may run on any thread at any time: sig (gg_dedup_hashes(d) values) and
+ * so may run on any thread at any time: sig (gg_dedup_hashes(d) values, each
+ * below 2^16) and
  * *exact of norm[0..len). Returns the kind that gg_dedup_add_signed takes:
  * 0 when the text has no word, 1 word shingles, 2 a short post.
  */
@@ -83,6 +84,12 @@ void gg_dedup_prefetch_cands(const gg_dedup *d, const uint32_t *pos);
 /** Estimated Jaccard similarity of two texts with the index's shingling and
  *  hashing (for tests and tooling); 0..1. */
 double gg_dedup_similarity(const gg_dedup *d, const char *a, size_t alen, const char *b, size_t blen);
+
+/** For tests: how many of the MinHash code paths this CPU can run (the
+ *  baseline vector code, the clone chosen at load, the AVX2 intrinsics, the
+ *  dispatcher) give other values than the one-hash-at-a-time reference for
+ *  the shingle hashes hs[0..n) with d's seeds; 0 when all agree bit for bit. */
+int gg_dedup__minhash_paths_differ(const gg_dedup *d, const uint32_t *hs, size_t n);
 
 /** Counters for metrics and the memory report. */
 typedef struct gg_dedup_stats {
