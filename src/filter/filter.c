@@ -173,29 +173,40 @@ static inline __attribute__((always_inline)) void conv_rows(const float *w, int1
 }
 
 /* The same for a head's rows as its file holds them (gg_filter_glm): from
- * record j on, every record whose feature is below r1 into its row of the
- * matrix; returns the first record not written. The records are unaligned
- * (u32 feature, nc f32), hence the unaligned loads and memcpy. */
-static inline __attribute__((always_inline)) size_t conv_recs(const gg_filter_glm *g, size_t j,
-                                                             size_t r1, int16_t *o,
+ * record j of n on, every record whose feature is below r1 into its row of
+ * the matrix; returns the first record not written. The records are
+ * unaligned (u32 feature, nc f32), hence the unaligned loads and memcpy. */
+static inline __attribute__((always_inline)) size_t conv_recs(const unsigned char *rows, size_t j,
+                                                             size_t n, size_t r1, int16_t *o,
                                                              const float *iv, size_t nc)
 {
-    for (; j < g->nrow; j++) {
-        const unsigned char *rec = g->rows + j * g->rec;
+    const size_t rec = 4 + 4 * nc;
+    const unsigned char *p = rows + j * rec;
+#if defined(__SSE2__)
+    /* the scales in registers (nc <= GG_FILTER_MAXCOL: it has columns) */
+    __m128 ivv[GG_FILTER_MAXCOL / 4];
+#pragma GCC unroll 12
+    for (size_t c = 0; c + 4 <= nc; c += 4)
+        ivv[c / 4] = _mm_loadu_ps(iv + c);
+#endif
+    for (; j < n; j++, p += rec) {
         uint32_t r;
-        memcpy(&r, rec, 4);
+        memcpy(&r, p, 4);
         if (r >= r1)
             break;
-        const unsigned char *src = rec + 4;
+        const unsigned char *src = p + 4;
         int16_t *dst = o + (size_t)r * GG_FILTER_MAXCOL;
         size_t c = 0;
 #if defined(__SSE2__)
+        /* -O2 leaves loops of a constant few steps rolled: unroll them */
+#pragma GCC unroll 12
         for (; c + 4 <= nc; c += 4) {
             __m128 x = _mm_loadu_ps((const float *)(const void *)(src + 4 * c));
-            __m128i q = _mm_cvtps_epi32(_mm_mul_ps(x, _mm_loadu_ps(iv + c)));
+            __m128i q = _mm_cvtps_epi32(_mm_mul_ps(x, ivv[c / 4]));
             _mm_storel_epi64((__m128i *)(void *)(dst + c), _mm_packs_epi32(q, q));
         }
 #endif
+#pragma GCC unroll 4
         for (; c < nc; c++) {
             float x;
             memcpy(&x, src + 4 * c, 4);
@@ -288,16 +299,17 @@ static void combine(gg_filter *f, const gg_filter_glm *g)
             size_t nc = (size_t)f->m[h]->ncol, c0 = (size_t)f->col0[h];
             int16_t *o = f->cw + c0;
             if (g && g[h].map) {
-                const gg_filter_glm *gh = &g[h];
-                size_t j = next[h];
+                const unsigned char *rows = g[h].rows;
+                size_t j = next[h], n = g[h].nrow;
+                const float *iv = inv + c0;
                 /* the shipped widths with nc a constant: the loops unroll */
                 switch (nc) {
-                case 1: j = conv_recs(gh, j, r1, o, inv + c0, 1); break;
-                case 3: j = conv_recs(gh, j, r1, o, inv + c0, 3); break;
-                case 7: j = conv_recs(gh, j, r1, o, inv + c0, 7); break;
-                case 8: j = conv_recs(gh, j, r1, o, inv + c0, 8); break;
-                case 12: j = conv_recs(gh, j, r1, o, inv + c0, 12); break;
-                default: j = conv_recs(gh, j, r1, o, inv + c0, nc); break;
+                case 1: j = conv_recs(rows, j, n, r1, o, iv, 1); break;
+                case 3: j = conv_recs(rows, j, n, r1, o, iv, 3); break;
+                case 7: j = conv_recs(rows, j, n, r1, o, iv, 7); break;
+                case 8: j = conv_recs(rows, j, n, r1, o, iv, 8); break;
+                case 12: j = conv_recs(rows, j, n, r1, o, iv, 12); break;
+                default: j = conv_recs(rows, j, n, r1, o, iv, nc); break;
                 }
                 next[h] = j;
                 continue;

@@ -291,68 +291,112 @@ static int take(const unsigned char **p, const unsigned char *end, void *dst, si
     return 0;
 }
 
-/* Check the rows of g (ascending features below nf), copy the extra rows
- * into m->wx, count the hashed ones into g->nrow and take the largest |w|
- * of each column over them into amax (absent rows are 0, so it is the
- * maximum over the dense array too). One pass over the file's rows. */
-static int scan_rows(gg_filter_glm *g, uint32_t rows, float *amax)
+/* The hashed rows of a head of nc columns from r on (the file's first
+ * ones, features below nrow): their count, or (size_t)-1 when two are not
+ * in ascending order; the largest |w| of each column over them into amax
+ * (absent rows are 0, so the maximum over the dense array too). Inlined
+ * with nc a constant for the shipped widths (at most 12): the maxima stay
+ * in registers, four columns a step. */
+static inline __attribute__((always_inline)) size_t max_rows(const unsigned char *r, size_t rows,
+                                                            uint32_t nrow, float *amax,
+                                                            const size_t nc)
 {
-    gg_filter_model *m = g->m;
-    size_t nc = (size_t)m->ncol, nrow = (size_t)1 << m->bits, nf = nrow + GG_FILTER_NEXTRA;
-    const unsigned char *r = g->rows;
-    size_t j = 0, nv = nc / 4;
-    for (size_t c = 0; c < nc; c++)
-        amax[c] = 0;
+    const size_t rec = 4 + 4 * nc;
 #if defined(__SSE2__)
-    /* four columns a step: at most GG_FILTER_MAXCOL-wide heads keep their
-     * accumulators in registers; wider ones take the scalar loop */
-    enum { NV = 12 };
-    __m128 acc[NV];
+    const size_t nv = nc / 4;
     const __m128 abs = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
-    if (nv > NV)
-        nv = 0;
-    for (size_t v = 0; v < nv; v++)
-        acc[v] = _mm_setzero_ps();
+    __m128 acc[3] = {_mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps()};
 #else
-    nv = 0;
+    const size_t nv = 0;
 #endif
+    float t[12] = {0}; /* the columns past the vectors */
     uint32_t prev = 0;
-    for (; j < rows; j++, r += g->rec) {
+    size_t j;
+    for (j = 0; j < rows; j++, r += rec) {
         uint32_t feat;
         memcpy(&feat, r, 4);
-        if ((j && feat <= prev) || feat >= nf)
-            return GG_EINVAL;
         if (feat >= nrow)
             break; /* the extra rows, last */
+        if (j && feat <= prev)
+            return (size_t)-1;
         prev = feat;
-        const unsigned char *w = r + 4;
-        size_t c = 0;
 #if defined(__SSE2__)
-        for (size_t v = 0; v < nv; v++, c += 4)
-            acc[v] = _mm_max_ps(acc[v], _mm_and_ps(abs, _mm_loadu_ps((const float *)(const void *)(w + 16 * v))));
+        /* -O2 leaves loops of a constant few steps rolled: unroll them */
+#pragma GCC unroll 3
+        for (size_t v = 0; v < nv; v++)
+            acc[v] = _mm_max_ps(acc[v], _mm_and_ps(abs, _mm_loadu_ps((const float *)(const void *)(r + 4 + 16 * v))));
 #endif
-        for (; c < nc; c++) {
+#pragma GCC unroll 12
+        for (size_t c = 4 * nv; c < nc; c++) {
             float x;
-            memcpy(&x, w + 4 * c, 4);
+            memcpy(&x, r + 4 + 4 * c, 4);
+            x = fabsf(x);
+            t[c - 4 * nv] = x > t[c - 4 * nv] ? x : t[c - 4 * nv];
+        }
+    }
+#if defined(__SSE2__)
+    for (size_t v = 0; v < nv; v++)
+        _mm_storeu_ps(amax + 4 * v, acc[v]);
+#endif
+    for (size_t c = 4 * nv; c < nc; c++)
+        amax[c] = t[c - 4 * nv];
+    return j;
+}
+
+/* max_rows for any width, one column at a time */
+static size_t max_rows_any(const unsigned char *r, size_t rows, uint32_t nrow, float *amax,
+                           size_t nc)
+{
+    uint32_t prev = 0;
+    size_t j;
+    for (size_t c = 0; c < nc; c++)
+        amax[c] = 0;
+    for (j = 0; j < rows; j++, r += 4 + 4 * nc) {
+        uint32_t feat;
+        memcpy(&feat, r, 4);
+        if (feat >= nrow)
+            break;
+        if (j && feat <= prev)
+            return (size_t)-1;
+        prev = feat;
+        for (size_t c = 0; c < nc; c++) {
+            float x;
+            memcpy(&x, r + 4 + 4 * c, 4);
             x = fabsf(x);
             if (x > amax[c])
                 amax[c] = x;
         }
     }
-#if defined(__SSE2__)
-    for (size_t v = 0; v < nv; v++) {
-        float lane[4];
-        _mm_storeu_ps(lane, acc[v]);
-        for (size_t c = 0; c < 4; c++)
-            if (lane[c] > amax[4 * v + c])
-                amax[4 * v + c] = lane[c];
+    return j;
+}
+
+/* Check the rows of g (strictly ascending features below 2^bits + NEXTRA),
+ * count the hashed ones into g->nrow with their column maxima into amax,
+ * and copy the extra rows into m->wx. */
+static int scan_rows(gg_filter_glm *g, uint32_t rows, float *amax)
+{
+    gg_filter_model *m = g->m;
+    size_t nc = (size_t)m->ncol;
+    uint32_t nrow = (uint32_t)1 << m->bits, nf = nrow + GG_FILTER_NEXTRA;
+    size_t j;
+    switch (nc) {
+    case 1: j = max_rows(g->rows, rows, nrow, amax, 1); break;
+    case 3: j = max_rows(g->rows, rows, nrow, amax, 3); break;
+    case 7: j = max_rows(g->rows, rows, nrow, amax, 7); break;
+    case 8: j = max_rows(g->rows, rows, nrow, amax, 8); break;
+    case 12: j = max_rows(g->rows, rows, nrow, amax, 12); break;
+    default: j = max_rows_any(g->rows, rows, nrow, amax, nc); break;
     }
-#endif
+    if (j == (size_t)-1)
+        return GG_EINVAL;
     g->nrow = j;
-    for (; j < rows; j++, r += g->rec) {
+    uint32_t prev = 0;
+    if (j)
+        memcpy(&prev, g->rows + (j - 1) * g->rec, 4);
+    for (const unsigned char *r = g->rows + j * g->rec; j < rows; j++, r += g->rec) {
         uint32_t feat;
         memcpy(&feat, r, 4);
-        if ((j && feat <= prev) || feat >= nf || feat < nrow)
+        if ((j && feat <= prev) || feat >= nf)
             return GG_EINVAL;
         prev = feat;
         memcpy(m->wx + (size_t)(feat - nrow) * nc, r + 4, nc * sizeof(float));
