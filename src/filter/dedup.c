@@ -100,12 +100,21 @@ static int is_word_cat(utf8proc_int32_t c)
     }
 }
 
+/* 1 for the ASCII letters and digits, the only ASCII word characters (one
+ * load a byte); their lower case is the byte | 0x20 (digits have that bit
+ * already). Bytes from 0x80 are 0 here and decoded as UTF-8. */
+static const unsigned char ASCII_WORD[256] = {
+    ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+};
+
 static void tokenize(toks *t, toks_buf *sb, const char *p, size_t len)
 {
     /* Lower-casing grows a character by at most half (2 -> 3 bytes), and
      * separators are at most one per two input bytes: 2 output bytes per
      * input byte at worst, so the stack buffer never grows; the heap one
-     * is checked as it fills. n tokens need 2n - 1 input bytes. */
+     * is checked as non-ASCII characters fill it (an ASCII byte writes at
+     * most one byte and its token's separator). n tokens need 2n - 1 input
+     * bytes. */
     size_t cap = len * 2 + 8, tcap = len / 2 + 1;
     t->heap = len > TOKS_STACK;
     if (t->heap) {
@@ -124,27 +133,39 @@ static void tokenize(toks *t, toks_buf *sb, const char *p, size_t len)
     size_t i = 0;
     const unsigned char *u = (const unsigned char *)p;
     while (i < len) {
-        utf8proc_int32_t c = u[i];
-        int word;
-        if (c < 0x80) { /* ASCII: letters and digits are the only word characters */
-            i++;
-            word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-            if (c >= 'A' && c <= 'Z') {
-                c += 32;
-                word = 1;
+        unsigned b = u[i];
+        if (b < 0x80) {
+            /* ASCII, most of the text: a run of word bytes is copied in one
+             * loop, any other byte ends a token */
+            if (!ASCII_WORD[b]) {
+                i++;
+                if (in) {
+                    t->end[t->n++] = (uint32_t)t->len;
+                    in = 0;
+                }
+                continue;
             }
-        } else {
-            utf8proc_ssize_t r = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &c);
-            if (r <= 0) { /* invalid byte: a separator */
-                r = 1;
-                c = -1;
+            if (!in) {
+                if (t->n)
+                    t->s[t->len++] = ' ';
+                t->start[t->n] = (uint32_t)t->len;
+                in = 1;
             }
-            i += (size_t)r;
-            word = c >= 0 && is_word_cat(c);
-            if (word)
-                c = utf8proc_tolower(c);
+            char *o = t->s + t->len;
+            do
+                *o++ = (char)(b | 0x20);
+            while (++i < len && ASCII_WORD[b = u[i]]);
+            t->len = (size_t)(o - t->s);
+            continue;
         }
-        if (word) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t r = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &c);
+        if (r <= 0) { /* invalid byte: a separator */
+            r = 1;
+            c = -1;
+        }
+        i += (size_t)r;
+        if (c >= 0 && is_word_cat(c)) {
             if (!in) {
                 if (t->n)
                     t->s[t->len++] = ' ';
@@ -155,10 +176,7 @@ static void tokenize(toks *t, toks_buf *sb, const char *p, size_t len)
                 cap *= 2;
                 t->s = gg_realloc(t->s, cap);
             }
-            if (c < 0x80)
-                t->s[t->len++] = (char)c;
-            else
-                t->len += (size_t)utf8proc_encode_char(c, (utf8proc_uint8_t *)t->s + t->len);
+            t->len += (size_t)utf8proc_encode_char(utf8proc_tolower(c), (utf8proc_uint8_t *)t->s + t->len);
         } else if (in) {
             t->end[t->n++] = (uint32_t)t->len;
             in = 0;
@@ -406,10 +424,15 @@ done:
     return ok;
 }
 
-/* the index's copy of a signature: its values fit 16 bits */
+/* the index's copy of a signature: its values fit 16 bits (eight at a time,
+ * which the compiler turns into vector packs; k need not be a multiple) */
 static void narrow(const gg_dedup *d, const uint32_t *sig, uint16_t *out)
 {
-    for (int j = 0; j < d->k; j++)
+    int j = 0;
+    for (; j + 8 <= d->k; j += 8)
+        for (int q = 0; q < 8; q++)
+            out[j + q] = (uint16_t)sig[j + q];
+    for (; j < d->k; j++)
         out[j] = (uint16_t)sig[j];
 }
 
