@@ -419,7 +419,10 @@ int gg_filter_glm_open(gg_filter_glm *out, const char *path)
         return GG_EINVAL;
     }
     /* one mapping of the whole file, its pages mapped in one go (the
-     * language head is 13 MB): no copy, no fault per page */
+     * language head is 13 MB): no copy, no fault per page. It lives only
+     * while the caller reads it; a file truncated meanwhile would fault
+     * (SIGBUS), which is why model files are replaced by rename (retrain.c)
+     * and gg_filter_open unmaps them before it returns. */
     int flags = MAP_PRIVATE;
 #ifdef MAP_POPULATE
     flags |= MAP_POPULATE;
