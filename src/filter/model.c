@@ -243,7 +243,13 @@ int gg_filter_model_save(const gg_filter_model *m, const char *path)
     size_t ncol = (size_t)m->ncol;
     if (!m->w)
         return GG_EINVAL; /* lean: the hashed rows are not here */
-    FILE *f = fopen(path, "wb");
+    /* written beside and renamed over: a classify or server starting
+     * meanwhile maps the old file or the new one, never a half-written one
+     * (a mapped file cut short under a reader is a SIGBUS) */
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
+        return GG_EINVAL;
+    FILE *f = fopen(tmp, "wb");
     if (!f)
         return GG_EIO;
     uint32_t hdr[4] = {GLM_VERSION, m->bits, (uint32_t)m->ncol, (uint32_t)m->exclusive};
@@ -278,6 +284,10 @@ int gg_filter_model_save(const gg_filter_model *m, const char *path)
     }
     if (fclose(f) != 0)
         rc = GG_EIO;
+    if (!rc && rename(tmp, path) != 0)
+        rc = GG_EIO;
+    if (rc)
+        remove(tmp);
     return rc ? GG_EIO : 0;
 }
 
