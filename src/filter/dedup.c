@@ -462,12 +462,14 @@ static inline uint64_t band_hash(const gg_dedup *d, const uint16_t *sig, int b)
 
 /* ---- tables ------------------------------------------------------------------- */
 
-static void band_insert(gg_dedup *d, uint32_t idx)
+/* pos (may be NULL): the home slots of the post's bands, as the lookup just
+ * before found them in these same tables (saves hashing every band again) */
+static void band_insert(gg_dedup *d, uint32_t idx, const size_t *pos)
 {
     const uint16_t *sig = d->sigs + (size_t)idx * d->k;
     size_t mask = d->bslots - 1;
     for (int b = 0; b < d->bands; b++) {
-        size_t s = (size_t)band_hash(d, sig, b) & mask;
+        size_t s = pos ? pos[b] : (size_t)band_hash(d, sig, b) & mask;
         while (d->band[b][s] != EMPTY)
             s = (s + 1) & mask;
         d->band[b][s] = idx;
@@ -500,7 +502,7 @@ static void bands_alloc(gg_dedup *d, size_t slots)
     for (int b = 0; b < d->bands; b++)
         d->band[b] = all + (size_t)b * slots;
     for (size_t i = 0; i < d->n; i++)
-        band_insert(d, (uint32_t)i);
+        band_insert(d, (uint32_t)i, NULL);
 }
 
 static exact_slot *exact_find(const gg_dedup *d, uint64_t h)
@@ -590,8 +592,8 @@ void gg_dedup_free(gg_dedup *d)
 
 /* Earliest indexed post at or above the threshold (or -1) and its similarity;
  * *best gets the best similarity seen. */
-static int64_t lookup(const gg_dedup *d, const uint16_t *sig, double threshold, double *sim_hit,
-                      double *best, uint32_t *stamp, uint32_t gen)
+static int64_t lookup(const gg_dedup *d, const uint16_t *sig, size_t *pos, double threshold,
+                      double *sim_hit, double *best, uint32_t *stamp, uint32_t gen)
 {
     size_t mask = d->bslots - 1;
     uint32_t hit = EMPTY;
@@ -600,6 +602,8 @@ static int64_t lookup(const gg_dedup *d, const uint16_t *sig, double threshold, 
     for (int b = 0; b < d->bands; b++) {
         const uint16_t *key = sig + (size_t)b * d->rows;
         size_t s = (size_t)band_hash(d, sig, b) & mask;
+        if (pos)
+            pos[b] = s;
         int same = 0;
         for (int probe = 0; d->band[b][s] != EMPTY && probe < MAX_PROBE; probe++, s = (s + 1) & mask) {
             uint32_t idx = d->band[b][s];
@@ -648,7 +652,7 @@ int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *
         goto done;
     }
     narrow(d, sig, s16);
-    r = lookup(d, s16, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, NULL, 0);
+    r = lookup(d, s16, NULL, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, NULL, 0);
     if (r < 0)
         sim = best;
 done:
@@ -707,6 +711,7 @@ int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *s
     double sim = 0, best = 0;
     int64_t r = -1;
     uint16_t s16[MAX_HASHES];
+    size_t pos[MAX_HASHES]; /* the post's band home slots (bands <= k) */
     if (!kind)
         goto done;
     d->st.added++;
@@ -723,7 +728,8 @@ int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *s
         d->gen = 1;
     }
     narrow(d, sig, s16);
-    r = lookup(d, s16, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, d->stamp, d->gen);
+    r = lookup(d, s16, pos, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, d->stamp,
+               d->gen);
     if (r >= 0)
         d->st.near++;
     else
@@ -746,7 +752,7 @@ int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *s
     if (d->n * 2 > d->bslots)
         bands_alloc(d, d->bslots * 2); /* re-inserts every post, the new one too */
     else
-        band_insert(d, (uint32_t)(d->n - 1));
+        band_insert(d, (uint32_t)(d->n - 1), pos);
     d->st.indexed = d->n;
 done:
     if (sim_out)
