@@ -895,16 +895,50 @@ static char *read_all(FILE *f, size_t *len, size_t *mapped)
     return p;
 }
 
+/* The input's non-empty lines, a trailing CR cut, into sh->recs (sized
+ * once: the lines are counted first, which is cheaper than a chain of
+ * doublings of a 100-byte record per line and the copies and page faults
+ * that came with them). */
+static void split_lines(shared *sh, const char *input, size_t len)
+{
+    size_t nl = 0;
+    for (const char *p = input, *end = input + len; (p = memchr(p, '\n', (size_t)(end - p)));
+         p++)
+        nl++;
+    sh->recs = gg_calloc(nl + 1, sizeof *sh->recs);
+    sh->n = 0;
+    for (size_t i = 0; i < len;) {
+        const char *p = memchr(input + i, '\n', len - i);
+        size_t j = p ? (size_t)(p - input) : len;
+        size_t l = j - i;
+        if (l && input[i + l - 1] == '\r')
+            l--;
+        if (l) {
+            sh->recs[sh->n].line = input + i;
+            sh->recs[sh->n].len = l;
+            sh->n++;
+        }
+        i = j + 1;
+    }
+}
+
 typedef struct loader {
     const char *model_dir, *lexicon;
     gg_filter *filter;
     int rc;
+    shared *sh;        /* then the input: read and split into sh->recs */
+    char *input;
+    size_t len, mapped;
 } loader;
 
+/* The models, then the input: on a thread of its own while the main one
+ * reads the text tables and the gazetteer (each part takes 10-15 ms). */
 static void *load_models(void *arg)
 {
     loader *l = arg;
     l->rc = gg_filter_open(&l->filter, l->model_dir, l->lexicon);
+    l->input = read_all(stdin, &l->len, &l->mapped);
+    split_lines(l->sh, l->input, l->len);
     return NULL;
 }
 
@@ -972,9 +1006,9 @@ int gg_cli_classify(int argc, char **argv)
     pthread_t th[64];
     int started = 0;
 
-    /* the models load on a thread of their own while this one reads the
-     * text tables, the gazetteer and the input */
-    loader ld = {model_dir, lbuf, NULL, 0};
+    /* the models and the input load on a thread of their own while this
+     * one reads the text tables and the gazetteer */
+    loader ld = {model_dir, lbuf, NULL, 0, &sh, NULL, 0, 0};
     pthread_t lt;
     int lthread = pthread_create(&lt, NULL, load_models, &ld) == 0;
     if (!lthread)
@@ -987,35 +1021,6 @@ int gg_cli_classify(int argc, char **argv)
         geo = NULL;
     }
     coord = gg_coord_new(NULL);
-
-    size_t len;
-    input = read_all(stdin, &len, &input_mapped);
-    /* split lines while the models load; empty lines are skipped */
-    size_t cap = 1024;
-    sh.recs = gg_calloc(cap, sizeof *sh.recs);
-    for (size_t i = 0; i < len;) {
-        /* memchr, not a byte loop: this runs before any worker starts */
-        const char *nl = memchr(input + i, '\n', len - i);
-        size_t j = nl ? (size_t)(nl - input) : len;
-        size_t l = j - i;
-        if (l && input[i + l - 1] == '\r')
-            l--;
-        if (l) {
-            if (sh.n == cap) {
-                sh.recs = gg_realloc(sh.recs, cap * 2 * sizeof *sh.recs);
-                memset(sh.recs + cap, 0, cap * sizeof *sh.recs);
-                cap *= 2;
-            }
-            sh.recs[sh.n].line = input + i;
-            sh.recs[sh.n].len = l;
-            sh.n++;
-        }
-        i = j + 1;
-    }
-    sh.nbatch = (sh.n + BATCH - 1) / BATCH;
-    sh.done = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.done);
-    sh.sigs = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.sigs);
-    sh.arenas = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.arenas);
     /* the workers sign with a small index of the same options (signing reads
      * only those); the index itself is made once they run, off their path */
     proto = gg_dedup_new(NULL);
@@ -1023,6 +1028,12 @@ int gg_cli_classify(int argc, char **argv)
     sh.nhash = gg_dedup_hashes(proto);
     if (lthread)
         pthread_join(lt, NULL);
+    input = ld.input;
+    input_mapped = ld.mapped;
+    sh.nbatch = (sh.n + BATCH - 1) / BATCH;
+    sh.done = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.done);
+    sh.sigs = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.sigs);
+    sh.arenas = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.arenas);
     filter = ld.filter;
     if (ld.rc) {
         fprintf(stderr, "classify: cannot load models from %s (%s)\n", model_dir,
