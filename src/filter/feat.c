@@ -410,6 +410,45 @@ static inline void count_char(gg_filter_fv *fv, uint32_t key, size_t nword)
     }
 }
 
+/* count_char for a word's memoized keys, the table's state in locals: every
+ * store of a slot may alias the memo's byte-sized fields and fv's uint32
+ * ones, so through the pointers GCC reloaded the key count, the generation
+ * and the lengths after each key. The same counts in the same order. */
+static void count_keys(gg_filter_fv *fv, const uint32_t *keys, unsigned nk, size_t nword)
+{
+    struct gg_filter_slot *slot = fv->slot;
+    const size_t mask = fv->mask;
+    const uint32_t gen = fv->gen;
+    uint32_t *idx = fv->idx, *xneg = fv->xneg;
+    float *val = fv->val;
+    size_t n = fv->n, nx = fv->nxneg;
+    for (unsigned i = 0; i < nk; i++) {
+        uint32_t key = keys[i];
+        size_t h = (key * 0x9e3779b1u) & mask;
+        for (;;) {
+            struct gg_filter_slot *sl = &slot[h];
+            if (sl->gen != gen) {
+                sl->gen = gen;
+                sl->key = key;
+                sl->pos = (uint32_t)n;
+                idx[n] = key;
+                val[n] = 1.0f;
+                n++;
+                break;
+            }
+            if (sl->key == key) {
+                val[sl->pos] += 1.0f;
+                if (sl->pos < nword)
+                    xneg[nx++] = key;
+                break;
+            }
+            h = (h + 1) & mask;
+        }
+    }
+    fv->n = n;
+    fv->nxneg = nx;
+}
+
 /* Count a feature (a word's, or any but a character n-gram's): pos < 0
  * never holds, so nothing is noted in xneg. */
 static inline void count(gg_filter_fv *fv, uint32_t key)
@@ -553,8 +592,7 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
             me = &fv->memo[slot];
             fv->tok_memo[t] = (int32_t)slot;
             if (me->h == wh && me->len == wl && memcmp(me->w, w, wl) == 0) {
-                for (unsigned i = 0; i < me->nkeys; i++)
-                    count_char(fv, me->keys[i], nword);
+                count_keys(fv, me->keys, me->nkeys, nword);
                 if (me->post == fv->gen) {
                     me->uses++;
                 } else {
