@@ -225,6 +225,37 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
                 size_t cl = fv->canon_len;
                 unsigned char last = ts.last;
                 int run = ts.run;
+#if defined(__SSE2__)
+                /* sixteen bytes a step while no byte equals the one before
+                 * it (then the squeeze cannot act): the run of letters and
+                 * digits at the head is lower-cased and stored whole; a
+                 * repeat, or the word's end, leaves the rest to the loop below */
+                while (i + 16 <= len) {
+                    __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+                    __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                    /* bytes >= 0x80 are negative: in neither range */
+                    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)),
+                                                  _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
+                    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+                    unsigned am = (unsigned)_mm_movemask_epi8(_mm_or_si128(alpha, digit));
+                    unsigned n = (unsigned)__builtin_ctz(~am); /* <= 16 */
+                    if (n == 0)
+                        break;
+                    __m128i b = _mm_or_si128(v, _mm_and_si128(alpha, _mm_set1_epi8(0x20)));
+                    /* byte k against byte k - 1, byte 0 against the last one kept */
+                    __m128i prev = _mm_or_si128(_mm_slli_si128(b, 1), _mm_cvtsi32_si128(last));
+                    if ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, prev)) & ((1u << n) - 1))
+                        break;
+                    _mm_storeu_si128((__m128i *)(cv + cl), b); /* room: canon_reserve */
+                    cl += n;
+                    i += n;
+                    last = (unsigned char)cv[cl - 1];
+                    run = 1;
+                    if (n < 16)
+                        break; /* the word ended: the loop below stops at once */
+                }
+#endif
                 while (i < len && is_alnum(c = s[i])) {
                     unsigned char b = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
                     i++;
