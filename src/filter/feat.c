@@ -441,6 +441,22 @@ static inline void count_char(gg_filter_fv *fv, uint32_t key, size_t nword)
     }
 }
 
+/* A memo slot's word (m: a slot's w, at least 16 bytes) against a token of
+ * the canonical text (t: canon_reserve leaves 16 bytes past any token):
+ * one 16-byte compare for the words that fit, memcmp past that. */
+_Static_assert(GG_FILTER_WMEMO_WORD >= 16, "word_eq reads 16 bytes of a memo slot's word");
+static inline int word_eq(const char *m, const char *t, size_t n)
+{
+#if defined(__SSE2__)
+    if (n <= 16) {
+        unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+            _mm_loadu_si128((const __m128i *)m), _mm_loadu_si128((const __m128i *)t)));
+        return (~eq & ((1u << n) - 1)) == 0;
+    }
+#endif
+    return memcmp(m, t, n) == 0;
+}
+
 /* count_char for a word's memoized keys, the table's state in locals: every
  * store of a slot may alias the memo's byte-sized fields and fv's uint32
  * ones, so through the pointers GCC reloaded the key count, the generation
@@ -622,7 +638,7 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
             size_t slot = (size_t)(wh >> 7) & (GG_FILTER_WMEMO_SLOTS - 1);
             me = &fv->memo[slot];
             fv->tok_memo[t] = (int32_t)slot;
-            if (me->h == wh && me->len == wl && memcmp(me->w, w, wl) == 0) {
+            if (me->h == wh && me->len == wl && word_eq(me->w, (const char *)w, wl)) {
                 count_keys(fv, me->keys, me->nkeys, nword);
                 if (me->post == fv->gen) {
                     me->uses++;
