@@ -798,7 +798,13 @@ void gg_filter_text_features(gg_filter_scratch *s, const char *text, size_t len,
 /* 1 hit -> 0.5, 2 -> 0.75, …: saturating evidence from term counts */
 static float sat(int n)
 {
-    return n <= 0 ? 0.0f : 1.0f - ldexpf(1.0f, -n);
+    /* 1 - 2^-n is exact in a float for n <= 24: the common counts need no
+     * ldexpf call (20 per post) */
+    static const float small[8] = {0.0f, 0.5f, 0.75f, 0.875f, 0.9375f, 0.96875f, 0.984375f,
+                                   0.9921875f};
+    if (n < 8)
+        return n <= 0 ? 0.0f : small[n];
+    return 1.0f - ldexpf(1.0f, -n);
 }
 
 void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *text, size_t len,
