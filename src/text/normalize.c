@@ -95,6 +95,58 @@ static inline int is_wordish(unsigned char c)
     return is_alnum(c) || c == '_' || c >= 0x80;
 }
 
+/* Byte classes for the scanner's fast paths, one load per byte (each class
+ * is one of the predicates above, or a set of bytes the scanner cares about). */
+enum {
+    K_ALNUM = 1,  /* is_alnum */
+    K_PLAIN = 2,  /* a letter that starts no emoticon at a boundary (not x X T) */
+    K_NEXT = 4,   /* after a word, may make it a URL or an e-mail: . @ - _ + % : [ ( */
+    K_NEXT2 = 8,  /* after a word and a space, may start an obfuscated e-mail: @ [ ( */
+    K_INERT = 16, /* ASCII that ends a word and starts nothing at a boundary */
+};
+#define K_IS_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+#define K_IS_ALNUM(c) (K_IS_ALPHA(c) || ((c) >= '0' && (c) <= '9'))
+#define K_OF(c)                                                                                    \
+    ((K_IS_ALNUM(c) ? K_ALNUM : 0) |                                                               \
+     (K_IS_ALPHA(c) && (c) != 'x' && (c) != 'X' && (c) != 'T' ? K_PLAIN : 0) |                     \
+     ((c) == '.' || (c) == '@' || (c) == '-' || (c) == '_' || (c) == '+' || (c) == '%' ||          \
+              (c) == ':' || (c) == '[' || (c) == '('                                               \
+          ? K_NEXT                                                                                 \
+          : 0) |                                                                                   \
+     ((c) == '@' || (c) == '[' || (c) == '(' ? K_NEXT2 : 0) |                                      \
+     ((c) < 0x80 && !K_IS_ALNUM(c) && (c) != '_' && (c) != ':' && (c) != ';' && (c) != '=' &&      \
+              (c) != '<' && (c) != '-' && (c) != '^' && (c) != '#' && (c) != '@' && (c) != '+' && \
+              (c) != '('                                                                           \
+          ? K_INERT                                                                                \
+          : 0))
+#define K_4(c) K_OF(c), K_OF(c + 1), K_OF(c + 2), K_OF(c + 3)
+#define K_16(c) K_4(c), K_4(c + 4), K_4(c + 8), K_4(c + 12)
+#define K_64(c) K_16(c), K_16(c + 16), K_16(c + 32), K_16(c + 48)
+static const uint8_t kcls[256] = {K_64(0), K_64(64), K_64(128), K_64(192)};
+
+/* The end of the run of ASCII letters and digits at t[j] (j <= len). */
+static inline size_t alnum_end(const unsigned char *t, size_t len, size_t j)
+{
+#if defined(__SSE2__)
+    /* sixteen bytes a step: c | 32 in 'a'..'z', or c in '0'..'9', compared
+     * as unsigned ranges by moving them to the bottom of the signed range */
+    const __m128i k32 = _mm_set1_epi8(32), la = _mm_set1_epi8((char)('a' + 128));
+    const __m128i d0 = _mm_set1_epi8((char)('0' + 128));
+    const __m128i l26 = _mm_set1_epi8(26 - 128), l10 = _mm_set1_epi8(10 - 128);
+    for (; j + 16 <= len; j += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(t + j));
+        __m128i a = _mm_cmplt_epi8(_mm_sub_epi8(_mm_or_si128(v, k32), la), l26);
+        __m128i d = _mm_cmplt_epi8(_mm_sub_epi8(v, d0), l10);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(a, d)) ^ 0xFFFFu;
+        if (m)
+            return j + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (j < len && (kcls[t[j]] & K_ALNUM))
+        j++;
+    return j;
+}
+
 /* An entity ends where no ASCII word character follows (emoji may). */
 static inline int end_ok(const unsigned char *t, size_t len, size_t j)
 {
@@ -1134,6 +1186,23 @@ static void run_scan(scan *s)
         unsigned char c = t[i];
         size_t e = 0;
 
+        /* Most of a post: a plain word at a boundary, then spaces or
+         * punctuation. The general dispatch below would find nothing in
+         * the word (its first letter starts no emoticon, and no URL or
+         * e-mail check runs unless one of K_NEXT follows it) nor in the
+         * inert bytes after it, which only set `boundary`. */
+        if (boundary && (kcls[c] & K_PLAIN)) {
+            size_t j = alnum_end(t, len, i + 1);
+            if (j < len && ((kcls[t[j]] & K_NEXT) ||
+                            (t[j] == ' ' && j + 1 < len && (kcls[t[j + 1]] & K_NEXT2))))
+                goto dispatch;
+            i = j;
+            boundary = 0;
+            while (i < len && (kcls[t[i]] & K_INERT))
+                i++, boundary = 1;
+            continue;
+        }
+    dispatch:
         if (c >= 0x80) {
             size_t adv;
             int32_t cp = gg_text__u8dec(t + i, &adv);
