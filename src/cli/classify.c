@@ -720,6 +720,45 @@ typedef struct wctx {
     centry *cache;     /* CACHE_SLOTS */
 } wctx;
 
+/* The near-duplicate signature of the post just classified: from the
+ * feature builder's tokens when they are the index's own (plain text: the
+ * same signature without splitting the text again), else from the text. */
+static int sign(const gg_dedup *d, const gg_filter_scratch *s, uint32_t *sig, uint64_t *exact)
+{
+    const gg_filter_fv *fv = &s->fv;
+    size_t n = gg_filter_fv_ntok(fv), clen;
+    if (!s->norm || !gg_filter_fv_plain(fv) || n > 256)
+        return gg_dedup_sign(d, s->norm ? s->norm : "", s->norm_len, sig, exact);
+    const char *c = gg_filter_fv_canon(fv, &clen);
+    const uint32_t *tok = gg_filter_fv_tokens(fv);
+    /* "?" and "!" are tokens of the features, not of the index: leave them
+     * out, joining the rest with single spaces as the index does */
+#define GG_MARK(i) (tok[2 * (i) + 1] == 1 && (c[tok[2 * (i)]] == '?' || c[tok[2 * (i)]] == '!'))
+    size_t k = 0;
+    while (k < n && !GG_MARK(k))
+        k++;
+    if (k == n)
+        return gg_dedup_sign_tokens(d, c, clen, tok, n, sig, exact);
+    char buf[GG_FILTER_TEXT_CAP + 8]; /* plain text: the canon is no longer */
+    uint32_t pairs[2 * 256];
+    size_t len = 0, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t off = tok[2 * i], l = tok[2 * i + 1];
+        if (GG_MARK(i))
+            continue;
+        if (m)
+            buf[len++] = ' ';
+        pairs[2 * m] = (uint32_t)len;
+        pairs[2 * m + 1] = l;
+        memcpy(buf + len, c + off, l);
+        len += l;
+        m++;
+    }
+#undef GG_MARK
+    buf[len] = '\0';
+    return gg_dedup_sign_tokens(d, buf, len, pairs, m, sig, exact);
+}
+
 static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig, gg_arena *a)
 {
     json_error_t jerr;
@@ -801,8 +840,7 @@ static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig, gg_aren
         ce->labels_len = b->len;
         if (!ce->sig)
             ce->sig = gg_malloc(nsig);
-        ce->sig_kind = gg_dedup_sign(sh->dedup, s->norm ? s->norm : "", s->norm_len, ce->sig,
-                                     &ce->exact);
+        ce->sig_kind = sign(sh->dedup, s, ce->sig, &ce->exact);
     }
     r->sig_kind = ce->sig_kind;
     r->exact = ce->exact;

@@ -382,18 +382,16 @@ static inline uint32_t gram32(const char *s)
     return (uint32_t)(x >> 32);
 }
 
-/* Signature and exact hash of a text; returns 0 when the text has no token,
- * 2 for a short text (character grams), 1 otherwise. */
-static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig, uint64_t *exact)
+/* Signature and exact hash of tokens t; returns 0 when there is none, 2 for
+ * a short text (character grams), 1 otherwise. */
+static int sign_toks(const gg_dedup *d, const toks *tk, uint32_t *sig, uint64_t *exact)
 {
-    toks t;
-    toks_buf sb;
+    const toks t = *tk;
     uint32_t hbuf[TOKS_STACK], *hs = hbuf;
     size_t nh = 0;
-    tokenize(&t, &sb, p, len);
     int ok = t.n > 0;
     if (!ok)
-        goto done;
+        return 0;
     *exact = XXH3_64bits(t.s, t.len);
     if (*exact == 0)
         *exact = 1;
@@ -419,8 +417,39 @@ static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig
     minhash_any(d->seeds, d->k, hs, nh, sig);
     if (hs != hbuf)
         gg_free(hs);
-done:
+    return ok;
+}
+
+/* Signature and exact hash of a text (sign_toks of its tokens). */
+static int signature(const gg_dedup *d, const char *p, size_t len, uint32_t *sig, uint64_t *exact)
+{
+    toks t;
+    toks_buf sb;
+    tokenize(&t, &sb, p, len);
+    int ok = sign_toks(d, &t, sig, exact);
     toks_dispose(&t);
+    return ok;
+}
+
+int gg_dedup_sign_tokens(const gg_dedup *d, const char *s, size_t len, const uint32_t *tok,
+                         size_t n, uint32_t *sig, uint64_t *exact)
+{
+    uint32_t sbuf[256], ebuf[256], *st = sbuf, *en = ebuf;
+    *exact = 0;
+    if (n > 256) {
+        st = gg_malloc(n * sizeof *st);
+        en = gg_malloc(n * sizeof *en);
+    }
+    for (size_t i = 0; i < n; i++) {
+        st[i] = tok[2 * i];
+        en[i] = tok[2 * i] + tok[2 * i + 1];
+    }
+    toks t = {.s = (char *)s, .len = len, .n = n, .start = st, .end = en, .heap = 0};
+    int ok = sign_toks(d, &t, sig, exact);
+    if (st != sbuf) {
+        gg_free(st);
+        gg_free(en);
+    }
     return ok;
 }
 

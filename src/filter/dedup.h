@@ -62,6 +62,14 @@ int gg_dedup_hashes(const gg_dedup *d);
  */
 int gg_dedup_sign(const gg_dedup *d, const char *norm, size_t len, uint32_t *sig, uint64_t *exact);
 
+/** gg_dedup_sign for a text already split the way it splits: s[0..len) is the
+ *  tokens (lower-case, letters and digits) joined by single spaces, tok the n
+ *  (offset, length) pairs of the tokens in s. The same answer as gg_dedup_sign
+ *  on any text with these tokens; saves its tokenizing pass (classify hands
+ *  over the feature builder's tokens when they are plain: feat.h). */
+int gg_dedup_sign_tokens(const gg_dedup *d, const char *s, size_t len, const uint32_t *tok,
+                         size_t n, uint32_t *sig, uint64_t *exact);
+
 /** The second half: gg_dedup_add with the signature of gg_dedup_sign (same
  *  answer as gg_dedup_add on the text). One writer. */
 int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *sig, uint64_t exact,

@@ -132,6 +132,7 @@ static inline __attribute__((always_inline)) void tok_add_ascii(gg_filter_fv *fv
         if (ts->run == 2) {
             fv->canon_len--; /* third in a row: drop the second, squeeze the run */
             ts->run = 3;
+            fv->plain = 0;
             return;
         }
         if (ts->run >= 3)
@@ -205,6 +206,7 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
     canon_reserve(fv, len * 4 + 16);
     fv->canon_len = 0;
     fv->ntok = 0;
+    fv->plain = 1;
     size_t i = 0;
     while (i < len) {
         unsigned c = s[i];
@@ -263,6 +265,7 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
                         if (run == 2) {
                             cl--; /* third in a row: drop the second, squeeze the run */
                             run = 3;
+                            fv->plain = 0; /* a char store: cv, cl are locals */
                             continue;
                         }
                         if (run >= 3)
@@ -283,6 +286,7 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
                 size_t u = url_len(text + i, len - i);
                 if (u) {
                     i += u;
+                    fv->plain = 0;
                     tok_word(fv, &ts, "url");
                     continue;
                 }
@@ -298,6 +302,7 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
                     size_t pl = strlen(phs[j].ph);
                     if (len - i >= pl && memcmp(text + i, phs[j].ph, pl) == 0) {
                         i += pl;
+                        fv->plain = 0;
                         tok_word(fv, &ts, phs[j].word);
                         break;
                     }
@@ -314,11 +319,13 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
                 i++;
                 while (i < len && (is_alnum(s[i]) || s[i] == '_' || s[i] == '.'))
                     i++;
+                fv->plain = 0;
                 tok_word(fv, &ts, "user");
                 continue;
             }
             if (c == '\'' && ts.start != UINT32_MAX && i + 1 < len && is_alnum(s[i + 1])) {
                 i++; /* "don't" stays one token */
+                fv->plain = 0;
                 continue;
             }
             tok_end(fv, &ts);
@@ -332,6 +339,7 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
             i++;
             continue;
         }
+        fv->plain = 0; /* not ASCII */
         int32_t cp;
         size_t k = decode(s + i, len - i, &cp);
         if (cp < 0) {
@@ -576,9 +584,12 @@ static void weigh(gg_filter_fv *fv, size_t from, size_t to)
 
 int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned bits)
 {
-    if (len > GG_FILTER_TEXT_CAP)
+    int cut = len > GG_FILTER_TEXT_CAP;
+    if (cut)
         len = GG_FILTER_TEXT_CAP;
     canon_build(fv, text, len);
+    if (cut)
+        fv->plain = 0;
     /* word uni+bigrams: 2 per token; character n-grams of one length: at
      * most L + 3 - n for a word of L bytes padded with a space on each side,
      * and the words' bytes are at most canon_len */
@@ -715,6 +726,16 @@ const char *gg_filter_fv_canon(const gg_filter_fv *fv, size_t *len_out)
 size_t gg_filter_fv_ntok(const gg_filter_fv *fv)
 {
     return fv->ntok;
+}
+
+const uint32_t *gg_filter_fv_tokens(const gg_filter_fv *fv)
+{
+    return fv->tok;
+}
+
+int gg_filter_fv_plain(const gg_filter_fv *fv)
+{
+    return fv->plain;
 }
 
 void gg_filter_fv_token(const gg_filter_fv *fv, size_t i, uint32_t *off, uint32_t *len)

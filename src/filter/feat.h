@@ -64,6 +64,7 @@ typedef struct gg_filter_fv {
     size_t canon_len, canon_cap;
     uint32_t *tok;      /* token start/len pairs into canon */
     size_t ntok, tok_cap;
+    int plain;          /* gg_filter_fv_plain */
     struct gg_filter_slot *slot; /* open-addressing count table */
     size_t nslot;
     size_t mask; /* this document's part of the table, minus 1 */
@@ -113,5 +114,16 @@ const char *gg_filter_fv_canon(const gg_filter_fv *fv, size_t *len_out);
 /** Number of tokens of the last build; token i is (off, len) into the canon. */
 size_t gg_filter_fv_ntok(const gg_filter_fv *fv);
 void gg_filter_fv_token(const gg_filter_fv *fv, size_t i, uint32_t *off, uint32_t *len);
+/** All of them, as ntok (off, len) pairs (borrowed). */
+const uint32_t *gg_filter_fv_tokens(const gg_filter_fv *fv);
+/** 1 when the last build's text was all ASCII and no rule but lower-casing
+ *  made its tokens: no squeezed elongation, no URL, placeholder or mention
+ *  turned into a word, no apostrophe joining two parts, nothing cut off. Its
+ *  tokens other than "?" and "!" are then the text's runs of letters and
+ *  digits, lower-cased: how the near-duplicate index splits a text
+ *  (gg_dedup_sign_tokens can take them instead of splitting it again). Text
+ *  with other characters splits there by rules of its own (emoji, marks,
+ *  numbers), so it is never plain. */
+int gg_filter_fv_plain(const gg_filter_fv *fv);
 
 #endif

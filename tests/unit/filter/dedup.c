@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "filter/dedup.h"
+#include "filter/feat.h"
 #include "unit/filter/devset.h"
 
 #define S(lit) (lit), strlen(lit)
@@ -231,5 +232,68 @@ Test(dedup, estimate_is_unbiased)
     cr_log_info("estimate at J %.3f: mean %.4f, sd %.4f", jac, mean, sd);
     cr_assert(fabs(mean - jac) < 0.02, "mean %.4f vs J %.4f", mean, jac);
     cr_assert(sd > 0.045 && sd < 0.08, "sd %.4f (0.0625 expected)", sd);
+    gg_dedup_free(d);
+}
+
+/* classify signs a plain post from the feature builder's tokens
+ * (gg_dedup_sign_tokens) instead of splitting the text again: the kind, the
+ * exact hash and every signature value must be what gg_dedup_sign gives for
+ * the text, for long, short and tiny posts and with "?"/"!" tokens left out;
+ * and the texts whose feature tokens are made by other rules must not be
+ * called plain. */
+Test(dedup, feature_tokens_sign_as_the_text)
+{
+    static const char *plain[] = {
+        "Kami petani minta partai perjuangkan pupuk subsidi lewat kartu tani digital biar gk antri",
+        "Jalan RUSAK parah di desa kami, tolong diperbaiki!! kapan ya??",
+        "harga pupuk naik lagi",
+        "ok",
+        "Sekolah 2 jam, guru 10 orang; gaji 500rb/bulan?? tidak cukup buat hidup",
+        "?? !!",
+        "",
+    };
+    static const char *not_plain[] = {
+        "bangeeeet mahal", "cek https://x.co/a sekarang", "[mention] halo semua",
+        "don't stop", "kopi di café", "@pakbupati tolong",
+    };
+    gg_dedup *d = gg_dedup_new(NULL);
+    gg_filter_fv fv;
+    gg_filter_fv_init(&fv);
+    for (size_t t = 0; t < sizeof plain / sizeof plain[0]; t++) {
+        const char *x = plain[t];
+        gg_filter_fv_build(&fv, x, strlen(x), GG_FILTER_BITS);
+        cr_assert(gg_filter_fv_plain(&fv), "plain: %s", x);
+        size_t clen, n = gg_filter_fv_ntok(&fv), len = 0, m = 0;
+        const char *c = gg_filter_fv_canon(&fv, &clen);
+        const uint32_t *tok = gg_filter_fv_tokens(&fv);
+        char buf[512];
+        uint32_t pairs[128];
+        for (size_t i = 0; i < n; i++) {
+            uint32_t off = tok[2 * i], l = tok[2 * i + 1];
+            if (l == 1 && (c[off] == '?' || c[off] == '!'))
+                continue;
+            if (m)
+                buf[len++] = ' ';
+            pairs[2 * m] = (uint32_t)len;
+            pairs[2 * m + 1] = l;
+            memcpy(buf + len, c + off, l);
+            len += l;
+            m++;
+        }
+        buf[len] = '\0';
+        uint32_t a[64], b[64];
+        uint64_t ea = 0, eb = 0;
+        int ka = gg_dedup_sign(d, x, strlen(x), a, &ea);
+        int kb = gg_dedup_sign_tokens(d, buf, len, pairs, m, b, &eb);
+        cr_assert_eq(ka, kb, "kind of %s", x);
+        cr_assert_eq(ea, eb, "exact hash of %s", x);
+        if (ka)
+            cr_assert(memcmp(a, b, sizeof a) == 0, "signature of %s", x);
+    }
+    for (size_t t = 0; t < sizeof not_plain / sizeof not_plain[0]; t++) {
+        gg_filter_fv_build(&fv, not_plain[t], strlen(not_plain[t]), GG_FILTER_BITS);
+        cr_assert(!gg_filter_fv_plain(&fv), "not plain: %s", not_plain[t]);
+    }
+    gg_filter_fv_dispose(&fv);
     gg_dedup_free(d);
 }
