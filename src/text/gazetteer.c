@@ -9,6 +9,7 @@
 #include "text/gazetteer.h"
 #include "core/alloc.h"
 #include "core/err.h"
+#include <assert.h>
 #include <ctype.h>
 #include <strings.h>
 #include <jansson.h>
@@ -18,6 +19,9 @@
 #include <string.h>
 #define XXH_INLINE_ALL /* the same hashes; short keys cost no library call */
 #include <xxhash.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define F_CUE 1   /* bare form needs a cue */
 #define F_MULTI 2 /* member of a multi-unit region */
@@ -25,6 +29,8 @@
 #define MAX_NGRAM 8
 #define KEY_MAX 128
 #define MAX_CTX 64 /* distinct settled units used as context */
+#define WMAX 16    /* the longest word of a word list (finding) */
+#define GEO_WSLOTS 128
 
 typedef struct unit {
     char code[16];   /* dotted */
@@ -78,6 +84,12 @@ struct gg_geo {
     int glued_keys;       /* every alias key is its name without spaces: a phrase
                              whose glued form is no prefix of a key ends the
                              n-gram search (checked at load) */
+    struct wslot {        /* the words of the finder's word lists (tok_words):
+                             up to WMAX bytes as two loads, len 0 = empty */
+        uint64_t lo, hi;
+        uint16_t bits;
+        uint8_t len;
+    } wtab[GEO_WSLOTS];
 };
 
 /* ---- string tables ------------------------------------------------------- */
@@ -208,12 +220,11 @@ static void stab_build(stab *t, entries *e)
     memset(e, 0, sizeof *e);
 }
 
-/* Slot of key, or -1. */
-static long stab_get(const stab *t, const char *k, size_t n)
+/* Slot of key, whose khash is h, or -1. */
+static long stab_get_h(const stab *t, const char *k, size_t n, uint64_t h)
 {
     if (t->slots == 0)
         return -1;
-    uint64_t h = khash(k, n);
     if (!(t->bloom[(h & t->bmask) >> 6] >> (h & 63) & 1) ||
         !(t->bloom[(h >> 32 & t->bmask) >> 6] >> (h >> 32 & 63) & 1))
         return -1;
@@ -224,6 +235,12 @@ static long stab_get(const stab *t, const char *k, size_t n)
         s = (s + 1) & (t->slots - 1);
     }
     return -1;
+}
+
+/* Slot of key, or -1. */
+static long stab_get(const stab *t, const char *k, size_t n)
+{
+    return t->slots == 0 ? -1 : stab_get_h(t, k, n, khash(k, n));
 }
 
 /* The table of every prefix of every key of `keys` (one value, unit 0, per
@@ -580,6 +597,8 @@ static int load_dapil_aliases(gg_geo *g, const char *dir)
     return rc;
 }
 
+static void words_build(gg_geo *g);
+
 int gg_geo_open(gg_geo **out, const char *data_dir)
 {
     int rc;
@@ -593,6 +612,7 @@ int gg_geo_open(gg_geo **out, const char *data_dir)
         goto done;
     if ((rc = load_dapil_aliases(g, data_dir)) != 0)
         goto done;
+    words_build(g);
     *out = g;
     g = NULL;
 done:
@@ -694,12 +714,13 @@ const char *gg_geo_level_name(gg_geo_level level)
 
 /* ---- finding ---------------------------------------------------------------- */
 
-enum { T_CAP = 1, T_HASH = 2, T_INHASH = 4, T_SKIP = 8, T_BREAK = 16 };
+enum { T_CAP = 1, T_HASH = 2, T_INHASH = 4, T_SKIP = 8, T_BREAK = 16, T_WORDS = 32 };
 
 typedef struct tok {
     size_t start, end;   /* bytes in the text */
-    uint8_t flags;       /* T_BREAK: a phrase may not continue past this token */
     size_t hash_end;     /* for T_HASH: end of the whole hashtag body */
+    uint8_t flags;       /* T_BREAK: a phrase may not continue past this token */
+    uint16_t words;      /* W_* bits of the word lists it is, once T_WORDS is set */
 } tok;
 
 /* Candidate mention while resolving. */
@@ -715,13 +736,15 @@ typedef struct cand_m {
     const char *how;
     int dropped;
     int32_t units[32];   /* last: a new candidate clears the fields above only
-                            (every token starts one; units[0..nu) is all read) */
+                            (units[0..nu) is all read) */
 } cand_m;
 
-/* Byte classes of the tokenizer as one table load each: the "C" locale's
- * isspace (the program never sets another) and ASCII letters and digits;
- * CC_SKIPCH marks the bytes that can begin what makes a chunk skipped. */
-enum { CC_SPACE = 1, CC_ALNUM = 2, CC_SKIPCH = 4 };
+/* Byte classes of the "C" locale's isspace (the program never sets another),
+ * ASCII letters and digits, the bytes a phrase runs over ('.', '-', '\'' and
+ * NUL, which strchr(".-'", c) used to find as the terminator) and the bytes
+ * where a URL, e-mail or @mention shows ('@', "://", "www."). The scalar
+ * scan reads them; the SSE2 one computes the same sets. */
+enum { CC_SPACE = 1, CC_ALNUM = 2, CC_JOIN = 4, CC_MARK = 8 };
 static const uint8_t cclass[256] = {
     ['\t'] = CC_SPACE, ['\n'] = CC_SPACE, ['\v'] = CC_SPACE, ['\f'] = CC_SPACE, ['\r'] = CC_SPACE,
     [' '] = CC_SPACE,
@@ -737,15 +760,11 @@ static const uint8_t cclass[256] = {
     ['f'] = CC_ALNUM, ['g'] = CC_ALNUM, ['h'] = CC_ALNUM, ['i'] = CC_ALNUM, ['j'] = CC_ALNUM,
     ['k'] = CC_ALNUM, ['l'] = CC_ALNUM, ['m'] = CC_ALNUM, ['n'] = CC_ALNUM, ['o'] = CC_ALNUM,
     ['p'] = CC_ALNUM, ['q'] = CC_ALNUM, ['r'] = CC_ALNUM, ['s'] = CC_ALNUM, ['t'] = CC_ALNUM,
-    ['u'] = CC_ALNUM, ['v'] = CC_ALNUM, ['w'] = CC_ALNUM | CC_SKIPCH, ['x'] = CC_ALNUM,
-    ['y'] = CC_ALNUM, ['z'] = CC_ALNUM,
-    ['@'] = CC_SKIPCH, [':'] = CC_SKIPCH,
+    ['u'] = CC_ALNUM, ['v'] = CC_ALNUM, ['w'] = CC_ALNUM, ['x'] = CC_ALNUM, ['y'] = CC_ALNUM,
+    ['z'] = CC_ALNUM,
+    ['.'] = CC_JOIN | CC_MARK, ['-'] = CC_JOIN, ['\''] = CC_JOIN, [0] = CC_JOIN,
+    ['@'] = CC_MARK, [':'] = CC_MARK,
 };
-
-static inline int is_alnum_ascii(unsigned char c)
-{
-    return cclass[c] & CC_ALNUM;
-}
 
 static inline int is_space_c(unsigned char c)
 {
@@ -781,149 +800,225 @@ static void grow_from(void **p, size_t *cap, size_t n, size_t sz, const void *st
     *cap = nc;
 }
 
-/* Tokens: ASCII alphanumeric runs; hashtag bodies split at camel-case humps.
- * *out starts as buf (cap elements); see grow_from. */
-static size_t tokenize(const char *s, size_t len, tok **out, tok *buf, size_t cap)
+/* The text as bitmaps, one bit a byte (bit j of word w is byte 64w + j), and
+ * lower-cased: the tokenizer finds words and phrase breaks by counting bits
+ * instead of running several byte loops over each chunk, and every key is a
+ * slice of lw or a copy of slices (no per-key lowering). */
+typedef struct scan {
+    char *lw;          /* the text with ASCII capitals lowered, then >= 16 zero
+                          bytes: 8- and 16-byte loads at a token are safe */
+    uint64_t *alnum;   /* ASCII letters and digits */
+    uint64_t *brk;     /* bytes that end a phrase: '\n' and every byte but
+                          whitespace, letters, digits, '.', '-', '\'' and NUL */
+    uint64_t *mark;    /* '@', ':' and '.' (a URL, e-mail or mention may be there) */
+    uint64_t *skip;    /* the chunks (whitespace-delimited) tokenize skips */
+    size_t nw;         /* words per bitmap: len / 64 + 1, so a clear bit ends
+                          the last token and every bit past the text is 0 */
+} scan;
+
+#if defined(__SSE2__)
+/* bytes in [lo, lo + n): shifted so the range is the lowest signed bytes */
+static inline __m128i in_range(__m128i v, char lo, int n)
 {
-    size_t n = 0;
-    tok *t = buf;
-    size_t i = 0;
-    while (i < len) {
-        /* one whitespace-delimited chunk at a time: URLs, e-mails and
-         * @mentions are skipped whole */
-        while (i < len && is_space_c((unsigned char)s[i]))
-            i++;
-        size_t c0 = i;
-        unsigned seen = 0; /* the classes of the chunk's bytes */
-        while (i < len && !is_space_c((unsigned char)s[i]))
-            seen |= cclass[(unsigned char)s[i++]];
-        size_t c1 = i;
-        int skip = 0;
-        for (size_t k = c0; (seen & CC_SKIPCH) && k < c1; k++)
-            if (!(cclass[(unsigned char)s[k]] & CC_SKIPCH))
-                continue;
-            else if (s[k] == '@' || (s[k] == ':' && k + 2 < c1 && s[k + 1] == '/' && s[k + 2] == '/') ||
-                (s[k] == 'w' && k + 4 <= c1 && memcmp(s + k, "www.", 4) == 0))
-                skip = 1;
-        size_t k = c0;
-        /* punctuation opening a chunk ("(Barat", "\"Bogor") ends the phrase
-         * before it, as it would after a word */
-        for (size_t q = c0; q < c1 && !is_alnum_ascii((unsigned char)s[q]); q++)
-            if (n && !strchr(".-'", s[q]))
-                t[n - 1].flags |= T_BREAK;
-        while (k < c1) {
-            if (!is_alnum_ascii((unsigned char)s[k])) {
-                k++;
-                continue;
-            }
-            int hash = k > c0 && s[k - 1] == '#';
-            if (hash && n)
-                t[n - 1].flags |= T_BREAK; /* no phrase runs into a hashtag */
-            size_t e = k;
-            while (e < c1 && is_alnum_ascii((unsigned char)s[e]))
-                e++;
-            /* split a hashtag body at lower->Upper humps: #KabBogor -> Kab Bogor;
-             * an all-caps run keeps its last capital for the next word:
-             * #DPRDBekasi -> DPRD Bekasi */
-            size_t p = k;
-            while (p < e) {
-                size_t q = p + 1;
-                if (hash) {
-                    while (q < e) {
-                        unsigned char a = (unsigned char)s[q - 1], b = (unsigned char)s[q];
-                        if (is_lo(a) && is_up(b))
-                            break;
-                        if (is_up(a) && is_up(b) && q + 1 < e && is_lo((unsigned char)s[q + 1]))
-                            break;
-                        q++;
-                    }
-                } else {
-                    q = e;
-                }
-                {
-                    void *tp = t;
-                    grow_from(&tp, &cap, n, sizeof *t, buf);
-                    t = tp;
-                }
-                t[n].start = p;
-                t[n].end = q;
-                t[n].flags = (uint8_t)((is_up((unsigned char)s[p]) ? T_CAP : 0) | (skip ? T_SKIP : 0) |
-                                       (hash ? T_INHASH : 0) | (hash && p == k ? T_HASH : 0));
-                t[n].hash_end = e;
-                n++;
-                p = q;
-            }
-            /* a phrase continues over spaces, '.', '-' and '\'' only, and not
-             * out of a hashtag */
-            size_t g = e;
-            int brk = hash;
-            while (g < c1 && !is_alnum_ascii((unsigned char)s[g])) {
-                if (!strchr(".-'", s[g]))
-                    brk = 1;
-                g++;
-            }
-            if (g < c1 && s[g - 1] == '#')
-                brk = 1;
-            if (brk && n)
-                t[n - 1].flags |= T_BREAK;
-            k = e;
+    return _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - lo))),
+                          _mm_set1_epi8((char)(0x80 + n)));
+}
+#endif
+
+/* Fill sc's bitmaps and lw from s[0..len), 64 bytes a step; the step past the
+ * text reads zeros (NUL is none of alnum, brk or mark). */
+static void scan_text(const char *s, size_t len, scan *sc)
+{
+    char tail[64];
+    for (size_t w = 0; w < sc->nw; w++) {
+        const char *p = s + w * 64;
+        if (w * 64 + 64 > len) { /* the last (partial or empty) step */
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, p, len - w * 64);
+            p = tail;
         }
-        /* between chunks only whitespace: a newline breaks a phrase */
-        size_t w = c1;
-        while (w < len && is_space_c((unsigned char)s[w])) {
-            if (s[w] == '\n' && n)
-                t[n - 1].flags |= T_BREAK;
-            w++;
+        uint64_t an = 0, quiet = 0, nl = 0, mark = 0;
+#if defined(__SSE2__)
+        for (int b = 0; b < 4; b++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * b));
+            __m128i let = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26);
+            __m128i a = _mm_or_si128(let, in_range(v, '0', 10));
+            _mm_storeu_si128((__m128i *)(void *)(sc->lw + w * 64 + 16 * b),
+                             _mm_or_si128(v, _mm_and_si128(let, _mm_set1_epi8(0x20))));
+            __m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+            __m128i q = _mm_or_si128(_mm_or_si128(a, in_range(v, '\t', 5)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), dot));
+            q = _mm_or_si128(q, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+                                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+            q = _mm_or_si128(q, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+            __m128i mk = _mm_or_si128(dot, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+                                                        _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+            an |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * b);
+            quiet |= (uint64_t)(unsigned)_mm_movemask_epi8(q) << (16 * b);
+            nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))) << (16 * b);
+            mark |= (uint64_t)(unsigned)_mm_movemask_epi8(mk) << (16 * b);
         }
+#else
+        for (int j = 0; j < 64; j++) {
+            unsigned char c = (unsigned char)p[j];
+            unsigned k = cclass[c];
+            sc->lw[w * 64 + j] = (char)(is_up(c) ? c + 32 : c);
+            an |= (uint64_t)((k & CC_ALNUM) != 0) << j;
+            quiet |= (uint64_t)((k & (CC_ALNUM | CC_SPACE | CC_JOIN)) != 0) << j;
+            nl |= (uint64_t)(c == '\n') << j;
+            mark |= (uint64_t)((k & CC_MARK) != 0) << j;
+        }
+#endif
+        sc->alnum[w] = an;
+        sc->brk[w] = ~quiet | nl;
+        sc->mark[w] = mark;
     }
+    memset(sc->lw + sc->nw * 64, 0, 16);
+}
+
+#define NO_BIT ((size_t)-1)
+
+/* Position of the first set bit at or after pos, or NO_BIT. */
+static inline size_t next_one(const uint64_t *m, size_t nw, size_t pos)
+{
+    size_t w = pos >> 6;
+    if (w >= nw)
+        return NO_BIT;
+    uint64_t x = m[w] & (~0ull << (pos & 63));
+    while (!x) {
+        if (++w >= nw)
+            return NO_BIT;
+        x = m[w];
+    }
+    return w * 64 + (size_t)__builtin_ctzll(x);
+}
+
+/* Position of the first clear bit at or after pos (< nw * 64: see scan.nw). */
+static inline size_t next_zero(const uint64_t *m, size_t pos)
+{
+    size_t w = pos >> 6;
+    uint64_t x = ~m[w] & (~0ull << (pos & 63));
+    while (!x)
+        x = ~m[++w];
+    return w * 64 + (size_t)__builtin_ctzll(x);
+}
+
+/* Mark the chunks that hold '@', "://" or "www." (URLs, e-mails and
+ * @mentions are skipped whole) in sc->skip; 0 when there is none. Each chunk
+ * is walked once: the marks after one that hit lie in it or past it. */
+static int mark_skips(const char *s, size_t len, scan *sc)
+{
+    int any = 0;
+    size_t pos = 0, p;
+    while ((p = next_one(sc->mark, sc->nw, pos)) != NO_BIT) {
+        pos = p + 1;
+        if (!(s[p] == '@' || (s[p] == ':' && p + 2 < len && s[p + 1] == '/' && s[p + 2] == '/') ||
+              (s[p] == '.' && p >= 3 && s[p - 1] == 'w' && s[p - 2] == 'w' && s[p - 3] == 'w')))
+            continue;
+        if (!any)
+            memset(sc->skip, 0, sc->nw * sizeof *sc->skip);
+        any = 1;
+        size_t c0 = p, c1 = p + 1;
+        while (c0 > 0 && !is_space_c((unsigned char)s[c0 - 1]))
+            c0--;
+        while (c1 < len && !is_space_c((unsigned char)s[c1]))
+            c1++;
+        for (size_t b = c0; b < c1; b++)
+            sc->skip[b >> 6] |= 1ull << (b & 63);
+        pos = c1;
+    }
+    return any;
+}
+
+/* Tokens: ASCII alphanumeric runs; hashtag bodies split at camel-case humps.
+ * A token gets T_BREAK (no phrase continues past it) when a brk byte lies
+ * between it and the next token (a newline, or punctuation other than '.',
+ * '-' and '\'') or when it ends a hashtag. *out starts as buf (cap
+ * elements); see grow_from. */
+static size_t tokenize(const char *s, size_t len, scan *sc, tok **out, tok *buf, size_t cap)
+{
+    size_t n = 0, nw = sc->nw;
+    tok *t = buf;
+    const uint64_t *an = sc->alnum, *brk = sc->brk;
+    const uint64_t *skip = mark_skips(s, len, sc) ? sc->skip : NULL;
+    size_t pos = 0, nb = next_one(brk, nw, 0), k;
+    while ((k = next_one(an, nw, pos)) != NO_BIT) {
+        size_t e = next_zero(an, k);
+        /* a phrase continues over spaces, '.', '-' and '\'' only */
+        if (n) {
+            if (nb < pos)
+                nb = next_one(brk, nw, pos);
+            if (nb < k)
+                t[n - 1].flags |= T_BREAK;
+        }
+        int hash = k > 0 && s[k - 1] == '#';
+        uint8_t fl = (uint8_t)((skip && (skip[k >> 6] >> (k & 63) & 1) ? T_SKIP : 0) | (hash ? T_INHASH : 0));
+        /* split a hashtag body at lower->Upper humps: #KabBogor -> Kab Bogor;
+         * an all-caps run keeps its last capital for the next word:
+         * #DPRDBekasi -> DPRD Bekasi */
+        size_t p = k;
+        while (p < e) {
+            size_t q = p + 1;
+            if (hash) {
+                while (q < e) {
+                    unsigned char a = (unsigned char)s[q - 1], b = (unsigned char)s[q];
+                    if (is_lo(a) && is_up(b))
+                        break;
+                    if (is_up(a) && is_up(b) && q + 1 < e && is_lo((unsigned char)s[q + 1]))
+                        break;
+                    q++;
+                }
+            } else {
+                q = e;
+            }
+            if (n == cap) {
+                void *tp = t;
+                grow_from(&tp, &cap, n, sizeof *t, buf);
+                t = tp;
+            }
+            t[n].start = p;
+            t[n].end = q;
+            t[n].hash_end = e;
+            t[n].flags = (uint8_t)(fl | (is_up((unsigned char)s[p]) ? T_CAP : 0) | (hash && p == k ? T_HASH : 0));
+            n++;
+            p = q;
+        }
+        if (hash) /* no phrase runs out of a hashtag */
+            t[n - 1].flags |= T_BREAK;
+        pos = e;
+    }
+    if (n && nb != NO_BIT && (nb >= pos || next_one(brk, nw, pos) != NO_BIT))
+        t[n - 1].flags |= T_BREAK;
     *out = t;
     return n;
 }
 
 /* Lower-cased key of tokens [a, b) joined by single spaces (or by nothing
- * when glue is 0: "Muara Gembong" = "Muaragembong"); 0 if too long. */
-/* tolower for the tokens' bytes (ASCII letters and digits) without a call */
-static inline char ascii_lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
-static size_t key_of(const char *s, const tok *t, size_t a, size_t b, char *k, int glue)
+ * when glue is 0: "Muara Gembong" = "Muaragembong"); 0 if too long. The
+ * bytes come from the lower-cased text lw. */
+static size_t key_of(const char *lw, const tok *t, size_t a, size_t b, char *k, int glue)
 {
     size_t n = 0;
     for (size_t i = a; i < b; i++) {
-        /* the token in locals: each char store into k may alias t, so the
-         * compiler would reload t[i] for every byte */
-        const char *src = s + t[i].start;
+        const char *src = lw + t[i].start;
         size_t l = t[i].end - t[i].start;
         if (n + l + 2 > KEY_MAX)
             return 0;
         if (i > a && glue)
             k[n++] = ' ';
-        char *dst = k + n;
-        for (size_t j = 0; j < l; j++)
-            dst[j] = ascii_lower(src[j]);
+        memcpy(k + n, src, l);
         n += l;
     }
     k[n] = '\0';
     return n;
 }
 
-static int tok_is(const char *s, const tok *t, const char *const *words)
+/* Append l bytes of lw at src to k[at..] sixteen at a time: k has 16 bytes
+ * of slack past KEY_MAX and lw 16 zero bytes past the text. */
+static inline void key_add(char *k, size_t at, const char *src, size_t l)
 {
-    size_t l = t->end - t->start;
-    const char *w0 = s + t->start;
-    /* tokens are ASCII letters and digits, the lists lower-case words: | 0x20
-     * lower-cases a letter and leaves a digit (no strlen, no call per word) */
-    for (; *words; words++) {
-        const char *w = *words;
-        size_t j = 0;
-        while (j < l && w[j] && (char)(w0[j] | 0x20) == w[j])
-            j++;
-        if (j == l && w[j] == '\0')
-            return 1;
-    }
-    return 0;
+    for (size_t o = 0; o < l; o += 16)
+        memcpy(k + at + o, src + o, 16);
 }
 
 /* level prefixes: part of the name as written ("Kab. Bogor") */
@@ -952,6 +1047,92 @@ static const char *const NOT_PLACE_NEXT[] = {"perang", "laga", "tempur", "pertem
 static const char *const KEC_STRONG[] = {"stasiun", "jl", "jln", "jalan", "raya", "pasar", "terminal", "camat",
                                          NULL};
 static const char *const KEC_WEAK[] = {"di", "warga", "daerah", NULL};
+
+/* A token's lists as bits: one lookup in g->wtab per token that is asked,
+ * instead of a walk over each list it is compared with. */
+enum {
+    W_KAB = 1 << 0, W_KOTA = 1 << 1, W_PROV = 1 << 2, W_KEC = 1 << 3,
+    W_LVL_KAB = 1 << 4, W_LVL_KOTA = 1 << 5, W_LVL_PROV = 1 << 6,
+    W_CUE = 1 << 7, W_LOC = 1 << 8, W_NOT_PLACE_NEXT = 1 << 9,
+    W_KEC_STRONG = 1 << 10, W_KEC_WEAK = 1 << 11,
+};
+
+static const struct {
+    const char *const *words;
+    uint16_t bit;
+} WLISTS[] = {
+    {PFX_KAB, W_KAB}, {PFX_KOTA, W_KOTA}, {PFX_PROV, W_PROV}, {PFX_KEC, W_KEC},
+    {LVL_KAB, W_LVL_KAB}, {LVL_KOTA, W_LVL_KOTA}, {LVL_PROV, W_LVL_PROV},
+    {CUES, W_CUE}, {LOCATIVES, W_LOC}, {NOT_PLACE_NEXT, W_NOT_PLACE_NEXT},
+    {KEC_STRONG, W_KEC_STRONG}, {KEC_WEAK, W_KEC_WEAK},
+};
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+/* The first l (1..8) bytes of a load8, in memory order on any byte order. */
+static inline uint64_t head_mask(size_t l)
+{
+    static const unsigned char ff[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    return load8((const char *)ff + 8 - l);
+}
+
+static inline size_t wslot_of(uint64_t lo, uint64_t hi, size_t l)
+{
+    return (size_t)(((lo ^ (hi * 0xff51afd7ed558ccdull)) + l) * 0x9e3779b97f4a7c15ull >> 57) &
+           (GEO_WSLOTS - 1);
+}
+
+/* The lists' words into g->wtab (open addressing; the words are < WMAX bytes
+ * and fewer than half the slots: checked by the asserts). */
+static void words_build(gg_geo *g)
+{
+    for (size_t li = 0; li < sizeof WLISTS / sizeof WLISTS[0]; li++)
+        for (const char *const *w = WLISTS[li].words; *w; w++) {
+            char b[16] = {0};
+            size_t l = strlen(*w);
+            assert(l > 0 && l <= WMAX);
+            memcpy(b, *w, l);
+            uint64_t lo = load8(b), hi = load8(b + 8);
+            size_t s = wslot_of(lo, hi, l), probes = 0;
+            while (g->wtab[s].len && !(g->wtab[s].lo == lo && g->wtab[s].hi == hi && g->wtab[s].len == l)) {
+                s = (s + 1) & (GEO_WSLOTS - 1);
+                assert(++probes < GEO_WSLOTS / 2);
+            }
+            g->wtab[s].lo = lo;
+            g->wtab[s].hi = hi;
+            g->wtab[s].len = (uint8_t)l;
+            g->wtab[s].bits |= WLISTS[li].bit;
+        }
+}
+
+/* The W_* bits of token t (remembered in it): tok_is of every list at once,
+ * the token lower-cased ((c | 0x20) of a letter or digit) against the lists'
+ * lower-case words. */
+static unsigned tok_words(const gg_geo *g, const char *lw, tok *t)
+{
+    if (t->flags & T_WORDS)
+        return t->words;
+    size_t l = t->end - t->start;
+    uint16_t bits = 0;
+    if (l <= WMAX) {
+        const char *p = lw + t->start;
+        uint64_t lo = l >= 8 ? load8(p) : load8(p) & head_mask(l);
+        uint64_t hi = l <= 8 ? 0 : l >= 16 ? load8(p + 8) : load8(p + 8) & head_mask(l - 8);
+        for (size_t s = wslot_of(lo, hi, l); g->wtab[s].len; s = (s + 1) & (GEO_WSLOTS - 1))
+            if (g->wtab[s].lo == lo && g->wtab[s].hi == hi && g->wtab[s].len == l) {
+                bits = g->wtab[s].bits;
+                break;
+            }
+    }
+    t->words = bits;
+    t->flags |= T_WORDS;
+    return bits;
+}
 
 /* Fill cm->units from table slot s; 0 if none survive the level filter. */
 static int take_units(const gg_geo *g, const stab *t, long s, cand_m *cm, int want_level, int want_kota)
@@ -1061,10 +1242,46 @@ static void fill_match(const gg_geo *g, const cand_m *cm, gg_geo_match *m)
     }
 }
 
+/* A fresh candidate at cm[ncm] (made only where a token may become a
+ * mention: most tokens never need one). */
+static cand_m *cand_new(cand_m **cm, size_t *capm, size_t ncm, cand_m *stack)
+{
+    if (ncm >= *capm) {
+        void *p = *cm;
+        grow_from(&p, capm, ncm, sizeof **cm, stack);
+        *cm = p;
+    }
+    cand_m *c = &(*cm)[ncm];
+    memset(c, 0, offsetof(cand_m, units));
+    c->dapil = -1;
+    return c;
+}
+
 int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, int max)
 {
+    /* the scan of a text of up to STACK_TEXT bytes stays on the stack */
+    enum { STACK_TEXT = 2048, STACK_WORDS = STACK_TEXT / 64 + 1 };
+    char lwbuf[STACK_WORDS * 64 + 16];
+    uint64_t mbuf[4 * STACK_WORDS];
+    void *heap = NULL;
+    scan sn;
+    sn.nw = len / 64 + 1;
+    uint64_t *m = mbuf;
+    sn.lw = lwbuf;
+    if (sn.nw > STACK_WORDS) {
+        heap = gg_malloc(4 * sn.nw * sizeof *m + sn.nw * 64 + 16);
+        m = heap;
+        sn.lw = (char *)(m + 4 * sn.nw);
+    }
+    sn.alnum = m;
+    sn.brk = m + sn.nw;
+    sn.mark = m + 2 * sn.nw;
+    sn.skip = m + 3 * sn.nw;
+    scan_text(s, len, &sn);
+    const char *lw = sn.lw;
+
     tok tbuf[64], *t = NULL;
-    size_t nt = tokenize(s, len, &t, tbuf, sizeof tbuf / sizeof tbuf[0]);
+    size_t nt = tokenize(s, len, &sn, &t, tbuf, sizeof tbuf / sizeof tbuf[0]);
     cand_m cmbuf[8];
     size_t ncm = 0, capm = sizeof cmbuf / sizeof cmbuf[0];
     cand_m *cm = cmbuf;
@@ -1072,28 +1289,23 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
     int found = 0;
 
     for (size_t i = 0; i < nt;) {
-        if (t[i].flags & T_SKIP) {
+        const uint8_t fl = t[i].flags;
+        if (fl & T_SKIP) {
             i++;
             continue;
         }
-        {
-            void *cp = cm;
-            grow_from(&cp, &capm, ncm, sizeof *cm, cmbuf);
-            cm = cp;
-        }
-        cand_m *c = &cm[ncm];
-        memset(c, 0, offsetof(cand_m, units));
-        c->dapil = -1;
+        const size_t st = t[i].start, tl = t[i].end - st;
+        const char *w = lw + st; /* the token, lower-cased */
+        cand_m *c;
 
         /* 0. "Dapil Jabar V", "dapil DKI Jakarta 2" */
-        if (i + 1 < nt && !(t[i].flags & T_BREAK) && t[i].end - t[i].start == 5 &&
-            strncasecmp(s + t[i].start, "dapil", 5) == 0) {
+        if (tl == 5 && i + 1 < nt && !(fl & T_BREAK) && memcmp(w, "dapil", 5) == 0) {
             size_t bd = 0;
             long sd = -1;
             for (size_t n = 2; n <= 6 && i + n <= nt; n++) {
                 if (t[i + n - 1].flags & T_SKIP)
                     break;
-                size_t kn = key_of(s, t, i, i + n, key, 1);
+                size_t kn = key_of(lw, t, i, i + n, key, 1);
                 long sl = kn ? stab_get(&g->dapil_alias, key, kn) : -1;
                 if (sl >= 0) {
                     bd = n;
@@ -1103,6 +1315,7 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
                     break;
             }
             if (sd >= 0) {
+                c = cand_new(&cm, &capm, ncm, cmbuf);
                 c->t0 = i;
                 c->t1 = i + bd;
                 c->dapil = g->dapil_alias.vunit[g->dapil_alias.first[sd]];
@@ -1115,42 +1328,42 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         }
 
         /* 1. a whole hashtag: #Sumbar, #KabBogor, #AcehBarat */
-        if (t[i].flags & T_HASH) {
-            size_t e = i;
-            while (e < nt && t[e].start < t[i].hash_end)
+        if (fl & T_HASH) {
+            size_t he = t[i].hash_end, e = i;
+            while (e < nt && t[e].start < he)
                 e++;
-            size_t kn = 0;
-            for (size_t j = t[i].start; j < t[i].hash_end && kn + 1 < KEY_MAX; j++)
-                key[kn++] = ascii_lower(s[j]);
-            long sl = stab_get(&g->alias_key, key, kn);
+            size_t kn = he - st < KEY_MAX - 1 ? he - st : KEY_MAX - 1;
+            long sl = stab_get(&g->alias_key, w, kn);
             /* a hashtag is a deliberate cue, except for letter abbreviations
              * that are also people (#SBY) or chat (#smg) */
-            if (sl >= 0 && take_units(g, &g->alias_key, sl, c, 0, -1) && !(c->needs_cue && kn <= 3)) {
-                c->t0 = i;
-                c->t1 = e;
-                c->has_cue = 1;
-                c->how = "hashtag";
-                ncm++;
-                i = e;
-                continue;
+            if (sl >= 0) {
+                c = cand_new(&cm, &capm, ncm, cmbuf);
+                if (take_units(g, &g->alias_key, sl, c, 0, -1) && !(c->needs_cue && kn <= 3)) {
+                    c->t0 = i;
+                    c->t1 = e;
+                    c->has_cue = 1;
+                    c->how = "hashtag";
+                    ncm++;
+                    i = e;
+                    continue;
+                }
             }
         }
 
         /* 2. a prefix: Kab./Kota/Prov./Kec. + name */
         int lvl = 0, kota = -1, kec = 0;
-        char c0 = (char)(s[t[i].start] | 0x20);
-        size_t tl = t[i].end - t[i].start;
         /* every prefix word starts so and has 3, 4, 5, 8 or 9 letters */
-        if ((c0 == 'k' || c0 == 'p') && tl <= 9 && (0x338u >> tl & 1)) {
-            kec = tok_is(s, &t[i], PFX_KEC);
-            if (tok_is(s, &t[i], PFX_KAB))
+        if ((w[0] == 'k' || w[0] == 'p') && tl <= 9 && (0x338u >> tl & 1)) {
+            unsigned wb = tok_words(g, lw, &t[i]);
+            kec = (wb & W_KEC) != 0;
+            if (wb & W_KAB)
                 lvl = GG_GEO_KABKOTA, kota = 0;
-            else if (tok_is(s, &t[i], PFX_KOTA))
+            else if (wb & W_KOTA)
                 lvl = GG_GEO_KABKOTA, kota = 1;
-            else if (tok_is(s, &t[i], PFX_PROV))
+            else if (wb & W_PROV)
                 lvl = GG_GEO_PROVINSI;
         }
-        int prefixed = (lvl || kec) && !(t[i].flags & T_BREAK) && i + 1 < nt;
+        int prefixed = (lvl || kec) && !(fl & T_BREAK) && i + 1 < nt;
 
         /* 3. the longest alias n-gram at i (it may include the prefix);
          * spacing variants ("Tanjung Pinang") through the glued key */
@@ -1158,50 +1371,84 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         long bslot = -1;
         const stab *btab = &g->alias;
         int can_start;
+        uint64_t h1 = 0; /* the token's hash, when the starts probe took it */
         /* the bitmaps answer for tokens of up to three bytes and turn most
          * longer ones away; the rest probe the table */
-        int bit = tl >= 3 ? tri_index(s + t[i].start) : tok12_index(s + t[i].start, tl);
-        if (bit < 0) {
-            size_t kn1 = key_of(s, t, i, i + 1, key, 1);
-            can_start = kn1 && stab_get(&g->starts, key, kn1) >= 0;
-        } else if (tl < 3) {
+        int bit = tl >= 3 ? tri_index(w) : tok12_index(w, tl);
+        if (bit >= 0 && tl < 3) {
             can_start = (int)(g->start12[bit >> 6] >> (bit & 63) & 1);
-        } else if (!(g->start3[bit >> 6] >> (bit & 63) & 1)) {
+        } else if (bit >= 0 && !(g->start3[bit >> 6] >> (bit & 63) & 1)) {
             can_start = 0; /* no alias key begins so: not one of the starts */
-        } else if (tl == 3) {
+        } else if (bit >= 0 && tl == 3) {
             can_start = 1;
+        } else if (tl + 2 > KEY_MAX) {
+            can_start = 0; /* no key this long */
         } else {
-            size_t kn1 = key_of(s, t, i, i + 1, key, 1);
-            can_start = kn1 && stab_get(&g->starts, key, kn1) >= 0;
+            h1 = khash(w, tl);
+            can_start = stab_get_h(&g->starts, w, tl, h1) >= 0;
         }
-        for (size_t n = 1; can_start && n <= (size_t)g->max_ngram && i + n <= nt; n++) {
-            if (t[i + n - 1].flags & T_SKIP)
-                break;
-            /* "di" starts "Dili…", "di sana" starts nothing: stop there */
-            if (n > 1 && g->glued_keys) {
-                size_t kg = key_of(s, t, i, i + n, key, 0);
-                if (!kg || stab_get(&g->starts, key, kg) < 0)
+        if (can_start) {
+            /* the n-gram's keys grow a token a step: spaced (ks, for
+             * `alias`) and glued (kg, for `starts` and `alias_key`); an
+             * n-gram over KEY_MAX has no key, nor has any longer one */
+            char ks[KEY_MAX + 16], kg[KEY_MAX + 16];
+            size_t ns = tl, ng = tl;
+            int sok = tl + 2 <= KEY_MAX, gok = sok, glue_ok = tl >= 3;
+            for (size_t n = 1; n <= (size_t)g->max_ngram && i + n <= nt; n++) {
+                const tok *tj = &t[i + n - 1];
+                const uint8_t fj = tj->flags;
+                if (fj & T_SKIP)
+                    break;
+                long sl;
+                const stab *tab = &g->alias;
+                if (n == 1) {
+                    sl = !sok ? -1 : h1 ? stab_get_h(&g->alias, w, tl, h1) : stab_get(&g->alias, w, tl);
+                } else {
+                    const size_t sj = tj->start, lj = tj->end - sj;
+                    if (n == 2 && sok) {
+                        key_add(ks, 0, w, tl);
+                        key_add(kg, 0, w, tl);
+                    }
+                    /* key_of's test, n + l + 2 > KEY_MAX before the space:
+                     * the spaced key may fail before the glued one */
+                    if (sok && ns + lj + 2 > KEY_MAX)
+                        sok = 0;
+                    if (sok) {
+                        ks[ns++] = ' ';
+                        key_add(ks, ns, lw + sj, lj);
+                        ns += lj;
+                    }
+                    if (gok && ng + lj + 2 > KEY_MAX)
+                        gok = 0;
+                    if (gok) {
+                        key_add(kg, ng, lw + sj, lj);
+                        ng += lj;
+                    }
+                    glue_ok = glue_ok && lj >= 3;
+                    uint64_t hg = 0;
+                    /* "di" starts "Dili…", "di sana" starts nothing: stop there */
+                    if (g->glued_keys) {
+                        if (!gok)
+                            break;
+                        hg = khash(kg, ng);
+                        if (stab_get_h(&g->starts, kg, ng, hg) < 0)
+                            break;
+                    }
+                    sl = sok ? stab_get(&g->alias, ks, ns) : -1;
+                    /* glued only from words of 3+ letters: "en de" is not Ende */
+                    if (sl < 0 && glue_ok) {
+                        sl = !gok ? -1 : hg ? stab_get_h(&g->alias_key, kg, ng, hg) : stab_get(&g->alias_key, kg, ng);
+                        tab = &g->alias_key;
+                    }
+                }
+                if (sl >= 0) {
+                    best = n;
+                    bslot = sl;
+                    btab = tab;
+                }
+                if (fj & T_BREAK)
                     break;
             }
-            size_t kn = key_of(s, t, i, i + n, key, 1);
-            long sl = kn ? stab_get(&g->alias, key, kn) : -1;
-            const stab *tab = &g->alias;
-            /* glued only from words of 3+ letters: "en de" is not Ende */
-            int glue_ok = n > 1;
-            for (size_t j = i; glue_ok && j < i + n; j++)
-                glue_ok = t[j].end - t[j].start >= 3;
-            if (sl < 0 && glue_ok) {
-                kn = key_of(s, t, i, i + n, key, 0);
-                sl = kn ? stab_get(&g->alias_key, key, kn) : -1;
-                tab = &g->alias_key;
-            }
-            if (sl >= 0) {
-                best = n;
-                bslot = sl;
-                btab = tab;
-            }
-            if (t[i + n - 1].flags & T_BREAK)
-                break;
         }
         if (prefixed && best <= 1) {
             /* prefix + name: kecamatan names for Kec., aliases otherwise */
@@ -1211,7 +1458,7 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             for (size_t n = 1; n <= (size_t)(kec ? 4 : g->max_ngram) && i + 1 + n <= nt; n++) {
                 if (t[i + n].flags & T_SKIP)
                     break;
-                size_t kn = key_of(s, t, i + 1, i + 1 + n, key, !kec);
+                size_t kn = key_of(lw, t, i + 1, i + 1 + n, key, !kec);
                 long sl = kn ? stab_get(tab, key, kn) : -1;
                 if (sl >= 0) {
                     b2 = n;
@@ -1220,84 +1467,96 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
                 if (t[i + n].flags & T_BREAK)
                     break;
             }
-            if (s2 >= 0 && take_units(g, tab, s2, c, kec ? GG_GEO_KECAMATAN : lvl, kec ? -1 : kota)) {
-                c->t0 = i;
-                c->t1 = i + 1 + b2;
-                c->has_cue = 1;
-                c->how = kec ? "kecamatan" : "prefix";
-                ncm++;
-                i = c->t1;
-                continue;
+            if (s2 >= 0) {
+                c = cand_new(&cm, &capm, ncm, cmbuf);
+                if (take_units(g, tab, s2, c, kec ? GG_GEO_KECAMATAN : lvl, kec ? -1 : kota)) {
+                    c->t0 = i;
+                    c->t1 = i + 1 + b2;
+                    c->has_cue = 1;
+                    c->how = kec ? "kecamatan" : "prefix";
+                    ncm++;
+                    i = c->t1;
+                    continue;
+                }
             }
         }
-        const tok *prev = i > 0 && !(t[i - 1].flags & T_BREAK) ? &t[i - 1] : NULL;
-        if (bslot >= 0 && take_units(g, btab, bslot, c, 0, -1)) {
-            c->t0 = i;
-            c->t1 = i + best;
-            c->how = "alias";
-            if (prefixed && best > 1) {
-                c->how = "prefix";
-                c->has_cue = 1;
-            }
-            /* a cue word before a bare name written like a name; for a few
-             * names a locative suffices in lower case too ("di malang") */
-            if (prev && tok_is(s, prev, CUES) && (t[i].flags & T_CAP))
-                c->has_cue = 1;
-            if (prev && c->lower_ok && tok_is(s, prev, LOCATIVES) &&
-                !(i + best < nt && tok_is(s, &t[i + best], NOT_PLACE_NEXT)))
-                c->has_cue = 1;
-            /* "Pemkab"/"Bupati"/"Kota" before a bare name decides its level */
-            if (prev) {
-                int l2 = 0, k2 = -1;
-                if (tok_is(s, prev, PFX_KAB) || tok_is(s, prev, LVL_KAB))
-                    l2 = GG_GEO_KABKOTA, k2 = 0;
-                else if (tok_is(s, prev, PFX_KOTA) || tok_is(s, prev, LVL_KOTA))
-                    l2 = GG_GEO_KABKOTA, k2 = 1;
-                else if (tok_is(s, prev, PFX_PROV) || tok_is(s, prev, LVL_PROV))
-                    l2 = GG_GEO_PROVINSI;
-                cand_m tmp;
-                if (l2) {
-                    tmp = *c;
-                    if (take_units(g, btab, bslot, &tmp, l2, k2)) {
-                        *c = tmp;
-                        c->has_cue = 1;
+        tok *prev = i > 0 && !(t[i - 1].flags & T_BREAK) ? &t[i - 1] : NULL;
+        if (bslot >= 0) {
+            c = cand_new(&cm, &capm, ncm, cmbuf);
+            if (take_units(g, btab, bslot, c, 0, -1)) {
+                c->t0 = i;
+                c->t1 = i + best;
+                c->how = "alias";
+                if (prefixed && best > 1) {
+                    c->how = "prefix";
+                    c->has_cue = 1;
+                }
+                unsigned pw = prev ? tok_words(g, lw, prev) : 0;
+                /* a cue word before a bare name written like a name; for a few
+                 * names a locative suffices in lower case too ("di malang") */
+                if ((pw & W_CUE) && (fl & T_CAP))
+                    c->has_cue = 1;
+                if (c->lower_ok && (pw & W_LOC) &&
+                    !(i + best < nt && (tok_words(g, lw, &t[i + best]) & W_NOT_PLACE_NEXT)))
+                    c->has_cue = 1;
+                /* "Pemkab"/"Bupati"/"Kota" before a bare name decides its level */
+                if (prev) {
+                    int l2 = 0, k2 = -1;
+                    if (pw & (W_KAB | W_LVL_KAB))
+                        l2 = GG_GEO_KABKOTA, k2 = 0;
+                    else if (pw & (W_KOTA | W_LVL_KOTA))
+                        l2 = GG_GEO_KABKOTA, k2 = 1;
+                    else if (pw & (W_PROV | W_LVL_PROV))
+                        l2 = GG_GEO_PROVINSI;
+                    cand_m tmp;
+                    if (l2) {
+                        tmp = *c;
+                        if (take_units(g, btab, bslot, &tmp, l2, k2)) {
+                            *c = tmp;
+                            c->has_cue = 1;
+                        }
                     }
                 }
-            }
-            ncm++;
-            i = c->t1;
-            continue;
-        }
-        /* 4. a bare kecamatan name, only capitalised and after a place word */
-        int strong = 0; /* the word lists last: most tokens fail the cheap tests */
-        if (prev && (t[i].flags & T_CAP) && !(t[i].flags & T_INHASH) &&
-            t[i].end - t[i].start >= 5 && /* "Jaya" (Pasar Jaya) is a word, not a kecamatan */
-            ((strong = tok_is(s, prev, KEC_STRONG)) || tok_is(s, prev, KEC_WEAK))) {
-            size_t b2 = 0;
-            long s2 = -1;
-            for (size_t n = 1; n <= 3 && i + n <= nt; n++) {
-                if ((t[i + n - 1].flags & T_SKIP) || !(t[i + n - 1].flags & T_CAP))
-                    break;
-                size_t kn = key_of(s, t, i, i + n, key, 0);
-                long sl = kn ? stab_get(&g->kec, key, kn) : -1;
-                if (sl >= 0) {
-                    b2 = n;
-                    s2 = sl;
-                }
-                if (t[i + n - 1].flags & T_BREAK)
-                    break;
-            }
-            if (s2 >= 0 && take_units(g, &g->kec, s2, c, GG_GEO_KECAMATAN, -1)) {
-                c->t0 = i;
-                c->t1 = i + b2;
-                c->how = "kecamatan";
-                c->bare_kec = 1;
-                /* a name found in several kab/kota needs a related mention */
-                c->has_cue = c->nu == 1 && strong;
-                c->needs_cue = !c->has_cue;
                 ncm++;
                 i = c->t1;
                 continue;
+            }
+        }
+        /* 4. a bare kecamatan name, only capitalised and after a place word */
+        if (prev && (fl & T_CAP) && !(fl & T_INHASH) &&
+            tl >= 5) { /* "Jaya" (Pasar Jaya) is a word, not a kecamatan */
+            unsigned pw = tok_words(g, lw, prev);
+            int strong = (pw & W_KEC_STRONG) != 0;
+            if (strong || (pw & W_KEC_WEAK)) {
+                size_t b2 = 0;
+                long s2 = -1;
+                for (size_t n = 1; n <= 3 && i + n <= nt; n++) {
+                    if ((t[i + n - 1].flags & T_SKIP) || !(t[i + n - 1].flags & T_CAP))
+                        break;
+                    size_t kn = key_of(lw, t, i, i + n, key, 0);
+                    long sl = kn ? stab_get(&g->kec, key, kn) : -1;
+                    if (sl >= 0) {
+                        b2 = n;
+                        s2 = sl;
+                    }
+                    if (t[i + n - 1].flags & T_BREAK)
+                        break;
+                }
+                if (s2 >= 0) {
+                    c = cand_new(&cm, &capm, ncm, cmbuf);
+                    if (take_units(g, &g->kec, s2, c, GG_GEO_KECAMATAN, -1)) {
+                        c->t0 = i;
+                        c->t1 = i + b2;
+                        c->how = "kecamatan";
+                        c->bare_kec = 1;
+                        /* a name found in several kab/kota needs a related mention */
+                        c->has_cue = c->nu == 1 && strong;
+                        c->needs_cue = !c->has_cue;
+                        ncm++;
+                        i = c->t1;
+                        continue;
+                    }
+                }
             }
         }
         i++;
@@ -1388,6 +1647,7 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         gg_free(t);
     if (cm != cmbuf)
         gg_free(cm);
+    gg_free(heap);
     return found;
 }
 
