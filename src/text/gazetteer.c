@@ -80,6 +80,9 @@ struct gg_geo {
                              and a token of 3 bytes with it is a start */
     uint64_t start12[(37 * 37 + 63) / 64]; /* bit: this one or two letters/digits
                              are a key of `starts` (tok12_index) */
+    uint64_t start4[(1u << 16) / 64]; /* bit quad_index(k): some key of `starts`
+                             begins with these four bytes (a hash: several
+                             fours share a bit, so a set bit still probes) */
     int max_ngram;
     int glued_keys;       /* every alias key is its name without spaces: a phrase
                              whose glued form is no prefix of a key ends the
@@ -152,6 +155,14 @@ static int tri_index(const char *k)
     if (!a || !b || !c)
         return -1;
     return ((a - 1) * 36 + (b - 1)) * 36 + (c - 1);
+}
+
+/* Bit of g->start4 for the first four bytes at k. */
+static inline unsigned quad_index(const char *k)
+{
+    uint32_t x;
+    memcpy(&x, k, 4);
+    return (x * 0x9e3779b1u) >> 16;
 }
 
 /* Index of a key of one or two letters/digits (either case) in start12,
@@ -564,6 +575,10 @@ static int load_aliases(gg_geo *g, const char *dir)
             g->start3[b >> 6] |= 1ull << (b & 63);
         else if (b >= 0)
             g->start12[b >> 6] |= 1ull << (b & 63);
+        if (kl >= 4) {
+            unsigned q = quad_index(g->starts.key[k]);
+            g->start4[q >> 6] |= 1ull << (q & 63);
+        }
     }
     return 0;
 }
@@ -829,48 +844,53 @@ static inline __m128i in_range(__m128i v, char lo, int n)
  * text reads zeros (NUL is none of alnum, brk or mark). */
 static void scan_text(const char *s, size_t len, scan *sc)
 {
-    char tail[64];
     for (size_t w = 0; w < sc->nw; w++) {
-        const char *p = s + w * 64;
-        if (w * 64 + 64 > len) { /* the last (partial or empty) step */
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, p, len - w * 64);
-            p = tail;
-        }
-        uint64_t an = 0, quiet = 0, nl = 0, mark = 0;
+        uint64_t an = 0, quiet = 0, mark = 0; /* quiet: no break (a newline is not) */
 #if defined(__SSE2__)
-        for (int b = 0; b < 4; b++) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * b));
+        for (unsigned b = 0; b < 4; b++) {
+            const size_t at = w * 64 + 16 * b;
+            __m128i v;
+            if (at + 16 <= len) {
+                v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+            } else if (at < len) {
+                char tail[16] = {0};
+                memcpy(tail, s + at, len - at);
+                v = _mm_loadu_si128((const __m128i *)(const void *)tail);
+            } else { /* past the text: NUL bytes */
+                _mm_storeu_si128((__m128i *)(void *)(sc->lw + at), _mm_setzero_si128());
+                quiet |= (uint64_t)0xffff << (16 * b);
+                continue;
+            }
             __m128i let = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26);
             __m128i a = _mm_or_si128(let, in_range(v, '0', 10));
-            _mm_storeu_si128((__m128i *)(void *)(sc->lw + w * 64 + 16 * b),
-                             _mm_or_si128(v, _mm_and_si128(let, _mm_set1_epi8(0x20))));
+            _mm_storeu_si128((__m128i *)(void *)(sc->lw + at), _mm_or_si128(v, _mm_and_si128(let, _mm_set1_epi8(0x20))));
             __m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
-            __m128i q = _mm_or_si128(_mm_or_si128(a, in_range(v, '\t', 5)),
-                                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), dot));
-            q = _mm_or_si128(q, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
-                                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
-            q = _mm_or_si128(q, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+            /* '\t' and '\v' '\f' '\r' (11-13), ' ', '.', '-', '\'', NUL */
+            __m128i q = _mm_or_si128(_mm_or_si128(a, in_range(v, '\v', 3)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), dot));
+            q = _mm_or_si128(q, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                             _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+            q = _mm_or_si128(q, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                                             _mm_cmpeq_epi8(v, _mm_setzero_si128())));
             __m128i mk = _mm_or_si128(dot, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
                                                         _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
             an |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * b);
             quiet |= (uint64_t)(unsigned)_mm_movemask_epi8(q) << (16 * b);
-            nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))) << (16 * b);
             mark |= (uint64_t)(unsigned)_mm_movemask_epi8(mk) << (16 * b);
         }
 #else
-        for (int j = 0; j < 64; j++) {
-            unsigned char c = (unsigned char)p[j];
+        for (unsigned j = 0; j < 64; j++) {
+            const size_t at = w * 64 + j;
+            unsigned char c = at < len ? (unsigned char)s[at] : 0;
             unsigned k = cclass[c];
-            sc->lw[w * 64 + j] = (char)(is_up(c) ? c + 32 : c);
+            sc->lw[at] = (char)(is_up(c) ? c + 32 : c);
             an |= (uint64_t)((k & CC_ALNUM) != 0) << j;
-            quiet |= (uint64_t)((k & (CC_ALNUM | CC_SPACE | CC_JOIN)) != 0) << j;
-            nl |= (uint64_t)(c == '\n') << j;
+            quiet |= (uint64_t)((k & (CC_ALNUM | CC_SPACE | CC_JOIN)) != 0 && c != '\n') << j;
             mark |= (uint64_t)((k & CC_MARK) != 0) << j;
         }
 #endif
         sc->alnum[w] = an;
-        sc->brk[w] = ~quiet | nl;
+        sc->brk[w] = ~quiet;
         sc->mark[w] = mark;
     }
     memset(sc->lw + sc->nw * 64, 0, 16);
@@ -890,16 +910,6 @@ static inline size_t next_one(const uint64_t *m, size_t nw, size_t pos)
             return NO_BIT;
         x = m[w];
     }
-    return w * 64 + (size_t)__builtin_ctzll(x);
-}
-
-/* Position of the first clear bit at or after pos (< nw * 64: see scan.nw). */
-static inline size_t next_zero(const uint64_t *m, size_t pos)
-{
-    size_t w = pos >> 6;
-    uint64_t x = ~m[w] & (~0ull << (pos & 63));
-    while (!x)
-        x = ~m[++w];
     return w * 64 + (size_t)__builtin_ctzll(x);
 }
 
@@ -930,65 +940,119 @@ static int mark_skips(const char *s, size_t len, scan *sc)
     return any;
 }
 
+/* A token array full at n elements (n was its capacity) with room for 2n:
+ * the first growth moves it from the caller's stack buffer to the heap. */
+static tok *tok_grow(tok *t, size_t n, const tok *stack)
+{
+    if (t == stack) {
+        tok *h = gg_malloc(2 * n * sizeof *h);
+        memcpy(h, t, n * sizeof *t);
+        return h;
+    }
+    return gg_realloc(t, 2 * n * sizeof *t);
+}
+
+/* The pieces of the hashtag body [k, e) as tokens t[n..] (returns the new
+ * count): split at lower->Upper humps, #KabBogor -> Kab Bogor; an all-caps
+ * run keeps its last capital for the next word: #DPRDBekasi -> DPRD Bekasi */
+static size_t hash_pieces(const char *s, size_t k, size_t e, uint8_t fl, tok **tp, size_t n, size_t *cap,
+                          const tok *stack)
+{
+    for (size_t p = k; p < e;) {
+        size_t q = p + 1;
+        while (q < e) {
+            unsigned char a = (unsigned char)s[q - 1], b = (unsigned char)s[q];
+            if (is_lo(a) && is_up(b))
+                break;
+            if (is_up(a) && is_up(b) && q + 1 < e && is_lo((unsigned char)s[q + 1]))
+                break;
+            q++;
+        }
+        if (n == *cap) {
+            *tp = tok_grow(*tp, n, stack);
+            *cap *= 2;
+        }
+        tok *t = &(*tp)[n++];
+        t->start = p;
+        t->end = q;
+        t->hash_end = e;
+        t->flags = (uint8_t)(fl | T_INHASH | (is_up((unsigned char)s[p]) ? T_CAP : 0) | (p == k ? T_HASH : 0));
+        p = q;
+    }
+    (*tp)[n - 1].flags |= T_BREAK; /* no phrase runs out of a hashtag */
+    return n;
+}
+
 /* Tokens: ASCII alphanumeric runs; hashtag bodies split at camel-case humps.
  * A token gets T_BREAK (no phrase continues past it) when a brk byte lies
  * between it and the next token (a newline, or punctuation other than '.',
- * '-' and '\'') or when it ends a hashtag. *out starts as buf (cap
- * elements); see grow_from. */
+ * '-' and '\'') or when it ends a hashtag. The runs are read off the edges
+ * of the alnum bitmap, a bit at a time. *out starts as buf (cap elements). */
 static size_t tokenize(const char *s, size_t len, scan *sc, tok **out, tok *buf, size_t cap)
 {
     size_t n = 0, nw = sc->nw;
     tok *t = buf;
     const uint64_t *an = sc->alnum, *brk = sc->brk;
     const uint64_t *skip = mark_skips(s, len, sc) ? sc->skip : NULL;
-    size_t pos = 0, nb = next_one(brk, nw, 0), k;
-    while ((k = next_one(an, nw, pos)) != NO_BIT) {
-        size_t e = next_zero(an, k);
-        /* a phrase continues over spaces, '.', '-' and '\'' only */
-        if (n) {
-            if (nb < pos)
-                nb = next_one(brk, nw, pos);
-            if (nb < k)
-                t[n - 1].flags |= T_BREAK;
+    /* nb: a breaking byte at or after pe (the last token's end), or the
+     * first one after an earlier end: looked up again only when passed */
+    size_t nb = next_one(brk, nw, 0), k = 0, pe = 0;
+    uint64_t carry = 0; /* the last byte of the previous word is in a run */
+    for (size_t wi = 0; wi < nw; wi++) {
+        const uint64_t a = an[wi];
+        /* bits where a run starts or where one ended the byte before: they
+         * alternate, so a word is read a start and an end at a time (a run
+         * that goes on past the word ends at the next word's first edge) */
+        uint64_t edge = a ^ (a << 1 | carry);
+        const int inside = (int)carry;
+        carry = a >> 63;
+        if (!edge)
+            continue;
+        if (!inside) {
+            k = wi * 64 + (size_t)__builtin_ctzll(edge);
+            edge &= edge - 1;
         }
-        int hash = k > 0 && s[k - 1] == '#';
-        uint8_t fl = (uint8_t)((skip && (skip[k >> 6] >> (k & 63) & 1) ? T_SKIP : 0) | (hash ? T_INHASH : 0));
-        /* split a hashtag body at lower->Upper humps: #KabBogor -> Kab Bogor;
-         * an all-caps run keeps its last capital for the next word:
-         * #DPRDBekasi -> DPRD Bekasi */
-        size_t p = k;
-        while (p < e) {
-            size_t q = p + 1;
-            if (hash) {
-                while (q < e) {
-                    unsigned char a = (unsigned char)s[q - 1], b = (unsigned char)s[q];
-                    if (is_lo(a) && is_up(b))
-                        break;
-                    if (is_up(a) && is_up(b) && q + 1 < e && is_lo((unsigned char)s[q + 1]))
-                        break;
-                    q++;
-                }
+        while (edge) {
+            const size_t e = wi * 64 + (size_t)__builtin_ctzll(edge);
+            edge &= edge - 1;
+            /* a phrase continues over spaces, '.', '-' and '\'' only */
+            if (n) {
+                if (nb < pe)
+                    nb = next_one(brk, nw, pe);
+                if (nb < k)
+                    t[n - 1].flags |= T_BREAK;
+            }
+            const uint8_t fl = skip && (skip[k >> 6] >> (k & 63) & 1) ? T_SKIP : 0;
+            if (k > 0 && s[k - 1] == '#') {
+                tok *tt = t; /* t and cap stay unaliased in the loop */
+                size_t cc = cap;
+                n = hash_pieces(s, k, e, fl, &tt, n, &cc, buf);
+                t = tt;
+                cap = cc;
             } else {
-                q = e;
+                if (n == cap) {
+                    t = tok_grow(t, n, buf);
+                    cap *= 2;
+                }
+                t[n].start = k;
+                t[n].end = e;
+                t[n].hash_end = e;
+                t[n].flags = (uint8_t)(fl | (is_up((unsigned char)s[k]) ? T_CAP : 0));
+                n++;
             }
-            if (n == cap) {
-                void *tp = t;
-                grow_from(&tp, &cap, n, sizeof *t, buf);
-                t = tp;
-            }
-            t[n].start = p;
-            t[n].end = q;
-            t[n].hash_end = e;
-            t[n].flags = (uint8_t)(fl | (is_up((unsigned char)s[p]) ? T_CAP : 0) | (hash && p == k ? T_HASH : 0));
-            n++;
-            p = q;
+            pe = e;
+            if (!edge)
+                break; /* the next run starts in a later word */
+            k = wi * 64 + (size_t)__builtin_ctzll(edge);
+            edge &= edge - 1;
         }
-        if (hash) /* no phrase runs out of a hashtag */
-            t[n - 1].flags |= T_BREAK;
-        pos = e;
     }
-    if (n && nb != NO_BIT && (nb >= pos || next_one(brk, nw, pos) != NO_BIT))
-        t[n - 1].flags |= T_BREAK;
+    if (n) {
+        if (nb < pe)
+            nb = next_one(brk, nw, pe);
+        if (nb != NO_BIT)
+            t[n - 1].flags |= T_BREAK;
+    }
     *out = t;
     return n;
 }
@@ -1352,8 +1416,9 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
 
         /* 2. a prefix: Kab./Kota/Prov./Kec. + name */
         int lvl = 0, kota = -1, kec = 0;
-        /* every prefix word starts so and has 3, 4, 5, 8 or 9 letters */
-        if ((w[0] == 'k' || w[0] == 'p') && tl <= 9 && (0x338u >> tl & 1)) {
+        /* every prefix word starts with k or p and has 3, 4, 5, 8 or 9 letters */
+        static const uint16_t pfx_lens[256] = {['k'] = 0x338, ['p'] = 0x338};
+        if (tl < 16 && (pfx_lens[(unsigned char)w[0]] >> tl & 1)) {
             unsigned wb = tok_words(g, lw, &t[i]);
             kec = (wb & W_KEC) != 0;
             if (wb & W_KAB)
@@ -1373,19 +1438,26 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
         int can_start;
         uint64_t h1 = 0; /* the token's hash, when the starts probe took it */
         /* the bitmaps answer for tokens of up to three bytes and turn most
-         * longer ones away; the rest probe the table */
-        int bit = tl >= 3 ? tri_index(w) : tok12_index(w, tl);
-        if (bit >= 0 && tl < 3) {
+         * longer ones away; the rest probe the table (a token's bytes are
+         * letters and digits: its d36 digits are never 0) */
+        if (tl < 3) {
+            int bit = d36[(unsigned char)w[0]] * 37 + (tl > 1 ? d36[(unsigned char)w[1]] : 0);
             can_start = (int)(g->start12[bit >> 6] >> (bit & 63) & 1);
-        } else if (bit >= 0 && !(g->start3[bit >> 6] >> (bit & 63) & 1)) {
-            can_start = 0; /* no alias key begins so: not one of the starts */
-        } else if (bit >= 0 && tl == 3) {
-            can_start = 1;
-        } else if (tl + 2 > KEY_MAX) {
-            can_start = 0; /* no key this long */
         } else {
-            h1 = khash(w, tl);
-            can_start = stab_get_h(&g->starts, w, tl, h1) >= 0;
+            int bit = (d36[(unsigned char)w[0]] * 36 + d36[(unsigned char)w[1]]) * 36 + d36[(unsigned char)w[2]] -
+                      (36 * 36 + 36 + 1); /* tri_index */
+            if (!(g->start3[bit >> 6] >> (bit & 63) & 1)) {
+                can_start = 0; /* no alias key begins so: not one of the starts */
+            } else if (tl == 3) {
+                can_start = 1;
+            } else if (tl + 2 > KEY_MAX) {
+                can_start = 0; /* no key this long */
+            } else if (!(g->start4[quad_index(w) >> 6] >> (quad_index(w) & 63) & 1)) {
+                can_start = 0; /* no key begins with its first four bytes */
+            } else {
+                h1 = khash(w, tl);
+                can_start = stab_get_h(&g->starts, w, tl, h1) >= 0;
+            }
         }
         if (can_start) {
             /* the n-gram's keys grow a token a step: spaced (ks, for
@@ -1480,8 +1552,8 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
                 }
             }
         }
-        tok *prev = i > 0 && !(t[i - 1].flags & T_BREAK) ? &t[i - 1] : NULL;
         if (bslot >= 0) {
+            tok *prev = i > 0 && !(t[i - 1].flags & T_BREAK) ? &t[i - 1] : NULL;
             c = cand_new(&cm, &capm, ncm, cmbuf);
             if (take_units(g, btab, bslot, c, 0, -1)) {
                 c->t0 = i;
@@ -1523,9 +1595,9 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
             }
         }
         /* 4. a bare kecamatan name, only capitalised and after a place word */
-        if (prev && (fl & T_CAP) && !(fl & T_INHASH) &&
-            tl >= 5) { /* "Jaya" (Pasar Jaya) is a word, not a kecamatan */
-            unsigned pw = tok_words(g, lw, prev);
+        if ((fl & (T_CAP | T_INHASH)) == T_CAP && tl >= 5 && /* "Jaya" (Pasar Jaya) is a word */
+            i > 0 && !(t[i - 1].flags & T_BREAK)) {
+            unsigned pw = tok_words(g, lw, &t[i - 1]);
             int strong = (pw & W_KEC_STRONG) != 0;
             if (strong || (pw & W_KEC_WEAK)) {
                 size_t b2 = 0;
