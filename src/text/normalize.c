@@ -285,21 +285,36 @@ typedef struct scan {
  * tables: what it appends and how it moves the language vote. A word met
  * before (most words of a post) replays that instead of the table probes,
  * the squeeze and the slang rules. Two-way sets; the word is compared.
- * An entry is one 64-byte cache line: the word zero-padded to sixteen bytes
- * (compared and hashed as one vector; 99.98 % of the bench's words are that
- * short, longer ones skip the memo), its length and context, the output. */
+ * An entry is one 64-byte cache line: the key (the word zero-padded to
+ * sixteen bytes, the context bits in the free top bits of its first ASCII
+ * bytes: one 16-byte compare; 99.98 % of the bench's words fit, longer ones
+ * skip the memo), how the vote moved and the output. */
 #define WM_SET_BITS 11
 #define WM_SLOTS (2 << WM_SET_BITS)
 #define WM_WORD 16
-#define WM_OUT 42
+#define WM_OUT 39
+#define WM_COPY 48 /* a hit copies this many bytes from out (past the entry) */
+
+/* The vote moves of a word packed in one integer, so a hit adds them at
+ * once: slang replacements, English function words, Indonesian stop words
+ * in fields of 21 bits. A memoized move is below 64 in each field, and the
+ * memo serves pieces of at most WM_PIECE_MAX bytes, so at most 32,768
+ * words: a field cannot overflow into the next. (NFKC can make a piece
+ * longer than the input; such a piece goes without the memo.) */
+#define WM_VOTE(slang, en, id)                                                                     \
+    ((uint64_t)(slang) | (uint64_t)(en) << 21 | (uint64_t)(id) << 42)
+#define WM_VOTE_MAX 63
+#define WM_PIECE_MAX 65536
+#define WM_FIELD(v, k) ((unsigned)((v) >> (21 * (k))) & ((1u << 21) - 1))
 
 typedef struct wm_entry {
-    char w[WM_WORD]; /* the word, zero-padded */
-    uint8_t n;       /* 0: empty */
-    uint8_t ctx, outn, dslang, den, did;
+    unsigned char key[WM_WORD]; /* all zero: empty (a word has a first byte) */
+    uint64_t votes;             /* WM_VOTE */
+    uint8_t outn;
     char out[WM_OUT];
 } wm_entry;
 _Static_assert(sizeof(wm_entry) == 64, "a memo entry is one cache line");
+_Static_assert((WM_PIECE_MAX + 1) / 2 * WM_VOTE_MAX < 1u << 21, "vote fields cannot overflow");
 
 struct wmemo {
     uint32_t gen;   /* gg_text__tables_generation() of the entries */
@@ -312,7 +327,7 @@ struct wmemo {
     obuf spare[2];
 };
 
-static pthread_key_t wm_key;
+static pthread_key_t wm_tkey;
 static pthread_once_t wm_once = PTHREAD_ONCE_INIT;
 static int wm_key_ok;
 
@@ -328,7 +343,7 @@ static void wm_free(void *p)
 
 static void wm_key_make(void)
 {
-    wm_key_ok = pthread_key_create(&wm_key, wm_free) == 0;
+    wm_key_ok = pthread_key_create(&wm_tkey, wm_free) == 0;
 }
 
 /* The calling thread's memo (created on first use, freed when the thread
@@ -338,14 +353,15 @@ static struct wmemo *wm_get(void)
     pthread_once(&wm_once, wm_key_make);
     if (!wm_key_ok)
         return NULL;
-    struct wmemo *m = pthread_getspecific(wm_key);
+    struct wmemo *m = pthread_getspecific(wm_tkey);
     if (!m) {
         m = gg_calloc(1, sizeof *m);
-        if (pthread_setspecific(wm_key, m) != 0) {
+        if (pthread_setspecific(wm_tkey, m) != 0) {
             gg_free(m);
             return NULL;
         }
-        m->e_mem = gg_calloc(WM_SLOTS + 1, sizeof(wm_entry));
+        /* one entry for the alignment, one for WM_COPY past the last */
+        m->e_mem = gg_calloc(WM_SLOTS + 2, sizeof(wm_entry));
         m->e = (wm_entry *)(((uintptr_t)m->e_mem + 63) & ~(uintptr_t)63);
         m->gen = gg_text__tables_generation();
     }
@@ -576,79 +592,89 @@ static void emit_word(obuf *o, const char *w, size_t n, unsigned ctx, scan *s)
     ob_add(o, w, n);
 }
 
-/* emit_word through the thread's memo. w[0..16) must be readable when
- * n <= WM_WORD (informal's piece is padded): the word is loaded as one
- * vector, the bytes past it masked off. */
-static void emit_word_memo(obuf *o, const char *w, size_t n, unsigned ctx, scan *s)
+/* The memo key of the ASCII word w[0..n), n <= WM_WORD, in context ctx
+ * (below 8); w[0..16) must be readable (informal's piece is padded). */
+#if defined(__SSE2__)
+typedef __m128i wm_k;
+static inline wm_k wm_key_of(const char *w, size_t n, unsigned ctx)
 {
     /* sixteen 0xFF then sixteen zeros: from byte 16 - n, a mask of n bytes */
     static const unsigned char ones[32] = {255, 255, 255, 255, 255, 255, 255, 255,
                                            255, 255, 255, 255, 255, 255, 255, 255};
-    struct wmemo *m = s->memo;
-    if (!m || n > WM_WORD) {
-        emit_word(o, w, n, ctx, s);
-        return;
-    }
-    uint64_t lo, hi;
-#if defined(__SSE2__)
-    __m128i kv = _mm_and_si128(_mm_loadu_si128((const __m128i *)w),
-                               _mm_loadu_si128((const __m128i *)(ones + 16 - n)));
-    lo = (uint64_t)_mm_cvtsi128_si64(kv);
-    hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(kv, kv));
+    /* bit 7 of bytes 0..2 carry the three context bits */
+    static const unsigned char ctxbits[8][16] __attribute__((aligned(16))) = {
+        {0}, {128}, {0, 128}, {128, 128}, {0, 0, 128}, {128, 0, 128}, {0, 128, 128}, {128, 128, 128}};
+    __m128i k = _mm_and_si128(_mm_loadu_si128((const __m128i *)w),
+                              _mm_loadu_si128((const __m128i *)(ones + 16 - n)));
+    return _mm_or_si128(k, _mm_load_si128((const __m128i *)ctxbits[ctx & 7]));
+}
+static inline uint64_t wm_half(wm_k k, int hi)
+{
+    return (uint64_t)_mm_cvtsi128_si64(hi ? _mm_unpackhi_epi64(k, k) : k);
+}
+static inline int wm_is(const wm_entry *e, wm_k k)
+{
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_load_si128((const __m128i *)e->key), k)) == 0xFFFF;
+}
+static inline void wm_store(wm_entry *e, wm_k k)
+{
+    _mm_store_si128((__m128i *)e->key, k);
+}
 #else
-    char kb[WM_WORD] = {0};
-    memcpy(kb, w, n);
-    memcpy(&lo, kb, 8);
-    memcpy(&hi, kb + 8, 8);
+typedef struct {
+    unsigned char b[WM_WORD];
+} wm_k;
+static inline wm_k wm_key_of(const char *w, size_t n, unsigned ctx)
+{
+    wm_k k = {{0}};
+    memcpy(k.b, w, n);
+    k.b[0] |= (unsigned char)((ctx & 1) << 7);
+    k.b[1] |= (unsigned char)((ctx & 2) << 6);
+    k.b[2] |= (unsigned char)((ctx & 4) << 5);
+    return k;
+}
+static inline uint64_t wm_half(wm_k k, int hi)
+{
+    uint64_t x;
+    memcpy(&x, k.b + (hi ? 8 : 0), 8);
+    return x;
+}
+static inline int wm_is(const wm_entry *e, wm_k k)
+{
+    return memcmp(e->key, k.b, WM_WORD) == 0;
+}
+static inline void wm_store(wm_entry *e, wm_k k)
+{
+    memcpy(e->key, k.b, WM_WORD);
+}
 #endif
-    /* multiplicative hashing of the padded word's two halves and the
-     * context; the top bits pick a set of two entries */
-    uint64_t x = ((lo * 0x9E3779B97F4A7C15ull) ^ (hi + ctx)) * 0xC2B2AE3D27D4EB4Full;
-    wm_entry *e = &m->e[(x >> (64 - WM_SET_BITS)) * 2];
-    for (int way = 0; way < 2; way++, e++) {
-#if defined(__SSE2__)
-        if (e->n != n || e->ctx != ctx ||
-            _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_load_si128((const __m128i *)e->w), kv)) != 0xFFFF)
-            continue;
-#else
-        if (e->n != n || e->ctx != ctx || memcmp(e->w, kb, WM_WORD) != 0)
-            continue;
-#endif
-        if (o->len + WM_OUT + 1 > o->cap)
-            ob_grow(o, WM_OUT);
-        /* a fixed-size copy: no call, and the bytes past outn are
-         * overwritten by what comes next */
-        memcpy(o->p + o->len, e->out, WM_OUT);
-        o->len += e->outn;
-        s->slang += e->dslang;
-        s->en += e->den;
-        s->id += e->did;
-        return;
-    }
-    /* a miss: the set's first entry moves to the second, the word takes
-     * the first (first in, first out: on the bench's words two ways miss
-     * 60 % less often than one with the same 4,096 entries) */
-    e -= 2;
+
+/* The set of two entries for key k: multiplicative hashing of its halves,
+ * the top bits pick the set. */
+static inline wm_entry *wm_set(wm_entry *slots, wm_k k)
+{
+    uint64_t x = ((wm_half(k, 0) * 0x9E3779B97F4A7C15ull) ^ wm_half(k, 1)) * 0xC2B2AE3D27D4EB4Full;
+    return &slots[(x >> (64 - WM_SET_BITS)) * 2];
+}
+
+/* A memo miss: emit_word, and its result into the first entry of the set
+ * (its old entry moves to the second: first in, first out; on the bench's
+ * words two ways miss 60 % less often than one with the same 4,096 entries). */
+static void wm_miss(obuf *o, const char *w, size_t n, unsigned ctx, scan *s, wm_entry *e, wm_k k)
+{
     e[1] = e[0];
     size_t at = o->len;
     unsigned sl = s->slang, en = s->en, id = s->id;
     emit_word(o, w, n, ctx, s);
     size_t outn = o->len - at;
-    if (outn > WM_OUT || ctx > 255 || s->slang - sl > 255 || s->en - en > 255 || s->id - id > 255) {
-        e->n = 0;
+    if (outn > WM_OUT || s->slang - sl > WM_VOTE_MAX || s->en - en > WM_VOTE_MAX ||
+        s->id - id > WM_VOTE_MAX) {
+        memset(e->key, 0, sizeof e->key);
         return;
     }
-#if defined(__SSE2__)
-    _mm_store_si128((__m128i *)e->w, kv);
-#else
-    memcpy(e->w, kb, WM_WORD);
-#endif
-    e->n = (uint8_t)n;
-    e->ctx = (uint8_t)ctx;
+    wm_store(e, k);
     e->outn = (uint8_t)outn;
-    e->dslang = (uint8_t)(s->slang - sl);
-    e->den = (uint8_t)(s->en - en);
-    e->did = (uint8_t)(s->id - id);
+    e->votes = WM_VOTE(s->slang - sl, s->en - en, s->id - id);
     memcpy(e->out, o->p + at, outn);
 }
 
@@ -667,10 +693,17 @@ static int all_caps(const unsigned char *orig, size_t n)
 /* Informal rules over a case-folded piece: words go through emit_word,
  * everything else is copied, whitespace becomes single spaces. orig is the
  * piece before folding when it has the same offsets (ASCII), else NULL.
- * p[n..n+16) must be readable zeros (flush_plain pads the piece). */
+ * p[n..n+16) must be readable zeros (flush_plain pads the piece).
+ * The output buffer and the vote live in locals, written back around the
+ * calls that need them: a store through op may alias any field, and GCC
+ * would reload them after each. */
 static void informal(scan *s, const char *p, size_t n, const unsigned char *orig)
 {
     obuf *o = &s->norm;
+    char *op = o->p;
+    size_t ol = o->len, oc = o->cap;
+    uint64_t votes = 0; /* WM_VOTE: memo hits since the last sync */
+    wm_entry *const slots = s->memo && n <= WM_PIECE_MAX ? s->memo->e : NULL;
     const unsigned nosl = s->no_slang ? CTX_NO_SLANG : 0;
     size_t i = 0;
     int after_num = 0; /* the previous word was a number */
@@ -679,12 +712,31 @@ static void informal(scan *s, const char *p, size_t n, const unsigned char *orig
     const __m128i d0 = _mm_set1_epi8((char)('0' + 128));
     const __m128i l26 = _mm_set1_epi8(26 - 128), l10 = _mm_set1_epi8(10 - 128);
 #endif
+/* room for k more bytes and the final NUL */
+#define RESERVE(k)                                                                                 \
+    do {                                                                                           \
+        if (ol + (k) + 1 > oc) {                                                                   \
+            o->len = ol;                                                                           \
+            ob_grow(o, (k));                                                                       \
+            op = o->p, oc = o->cap;                                                                \
+        }                                                                                          \
+    } while (0)
+/* around a call that appends to o or moves the vote */
+#define SYNC_OUT()                                                                                 \
+    (o->len = ol, s->slang += WM_FIELD(votes, 0), s->en += WM_FIELD(votes, 1),                     \
+     s->id += WM_FIELD(votes, 2), votes = 0)
+#define SYNC_IN() (op = o->p, ol = o->len, oc = o->cap)
+#define SPACE()                                                                                    \
+    do {                                                                                           \
+        if (ol > 0 && op[ol - 1] != ' ') {                                                         \
+            RESERVE(1);                                                                            \
+            op[ol++] = ' ';                                                                        \
+        }                                                                                          \
+    } while (0)
+
     while (i < n) {
         unsigned char c = (unsigned char)p[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            ob_space(o);
-            i++;
-        } else if (kcls[c] & K_ALNUM) {
+        if (kcls[c] & K_ALNUM) {
             size_t j;
             int ascii = 1, number;
 #if defined(__SSE2__)
@@ -724,21 +776,59 @@ static void informal(scan *s, const char *p, size_t n, const unsigned char *orig
 #if defined(__SSE2__)
         word:
 #endif
-            if (ascii) {
+            if (!ascii) {
+                RESERVE(j - i);
+                memcpy(op + ol, p + i, j - i);
+                ol += j - i;
+            } else {
+                size_t wn = j - i;
                 unsigned ctx =
                     (after_num ? CTX_AFTER_NUM : 0) |
-                    (orig && is_upper(orig[i]) && all_caps(orig + i, j - i) ? CTX_CAPS : 0);
-                emit_word_memo(o, p + i, j - i, ctx | nosl, s);
-            } else {
-                ob_add(o, p + i, j - i);
+                    (orig && is_upper(orig[i]) && all_caps(orig + i, wn) ? CTX_CAPS : 0) | nosl;
+                if (slots && wn <= WM_WORD) {
+                    wm_k key = wm_key_of(p + i, wn, ctx);
+                    wm_entry *e = wm_set(slots, key);
+                    const wm_entry *hit = wm_is(e, key) ? e : wm_is(e + 1, key) ? e + 1 : NULL;
+                    if (hit) {
+                        RESERVE(WM_COPY);
+                        /* a fixed-size copy: no call, and the bytes past
+                         * outn are overwritten by what comes next */
+                        memcpy(op + ol, hit->out, WM_COPY);
+                        ol += hit->outn;
+                        votes += hit->votes;
+                    } else {
+                        SYNC_OUT();
+                        wm_miss(o, p + i, wn, ctx, s, e, key);
+                        SYNC_IN();
+                    }
+                } else {
+                    SYNC_OUT();
+                    emit_word(o, p + i, wn, ctx, s);
+                    SYNC_IN();
+                }
             }
             after_num = number;
             i = j;
+            /* the space after a word, most often, without another turn
+             * (p[n] is a zero) */
+            if (p[i] == ' ') {
+                SPACE();
+                i++;
+            }
+        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            SPACE();
+            i++;
         } else {
-            ob_addc(o, (char)c);
+            RESERVE(1);
+            op[ol++] = (char)c;
             i++;
         }
     }
+    SYNC_OUT();
+#undef RESERVE
+#undef SYNC_OUT
+#undef SYNC_IN
+#undef SPACE
 }
 
 /* NFKC + case folding of t[0..n) into s->tmp, then the informal rules into
@@ -1264,11 +1354,18 @@ static void run_scan(scan *s)
         unsigned char c = t[i];
         size_t e = 0;
 
-        /* Most of a post: a plain word at a boundary, then spaces or
+        /* Most of a post: plain words at boundaries, spaces and
          * punctuation. The general dispatch below would find nothing in
          * the word (its first letter starts no emoticon, and no URL or
-         * e-mail check runs unless one of K_NEXT follows it) nor in the
-         * inert bytes after it, which only set `boundary`. */
+         * e-mail check runs unless one of K_NEXT follows it) nor in
+         * inert bytes, which only set `boundary`. */
+        if (kcls[c] & K_INERT) {
+            do
+                i++;
+            while (i < len && (kcls[t[i]] & K_INERT));
+            boundary = 1;
+            continue;
+        }
         if (boundary && (kcls[c] & K_PLAIN)) {
             size_t j = alnum_end(t, len, i + 1);
             if (j < len && ((kcls[t[j]] & K_NEXT) ||
@@ -1434,6 +1531,13 @@ static void run_scan(scan *s)
                 put_token(s, "[telepon]", 9);
                 OB_LIT(&s->display, "[telepon]");
                 i = plain = e;
+                continue;
+            }
+            if (is_alnum(c)) {
+                /* nothing starts here: nor inside the word, which has no
+                 * boundary ("desa." tried the URL and e-mail checks once) */
+                i = alnum_end(t, len, i + 1);
+                boundary = 0;
                 continue;
             }
         }
