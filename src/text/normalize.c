@@ -1349,10 +1349,45 @@ static void run_scan(scan *s)
     size_t len = s->len, i = 0, plain = 0;
     int boundary = 1; /* previous character does not continue a word */
     size_t url_fail = 0, mail_fail = 0, obf_fail = 0; /* no URL / e-mail starts before */
+#if defined(__SSE2__)
+    const __m128i k32 = _mm_set1_epi8(32), la = _mm_set1_epi8((char)('a' + 128));
+    const __m128i l26 = _mm_set1_epi8(26 - 128), sp = _mm_set1_epi8(' ');
+    const __m128i comma = _mm_set1_epi8(','), lx = _mm_set1_epi8('x');
+    const __m128i ux = _mm_set1_epi8('X'), ut = _mm_set1_epi8('T');
+#endif
 
     while (i < len) {
         unsigned char c = t[i];
         size_t e = 0;
+
+#if defined(__SSE2__)
+        /* Sixteen bytes at once where they are letters, spaces and commas
+         * up to the first other byte f: every word starting there before
+         * the last one starting at or before f ends at a space or comma
+         * followed by a letter, so it is a plain word (below), unless it
+         * starts with x, X or T (an emoticon check). Skip to the last such
+         * start, or to the first x/X/T start; the word there goes on below. */
+        if (i + 16 <= len) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(t + i));
+            __m128i sep = _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, comma));
+            __m128i let = _mm_cmplt_epi8(_mm_sub_epi8(_mm_or_si128(v, k32), la), l26);
+            unsigned okm = (unsigned)_mm_movemask_epi8(_mm_or_si128(sep, let));
+            unsigned sepm = (unsigned)_mm_movemask_epi8(sep);
+            unsigned f = (unsigned)__builtin_ctz(~okm); /* 16 when all are */
+            unsigned starts = okm & ~sepm & ((sepm << 1) | (unsigned)boundary) & ((2u << f) - 1);
+            __m128i xt = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lx), _mm_cmpeq_epi8(v, ux)),
+                                      _mm_cmpeq_epi8(v, ut));
+            unsigned xts = (unsigned)_mm_movemask_epi8(xt) & starts;
+            unsigned p = xts ? (unsigned)__builtin_ctz(xts)
+                         : starts ? 31u - (unsigned)__builtin_clz(starts)
+                                  : 0;
+            if (p > 0) {
+                i += p;
+                boundary = 1;
+                continue;
+            }
+        }
+#endif
 
         /* Most of a post: plain words at boundaries, spaces and
          * punctuation. The general dispatch below would find nothing in
