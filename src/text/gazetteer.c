@@ -83,6 +83,13 @@ struct gg_geo {
     uint64_t start4[(1u << 16) / 64]; /* bit quad_index(k): some key of `starts`
                              begins with these four bytes (a hash: several
                              fours share a bit, so a set bit still probes) */
+    uint64_t tail4[(1u << 18) / 64]; /* bit tail_index(k, n): some key of `starts`
+                             of n bytes ends with these four (a hash too) */
+    uint64_t alias12[(37 * 37 + 63) / 64]; /* bit: an `alias` key of these one or two
+                             letters/digits (tok12_index) */
+    uint64_t alias3[(36 * 36 * 36 + 63) / 64]; /* bit: an `alias` key of these three */
+    uint64_t lead3[(36 * 36 * 36 + 63) / 64]; /* bit: a level prefix word or "dapil"
+                             begins with these three (tri_index) */
     int max_ngram;
     int glued_keys;       /* every alias key is its name without spaces: a phrase
                              whose glued form is no prefix of a key ends the
@@ -163,6 +170,23 @@ static inline unsigned quad_index(const char *k)
     uint32_t x;
     memcpy(&x, k, 4);
     return (x * 0x9e3779b1u) >> 16;
+}
+
+/* Bit of g->tail4 for the last four bytes of the n (>= 4) bytes at k. */
+static inline unsigned tail_index(const char *k, size_t n)
+{
+    uint32_t x;
+    memcpy(&x, k + n - 4, 4);
+    return ((x ^ (uint32_t)n * 0x85ebca6bu) * 0x9e3779b1u) >> (32 - 18);
+}
+
+/* May the n (>= 4) bytes at k be a key of `starts`? 0: surely not (no key
+ * begins with their first four bytes, or none of n bytes ends with their
+ * last four), 1: probe. */
+static inline int maybe_start(const gg_geo *g, const char *k, size_t n)
+{
+    unsigned q = quad_index(k), r = tail_index(k, n);
+    return (g->start4[q >> 6] >> (q & 63) & 1) && (g->tail4[r >> 6] >> (r & 63) & 1);
 }
 
 /* Index of a key of one or two letters/digits (either case) in start12,
@@ -576,9 +600,20 @@ static int load_aliases(gg_geo *g, const char *dir)
         else if (b >= 0)
             g->start12[b >> 6] |= 1ull << (b & 63);
         if (kl >= 4) {
-            unsigned q = quad_index(g->starts.key[k]);
+            unsigned q = quad_index(g->starts.key[k]), r = tail_index(g->starts.key[k], kl);
             g->start4[q >> 6] |= 1ull << (q & 63);
+            g->tail4[r >> 6] |= 1ull << (r & 63);
         }
+    }
+    for (size_t k = 0; k < g->alias.slots; k++) {
+        if (!g->alias.h[k] || g->alias.klen[k] > 3)
+            continue;
+        size_t kl = g->alias.klen[k];
+        int b = kl == 3 ? tri_index(g->alias.key[k]) : tok12_index(g->alias.key[k], kl);
+        if (b >= 0 && kl == 3)
+            g->alias3[b >> 6] |= 1ull << (b & 63);
+        else if (b >= 0)
+            g->alias12[b >> 6] |= 1ull << (b & 63);
     }
     return 0;
 }
@@ -1171,7 +1206,13 @@ static void words_build(gg_geo *g)
             g->wtab[s].hi = hi;
             g->wtab[s].len = (uint8_t)l;
             g->wtab[s].bits |= WLISTS[li].bit;
+            if (WLISTS[li].bit & (W_KAB | W_KOTA | W_PROV | W_KEC)) {
+                int tb = tri_index(*w); /* every prefix word has 3+ letters */
+                g->lead3[tb >> 6] |= 1ull << (tb & 63);
+            }
         }
+    int b = tri_index("dapil");
+    g->lead3[b >> 6] |= 1ull << (b & 63);
 }
 
 /* The W_* bits of token t (remembered in it): tok_is of every list at once,
@@ -1306,19 +1347,321 @@ static void fill_match(const gg_geo *g, const cand_m *cm, gg_geo_match *m)
     }
 }
 
-/* A fresh candidate at cm[ncm] (made only where a token may become a
+/* bit l: a level prefix word (PFX_*) of l letters begins with this byte:
+ * every one starts with k or p and has 3, 4, 5, 8 or 9 letters */
+static const uint16_t pfx_lens[256] = {['k'] = 0x338, ['p'] = 0x338};
+
+/* The state of one gg_geo_find: the lower-cased text, its tokens and the
+ * candidates so far (cm starts as the caller's stack buffer cmbuf). */
+typedef struct finder {
+    const gg_geo *g;
+    const char *lw;
+    tok *t;
+    size_t nt;
+    cand_m *cm, *cmbuf;
+    size_t ncm, capm;
+} finder;
+
+/* A fresh candidate at cm[ncm] (made only where a table hit may make a
  * mention: most tokens never need one). */
-static cand_m *cand_new(cand_m **cm, size_t *capm, size_t ncm, cand_m *stack)
+static cand_m *cand_new(finder *f)
 {
-    if (ncm >= *capm) {
-        void *p = *cm;
-        grow_from(&p, capm, ncm, sizeof **cm, stack);
-        *cm = p;
+    if (f->ncm >= f->capm) {
+        void *p = f->cm;
+        grow_from(&p, &f->capm, f->ncm, sizeof *f->cm, f->cmbuf);
+        f->cm = p;
     }
-    cand_m *c = &(*cm)[ncm];
+    cand_m *c = &f->cm[f->ncm];
     memset(c, 0, offsetof(cand_m, units));
     c->dapil = -1;
     return c;
+}
+
+/* The rules at token i (not a skipped one), in order: a dapil, a hashtag, a
+ * prefix, the longest alias, a bare kecamatan. Returns the token after the
+ * mention found, or i + 1. gg_geo_find calls it only for tokens that pass
+ * its cheap tests; it repeats them, exactly. */
+__attribute__((noinline)) static size_t find_at(finder *f, size_t i)
+{
+    const gg_geo *g = f->g;
+    const char *lw = f->lw;
+    tok *t = f->t;
+    const size_t nt = f->nt;
+    const uint8_t fl = t[i].flags;
+    char key[KEY_MAX];
+    const size_t st = t[i].start, tl = t[i].end - st;
+    const char *w = lw + st; /* the token, lower-cased */
+    cand_m *c;
+
+    /* 0. "Dapil Jabar V", "dapil DKI Jakarta 2" */
+    if (tl == 5 && i + 1 < nt && !(fl & T_BREAK) && memcmp(w, "dapil", 5) == 0) {
+        size_t bd = 0;
+        long sd = -1;
+        for (size_t n = 2; n <= 6 && i + n <= nt; n++) {
+            if (t[i + n - 1].flags & T_SKIP)
+                break;
+            size_t kn = key_of(lw, t, i, i + n, key, 1);
+            long sl = kn ? stab_get(&g->dapil_alias, key, kn) : -1;
+            if (sl >= 0) {
+                bd = n;
+                sd = sl;
+            }
+            if (t[i + n - 1].flags & T_BREAK)
+                break;
+        }
+        if (sd >= 0) {
+            c = cand_new(f);
+            c->t0 = i;
+            c->t1 = i + bd;
+            c->dapil = g->dapil_alias.vunit[g->dapil_alias.first[sd]];
+            c->has_cue = 1;
+            c->how = "dapil";
+            f->ncm++;
+            return c->t1;
+        }
+    }
+
+    /* 1. a whole hashtag: #Sumbar, #KabBogor, #AcehBarat */
+    if (fl & T_HASH) {
+        size_t he = t[i].hash_end, e = i;
+        while (e < nt && t[e].start < he)
+            e++;
+        size_t kn = he - st < KEY_MAX - 1 ? he - st : KEY_MAX - 1;
+        long sl = stab_get(&g->alias_key, w, kn);
+        /* a hashtag is a deliberate cue, except for letter abbreviations
+         * that are also people (#SBY) or chat (#smg) */
+        if (sl >= 0) {
+            c = cand_new(f);
+            if (take_units(g, &g->alias_key, sl, c, 0, -1) && !(c->needs_cue && kn <= 3)) {
+                c->t0 = i;
+                c->t1 = e;
+                c->has_cue = 1;
+                c->how = "hashtag";
+                f->ncm++;
+                return e;
+            }
+        }
+    }
+
+    /* 2. a prefix: Kab./Kota/Prov./Kec. + name */
+    int lvl = 0, kota = -1, kec = 0;
+    if (tl < 16 && (pfx_lens[(unsigned char)w[0]] >> tl & 1)) {
+        unsigned wb = tok_words(g, lw, &t[i]);
+        kec = (wb & W_KEC) != 0;
+        if (wb & W_KAB)
+            lvl = GG_GEO_KABKOTA, kota = 0;
+        else if (wb & W_KOTA)
+            lvl = GG_GEO_KABKOTA, kota = 1;
+        else if (wb & W_PROV)
+            lvl = GG_GEO_PROVINSI;
+    }
+    int prefixed = (lvl || kec) && !(fl & T_BREAK) && i + 1 < nt;
+
+    /* 3. the longest alias n-gram at i (it may include the prefix);
+     * spacing variants ("Tanjung Pinang") through the glued key */
+    size_t best = 0;
+    long bslot = -1;
+    const stab *btab = &g->alias;
+    int can_start;
+    uint64_t h1 = 0; /* the token's hash, when the starts probe took it */
+    /* the bitmaps answer for tokens of up to three bytes and turn most
+     * longer ones away; the rest probe the table (a token's bytes are
+     * letters and digits: its d36 digits are never 0) */
+    if (tl < 3) {
+        int bit = d36[(unsigned char)w[0]] * 37 + (tl > 1 ? d36[(unsigned char)w[1]] : 0);
+        can_start = (int)(g->start12[bit >> 6] >> (bit & 63) & 1);
+    } else {
+        int bit = (d36[(unsigned char)w[0]] * 36 + d36[(unsigned char)w[1]]) * 36 + d36[(unsigned char)w[2]] -
+                  (36 * 36 + 36 + 1); /* tri_index */
+        if (!(g->start3[bit >> 6] >> (bit & 63) & 1)) {
+            can_start = 0; /* no alias key begins so: not one of the starts */
+        } else if (tl == 3) {
+            can_start = 1;
+        } else if (tl + 2 > KEY_MAX) {
+            can_start = 0; /* no key this long */
+        } else if (!maybe_start(g, w, tl)) {
+            can_start = 0; /* no key begins or ends so */
+        } else {
+            h1 = khash(w, tl);
+            can_start = stab_get_h(&g->starts, w, tl, h1) >= 0;
+        }
+    }
+    if (can_start) {
+        /* the n-gram's keys grow a token a step: spaced (ks, for
+         * `alias`) and glued (kg, for `starts` and `alias_key`); an
+         * n-gram over KEY_MAX has no key, nor has any longer one */
+        char ks[KEY_MAX + 16], kg[KEY_MAX + 16];
+        size_t ns = tl, ng = tl;
+        int sok = tl + 2 <= KEY_MAX, gok = sok, glue_ok = tl >= 3;
+        for (size_t n = 1; n <= (size_t)g->max_ngram && i + n <= nt; n++) {
+            const tok *tj = &t[i + n - 1];
+            const uint8_t fj = tj->flags;
+            if (fj & T_SKIP)
+                break;
+            long sl;
+            const stab *tab = &g->alias;
+            if (n == 1) {
+                /* a key of up to three letters/digits is in a bitmap */
+                int b = tl > 3 ? 0 : tl == 3 ? tri_index(w) : tok12_index(w, tl);
+                if (!sok || (tl == 3 && !(g->alias3[b >> 6] >> (b & 63) & 1)) ||
+                    (tl < 3 && !(g->alias12[b >> 6] >> (b & 63) & 1)))
+                    sl = -1;
+                else
+                    sl = h1 ? stab_get_h(&g->alias, w, tl, h1) : stab_get(&g->alias, w, tl);
+            } else {
+                const size_t sj = tj->start, lj = tj->end - sj;
+                if (n == 2 && sok) {
+                    key_add(ks, 0, w, tl);
+                    key_add(kg, 0, w, tl);
+                }
+                /* key_of's test, n + l + 2 > KEY_MAX before the space:
+                 * the spaced key may fail before the glued one */
+                if (sok && ns + lj + 2 > KEY_MAX)
+                    sok = 0;
+                if (sok) {
+                    ks[ns++] = ' ';
+                    key_add(ks, ns, lw + sj, lj);
+                    ns += lj;
+                }
+                if (gok && ng + lj + 2 > KEY_MAX)
+                    gok = 0;
+                if (gok) {
+                    key_add(kg, ng, lw + sj, lj);
+                    ng += lj;
+                }
+                glue_ok = glue_ok && lj >= 3;
+                uint64_t hg = 0;
+                /* "di" starts "Dili…", "di sana" starts nothing: stop there */
+                if (g->glued_keys) {
+                    if (!gok || (ng >= 4 && !maybe_start(g, kg, ng)))
+                        break;
+                    hg = khash(kg, ng);
+                    if (stab_get_h(&g->starts, kg, ng, hg) < 0)
+                        break;
+                }
+                sl = sok ? stab_get(&g->alias, ks, ns) : -1;
+                /* glued only from words of 3+ letters: "en de" is not Ende */
+                if (sl < 0 && glue_ok) {
+                    sl = !gok ? -1 : hg ? stab_get_h(&g->alias_key, kg, ng, hg) : stab_get(&g->alias_key, kg, ng);
+                    tab = &g->alias_key;
+                }
+            }
+            if (sl >= 0) {
+                best = n;
+                bslot = sl;
+                btab = tab;
+            }
+            if (fj & T_BREAK)
+                break;
+        }
+    }
+    if (prefixed && best <= 1) {
+        /* prefix + name: kecamatan names for Kec., aliases otherwise */
+        const stab *tab = kec ? &g->kec : &g->alias;
+        size_t b2 = 0;
+        long s2 = -1;
+        for (size_t n = 1; n <= (size_t)(kec ? 4 : g->max_ngram) && i + 1 + n <= nt; n++) {
+            if (t[i + n].flags & T_SKIP)
+                break;
+            size_t kn = key_of(lw, t, i + 1, i + 1 + n, key, !kec);
+            long sl = kn ? stab_get(tab, key, kn) : -1;
+            if (sl >= 0) {
+                b2 = n;
+                s2 = sl;
+            }
+            if (t[i + n].flags & T_BREAK)
+                break;
+        }
+        if (s2 >= 0) {
+            c = cand_new(f);
+            if (take_units(g, tab, s2, c, kec ? GG_GEO_KECAMATAN : lvl, kec ? -1 : kota)) {
+                c->t0 = i;
+                c->t1 = i + 1 + b2;
+                c->has_cue = 1;
+                c->how = kec ? "kecamatan" : "prefix";
+                f->ncm++;
+                return c->t1;
+            }
+        }
+    }
+    if (bslot >= 0) {
+        tok *prev = i > 0 && !(t[i - 1].flags & T_BREAK) ? &t[i - 1] : NULL;
+        c = cand_new(f);
+        if (take_units(g, btab, bslot, c, 0, -1)) {
+            c->t0 = i;
+            c->t1 = i + best;
+            c->how = "alias";
+            if (prefixed && best > 1) {
+                c->how = "prefix";
+                c->has_cue = 1;
+            }
+            unsigned pw = prev ? tok_words(g, lw, prev) : 0;
+            /* a cue word before a bare name written like a name; for a few
+             * names a locative suffices in lower case too ("di malang") */
+            if ((pw & W_CUE) && (fl & T_CAP))
+                c->has_cue = 1;
+            if (c->lower_ok && (pw & W_LOC) &&
+                !(i + best < nt && (tok_words(g, lw, &t[i + best]) & W_NOT_PLACE_NEXT)))
+                c->has_cue = 1;
+            /* "Pemkab"/"Bupati"/"Kota" before a bare name decides its level */
+            if (prev) {
+                int l2 = 0, k2 = -1;
+                if (pw & (W_KAB | W_LVL_KAB))
+                    l2 = GG_GEO_KABKOTA, k2 = 0;
+                else if (pw & (W_KOTA | W_LVL_KOTA))
+                    l2 = GG_GEO_KABKOTA, k2 = 1;
+                else if (pw & (W_PROV | W_LVL_PROV))
+                    l2 = GG_GEO_PROVINSI;
+                cand_m tmp;
+                if (l2) {
+                    tmp = *c;
+                    if (take_units(g, btab, bslot, &tmp, l2, k2)) {
+                        *c = tmp;
+                        c->has_cue = 1;
+                    }
+                }
+            }
+            f->ncm++;
+            return c->t1;
+        }
+    }
+    /* 4. a bare kecamatan name, only capitalised and after a place word */
+    if ((fl & (T_CAP | T_INHASH)) == T_CAP && tl >= 5 && /* "Jaya" (Pasar Jaya) is a word */
+        i > 0 && !(t[i - 1].flags & T_BREAK)) {
+        unsigned pw = tok_words(g, lw, &t[i - 1]);
+        int strong = (pw & W_KEC_STRONG) != 0;
+        if (strong || (pw & W_KEC_WEAK)) {
+            size_t b2 = 0;
+            long s2 = -1;
+            for (size_t n = 1; n <= 3 && i + n <= nt; n++) {
+                if ((t[i + n - 1].flags & T_SKIP) || !(t[i + n - 1].flags & T_CAP))
+                    break;
+                size_t kn = key_of(lw, t, i, i + n, key, 0);
+                long sl = kn ? stab_get(&g->kec, key, kn) : -1;
+                if (sl >= 0) {
+                    b2 = n;
+                    s2 = sl;
+                }
+                if (t[i + n - 1].flags & T_BREAK)
+                    break;
+            }
+            if (s2 >= 0) {
+                c = cand_new(f);
+                if (take_units(g, &g->kec, s2, c, GG_GEO_KECAMATAN, -1)) {
+                    c->t0 = i;
+                    c->t1 = i + b2;
+                    c->how = "kecamatan";
+                    c->bare_kec = 1;
+                    /* a name found in several kab/kota needs a related mention */
+                    c->has_cue = c->nu == 1 && strong;
+                    c->needs_cue = !c->has_cue;
+                    f->ncm++;
+                    return c->t1;
+                }
+            }
+        }
+    }
+    return i + 1;
 }
 
 int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, int max)
@@ -1347,292 +1690,36 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
     tok tbuf[64], *t = NULL;
     size_t nt = tokenize(s, len, &sn, &t, tbuf, sizeof tbuf / sizeof tbuf[0]);
     cand_m cmbuf[8];
-    size_t ncm = 0, capm = sizeof cmbuf / sizeof cmbuf[0];
-    cand_m *cm = cmbuf;
-    char key[KEY_MAX];
     int found = 0;
 
+    finder f = {g, lw, t, nt, cmbuf, cmbuf, 0, sizeof cmbuf / sizeof cmbuf[0]};
     for (size_t i = 0; i < nt;) {
+        /* a token no rule can start at: not skipped, no hashtag, not "dapil",
+         * no level prefix, no start of an alias key (the bitmaps), no bare
+         * kecamatan (capitalised, 5+ bytes, after a token of its phrase) */
         const uint8_t fl = t[i].flags;
+        const size_t st = t[i].start, tl = t[i].end - st;
+        const unsigned char *w = (const unsigned char *)lw + st;
+        int any;
         if (fl & T_SKIP) {
             i++;
             continue;
         }
-        const size_t st = t[i].start, tl = t[i].end - st;
-        const char *w = lw + st; /* the token, lower-cased */
-        cand_m *c;
-
-        /* 0. "Dapil Jabar V", "dapil DKI Jakarta 2" */
-        if (tl == 5 && i + 1 < nt && !(fl & T_BREAK) && memcmp(w, "dapil", 5) == 0) {
-            size_t bd = 0;
-            long sd = -1;
-            for (size_t n = 2; n <= 6 && i + n <= nt; n++) {
-                if (t[i + n - 1].flags & T_SKIP)
-                    break;
-                size_t kn = key_of(lw, t, i, i + n, key, 1);
-                long sl = kn ? stab_get(&g->dapil_alias, key, kn) : -1;
-                if (sl >= 0) {
-                    bd = n;
-                    sd = sl;
-                }
-                if (t[i + n - 1].flags & T_BREAK)
-                    break;
-            }
-            if (sd >= 0) {
-                c = cand_new(&cm, &capm, ncm, cmbuf);
-                c->t0 = i;
-                c->t1 = i + bd;
-                c->dapil = g->dapil_alias.vunit[g->dapil_alias.first[sd]];
-                c->has_cue = 1;
-                c->how = "dapil";
-                ncm++;
-                i = c->t1;
-                continue;
-            }
-        }
-
-        /* 1. a whole hashtag: #Sumbar, #KabBogor, #AcehBarat */
-        if (fl & T_HASH) {
-            size_t he = t[i].hash_end, e = i;
-            while (e < nt && t[e].start < he)
-                e++;
-            size_t kn = he - st < KEY_MAX - 1 ? he - st : KEY_MAX - 1;
-            long sl = stab_get(&g->alias_key, w, kn);
-            /* a hashtag is a deliberate cue, except for letter abbreviations
-             * that are also people (#SBY) or chat (#smg) */
-            if (sl >= 0) {
-                c = cand_new(&cm, &capm, ncm, cmbuf);
-                if (take_units(g, &g->alias_key, sl, c, 0, -1) && !(c->needs_cue && kn <= 3)) {
-                    c->t0 = i;
-                    c->t1 = e;
-                    c->has_cue = 1;
-                    c->how = "hashtag";
-                    ncm++;
-                    i = e;
-                    continue;
-                }
-            }
-        }
-
-        /* 2. a prefix: Kab./Kota/Prov./Kec. + name */
-        int lvl = 0, kota = -1, kec = 0;
-        /* every prefix word starts with k or p and has 3, 4, 5, 8 or 9 letters */
-        static const uint16_t pfx_lens[256] = {['k'] = 0x338, ['p'] = 0x338};
-        if (tl < 16 && (pfx_lens[(unsigned char)w[0]] >> tl & 1)) {
-            unsigned wb = tok_words(g, lw, &t[i]);
-            kec = (wb & W_KEC) != 0;
-            if (wb & W_KAB)
-                lvl = GG_GEO_KABKOTA, kota = 0;
-            else if (wb & W_KOTA)
-                lvl = GG_GEO_KABKOTA, kota = 1;
-            else if (wb & W_PROV)
-                lvl = GG_GEO_PROVINSI;
-        }
-        int prefixed = (lvl || kec) && !(fl & T_BREAK) && i + 1 < nt;
-
-        /* 3. the longest alias n-gram at i (it may include the prefix);
-         * spacing variants ("Tanjung Pinang") through the glued key */
-        size_t best = 0;
-        long bslot = -1;
-        const stab *btab = &g->alias;
-        int can_start;
-        uint64_t h1 = 0; /* the token's hash, when the starts probe took it */
-        /* the bitmaps answer for tokens of up to three bytes and turn most
-         * longer ones away; the rest probe the table (a token's bytes are
-         * letters and digits: its d36 digits are never 0) */
         if (tl < 3) {
-            int bit = d36[(unsigned char)w[0]] * 37 + (tl > 1 ? d36[(unsigned char)w[1]] : 0);
-            can_start = (int)(g->start12[bit >> 6] >> (bit & 63) & 1);
+            int bit = d36[w[0]] * 37 + (tl > 1 ? d36[w[1]] : 0);
+            any = (int)(g->start12[bit >> 6] >> (bit & 63) & 1);
         } else {
-            int bit = (d36[(unsigned char)w[0]] * 36 + d36[(unsigned char)w[1]]) * 36 + d36[(unsigned char)w[2]] -
-                      (36 * 36 + 36 + 1); /* tri_index */
-            if (!(g->start3[bit >> 6] >> (bit & 63) & 1)) {
-                can_start = 0; /* no alias key begins so: not one of the starts */
-            } else if (tl == 3) {
-                can_start = 1;
-            } else if (tl + 2 > KEY_MAX) {
-                can_start = 0; /* no key this long */
-            } else if (!(g->start4[quad_index(w) >> 6] >> (quad_index(w) & 63) & 1)) {
-                can_start = 0; /* no key begins with its first four bytes */
-            } else {
-                h1 = khash(w, tl);
-                can_start = stab_get_h(&g->starts, w, tl, h1) >= 0;
-            }
+            int bit = (d36[w[0]] * 36 + d36[w[1]]) * 36 + d36[w[2]] - (36 * 36 + 36 + 1); /* tri_index */
+            any = (g->start3[bit >> 6] >> (bit & 63) & 1) &&
+                  (tl == 3 || (tl + 2 <= KEY_MAX && maybe_start(g, (const char *)w, tl)));
+            any |= (g->lead3[bit >> 6] >> (bit & 63) & 1) && (tl == 5 || (tl < 16 && (pfx_lens[w[0]] >> tl & 1)));
         }
-        if (can_start) {
-            /* the n-gram's keys grow a token a step: spaced (ks, for
-             * `alias`) and glued (kg, for `starts` and `alias_key`); an
-             * n-gram over KEY_MAX has no key, nor has any longer one */
-            char ks[KEY_MAX + 16], kg[KEY_MAX + 16];
-            size_t ns = tl, ng = tl;
-            int sok = tl + 2 <= KEY_MAX, gok = sok, glue_ok = tl >= 3;
-            for (size_t n = 1; n <= (size_t)g->max_ngram && i + n <= nt; n++) {
-                const tok *tj = &t[i + n - 1];
-                const uint8_t fj = tj->flags;
-                if (fj & T_SKIP)
-                    break;
-                long sl;
-                const stab *tab = &g->alias;
-                if (n == 1) {
-                    sl = !sok ? -1 : h1 ? stab_get_h(&g->alias, w, tl, h1) : stab_get(&g->alias, w, tl);
-                } else {
-                    const size_t sj = tj->start, lj = tj->end - sj;
-                    if (n == 2 && sok) {
-                        key_add(ks, 0, w, tl);
-                        key_add(kg, 0, w, tl);
-                    }
-                    /* key_of's test, n + l + 2 > KEY_MAX before the space:
-                     * the spaced key may fail before the glued one */
-                    if (sok && ns + lj + 2 > KEY_MAX)
-                        sok = 0;
-                    if (sok) {
-                        ks[ns++] = ' ';
-                        key_add(ks, ns, lw + sj, lj);
-                        ns += lj;
-                    }
-                    if (gok && ng + lj + 2 > KEY_MAX)
-                        gok = 0;
-                    if (gok) {
-                        key_add(kg, ng, lw + sj, lj);
-                        ng += lj;
-                    }
-                    glue_ok = glue_ok && lj >= 3;
-                    uint64_t hg = 0;
-                    /* "di" starts "Dili…", "di sana" starts nothing: stop there */
-                    if (g->glued_keys) {
-                        if (!gok)
-                            break;
-                        hg = khash(kg, ng);
-                        if (stab_get_h(&g->starts, kg, ng, hg) < 0)
-                            break;
-                    }
-                    sl = sok ? stab_get(&g->alias, ks, ns) : -1;
-                    /* glued only from words of 3+ letters: "en de" is not Ende */
-                    if (sl < 0 && glue_ok) {
-                        sl = !gok ? -1 : hg ? stab_get_h(&g->alias_key, kg, ng, hg) : stab_get(&g->alias_key, kg, ng);
-                        tab = &g->alias_key;
-                    }
-                }
-                if (sl >= 0) {
-                    best = n;
-                    bslot = sl;
-                    btab = tab;
-                }
-                if (fj & T_BREAK)
-                    break;
-            }
-        }
-        if (prefixed && best <= 1) {
-            /* prefix + name: kecamatan names for Kec., aliases otherwise */
-            const stab *tab = kec ? &g->kec : &g->alias;
-            size_t b2 = 0;
-            long s2 = -1;
-            for (size_t n = 1; n <= (size_t)(kec ? 4 : g->max_ngram) && i + 1 + n <= nt; n++) {
-                if (t[i + n].flags & T_SKIP)
-                    break;
-                size_t kn = key_of(lw, t, i + 1, i + 1 + n, key, !kec);
-                long sl = kn ? stab_get(tab, key, kn) : -1;
-                if (sl >= 0) {
-                    b2 = n;
-                    s2 = sl;
-                }
-                if (t[i + n].flags & T_BREAK)
-                    break;
-            }
-            if (s2 >= 0) {
-                c = cand_new(&cm, &capm, ncm, cmbuf);
-                if (take_units(g, tab, s2, c, kec ? GG_GEO_KECAMATAN : lvl, kec ? -1 : kota)) {
-                    c->t0 = i;
-                    c->t1 = i + 1 + b2;
-                    c->has_cue = 1;
-                    c->how = kec ? "kecamatan" : "prefix";
-                    ncm++;
-                    i = c->t1;
-                    continue;
-                }
-            }
-        }
-        if (bslot >= 0) {
-            tok *prev = i > 0 && !(t[i - 1].flags & T_BREAK) ? &t[i - 1] : NULL;
-            c = cand_new(&cm, &capm, ncm, cmbuf);
-            if (take_units(g, btab, bslot, c, 0, -1)) {
-                c->t0 = i;
-                c->t1 = i + best;
-                c->how = "alias";
-                if (prefixed && best > 1) {
-                    c->how = "prefix";
-                    c->has_cue = 1;
-                }
-                unsigned pw = prev ? tok_words(g, lw, prev) : 0;
-                /* a cue word before a bare name written like a name; for a few
-                 * names a locative suffices in lower case too ("di malang") */
-                if ((pw & W_CUE) && (fl & T_CAP))
-                    c->has_cue = 1;
-                if (c->lower_ok && (pw & W_LOC) &&
-                    !(i + best < nt && (tok_words(g, lw, &t[i + best]) & W_NOT_PLACE_NEXT)))
-                    c->has_cue = 1;
-                /* "Pemkab"/"Bupati"/"Kota" before a bare name decides its level */
-                if (prev) {
-                    int l2 = 0, k2 = -1;
-                    if (pw & (W_KAB | W_LVL_KAB))
-                        l2 = GG_GEO_KABKOTA, k2 = 0;
-                    else if (pw & (W_KOTA | W_LVL_KOTA))
-                        l2 = GG_GEO_KABKOTA, k2 = 1;
-                    else if (pw & (W_PROV | W_LVL_PROV))
-                        l2 = GG_GEO_PROVINSI;
-                    cand_m tmp;
-                    if (l2) {
-                        tmp = *c;
-                        if (take_units(g, btab, bslot, &tmp, l2, k2)) {
-                            *c = tmp;
-                            c->has_cue = 1;
-                        }
-                    }
-                }
-                ncm++;
-                i = c->t1;
-                continue;
-            }
-        }
-        /* 4. a bare kecamatan name, only capitalised and after a place word */
-        if ((fl & (T_CAP | T_INHASH)) == T_CAP && tl >= 5 && /* "Jaya" (Pasar Jaya) is a word */
-            i > 0 && !(t[i - 1].flags & T_BREAK)) {
-            unsigned pw = tok_words(g, lw, &t[i - 1]);
-            int strong = (pw & W_KEC_STRONG) != 0;
-            if (strong || (pw & W_KEC_WEAK)) {
-                size_t b2 = 0;
-                long s2 = -1;
-                for (size_t n = 1; n <= 3 && i + n <= nt; n++) {
-                    if ((t[i + n - 1].flags & T_SKIP) || !(t[i + n - 1].flags & T_CAP))
-                        break;
-                    size_t kn = key_of(lw, t, i, i + n, key, 0);
-                    long sl = kn ? stab_get(&g->kec, key, kn) : -1;
-                    if (sl >= 0) {
-                        b2 = n;
-                        s2 = sl;
-                    }
-                    if (t[i + n - 1].flags & T_BREAK)
-                        break;
-                }
-                if (s2 >= 0) {
-                    c = cand_new(&cm, &capm, ncm, cmbuf);
-                    if (take_units(g, &g->kec, s2, c, GG_GEO_KECAMATAN, -1)) {
-                        c->t0 = i;
-                        c->t1 = i + b2;
-                        c->how = "kecamatan";
-                        c->bare_kec = 1;
-                        /* a name found in several kab/kota needs a related mention */
-                        c->has_cue = c->nu == 1 && strong;
-                        c->needs_cue = !c->has_cue;
-                        ncm++;
-                        i = c->t1;
-                        continue;
-                    }
-                }
-            }
-        }
-        i++;
+        any |= (fl & T_HASH) ||
+               ((fl & (T_CAP | T_INHASH)) == T_CAP && tl >= 5 && i > 0 && !(t[i - 1].flags & T_BREAK));
+        i = any ? find_at(&f, i) : i + 1;
     }
+    cand_m *cm = f.cm;
+    size_t ncm = f.ncm;
 
     /* resolution: the other mentions are the context. The distinct settled
      * units are gathered first (at most MAX_CTX), so a text of thousands of
