@@ -103,6 +103,7 @@ enum {
     K_NEXT = 4,   /* after a word, may make it a URL or an e-mail: . @ - _ + % : [ ( */
     K_NEXT2 = 8,  /* after a word and a space, may start an obfuscated e-mail: @ [ ( */
     K_INERT = 16, /* ASCII that ends a word and starts nothing at a boundary */
+    K_ADDR = 32,  /* may be in an e-mail address before its '@': alnum . _ - + % */
 };
 #define K_IS_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 #define K_IS_ALNUM(c) (K_IS_ALPHA(c) || ((c) >= '0' && (c) <= '9'))
@@ -118,7 +119,9 @@ enum {
               (c) != '<' && (c) != '-' && (c) != '^' && (c) != '#' && (c) != '@' && (c) != '+' && \
               (c) != '('                                                                           \
           ? K_INERT                                                                                \
-          : 0))
+          : 0) |                                                                                   \
+     (K_IS_ALNUM(c) || (c) == '.' || (c) == '_' || (c) == '-' || (c) == '+' || (c) == '%' ? K_ADDR  \
+                                                                                          : 0))
 #define K_4(c) K_OF(c), K_OF(c + 1), K_OF(c + 2), K_OF(c + 3)
 #define K_16(c) K_4(c), K_4(c + 4), K_4(c + 8), K_4(c + 12)
 #define K_64(c) K_16(c), K_16(c + 16), K_16(c + 32), K_16(c + 48)
@@ -222,7 +225,16 @@ int gg_text_utf8_valid(const char *s, size_t len)
     if (len > 0 && !s)
         return 0;
     while (i < len) {
-        /* ASCII fast path, 8 bytes at a time (most posts are ASCII). */
+        /* ASCII fast path, 16 then 8 bytes at a time (most posts are ASCII) */
+#if defined(__SSE2__)
+        while (i + 16 <= len) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+            /* any byte >= 0x80 (its top bit), or any zero byte */
+            if (_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_setzero_si128()))))
+                break;
+            i += 16;
+        }
+#endif
         while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, p + i, 8);
@@ -1523,6 +1535,21 @@ static void run_scan(scan *s)
                 ob_add(&s->display, (const char *)t + i, e - i);
                 i = plain = e;
                 continue;
+            }
+            if (c != '+' && c != '(' && (i >= mail_fail || i >= obf_fail)) {
+                /* Both e-mail checks start with the same run of address
+                 * bytes and need '@', "[at]" or "(at)" after it (at most
+                 * two spaces on). Without one, set their fail marks as
+                 * they would and skip them: most words that come here
+                 * are followed by '.' or are numbers. */
+                size_t r = i + 1;
+                while (r < len && (kcls[t[r]] & K_ADDR))
+                    r++;
+                size_t k = skip_spaces(t, len, r, 2);
+                if (!(k < len && (t[k] == '@' || t[k] == '[' || t[k] == '('))) {
+                    mail_fail = i >= mail_fail ? r : mail_fail;
+                    obf_fail = i >= obf_fail ? r : obf_fail;
+                }
             }
             if (c != '+' && c != '(' && i >= mail_fail &&
                 (e = match_email(t, len, i, &mail_fail)) != 0) {
