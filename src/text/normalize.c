@@ -1371,6 +1371,7 @@ static void run_scan(scan *s)
     while (i < len) {
         unsigned char c = t[i];
         size_t e = 0;
+        int checked = 0; /* the plain-word test below already failed here */
 
 #if defined(__SSE2__)
         /* Sixteen bytes at once where they are letters, spaces and commas
@@ -1416,8 +1417,10 @@ static void run_scan(scan *s)
         if (boundary && (kcls[c] & K_PLAIN)) {
             size_t j = alnum_end(t, len, i + 1);
             if (j < len && ((kcls[t[j]] & K_NEXT) ||
-                            (t[j] == ' ' && j + 1 < len && (kcls[t[j + 1]] & K_NEXT2))))
+                            (t[j] == ' ' && j + 1 < len && (kcls[t[j + 1]] & K_NEXT2)))) {
+                checked = 1;
                 goto dispatch;
+            }
             i = j;
             boundary = 0;
             while (i < len && (kcls[t[i]] & K_INERT))
@@ -1504,21 +1507,29 @@ static void run_scan(scan *s)
         } else if (is_alnum(c) || c == '+' || c == '(') {
             char ph[24];
             size_t phn = 0;
-            if (is_alpha(c)) {
+            size_t we = i + 1; /* the end of the word's letters and digits */
+            if (is_alnum(c))
+                we = alnum_end(t, len, i + 1);
+            if (is_alpha(c) && !checked) {
                 /* Fast path for plain words, most of the text: a URL or an
                  * e-mail needs one of these right after the first letters. */
-                size_t j = i + 1;
-                while (j < len && is_alnum(t[j]))
-                    j++;
-                unsigned char nx = j < len ? t[j] : 0;
-                unsigned char nx2 = j + 1 < len ? t[j + 1] : 0;
+                unsigned char nx = we < len ? t[we] : 0;
+                unsigned char nx2 = we + 1 < len ? t[we + 1] : 0;
                 if (!(nx == '.' || nx == '@' || nx == '-' || nx == '_' || nx == '+' || nx == '%' ||
                       nx == ':' || nx == '[' || nx == '(' ||
                       (nx == ' ' && (nx2 == '@' || nx2 == '[' || nx2 == '(')))) {
-                    i = j;
+                    i = we;
                     boundary = 0;
                     continue;
                 }
+            }
+            if (is_alpha(c) && i >= url_fail) {
+                /* match_url's host goes on past the word only over '-' or
+                 * a '.' before a letter or digit, and "http(s)" needs ':'.
+                 * Without one it fails there: set its mark as it would. */
+                unsigned char nx = we < len ? t[we] : 0;
+                if (!(nx == '-' || nx == ':' || (nx == '.' && we + 1 < len && is_alnum(t[we + 1]))))
+                    url_fail = we;
             }
             if (is_alpha(c) && i >= url_fail && (e = match_url(t, len, i, &url_fail)) != 0) {
                 flush_plain(s, plain, i);
@@ -1598,7 +1609,7 @@ static void run_scan(scan *s)
             if (is_alnum(c)) {
                 /* nothing starts here: nor inside the word, which has no
                  * boundary ("desa." tried the URL and e-mail checks once) */
-                i = alnum_end(t, len, i + 1);
+                i = we;
                 boundary = 0;
                 continue;
             }
