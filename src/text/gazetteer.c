@@ -764,12 +764,14 @@ const char *gg_geo_level_name(gg_geo_level level)
 
 /* ---- finding ---------------------------------------------------------------- */
 
-enum { T_CAP = 1, T_HASH = 2, T_INHASH = 4, T_SKIP = 8, T_BREAK = 16, T_WORDS = 32 };
+enum { T_CAP = 1, T_HASH = 2, T_INHASH = 4, T_SKIP = 8, T_BREAK = 16, T_WORDS = 32, T_LOOK = 64 };
 
 typedef struct tok {
     size_t start, end;   /* bytes in the text */
-    size_t hash_end;     /* for T_HASH: end of the whole hashtag body */
-    uint8_t flags;       /* T_BREAK: a phrase may not continue past this token */
+    size_t hash_end;     /* for T_HASH: end of the whole hashtag body (only
+                            set for hashtag pieces) */
+    uint8_t flags;       /* T_BREAK: a phrase may not continue past this token;
+                            T_LOOK: a rule may start here (quick_look) */
     uint16_t words;      /* W_* bits of the word lists it is, once T_WORDS is set */
 } tok;
 
@@ -975,6 +977,42 @@ static int mark_skips(const char *s, size_t len, scan *sc)
     return any;
 }
 
+/* bit l: a level prefix word (PFX_*) of l letters begins with this byte:
+ * every one starts with k or p and has 3, 4, 5, 8 or 9 letters */
+static const uint16_t pfx_lens[256] = {['k'] = 0x338, ['p'] = 0x338};
+
+/* May a rule of find_at start at a token? w: its bytes lower-cased, tl
+ * bytes, fl: its flags, prev_ok: the token before it is in its phrase. 0:
+ * surely not (most tokens); 1: find_at looks. The tests, cheapest first: a
+ * hashtag; a capitalised word of 5+ bytes after a token of its phrase (a bare
+ * kecamatan); a start of an alias key by the start4/tail4 hashes (4+ bytes)
+ * or the start3/start12 bitmaps; a level prefix or "dapil" by its first
+ * letter and length, then its first three letters (lead3). A token's d36
+ * digits are never 0. */
+__attribute__((always_inline)) static inline int quick_look(const gg_geo *g, const unsigned char *w, size_t tl, unsigned fl, int prev_ok)
+{
+    if (fl & T_SKIP)
+        return 0;
+    if ((fl & T_HASH) || ((fl & (T_CAP | T_INHASH)) == T_CAP && tl >= 5 && prev_ok))
+        return 1;
+    if (tl >= 4) {
+        if (tl + 2 <= KEY_MAX && maybe_start(g, (const char *)w, tl))
+            return 1;
+    } else if (tl == 3) {
+        int bit = (d36[w[0]] * 36 + d36[w[1]]) * 36 + d36[w[2]] - (36 * 36 + 36 + 1); /* tri_index */
+        if (g->start3[bit >> 6] >> (bit & 63) & 1)
+            return 1;
+    } else {
+        int bit = d36[w[0]] * 37 + (tl > 1 ? d36[w[1]] : 0);
+        return (int)(g->start12[bit >> 6] >> (bit & 63) & 1);
+    }
+    if ((tl == 5 && w[0] == 'd') || (tl < 16 && (pfx_lens[w[0]] >> tl & 1))) {
+        int bit = (d36[w[0]] * 36 + d36[w[1]]) * 36 + d36[w[2]] - (36 * 36 + 36 + 1);
+        return (int)(g->lead3[bit >> 6] >> (bit & 63) & 1);
+    }
+    return 0;
+}
+
 /* A token array full at n elements (n was its capacity) with room for 2n:
  * the first growth moves it from the caller's stack buffer to the heap. */
 static tok *tok_grow(tok *t, size_t n, const tok *stack)
@@ -990,8 +1028,8 @@ static tok *tok_grow(tok *t, size_t n, const tok *stack)
 /* The pieces of the hashtag body [k, e) as tokens t[n..] (returns the new
  * count): split at lower->Upper humps, #KabBogor -> Kab Bogor; an all-caps
  * run keeps its last capital for the next word: #DPRDBekasi -> DPRD Bekasi */
-static size_t hash_pieces(const char *s, size_t k, size_t e, uint8_t fl, tok **tp, size_t n, size_t *cap,
-                          const tok *stack)
+static size_t hash_pieces(const gg_geo *g, const char *s, const char *lw, size_t k, size_t e, uint8_t fl,
+                          tok **tp, size_t n, size_t *cap, const tok *stack)
 {
     for (size_t p = k; p < e;) {
         size_t q = p + 1;
@@ -1012,6 +1050,8 @@ static size_t hash_pieces(const char *s, size_t k, size_t e, uint8_t fl, tok **t
         t->end = q;
         t->hash_end = e;
         t->flags = (uint8_t)(fl | T_INHASH | (is_up((unsigned char)s[p]) ? T_CAP : 0) | (p == k ? T_HASH : 0));
+        if (quick_look(g, (const unsigned char *)lw + p, q - p, t->flags, 0)) /* no bare kecamatan in a hashtag */
+            t->flags |= T_LOOK;
         p = q;
     }
     (*tp)[n - 1].flags |= T_BREAK; /* no phrase runs out of a hashtag */
@@ -1023,8 +1063,9 @@ static size_t hash_pieces(const char *s, size_t k, size_t e, uint8_t fl, tok **t
  * between it and the next token (a newline, or punctuation other than '.',
  * '-' and '\'') or when it ends a hashtag. The runs are read off the edges
  * of the alnum bitmap, a bit at a time. *out starts as buf (cap elements). */
-static size_t tokenize(const char *s, size_t len, scan *sc, tok **out, tok *buf, size_t cap)
+static size_t tokenize(const gg_geo *g, const char *s, size_t len, scan *sc, tok **out, tok *buf, size_t cap)
 {
+    const char *lw = sc->lw;
     size_t n = 0, nw = sc->nw;
     tok *t = buf;
     const uint64_t *an = sc->alnum, *brk = sc->brk;
@@ -1051,17 +1092,20 @@ static size_t tokenize(const char *s, size_t len, scan *sc, tok **out, tok *buf,
             const size_t e = wi * 64 + (size_t)__builtin_ctzll(edge);
             edge &= edge - 1;
             /* a phrase continues over spaces, '.', '-' and '\'' only */
+            int prev_ok = 0; /* the token before is in this one's phrase */
             if (n) {
                 if (nb < pe)
                     nb = next_one(brk, nw, pe);
                 if (nb < k)
                     t[n - 1].flags |= T_BREAK;
+                else
+                    prev_ok = !(t[n - 1].flags & T_BREAK);
             }
             const uint8_t fl = skip && (skip[k >> 6] >> (k & 63) & 1) ? T_SKIP : 0;
             if (k > 0 && s[k - 1] == '#') {
                 tok *tt = t; /* t and cap stay unaliased in the loop */
                 size_t cc = cap;
-                n = hash_pieces(s, k, e, fl, &tt, n, &cc, buf);
+                n = hash_pieces(g, s, lw, k, e, fl, &tt, n, &cc, buf);
                 t = tt;
                 cap = cc;
             } else {
@@ -1069,10 +1113,10 @@ static size_t tokenize(const char *s, size_t len, scan *sc, tok **out, tok *buf,
                     t = tok_grow(t, n, buf);
                     cap *= 2;
                 }
+                const uint8_t f2 = (uint8_t)(fl | (is_up((unsigned char)s[k]) ? T_CAP : 0));
                 t[n].start = k;
                 t[n].end = e;
-                t[n].hash_end = e;
-                t[n].flags = (uint8_t)(fl | (is_up((unsigned char)s[k]) ? T_CAP : 0));
+                t[n].flags = (uint8_t)(f2 | (quick_look(g, (const unsigned char *)lw + k, e - k, f2, prev_ok) ? T_LOOK : 0));
                 n++;
             }
             pe = e;
@@ -1347,10 +1391,6 @@ static void fill_match(const gg_geo *g, const cand_m *cm, gg_geo_match *m)
     }
 }
 
-/* bit l: a level prefix word (PFX_*) of l letters begins with this byte:
- * every one starts with k or p and has 3, 4, 5, 8 or 9 letters */
-static const uint16_t pfx_lens[256] = {['k'] = 0x338, ['p'] = 0x338};
-
 /* The state of one gg_geo_find: the lower-cased text, its tokens and the
  * candidates so far (cm starts as the caller's stack buffer cmbuf). */
 typedef struct finder {
@@ -1379,8 +1419,8 @@ static cand_m *cand_new(finder *f)
 
 /* The rules at token i (not a skipped one), in order: a dapil, a hashtag, a
  * prefix, the longest alias, a bare kecamatan. Returns the token after the
- * mention found, or i + 1. gg_geo_find calls it only for tokens that pass
- * its cheap tests; it repeats them, exactly. */
+ * mention found, or i + 1. gg_geo_find calls it only for the tokens
+ * quick_look let through; it repeats the tests, exactly. */
 __attribute__((noinline)) static size_t find_at(finder *f, size_t i)
 {
     const gg_geo *g = f->g;
@@ -1464,27 +1504,21 @@ __attribute__((noinline)) static size_t find_at(finder *f, size_t i)
     const stab *btab = &g->alias;
     int can_start;
     uint64_t h1 = 0; /* the token's hash, when the starts probe took it */
-    /* the bitmaps answer for tokens of up to three bytes and turn most
-     * longer ones away; the rest probe the table (a token's bytes are
-     * letters and digits: its d36 digits are never 0) */
+    /* the bitmaps answer for tokens of up to three bytes, the start4/tail4
+     * hashes turn most longer ones away; the rest probe the table */
     if (tl < 3) {
         int bit = d36[(unsigned char)w[0]] * 37 + (tl > 1 ? d36[(unsigned char)w[1]] : 0);
         can_start = (int)(g->start12[bit >> 6] >> (bit & 63) & 1);
+    } else if (tl == 3) {
+        int bit = tri_index(w);
+        can_start = (int)(g->start3[bit >> 6] >> (bit & 63) & 1);
+    } else if (tl + 2 > KEY_MAX) {
+        can_start = 0; /* no key this long */
+    } else if (!maybe_start(g, w, tl)) {
+        can_start = 0; /* no key begins or ends so */
     } else {
-        int bit = (d36[(unsigned char)w[0]] * 36 + d36[(unsigned char)w[1]]) * 36 + d36[(unsigned char)w[2]] -
-                  (36 * 36 + 36 + 1); /* tri_index */
-        if (!(g->start3[bit >> 6] >> (bit & 63) & 1)) {
-            can_start = 0; /* no alias key begins so: not one of the starts */
-        } else if (tl == 3) {
-            can_start = 1;
-        } else if (tl + 2 > KEY_MAX) {
-            can_start = 0; /* no key this long */
-        } else if (!maybe_start(g, w, tl)) {
-            can_start = 0; /* no key begins or ends so */
-        } else {
-            h1 = khash(w, tl);
-            can_start = stab_get_h(&g->starts, w, tl, h1) >= 0;
-        }
+        h1 = khash(w, tl);
+        can_start = stab_get_h(&g->starts, w, tl, h1) >= 0;
     }
     if (can_start) {
         /* the n-gram's keys grow a token a step: spaced (ks, for
@@ -1688,36 +1722,13 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
     const char *lw = sn.lw;
 
     tok tbuf[64], *t = NULL;
-    size_t nt = tokenize(s, len, &sn, &t, tbuf, sizeof tbuf / sizeof tbuf[0]);
+    size_t nt = tokenize(g, s, len, &sn, &t, tbuf, sizeof tbuf / sizeof tbuf[0]);
     cand_m cmbuf[8];
     int found = 0;
 
     finder f = {g, lw, t, nt, cmbuf, cmbuf, 0, sizeof cmbuf / sizeof cmbuf[0]};
-    for (size_t i = 0; i < nt;) {
-        /* a token no rule can start at: not skipped, no hashtag, not "dapil",
-         * no level prefix, no start of an alias key (the bitmaps), no bare
-         * kecamatan (capitalised, 5+ bytes, after a token of its phrase) */
-        const uint8_t fl = t[i].flags;
-        const size_t st = t[i].start, tl = t[i].end - st;
-        const unsigned char *w = (const unsigned char *)lw + st;
-        int any;
-        if (fl & T_SKIP) {
-            i++;
-            continue;
-        }
-        if (tl < 3) {
-            int bit = d36[w[0]] * 37 + (tl > 1 ? d36[w[1]] : 0);
-            any = (int)(g->start12[bit >> 6] >> (bit & 63) & 1);
-        } else {
-            int bit = (d36[w[0]] * 36 + d36[w[1]]) * 36 + d36[w[2]] - (36 * 36 + 36 + 1); /* tri_index */
-            any = (g->start3[bit >> 6] >> (bit & 63) & 1) &&
-                  (tl == 3 || (tl + 2 <= KEY_MAX && maybe_start(g, (const char *)w, tl)));
-            any |= (g->lead3[bit >> 6] >> (bit & 63) & 1) && (tl == 5 || (tl < 16 && (pfx_lens[w[0]] >> tl & 1)));
-        }
-        any |= (fl & T_HASH) ||
-               ((fl & (T_CAP | T_INHASH)) == T_CAP && tl >= 5 && i > 0 && !(t[i - 1].flags & T_BREAK));
-        i = any ? find_at(&f, i) : i + 1;
-    }
+    for (size_t i = 0; i < nt;)
+        i = t[i].flags & T_LOOK ? find_at(&f, i) : i + 1;
     cand_m *cm = f.cm;
     size_t ncm = f.ncm;
 
