@@ -300,8 +300,11 @@ typedef struct scan {
  * An entry is one 64-byte cache line: the key (the word zero-padded to
  * sixteen bytes, the context bits in the free top bits of its first ASCII
  * bytes: one 16-byte compare; 99.98 % of the bench's words fit, longer ones
- * skip the memo), how the vote moved and the output. */
-#define WM_SET_BITS 11
+ * skip the memo), how the vote moved and the output. 8,192 entries (512 KiB
+ * a thread, of which a post touches one line per distinct word): on the 20,000
+ * bench posts emit_word ran 47,814 times with 4,096 direct-mapped entries,
+ * 21,856 with 4,096 in two ways, 8,817 with 8,192 in two ways. */
+#define WM_SET_BITS 12
 #define WM_SLOTS (2 << WM_SET_BITS)
 #define WM_WORD 16
 #define WM_OUT 39
@@ -670,8 +673,7 @@ static inline wm_entry *wm_set(wm_entry *slots, wm_k k)
 }
 
 /* A memo miss: emit_word, and its result into the first entry of the set
- * (its old entry moves to the second: first in, first out; on the bench's
- * words two ways miss 60 % less often than one with the same 4,096 entries). */
+ * (its old entry moves to the second: first in, first out). */
 static void wm_miss(obuf *o, const char *w, size_t n, unsigned ctx, scan *s, wm_entry *e, wm_k k)
 {
     e[1] = e[0];
@@ -717,8 +719,8 @@ static void informal(scan *s, const char *p, size_t n, const unsigned char *orig
     uint64_t votes = 0; /* WM_VOTE: memo hits since the last sync */
     wm_entry *const slots = s->memo && n <= WM_PIECE_MAX ? s->memo->e : NULL;
     const unsigned nosl = s->no_slang ? CTX_NO_SLANG : 0;
+    unsigned ctx0 = nosl; /* the next word's context: nosl, CTX_AFTER_NUM */
     size_t i = 0;
-    int after_num = 0; /* the previous word was a number */
 #if defined(__SSE2__)
     const __m128i k32 = _mm_set1_epi8(32), la = _mm_set1_epi8((char)('a' + 128));
     const __m128i d0 = _mm_set1_epi8((char)('0' + 128));
@@ -763,7 +765,7 @@ static void informal(scan *s, const char *p, size_t n, const unsigned char *orig
             if (k < 16 && (unsigned char)p[i + k] < 0x80) {
                 unsigned low = (1u << k) - 1;
                 j = i + k;
-                number = ((unsigned)_mm_movemask_epi8(d) & low) == low;
+                number = is_digit(c) && ((unsigned)_mm_movemask_epi8(d) & low) == low;
                 goto word;
             }
 #endif
@@ -795,8 +797,7 @@ static void informal(scan *s, const char *p, size_t n, const unsigned char *orig
             } else {
                 size_t wn = j - i;
                 unsigned ctx =
-                    (after_num ? CTX_AFTER_NUM : 0) |
-                    (orig && is_upper(orig[i]) && all_caps(orig + i, wn) ? CTX_CAPS : 0) | nosl;
+                    ctx0 | (orig && is_upper(orig[i]) && all_caps(orig + i, wn) ? CTX_CAPS : 0);
                 if (slots && wn <= WM_WORD) {
                     wm_k key = wm_key_of(p + i, wn, ctx);
                     wm_entry *e = wm_set(slots, key);
@@ -819,7 +820,7 @@ static void informal(scan *s, const char *p, size_t n, const unsigned char *orig
                     SYNC_IN();
                 }
             }
-            after_num = number;
+            ctx0 = nosl | (number ? CTX_AFTER_NUM : 0);
             i = j;
             /* the space after a word, most often, without another turn
              * (p[n] is a zero) */
