@@ -155,7 +155,7 @@ static const uint8_t d36[256] = {
     ['V'] = 32, ['W'] = 33, ['X'] = 34, ['Y'] = 35, ['Z'] = 36,
 };
 
-static int tri_index(const char *k)
+static inline int tri_index(const char *k)
 {
     const unsigned char *u = (const unsigned char *)k;
     int a = d36[u[0]], b = d36[u[1]], c = d36[u[2]];
@@ -980,6 +980,8 @@ static int mark_skips(const char *s, size_t len, scan *sc)
 /* bit l: a level prefix word (PFX_*) of l letters begins with this byte:
  * every one starts with k or p and has 3, 4, 5, 8 or 9 letters */
 static const uint16_t pfx_lens[256] = {['k'] = 0x338, ['p'] = 0x338};
+/* the same, and "dapil" (5 letters) */
+static const uint16_t look_lens[256] = {['k'] = 0x338, ['p'] = 0x338, ['d'] = 1 << 5};
 
 /* May a rule of find_at start at a token? w: its bytes lower-cased, tl
  * bytes, fl: its flags, prev_ok: the token before it is in its phrase. 0:
@@ -1006,7 +1008,7 @@ __attribute__((always_inline)) static inline int quick_look(const gg_geo *g, con
         int bit = d36[w[0]] * 37 + (tl > 1 ? d36[w[1]] : 0);
         return (int)(g->start12[bit >> 6] >> (bit & 63) & 1);
     }
-    if ((tl == 5 && w[0] == 'd') || (tl < 16 && (pfx_lens[w[0]] >> tl & 1))) {
+    if (tl < 16 && (look_lens[w[0]] >> tl & 1)) {
         int bit = (d36[w[0]] * 36 + d36[w[1]]) * 36 + d36[w[2]] - (36 * 36 + 36 + 1);
         return (int)(g->lead3[bit >> 6] >> (bit & 63) & 1);
     }
@@ -1485,7 +1487,8 @@ __attribute__((noinline)) static size_t find_at(finder *f, size_t i)
 
     /* 2. a prefix: Kab./Kota/Prov./Kec. + name */
     int lvl = 0, kota = -1, kec = 0;
-    if (tl < 16 && (pfx_lens[(unsigned char)w[0]] >> tl & 1)) {
+    if (tl < 16 && (pfx_lens[(unsigned char)w[0]] >> tl & 1) &&
+        (g->lead3[tri_index(w) >> 6] >> (tri_index(w) & 63) & 1)) {
         unsigned wb = tok_words(g, lw, &t[i]);
         kec = (wb & W_KEC) != 0;
         if (wb & W_KAB)

@@ -544,3 +544,59 @@ Test(geo, concurrent_readers)
         cr_assert_eq(bad[i], 0);
     }
 }
+
+/* The finder reads the text as 64-byte bitmaps and keeps texts of up to
+ * 2 KiB on the stack: a mention must come out the same wherever it sits
+ * against those words (a token or a hashtag across a word's edge) and in a
+ * text far longer than the stack buffers. */
+Test(geo, same_mentions_at_any_offset_and_length)
+{
+    static const char *cases[] = {
+        "usul transportasi gratis di Jaksel, juga buat warga #Sumbar dan DKI",
+        "banjir lagi #KabBogor", "Pemerintah Kota Bandung dan Kabupaten Bandung",
+        "jalan rusak di kec. Cibinong, Kab. Bogor", "Dapil Jabar V butuh sekolah",
+        "Kota\nBandung", "tolong Kab.Bogor,Kota Depok!",
+    };
+    static char buf[8192];
+    static gg_geo_match want[MAXM];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *t = cases[c];
+        size_t tl = strlen(t);
+        int nwant = find(t);
+        cr_assert_gt(nwant, 0, "%s", t);
+        memcpy(want, M, sizeof want);
+        /* spaces, then the long-text path: plain words up to 5,000 bytes */
+        for (size_t pad = 0; pad <= 5000; pad = pad < 200 ? pad + 1 : pad + 977) {
+            for (size_t j = 0; j < pad; j++)
+                buf[j] = pad < 200 ? ' ' : "tolong perbaiki "[j % 16];
+            if (pad)
+                buf[pad - 1] = ' ';
+            memcpy(buf + pad, t, tl);
+            int n = gg_geo_find(G, buf, pad + tl, M, MAXM);
+            cr_assert_eq(n, nwant, "%s after %zu bytes", t, pad);
+            for (int k = 0; k < n; k++) {
+                cr_assert_eq(M[k].start, want[k].start + pad, "%s after %zu bytes", t, pad);
+                cr_assert_eq(M[k].len, want[k].len);
+                cr_assert_str_eq(M[k].code, want[k].code);
+                cr_assert_str_eq(M[k].dapil, want[k].dapil);
+                cr_assert_str_eq(M[k].how, want[k].how);
+            }
+        }
+    }
+}
+
+/* A chunk (between whitespace) that holds '@', "://" or "www." is skipped
+ * whole, wherever that mark is in it; ':' or "www" alone skips nothing, and a
+ * NUL byte is read like '.', '-' or '\'' (a phrase runs over it). */
+Test(geo, skipped_chunks_and_odd_bytes)
+{
+    cr_assert_eq(find("tanya humas.Bogor@example.id"), 0);
+    cr_assert_eq(find("portal Bandung/www.example.id"), 0);
+    cr_assert_eq(find("lihat Depok://x"), 0);
+    cr_assert_eq(find("warga Bogor:/ lapor"), 1);
+    cr_assert_eq(find("warga www Bogor lapor"), 1);
+    const char nul[] = "di Jawa\0Barat";
+    cr_assert_eq(gg_geo_find(G, nul, sizeof nul - 1, M, MAXM), 1);
+    cr_assert_eq(M[0].len, sizeof nul - 1 - 3);
+    cr_assert_str_eq(M[0].code, "32");
+}
