@@ -116,11 +116,11 @@ enum {
           : 0) |                                                                                   \
      ((c) == '@' || (c) == '[' || (c) == '(' ? K_NEXT2 : 0) |                                      \
      ((c) < 0x80 && !K_IS_ALNUM(c) && (c) != '_' && (c) != ':' && (c) != ';' && (c) != '=' &&      \
-              (c) != '<' && (c) != '-' && (c) != '^' && (c) != '#' && (c) != '@' && (c) != '+' && \
+              (c) != '<' && (c) != '-' && (c) != '^' && (c) != '#' && (c) != '@' && (c) != '+' &&  \
               (c) != '('                                                                           \
           ? K_INERT                                                                                \
           : 0) |                                                                                   \
-     (K_IS_ALNUM(c) || (c) == '.' || (c) == '_' || (c) == '-' || (c) == '+' || (c) == '%' ? K_ADDR  \
+     (K_IS_ALNUM(c) || (c) == '.' || (c) == '_' || (c) == '-' || (c) == '+' || (c) == '%' ? K_ADDR \
                                                                                           : 0))
 #define K_4(c) K_OF(c), K_OF(c + 1), K_OF(c + 2), K_OF(c + 3)
 #define K_16(c) K_4(c), K_4(c + 4), K_4(c + 8), K_4(c + 12)
@@ -316,8 +316,7 @@ typedef struct scan {
  * memo serves pieces of at most WM_PIECE_MAX bytes, so at most 32,768
  * words: a field cannot overflow into the next. (NFKC can make a piece
  * longer than the input; such a piece goes without the memo.) */
-#define WM_VOTE(slang, en, id)                                                                     \
-    ((uint64_t)(slang) | (uint64_t)(en) << 21 | (uint64_t)(id) << 42)
+#define WM_VOTE(slang, en, id) ((uint64_t)(slang) | (uint64_t)(en) << 21 | (uint64_t)(id) << 42)
 #define WM_VOTE_MAX 63
 #define WM_PIECE_MAX 65536
 #define WM_FIELD(v, k) ((unsigned)((v) >> (21 * (k))) & ((1u << 21) - 1))
@@ -332,8 +331,8 @@ _Static_assert(sizeof(wm_entry) == 64, "a memo entry is one cache line");
 _Static_assert((WM_PIECE_MAX + 1) / 2 * WM_VOTE_MAX < 1u << 21, "vote fields cannot overflow");
 
 struct wmemo {
-    uint32_t gen;   /* gg_text__tables_generation() of the entries */
-    wm_entry *e;    /* WM_SLOTS entries, 64-byte aligned inside e_mem */
+    uint32_t gen; /* gg_text__tables_generation() of the entries */
+    wm_entry *e;  /* WM_SLOTS entries, 64-byte aligned inside e_mem */
     void *e_mem;
     /* buffers kept from one analysis to the next (a post's norm, display
      * and scratch cost three mallocs and frees, ~5% of a classify run):
@@ -617,8 +616,9 @@ static inline wm_k wm_key_of(const char *w, size_t n, unsigned ctx)
     static const unsigned char ones[32] = {255, 255, 255, 255, 255, 255, 255, 255,
                                            255, 255, 255, 255, 255, 255, 255, 255};
     /* bit 7 of bytes 0..2 carry the three context bits */
-    static const unsigned char ctxbits[8][16] __attribute__((aligned(16))) = {
-        {0}, {128}, {0, 128}, {128, 128}, {0, 0, 128}, {128, 0, 128}, {0, 128, 128}, {128, 128, 128}};
+    static const unsigned char ctxbits[8][16]
+        __attribute__((aligned(16))) = {{0},         {128},         {0, 128},      {128, 128},
+                                        {0, 0, 128}, {128, 0, 128}, {0, 128, 128}, {128, 128, 128}};
     __m128i k = _mm_and_si128(_mm_loadu_si128((const __m128i *)w),
                               _mm_loadu_si128((const __m128i *)(ones + 16 - n)));
     return _mm_or_si128(k, _mm_load_si128((const __m128i *)ctxbits[ctx & 7]));
@@ -1392,7 +1392,7 @@ static void run_scan(scan *s)
             __m128i xt = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lx), _mm_cmpeq_epi8(v, ux)),
                                       _mm_cmpeq_epi8(v, ut));
             unsigned xts = (unsigned)_mm_movemask_epi8(xt) & starts;
-            unsigned p = xts ? (unsigned)__builtin_ctz(xts)
+            unsigned p = xts      ? (unsigned)__builtin_ctz(xts)
                          : starts ? 31u - (unsigned)__builtin_clz(starts)
                                   : 0;
             if (p > 0) {
