@@ -1547,19 +1547,10 @@ __attribute__((noinline)) static size_t find_at(finder *f, size_t i)
                     sl = h1 ? stab_get_h(&g->alias, w, tl, h1) : stab_get(&g->alias, w, tl);
             } else {
                 const size_t sj = tj->start, lj = tj->end - sj;
-                if (n == 2 && sok) {
-                    key_add(ks, 0, w, tl);
+                if (n == 2 && gok)
                     key_add(kg, 0, w, tl);
-                }
                 /* key_of's test, n + l + 2 > KEY_MAX before the space:
                  * the spaced key may fail before the glued one */
-                if (sok && ns + lj + 2 > KEY_MAX)
-                    sok = 0;
-                if (sok) {
-                    ks[ns++] = ' ';
-                    key_add(ks, ns, lw + sj, lj);
-                    ns += lj;
-                }
                 if (gok && ng + lj + 2 > KEY_MAX)
                     gok = 0;
                 if (gok) {
@@ -1568,13 +1559,23 @@ __attribute__((noinline)) static size_t find_at(finder *f, size_t i)
                 }
                 glue_ok = glue_ok && lj >= 3;
                 uint64_t hg = 0;
-                /* "di" starts "Dili…", "di sana" starts nothing: stop there */
+                /* "di" starts "Dili…", "di sana" starts nothing: stop there
+                 * (before the spaced key is built) */
                 if (g->glued_keys) {
                     if (!gok || (ng >= 4 && !maybe_start(g, kg, ng)))
                         break;
                     hg = khash(kg, ng);
                     if (stab_get_h(&g->starts, kg, ng, hg) < 0)
                         break;
+                }
+                if (n == 2 && sok)
+                    key_add(ks, 0, w, tl);
+                if (sok && ns + lj + 2 > KEY_MAX)
+                    sok = 0;
+                if (sok) {
+                    ks[ns++] = ' ';
+                    key_add(ks, ns, lw + sj, lj);
+                    ns += lj;
                 }
                 sl = sok ? stab_get(&g->alias, ks, ns) : -1;
                 /* glued only from words of 3+ letters: "en de" is not Ende */
