@@ -345,9 +345,14 @@ static pthread_key_t wm_tkey;
 static pthread_once_t wm_once = PTHREAD_ONCE_INIT;
 static int wm_key_ok;
 
+/* The calling thread's memo once wm_get made it: a thread-local read
+ * instead of pthread_once and pthread_getspecific, twice a post. */
+static _Thread_local struct wmemo *wm_mine;
+
 static void wm_free(void *p)
 {
     struct wmemo *m = p;
+    wm_mine = NULL; /* destructors run on the exiting thread */
     gg_free(m->tmp.p);
     gg_free(m->spare[0].p);
     gg_free(m->spare[1].p);
@@ -364,10 +369,13 @@ static void wm_key_make(void)
  * ends), emptied when the tables were reloaded; NULL without a key. */
 static struct wmemo *wm_get(void)
 {
+    struct wmemo *m = wm_mine;
+    if (m && m->gen == gg_text__tables_generation())
+        return m;
     pthread_once(&wm_once, wm_key_make);
     if (!wm_key_ok)
         return NULL;
-    struct wmemo *m = pthread_getspecific(wm_tkey);
+    m = pthread_getspecific(wm_tkey);
     if (!m) {
         m = gg_calloc(1, sizeof *m);
         if (pthread_setspecific(wm_tkey, m) != 0) {
@@ -383,6 +391,7 @@ static struct wmemo *wm_get(void)
         memset(m->e, 0, WM_SLOTS * sizeof(wm_entry));
         m->gen = gg_text__tables_generation();
     }
+    wm_mine = m;
     return m;
 }
 
@@ -879,6 +888,20 @@ static void flush_plain(scan *s, size_t from, size_t to)
         v = _mm_add_epi8(v, _mm_and_si128(isup, k32));
         v = _mm_or_si128(_mm_andnot_si128(isctl, v), _mm_and_si128(isctl, sp));
         _mm_storeu_si128((__m128i *)(o + i), v);
+    }
+    /* the last sixteen bytes, overlapping ones already done (the same
+     * bytes in, the same out): no byte loop for the tail (unless the loop
+     * stopped at a byte >= 0x80) */
+    if (i < n && i + 16 > n && n >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(t + n - 16));
+        if (!_mm_movemask_epi8(v)) {
+            __m128i isup = _mm_and_si128(_mm_cmpgt_epi8(v, up_lo), _mm_cmplt_epi8(v, up_hi));
+            __m128i isctl = _mm_or_si128(_mm_cmplt_epi8(v, ctl), _mm_cmpeq_epi8(v, del));
+            v = _mm_add_epi8(v, _mm_and_si128(isup, k32));
+            v = _mm_or_si128(_mm_andnot_si128(isctl, v), _mm_and_si128(isctl, sp));
+            _mm_storeu_si128((__m128i *)(o + n - 16), v);
+            i = n;
+        }
     }
 #endif
     for (; i < n; i++) {

@@ -138,6 +138,10 @@ Test(text_fastpath, entities_do_not_depend_on_offset)
          "re:pilpres jam 10:30, anak-anak main-mainan, 10 ribu 5 km", "{}"},
         {"emoji 😂👍🏽 ok, naïve café ＪＡＬＡＮ rusak",
          "emoji 😂 👍 oke, naïve café jalan rusak", "{\"emoji\":[\"😂\",\"👍\"]}"},
+        /* a non-ASCII capital early, a long ASCII tail: the piece still
+         * goes through NFKC and case folding */
+        {"NAÏVE rumah rakyat sejahtera, CAFÉ ＪＡＬＡＮ rusak parah sekali",
+         "naïve rumah rakyat sejahtera, café jalan rusak parah sekali", "{}"},
         {"abcdefghijklmnopqrstuvwxyz abcdefghijklmnop, qrstuvwxyzabcdefg.",
          "abcdefghijklmnopqrstuvwxyz abcdefghijklmnop, qrstuvwxyzabcdefg.", "{}"},
     };
