@@ -2,8 +2,10 @@
  * gazetteer.c — region mentions -> Kemendagri codes and DPR RI dapil (text
  * layer). Tables are loaded once into flat arrays and three open-addressing
  * string tables (alias by normalized words, alias by hashtag key, kecamatan
- * by name); gg_geo_find only reads them, so it is thread-safe. A find is one
- * left-to-right pass over ASCII word tokens, longest n-gram first, then a
+ * by name); gg_geo_find only reads them, so it is thread-safe. A find scans
+ * the text once into bitmaps and a lower-cased copy (SSE2 where there is
+ * one), reads the ASCII word tokens off them, makes one left-to-right pass
+ * over the tokens a cheap test lets through, longest n-gram first, then a
  * resolution pass that uses the other mentions as context.
  */
 #include "text/gazetteer.h"
@@ -877,8 +879,9 @@ static inline __m128i in_range(__m128i v, char lo, int n)
 }
 #endif
 
-/* Fill sc's bitmaps and lw from s[0..len), 64 bytes a step; the step past the
- * text reads zeros (NUL is none of alnum, brk or mark). */
+/* Fill sc's bitmaps and lw from s[0..len), sixteen bytes a step (four steps
+ * a bitmap word); bytes past the text read as NUL, which is none of alnum,
+ * brk or mark. */
 static void scan_text(const char *s, size_t len, scan *sc)
 {
     for (size_t w = 0; w < sc->nw; w++) {
