@@ -1379,18 +1379,41 @@ static void put_token(scan *s, const char *tok, size_t n)
     ob_addc(&s->norm, ' ');
 }
 
+#if defined(__SSE2__)
+/* The masks of 16 bytes at q for run_scan's skip: letters (let), spaces
+ * (sp), commas, '!' and '?' (pun), dots (dot), and x, X, T (xt). */
+typedef struct skip_m {
+    unsigned let, sp, pun, dot, xt;
+} skip_m;
+
+static inline skip_m skip_masks(const unsigned char *q)
+{
+    const __m128i k32 = _mm_set1_epi8(32), la = _mm_set1_epi8((char)('a' + 128));
+    const __m128i l26 = _mm_set1_epi8(26 - 128);
+    __m128i v = _mm_loadu_si128((const __m128i *)q);
+    __m128i pun = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('!'))),
+        _mm_cmpeq_epi8(v, _mm_set1_epi8('?')));
+    __m128i let = _mm_cmplt_epi8(_mm_sub_epi8(_mm_or_si128(v, k32), la), l26);
+    /* x or X is c | 32 == 'x' */
+    __m128i x = _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(v, k32), _mm_set1_epi8('x')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('T')));
+    skip_m m;
+    m.let = (unsigned)_mm_movemask_epi8(let);
+    m.sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+    m.pun = (unsigned)_mm_movemask_epi8(pun);
+    m.dot = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+    m.xt = (unsigned)_mm_movemask_epi8(x);
+    return m;
+}
+#endif
+
 static void run_scan(scan *s)
 {
     const unsigned char *t = s->t;
     size_t len = s->len, i = 0, plain = 0;
     int boundary = 1; /* previous character does not continue a word */
     size_t url_fail = 0, mail_fail = 0, obf_fail = 0; /* no URL / e-mail starts before */
-#if defined(__SSE2__)
-    const __m128i k32 = _mm_set1_epi8(32), la = _mm_set1_epi8((char)('a' + 128));
-    const __m128i l26 = _mm_set1_epi8(26 - 128), sp = _mm_set1_epi8(' ');
-    const __m128i comma = _mm_set1_epi8(','), lx = _mm_set1_epi8('x');
-    const __m128i ux = _mm_set1_epi8('X'), ut = _mm_set1_epi8('T');
-#endif
 
     while (i < len) {
         unsigned char c = t[i];
@@ -1398,25 +1421,30 @@ static void run_scan(scan *s)
         int checked = 0; /* the plain-word test below already failed here */
 
 #if defined(__SSE2__)
-        /* Sixteen bytes at once where they are letters, spaces and commas
-         * up to the first other byte f: every word starting there before
-         * the last one starting at or before f ends at a space or comma
-         * followed by a letter, so it is a plain word (below), unless it
+        /* 32 or 16 bytes at once where they are letters and separators
+         * (spaces, commas, '!', '?', a '.' before a space) up to the first
+         * other byte f: every word starting there before the last one
+         * starting at or before f ends at a separator followed by another
+         * word, so it is a plain word (below: the general dispatch finds
+         * no URL, e-mail or anything else in "word. next"), unless it
          * starts with x, X or T (an emoticon check). Skip to the last such
          * start, or to the first x/X/T start; the word there goes on below. */
         if (i + 16 <= len) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(t + i));
-            __m128i sep = _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, comma));
-            __m128i let = _mm_cmplt_epi8(_mm_sub_epi8(_mm_or_si128(v, k32), la), l26);
-            unsigned okm = (unsigned)_mm_movemask_epi8(_mm_or_si128(sep, let));
-            unsigned sepm = (unsigned)_mm_movemask_epi8(sep);
-            unsigned f = (unsigned)__builtin_ctz(~okm); /* 16 when all are */
-            unsigned starts = okm & ~sepm & ((sepm << 1) | (unsigned)boundary) & ((2u << f) - 1);
-            __m128i xt = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lx), _mm_cmpeq_epi8(v, ux)),
-                                      _mm_cmpeq_epi8(v, ut));
-            unsigned xts = (unsigned)_mm_movemask_epi8(xt) & starts;
-            unsigned p = xts      ? (unsigned)__builtin_ctz(xts)
-                         : starts ? 31u - (unsigned)__builtin_clz(starts)
+            skip_m m0 = skip_masks(t + i), m1 = {0, 0, 0, 0, 0};
+            uint64_t sp = m0.sp;
+            if (i + 32 <= len && ((m0.let | m0.sp | m0.pun | m0.dot) == 0xFFFF)) {
+                m1 = skip_masks(t + i + 16);
+                sp |= (uint64_t)m1.sp << 16;
+            }
+            /* a dot counts when a space follows it in the window */
+            uint64_t sepm = sp | (m0.pun | (uint64_t)m1.pun << 16) |
+                            ((m0.dot | (uint64_t)m1.dot << 16) & (sp >> 1));
+            uint64_t okm = sepm | (m0.let | (uint64_t)m1.let << 16);
+            unsigned f = (unsigned)__builtin_ctzll(~okm); /* 16 or 32 when all are */
+            uint64_t starts = okm & ~sepm & ((sepm << 1) | (uint64_t)boundary) & ((2ull << f) - 1);
+            uint64_t xts = (m0.xt | (uint64_t)m1.xt << 16) & starts;
+            unsigned p = xts      ? (unsigned)__builtin_ctzll(xts)
+                         : starts ? 63u - (unsigned)__builtin_clzll(starts)
                                   : 0;
             if (p > 0) {
                 i += p;

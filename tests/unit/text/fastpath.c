@@ -138,6 +138,12 @@ Test(text_fastpath, entities_do_not_depend_on_offset)
          "re:pilpres jam 10:30, anak-anak main-mainan, 10 ribu 5 km", "{}"},
         {"emoji 😂👍🏽 ok, naïve café ＪＡＬＡＮ rusak",
          "emoji 😂 👍 oke, naïve café jalan rusak", "{\"emoji\":[\"😂\",\"👍\"]}"},
+        /* sentence ends: "word. next" is plain, "word.  (at) x" is not */
+        {"Rumah rusak. Jalan juga! Kenapa? ya, tidak. @partai_x halo desa. com ya",
+         "rumah rusak. jalan juga! kenapa? ya, tidak. [mention] halo desa. com ya",
+         "{\"mentions\":[\"partai_x\"]}"},
+        {"tolong ke budi.  (at) gmail.com ya. xD. Tolong. T_T. selesai",
+         "tolong ke [email] ya. 😆 . tolong. 😭 . selesai", "{\"emails\":[\"budi.@gmail.com\"]}"},
         /* a non-ASCII capital early, a long ASCII tail: the piece still
          * goes through NFKC and case folding */
         {"NAÏVE rumah rakyat sejahtera, CAFÉ ＪＡＬＡＮ rusak parah sekali",
