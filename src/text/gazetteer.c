@@ -1033,8 +1033,8 @@ static tok *tok_grow(tok *t, size_t n, const tok *stack)
 /* The pieces of the hashtag body [k, e) as tokens t[n..] (returns the new
  * count): split at lower->Upper humps, #KabBogor -> Kab Bogor; an all-caps
  * run keeps its last capital for the next word: #DPRDBekasi -> DPRD Bekasi */
-static size_t hash_pieces(const gg_geo *g, const char *s, const char *lw, size_t k, size_t e, uint8_t fl,
-                          tok **tp, size_t n, size_t *cap, const tok *stack)
+static size_t hash_pieces(const gg_geo *g, const char *s, const char *lw, size_t k, size_t e, tok **tp,
+                          size_t n, size_t *cap, const tok *stack)
 {
     for (size_t p = k; p < e;) {
         size_t q = p + 1;
@@ -1054,7 +1054,7 @@ static size_t hash_pieces(const gg_geo *g, const char *s, const char *lw, size_t
         t->start = p;
         t->end = q;
         t->hash_end = e;
-        t->flags = (uint8_t)(fl | T_INHASH | (is_up((unsigned char)s[p]) ? T_CAP : 0) | (p == k ? T_HASH : 0));
+        t->flags = (uint8_t)(T_INHASH | (is_up((unsigned char)s[p]) ? T_CAP : 0) | (p == k ? T_HASH : 0));
         if (quick_look(g, (const unsigned char *)lw + p, q - p, t->flags, 0)) /* no bare kecamatan in a hashtag */
             t->flags |= T_LOOK;
         p = q;
@@ -1074,7 +1074,6 @@ static size_t tokenize(const gg_geo *g, const char *s, size_t len, scan *sc, tok
     size_t n = 0, nw = sc->nw;
     tok *t = buf;
     const uint64_t *an = sc->alnum, *brk = sc->brk;
-    const uint64_t *skip = mark_skips(s, len, sc) ? sc->skip : NULL;
     /* nb: a breaking byte at or after pe (the last token's end), or the
      * first one after an earlier end: looked up again only when passed */
     size_t nb = next_one(brk, nw, 0), k = 0, pe = 0;
@@ -1106,11 +1105,10 @@ static size_t tokenize(const gg_geo *g, const char *s, size_t len, scan *sc, tok
                 else
                     prev_ok = !(t[n - 1].flags & T_BREAK);
             }
-            const uint8_t fl = skip && (skip[k >> 6] >> (k & 63) & 1) ? T_SKIP : 0;
             if (k > 0 && s[k - 1] == '#') {
                 tok *tt = t; /* t and cap stay unaliased in the loop */
                 size_t cc = cap;
-                n = hash_pieces(g, s, lw, k, e, fl, &tt, n, &cc, buf);
+                n = hash_pieces(g, s, lw, k, e, &tt, n, &cc, buf);
                 t = tt;
                 cap = cc;
             } else {
@@ -1118,7 +1116,7 @@ static size_t tokenize(const gg_geo *g, const char *s, size_t len, scan *sc, tok
                     t = tok_grow(t, n, buf);
                     cap *= 2;
                 }
-                const uint8_t f2 = (uint8_t)(fl | (is_up((unsigned char)s[k]) ? T_CAP : 0));
+                const uint8_t f2 = is_up((unsigned char)s[k]) ? T_CAP : 0;
                 t[n].start = k;
                 t[n].end = e;
                 t[n].flags = (uint8_t)(f2 | (quick_look(g, (const unsigned char *)lw + k, e - k, f2, prev_ok) ? T_LOOK : 0));
@@ -1137,6 +1135,12 @@ static size_t tokenize(const gg_geo *g, const char *s, size_t len, scan *sc, tok
         if (nb != NO_BIT)
             t[n - 1].flags |= T_BREAK;
     }
+    /* the tokens of a skipped chunk, found afterwards (most texts have none):
+     * no rule starts at one, and no n-gram runs into one */
+    if (mark_skips(s, len, sc))
+        for (size_t j = 0; j < n; j++)
+            if (sc->skip[t[j].start >> 6] >> (t[j].start & 63) & 1)
+                t[j].flags = (uint8_t)((t[j].flags | T_SKIP) & ~T_LOOK);
     *out = t;
     return n;
 }
