@@ -307,7 +307,7 @@ typedef struct scan {
 #define WM_SET_BITS 12
 #define WM_SLOTS (2 << WM_SET_BITS)
 #define WM_WORD 16
-#define WM_OUT 39
+#define WM_OUT 38
 #define WM_COPY 48 /* a hit copies this many bytes from out (past the entry) */
 
 /* The vote moves of a word packed in one integer, so a hit adds them at
@@ -325,6 +325,7 @@ typedef struct wm_entry {
     unsigned char key[WM_WORD]; /* all zero: empty (a word has a first byte) */
     uint64_t votes;             /* WM_VOTE */
     uint8_t outn;
+    uint8_t spaced; /* out is not empty and does not end in a space */
     char out[WM_OUT];
 } wm_entry;
 _Static_assert(sizeof(wm_entry) == 64, "a memo entry is one cache line");
@@ -697,6 +698,7 @@ static void wm_miss(obuf *o, const char *w, size_t n, unsigned ctx, scan *s, wm_
     }
     wm_store(e, k);
     e->outn = (uint8_t)outn;
+    e->spaced = outn > 0 && o->p[at + outn - 1] != ' ';
     e->votes = WM_VOTE(s->slang - sl, s->en - en, s->id - id);
     memcpy(e->out, o->p + at, outn);
 }
@@ -818,6 +820,9 @@ static void informal(scan *s, const char *p, size_t n, const unsigned char *orig
                         memcpy(op + ol, hit->out, WM_COPY);
                         ol += hit->outn;
                         votes += hit->votes;
+                        /* the space after it: room is left from WM_COPY */
+                        if (hit->spaced && p[j] == ' ')
+                            op[ol++] = ' ', j++;
                     } else {
                         SYNC_OUT();
                         wm_miss(o, p + i, wn, ctx, s, e, key);
