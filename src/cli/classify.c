@@ -725,38 +725,15 @@ typedef struct wctx {
  * same signature without splitting the text again), else from the text. */
 static int sign(const gg_dedup *d, const gg_filter_scratch *s, uint32_t *sig, uint64_t *exact)
 {
-    const gg_filter_fv *fv = &s->fv;
-    size_t n = gg_filter_fv_ntok(fv), clen;
-    if (!s->norm || !gg_filter_fv_plain(fv) || n > 256)
-        return gg_dedup_sign(d, s->norm ? s->norm : "", s->norm_len, sig, exact);
-    const char *c = gg_filter_fv_canon(fv, &clen);
-    const uint32_t *tok = gg_filter_fv_tokens(fv);
-    /* "?" and "!" are tokens of the features, not of the index: leave them
-     * out, joining the rest with single spaces as the index does */
-#define GG_MARK(i) (tok[2 * (i) + 1] == 1 && (c[tok[2 * (i)]] == '?' || c[tok[2 * (i)]] == '!'))
-    size_t k = 0;
-    while (k < n && !GG_MARK(k))
-        k++;
-    if (k == n)
-        return gg_dedup_sign_tokens(d, c, clen, tok, n, sig, exact);
     char buf[GG_FILTER_TEXT_CAP + 8]; /* plain text: the canon is no longer */
-    uint32_t pairs[2 * 256];
-    size_t len = 0, m = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t off = tok[2 * i], l = tok[2 * i + 1];
-        if (GG_MARK(i))
-            continue;
-        if (m)
-            buf[len++] = ' ';
-        pairs[2 * m] = (uint32_t)len;
-        pairs[2 * m + 1] = l;
-        memcpy(buf + len, c + off, l);
-        len += l;
-        m++;
-    }
-#undef GG_MARK
-    buf[len] = '\0';
-    return gg_dedup_sign_tokens(d, buf, len, pairs, m, sig, exact);
+    uint32_t pbuf[2 * 256];
+    const char *w;
+    const uint32_t *pairs;
+    size_t wl, n;
+    if (s->norm && gg_filter_fv_plain(&s->fv) &&
+        (n = gg_filter_fv_words(&s->fv, buf, sizeof buf, pbuf, 256, &w, &wl, &pairs)) != (size_t)-1)
+        return gg_dedup_sign_tokens(d, w, wl, pairs, n, sig, exact);
+    return gg_dedup_sign(d, s->norm ? s->norm : "", s->norm_len, sig, exact);
 }
 
 static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig, gg_arena *a)

@@ -738,6 +738,44 @@ int gg_filter_fv_plain(const gg_filter_fv *fv)
     return fv->plain;
 }
 
+size_t gg_filter_fv_words(const gg_filter_fv *fv, char *buf, size_t cap, uint32_t *pbuf,
+                          size_t pcap, const char **s, size_t *len, const uint32_t **pairs)
+{
+    const char *c = fv->canon;
+    const uint32_t *tok = fv->tok;
+    size_t n = fv->ntok, k = 0;
+#define GG_MARK(i) (tok[2 * (i) + 1] == 1 && (c[tok[2 * (i)]] == '?' || c[tok[2 * (i)]] == '!'))
+    while (k < n && !GG_MARK(k))
+        k++;
+    if (k == n) { /* no mark: the canon is the joined words */
+        *s = c;
+        *len = fv->canon_len;
+        *pairs = tok;
+        return n;
+    }
+    size_t o = 0, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t off = tok[2 * i], l = tok[2 * i + 1];
+        if (GG_MARK(i))
+            continue;
+        if (m == pcap || o + (m ? 1 : 0) + l + 1 > cap)
+            return (size_t)-1;
+        if (m)
+            buf[o++] = ' ';
+        pbuf[2 * m] = (uint32_t)o;
+        pbuf[2 * m + 1] = l;
+        memcpy(buf + o, c + off, l);
+        o += l;
+        m++;
+    }
+#undef GG_MARK
+    buf[o] = '\0';
+    *s = buf;
+    *len = o;
+    *pairs = pbuf;
+    return m;
+}
+
 void gg_filter_fv_token(const gg_filter_fv *fv, size_t i, uint32_t *off, uint32_t *len)
 {
     *off = fv->tok[i * 2];

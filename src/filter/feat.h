@@ -125,5 +125,11 @@ const uint32_t *gg_filter_fv_tokens(const gg_filter_fv *fv);
  *  with other characters splits there by rules of its own (emoji, marks,
  *  numbers), so it is never plain. */
 int gg_filter_fv_plain(const gg_filter_fv *fv);
+/** The last build's tokens but "?" and "!", joined by single spaces: *s,
+ *  *len and the (offset, length) *pairs point into the canon when it has no
+ *  such mark, else into buf (cap bytes) and pbuf (pcap pairs). Returns how
+ *  many, or (size_t)-1 when they do not fit there. */
+size_t gg_filter_fv_words(const gg_filter_fv *fv, char *buf, size_t cap, uint32_t *pbuf,
+                          size_t pcap, const char **s, size_t *len, const uint32_t **pairs);
 
 #endif
