@@ -202,6 +202,28 @@ static int tok12_index(const char *k, size_t n)
     return a * 37 + b;
 }
 
+/* An empty table for up to n keys and nval values (zeroed; slots at least
+ * twice the keys, a bloom filter of 16 bits a key). */
+static void stab_alloc(stab *t, size_t n, size_t nval)
+{
+    t->slots = 64;
+    while (t->slots < n * 2)
+        t->slots *= 2;
+    t->h = gg_calloc(t->slots, sizeof *t->h);
+    t->key = gg_calloc(t->slots, sizeof *t->key);
+    t->klen = gg_calloc(t->slots, sizeof *t->klen);
+    t->first = gg_calloc(t->slots, sizeof *t->first);
+    t->count = gg_calloc(t->slots, sizeof *t->count);
+    t->vunit = gg_calloc(nval, sizeof *t->vunit);
+    t->vflags = gg_calloc(nval, sizeof *t->vflags);
+    t->nval = 0;
+    size_t bits = 1024;
+    while (bits < n * 16)
+        bits *= 2;
+    t->bloom = gg_calloc(bits / 64, sizeof *t->bloom);
+    t->bmask = bits - 1;
+}
+
 /* Build a table from entries (consumed: keys move into the table). */
 static void stab_build(stab *t, entries *e)
 {
@@ -210,22 +232,7 @@ static void stab_build(stab *t, entries *e)
         sorted++;
     if (sorted < e->n) /* qsort must not get a NULL base */
         qsort(e->v, e->n, sizeof *e->v, entry_cmp);
-    t->slots = 64;
-    while (t->slots < e->n * 2)
-        t->slots *= 2;
-    t->h = gg_calloc(t->slots, sizeof *t->h);
-    t->key = gg_calloc(t->slots, sizeof *t->key);
-    t->klen = gg_calloc(t->slots, sizeof *t->klen);
-    t->first = gg_calloc(t->slots, sizeof *t->first);
-    t->count = gg_calloc(t->slots, sizeof *t->count);
-    t->vunit = gg_malloc((e->n + 1) * sizeof *t->vunit);
-    t->vflags = gg_malloc((e->n + 1) * sizeof *t->vflags);
-    t->nval = 0;
-    size_t bits = 1024;
-    while (bits < e->n * 16)
-        bits *= 2;
-    t->bloom = gg_calloc(bits / 64, sizeof *t->bloom);
-    t->bmask = bits - 1;
+    stab_alloc(t, e->n, e->n + 1);
     for (size_t i = 0; i < e->n;) {
         size_t j = i;
         uint64_t h = khash(e->v[i].key, strlen(e->v[i].key));
@@ -294,22 +301,8 @@ static void starts_build(stab *t, const stab *keys)
             total += keys->klen[k];
     memset(t, 0, sizeof *t);
     t->borrowed = 1;
-    t->slots = 64;
-    while (t->slots < total * 2)
-        t->slots *= 2;
-    t->h = gg_calloc(t->slots, sizeof *t->h);
-    t->key = gg_calloc(t->slots, sizeof *t->key);
-    t->klen = gg_calloc(t->slots, sizeof *t->klen);
-    t->first = gg_calloc(t->slots, sizeof *t->first);
-    t->count = gg_calloc(t->slots, sizeof *t->count);
-    t->vunit = gg_calloc(1, sizeof *t->vunit);
-    t->vflags = gg_calloc(1, sizeof *t->vflags);
+    stab_alloc(t, total, 1);
     t->nval = 1;
-    size_t bits = 1024;
-    while (bits < total * 16)
-        bits *= 2;
-    t->bloom = gg_calloc(bits / 64, sizeof *t->bloom);
-    t->bmask = bits - 1;
     for (size_t k = 0; k < keys->slots; k++) {
         if (!keys->h[k])
             continue;
@@ -1165,6 +1158,31 @@ static size_t key_of(const char *lw, const tok *t, size_t a, size_t b, char *k, 
     return n;
 }
 
+/* The longest phrase of n0 to nmax tokens from token a that is a key of tab
+ * (spaced, or glued when glue is 0): its slot, or -1, and its length in
+ * tokens in *len. A phrase stops at a skipped token, after a token that ends
+ * a phrase and, with caps, at a token not written with a capital. */
+static long longest_key(const stab *tab, const char *lw, const tok *t, size_t nt, size_t a,
+                        size_t n0, size_t nmax, int glue, int caps, char *key, size_t *len)
+{
+    long best = -1;
+    *len = 0;
+    for (size_t n = n0; n <= nmax && a + n <= nt; n++) {
+        const tok *e = &t[a + n - 1];
+        if ((e->flags & T_SKIP) || (caps && !(e->flags & T_CAP)))
+            break;
+        size_t kn = key_of(lw, t, a, a + n, key, glue);
+        long sl = kn ? stab_get(tab, key, kn) : -1;
+        if (sl >= 0) {
+            *len = n;
+            best = sl;
+        }
+        if (e->flags & T_BREAK)
+            break;
+    }
+    return best;
+}
+
 /* Append l bytes of lw at src to k[at..] sixteen at a time: k has 16 bytes
  * of slack past KEY_MAX and lw 16 zero bytes past the text. */
 static inline void key_add(char *k, size_t at, const char *src, size_t l)
@@ -1444,20 +1462,8 @@ __attribute__((noinline)) static size_t find_at(finder *f, size_t i)
 
     /* 0. "Dapil Jabar V", "dapil DKI Jakarta 2" */
     if (tl == 5 && i + 1 < nt && !(fl & T_BREAK) && memcmp(w, "dapil", 5) == 0) {
-        size_t bd = 0;
-        long sd = -1;
-        for (size_t n = 2; n <= 6 && i + n <= nt; n++) {
-            if (t[i + n - 1].flags & T_SKIP)
-                break;
-            size_t kn = key_of(lw, t, i, i + n, key, 1);
-            long sl = kn ? stab_get(&g->dapil_alias, key, kn) : -1;
-            if (sl >= 0) {
-                bd = n;
-                sd = sl;
-            }
-            if (t[i + n - 1].flags & T_BREAK)
-                break;
-        }
+        size_t bd;
+        long sd = longest_key(&g->dapil_alias, lw, t, nt, i, 2, 6, 1, 0, key, &bd);
         if (sd >= 0) {
             c = cand_new(f);
             c->t0 = i;
@@ -1603,20 +1609,9 @@ __attribute__((noinline)) static size_t find_at(finder *f, size_t i)
     if (prefixed && best <= 1) {
         /* prefix + name: kecamatan names for Kec., aliases otherwise */
         const stab *tab = kec ? &g->kec : &g->alias;
-        size_t b2 = 0;
-        long s2 = -1;
-        for (size_t n = 1; n <= (size_t)(kec ? 4 : g->max_ngram) && i + 1 + n <= nt; n++) {
-            if (t[i + n].flags & T_SKIP)
-                break;
-            size_t kn = key_of(lw, t, i + 1, i + 1 + n, key, !kec);
-            long sl = kn ? stab_get(tab, key, kn) : -1;
-            if (sl >= 0) {
-                b2 = n;
-                s2 = sl;
-            }
-            if (t[i + n].flags & T_BREAK)
-                break;
-        }
+        size_t b2;
+        long s2 = longest_key(tab, lw, t, nt, i + 1, 1, (size_t)(kec ? 4 : g->max_ngram), !kec, 0,
+                              key, &b2);
         if (s2 >= 0) {
             c = cand_new(f);
             if (take_units(g, tab, s2, c, kec ? GG_GEO_KECAMATAN : lvl, kec ? -1 : kota)) {
@@ -1676,20 +1671,8 @@ __attribute__((noinline)) static size_t find_at(finder *f, size_t i)
         unsigned pw = tok_words(g, lw, &t[i - 1]);
         int strong = (pw & W_KEC_STRONG) != 0;
         if (strong || (pw & W_KEC_WEAK)) {
-            size_t b2 = 0;
-            long s2 = -1;
-            for (size_t n = 1; n <= 3 && i + n <= nt; n++) {
-                if ((t[i + n - 1].flags & T_SKIP) || !(t[i + n - 1].flags & T_CAP))
-                    break;
-                size_t kn = key_of(lw, t, i, i + n, key, 0);
-                long sl = kn ? stab_get(&g->kec, key, kn) : -1;
-                if (sl >= 0) {
-                    b2 = n;
-                    s2 = sl;
-                }
-                if (t[i + n - 1].flags & T_BREAK)
-                    break;
-            }
+            size_t b2;
+            long s2 = longest_key(&g->kec, lw, t, nt, i, 1, 3, 0, 1, key, &b2);
             if (s2 >= 0) {
                 c = cand_new(f);
                 if (take_units(g, &g->kec, s2, c, GG_GEO_KECAMATAN, -1)) {
