@@ -54,13 +54,9 @@ static void canon_reserve(gg_filter_fv *fv, size_t need)
     fv->canon_cap = c;
 }
 
-static void tok_push(gg_filter_fv *fv, uint32_t off, uint32_t len)
+/* canon_build reserves room for a token per input byte and one more */
+static inline void tok_push(gg_filter_fv *fv, uint32_t off, uint32_t len)
 {
-    if (fv->ntok * 2 + 2 > fv->tok_cap) {
-        size_t c = fv->tok_cap ? fv->tok_cap * 2 : 512;
-        fv->tok = gg_realloc(fv->tok, c * sizeof *fv->tok);
-        fv->tok_cap = c;
-    }
     fv->tok[fv->ntok * 2] = off;
     fv->tok[fv->ntok * 2 + 1] = len;
     fv->ntok++;
@@ -158,7 +154,7 @@ static void tok_add_bytes(gg_filter_fv *fv, tokstate *ts, const unsigned char *p
     ts->run = 0;
 }
 
-static void tok_end(gg_filter_fv *fv, tokstate *ts)
+static inline void tok_end(gg_filter_fv *fv, tokstate *ts)
 {
     if (ts->start == UINT32_MAX)
         return;
@@ -204,6 +200,13 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
     /* 4 output bytes per input byte is the worst case (case folding can grow
      * a character; markers add a space). */
     canon_reserve(fv, len * 4 + 16);
+    if (len * 2 + 2 > fv->tok_cap) { /* a token per byte at most */
+        size_t c = fv->tok_cap ? fv->tok_cap : 512;
+        while (c < len * 2 + 2)
+            c *= 2;
+        fv->tok = gg_realloc(fv->tok, c * sizeof *fv->tok);
+        fv->tok_cap = c;
+    }
     fv->canon_len = 0;
     fv->ntok = 0;
     fv->plain = 1;
