@@ -223,14 +223,18 @@ static int rest_matches(const toks *tk, size_t t, const char *rest)
     return 1;
 }
 
+/* Count the terms of chain tm that match at token t, a label once a token:
+ * seen[label] holds the mark (t + 1) of the last token that counted it, so
+ * nothing is cleared between tokens. */
 static void hit_chain(const term *tm, const toks *tk, size_t t, int *seen, int *counts)
 {
+    int mark = (int)t + 1;
     for (; tm; tm = tm->next_same) {
-        if (seen[tm->label])
+        if (seen[tm->label] == mark)
             continue;
         if (tm->rest && !rest_matches(tk, t, tm->rest))
             continue;
-        seen[tm->label] = 1;
+        seen[tm->label] = mark;
         counts[tm->label]++;
     }
 }
@@ -238,14 +242,13 @@ static void hit_chain(const term *tm, const toks *tk, size_t t, int *seen, int *
 void gg_filter_lex_count_tokens(const gg_filter_lex *lx, const char *text, const uint32_t *tok,
                                 size_t ntok, int *counts)
 {
-    int seen[64];
+    int seen[64] = {0};
     toks tk = {text, tok, ntok};
     memset(counts, 0, (size_t)lx->nlabel * sizeof *counts);
     if (!lx->nterm)
         return;
     for (size_t t = 0; t < ntok; t++) {
         uint32_t off = tok[2 * t], len = tok[2 * t + 1];
-        memset(seen, 0, (size_t)lx->nlabel * sizeof *seen);
         term **s = lookup(lx, hkey(text + off, len, 0));
         hit_chain(*s, &tk, t, seen, counts);
         uint64_t m = lx->prefix_lens, h = PSEED;
@@ -295,7 +298,7 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
 {
     const gg_filter_lex *lx[2] = {a && a->nterm ? a : NULL, b && b->nterm ? b : NULL};
     int *counts[2] = {counts_a, counts_b};
-    int seen[2][64];
+    int seen[2][64] = {{0}};
     const char *text = gg_filter_fv_canon(fv, NULL);
     size_t ntok = gg_filter_fv_ntok(fv);
     toks tk = {text, fv->tok, ntok};
@@ -328,11 +331,12 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
                     goto slow;
             }
             for (int k = 0; k < 2; k++) {
-                if (!lx[k] || !me->lex_n[k])
-                    continue;
-                memset(seen[k], 0, (size_t)lx[k]->nlabel * sizeof *seen[k]);
-                for (int c = 0; c < me->lex_n[k]; c++)
-                    hit_chain(me->lex_chain[k][c], &tk, t, seen[k], counts[k]);
+                /* the chain count in a local: the counts' stores may alias
+                 * the slot's byte fields, which were reloaded per chain */
+                unsigned nch = lx[k] ? me->lex_n[k] : 0;
+                const void *const *ch = (const void *const *)me->lex_chain[k];
+                for (unsigned c = 0; c < nch; c++)
+                    hit_chain(ch[c], &tk, t, seen[k], counts[k]);
             }
             continue;
         }
@@ -341,7 +345,6 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
         for (int k = 0; k < 2; k++) {
             if (!lx[k])
                 continue;
-            memset(seen[k], 0, (size_t)lx[k]->nlabel * sizeof *seen[k]);
             if (bloom_may(lx[k], wk))
                 hit_chain(*lookup(lx[k], wk), &tk, t, seen[k], counts[k]);
         }
