@@ -835,7 +835,9 @@ void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *te
         head_prob(f, fv, fv->n, GG_HEAD_HATE, acc, p);
         out->hate = p[0];
     }
-    if (f->m[GG_HEAD_HATEX])
+    /* target and categories are read only for a post judged hateful (seven
+     * sigmoids a post saved; hatex stays 0 otherwise, see filter.h) */
+    if (f->m[GG_HEAD_HATEX] && out->hate >= 0.5f)
         head_prob(f, fv, fv->n, GG_HEAD_HATEX, acc, out->hatex);
     if (f->m[GG_HEAD_SPAM]) {
         head_prob(f, fv, fv->n, GG_HEAD_SPAM, acc, p);

@@ -96,7 +96,7 @@ typedef struct gg_filter_result {
     int kind;                        /* index into gg_filter_kinds, -1 unknown */
     float kind_p[GG_FILTER_NKIND];
     float constructive, abusive, hate, spam;
-    float hatex[GG_FILTER_NHATEX];
+    float hatex[GG_FILTER_NHATEX];   /* target and categories: only when hate >= 0.5, else 0 */
     int sentiment;                   /* index into gg_filter_sentiments, -1 unknown */
     float sent_p[3];
 } gg_filter_result;
