@@ -604,9 +604,20 @@ static void add_count(json_t *into, const char *key, json_int_t n)
     json_object_set_new(into, key, json_integer(json_integer_value(json_object_get(into, key)) + n));
 }
 
-static int poll_counts(gg_conn *c, sqlite3_stmt *st, int64_t id, json_t *into, int by_dim)
+/* A statement of the tally with ?1 the poll and ?2 the outbox row bound, or
+ * NULL (the reason logged by gg_store__stmt). */
+static sqlite3_stmt *poll_stmt(gg_conn *c, const char *sql, int64_t poll_id, int64_t outbox_id)
 {
-    sqlite3_bind_int64(st, 1, id);
+    sqlite3_stmt *st = gg_store__stmt(c, sql);
+    if (st) {
+        sqlite3_bind_int64(st, 1, poll_id);
+        sqlite3_bind_int64(st, 2, outbox_id);
+    }
+    return st;
+}
+
+static int poll_counts(gg_conn *c, sqlite3_stmt *st, json_t *into, int by_dim)
+{
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *opt = (const char *)sqlite3_column_text(st, 0);
@@ -648,16 +659,15 @@ static int poll_counts(gg_conn *c, sqlite3_stmt *st, int64_t id, json_t *into, i
  * by_channel (by_region cannot place anyone) and the channel voters. */
 static int poll_totals(gg_conn *c, int64_t poll_id, int64_t outbox_id, gg_poll_tally *t)
 {
-    sqlite3_stmt *st = gg_store__stmt(
+    sqlite3_stmt *st = poll_stmt(
         c, "SELECT channel, json_extract(metrics_json,'$.counts.poll'),"
            " json_extract(metrics_json,'$.counts.poll_voters') FROM outbox"
            " WHERE kind='poll' AND state='sent' AND json_valid(metrics_json)"
            " AND json_type(metrics_json,'$.counts.poll')='array'"
-           " AND ((?1>0 AND json_extract(payload_json,'$.poll_id')=?1) OR id=?2)");
+           " AND ((?1>0 AND json_extract(payload_json,'$.poll_id')=?1) OR id=?2)",
+        poll_id, outbox_id);
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
-    sqlite3_bind_int64(st, 1, poll_id);
-    sqlite3_bind_int64(st, 2, outbox_id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *ch = (const char *)sqlite3_column_text(st, 0);
@@ -704,11 +714,9 @@ int gg_store__poll_tally(gg_conn *c, int64_t poll_id, int64_t outbox_id, gg_poll
     static const char q_rg[] = POLL_BALLOTS "SELECT j.value, count(*), v.region FROM v,"
                                " json_each(v.opts) j WHERE j.type='integer'"
                                " GROUP BY v.region, j.value";
-    sqlite3_stmt *st = gg_store__stmt(c, q_voters);
+    sqlite3_stmt *st = poll_stmt(c, q_voters, poll_id, outbox_id);
     if (st == NULL)
         return gg_store__sqlfail(c, "prepare");
-    sqlite3_bind_int64(st, 1, poll_id);
-    sqlite3_bind_int64(st, 2, outbox_id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *src = (const char *)sqlite3_column_text(st, 0);
@@ -728,11 +736,10 @@ int gg_store__poll_tally(gg_conn *c, int64_t poll_id, int64_t outbox_id, gg_poll
     for (size_t i = 0; i < sizeof(q) / sizeof(q[0]) && rc == 0; i++) {
         if (q[i].into == NULL)
             continue;
-        st = gg_store__stmt(c, q[i].sql);
+        st = poll_stmt(c, q[i].sql, poll_id, outbox_id);
         if (st == NULL)
             return gg_store__sqlfail(c, "prepare");
-        sqlite3_bind_int64(st, 2, outbox_id);
-        rc = poll_counts(c, st, poll_id, q[i].into, q[i].by_dim);
+        rc = poll_counts(c, st, q[i].into, q[i].by_dim);
     }
     return rc;
 }
