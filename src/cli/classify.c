@@ -1095,9 +1095,8 @@ int gg_cli_classify(int argc, char **argv)
                 gg_dedup_prefetch_cands(dedup, pos[(i + 1) % 3]);
             if (!r->ok)
                 continue;
-            r->dup = gg_dedup_add_signed(dedup, (int64_t)i, r->sig_kind,
-                                         sh.sigs[k] + (i - k * BATCH) * (size_t)sh.nhash,
-                                         r->exact, NULL);
+            r->dup = gg_dedup_add_signed(dedup, (int64_t)i, r->sig_kind, GG_SIG_AT(i), r->exact,
+                                         NULL);
             gg_coord_obs o = {.id = (int64_t)i,
                               .author = r->author,
                               .author_len = r->author ? strlen(r->author) : 0,
