@@ -1283,7 +1283,7 @@ static void q_sentiment(const char *dir, unsigned bits, FILE *out)
     if (load_named(&test, dir, "nusax-senti-ind/test.csv", "text", "label", gg_filter_sentiments,
                    3, out))
         return;
-    uint64_t *avoid = gg_malloc(test.n * sizeof *avoid);
+    uint64_t *avoid = gg_calloc(test.n + 1, sizeof *avoid); /* zeroed: as in lang_fold */
     for (size_t i = 0; i < test.n; i++)
         avoid[i] = key12(test.text[i]);
     if (load_sentiment(&c, dir, avoid, test.n, out) == 0) {
@@ -1349,7 +1349,8 @@ typedef struct lang_tally {
 static void lang_fold(const corpus *c, const gg_filter_ds *ds, const uint64_t *split, int fold,
                       unsigned bits, lang_tally *t)
 {
-    size_t *tr = gg_malloc(c->n * sizeof *tr), *te = gg_malloc(c->n * sizeof *te), ntr = 0,
+    /* zeroed: gcc's link-time pass cannot tell the loop fills what fit_head reads */
+    size_t *tr = gg_calloc(c->n + 1, sizeof *tr), *te = gg_calloc(c->n + 1, sizeof *te), ntr = 0,
            nte = 0;
     for (size_t i = 0; i < c->n; i++) {
         if (mixkey(split[i]) % 5 == (uint64_t)fold)
