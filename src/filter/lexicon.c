@@ -22,12 +22,23 @@ typedef struct term {
     int label;
     int prefix;     /* 1: the single word is a prefix */
     char *rest;     /* following words, space-separated, or NULL */
-    struct term *next_same; /* chain of terms with the same key */
+    uint32_t rest1; /* length of rest's first word, without a trailing '*' */
+    int rest1_pfx;  /* rest's first word ends in '*' (a prefix) */
+    const struct term *next_rest; /* the chain's next term with a rest */
 } term;
+
+/* The terms that share a key: a hit of the key is a hit of every label in
+ * `labels` (one-word terms need nothing more), and of the multi-word terms
+ * whose rest the following tokens spell. Labels are below 64 (load checks). */
+typedef struct chain {
+    uint64_t key;
+    uint64_t labels;  /* 0 with rest NULL: an empty slot */
+    const term *rest; /* terms with a rest, or NULL */
+} chain;
 
 struct gg_filter_lex {
     int nlabel;
-    term **slot;
+    chain *slot; /* open addressing on the key; the word memo of feat.c points into it */
     size_t nslot;
     size_t nterm;
     uint64_t prefix_lens; /* bit k: some prefix term has k bytes (k < 64) */
@@ -80,12 +91,27 @@ static int bloom_may(const gg_filter_lex *lx, uint64_t k)
     return (lx->bloom[a >> 6] >> (a & 63) & 1) && (lx->bloom[b >> 6] >> (b & 63) & 1);
 }
 
-static term **lookup(const gg_filter_lex *lx, uint64_t key)
+static inline int chain_empty(const chain *c)
+{
+    return !c->labels && !c->rest;
+}
+
+/* The chain of key, or the empty slot where it would go. */
+static chain *lookup(const gg_filter_lex *lx, uint64_t key)
 {
     size_t m = lx->nslot - 1, h = (size_t)key & m;
-    while (lx->slot[h] && lx->slot[h]->key != key)
+    while (!chain_empty(&lx->slot[h]) && lx->slot[h].key != key)
         h = (h + 1) & m;
     return &lx->slot[h];
+}
+
+/* The chain of key, or NULL (the bloom filter first). */
+static inline const chain *find(const gg_filter_lex *lx, uint64_t key)
+{
+    if (!bloom_may(lx, key))
+        return NULL;
+    const chain *c = lookup(lx, key);
+    return chain_empty(c) ? NULL : c;
 }
 
 void gg_filter_lex_free(gg_filter_lex *lx)
@@ -119,6 +145,10 @@ int gg_filter_lex_load(gg_filter_lex **out, const char *path, const char *const 
     *out = NULL;
     if (!f) {
         rc = GG_EIO;
+        goto done;
+    }
+    if (nlabel > 64) { /* a token's labels are one 64-bit mask */
+        rc = GG_EINVAL;
         goto done;
     }
     lx->nlabel = nlabel;
@@ -168,6 +198,11 @@ int gg_filter_lex_load(gg_filter_lex **out, const char *path, const char *const 
         }
         tm->key = hkey(t, w1, tm->prefix);
         tm->rest = sp ? gg_strdup(sp + 1) : NULL;
+        if (tm->rest) {
+            size_t r1 = strcspn(tm->rest, " ");
+            tm->rest1_pfx = r1 > 0 && tm->rest[r1 - 1] == '*';
+            tm->rest1 = (uint32_t)(r1 - (size_t)tm->rest1_pfx);
+        }
     }
     /* build the table once all terms are read (lx->all no longer moves) */
     lx->nslot = 64;
@@ -175,10 +210,16 @@ int gg_filter_lex_load(gg_filter_lex **out, const char *path, const char *const 
         lx->nslot *= 2;
     lx->slot = gg_calloc(lx->nslot, sizeof *lx->slot);
     for (size_t i = 0; i < lx->nterm; i++) {
-        term **s = lookup(lx, lx->all[i].key);
-        lx->all[i].next_same = *s;
-        *s = &lx->all[i];
-        bloom_set(lx, lx->all[i].key);
+        term *tm = &lx->all[i];
+        chain *c = lookup(lx, tm->key);
+        c->key = tm->key;
+        if (tm->rest) {
+            tm->next_rest = c->rest;
+            c->rest = tm;
+        } else {
+            c->labels |= 1ull << tm->label;
+        }
+        bloom_set(lx, tm->key);
     }
     *out = lx;
     lx = NULL;
@@ -200,10 +241,16 @@ typedef struct toks {
     size_t n;
 } toks;
 
-/* Do the tokens after position t spell rest ("w2 w3")? */
-static int rest_matches(const toks *tk, size_t t, const char *rest)
+/* Do the tokens after position t spell tm's rest ("w2 w3")? Its first
+ * word is checked by length first: most rests fail there. */
+static int rest_matches(const toks *tk, size_t t, const term *tm)
 {
-    const char *p = rest;
+    if (t + 1 >= tk->n)
+        return 0;
+    uint32_t len1 = tk->tok[2 * t + 3];
+    if (tm->rest1_pfx ? len1 < tm->rest1 : len1 != tm->rest1)
+        return 0;
+    const char *p = tm->rest;
     while (*p) {
         const char *e = strchr(p, ' ');
         size_t wl = e ? (size_t)(e - p) : strlen(p);
@@ -223,73 +270,104 @@ static int rest_matches(const toks *tk, size_t t, const char *rest)
     return 1;
 }
 
-/* Count the terms of chain tm that match at token t, a label once a token:
- * seen[label] holds the mark (t + 1) of the last token that counted it, so
- * nothing is cleared between tokens. */
-static void hit_chain(const term *tm, const toks *tk, size_t t, int *seen, int *counts)
+/* have with the multi-word terms of chain c whose rest the tokens after
+ * t spell (few chains have any: called only for those). */
+__attribute__((noinline)) static uint64_t rest_hits(const chain *c, const toks *tk, size_t t,
+                                                   uint64_t have)
 {
-    int mark = (int)t + 1;
-    for (; tm; tm = tm->next_same) {
-        if (seen[tm->label] == mark)
-            continue;
-        if (tm->rest && !rest_matches(tk, t, tm->rest))
-            continue;
-        seen[tm->label] = mark;
-        counts[tm->label]++;
-    }
+    for (const term *tm = c->rest; tm; tm = tm->next_rest)
+        if (!(have >> tm->label & 1) && rest_matches(tk, t, tm))
+            have |= 1ull << tm->label;
+    return have;
+}
+
+/* have with the labels chain c gives token t: its one-word terms' at once,
+ * a multi-word term's when the following tokens spell its rest. */
+static inline uint64_t chain_hits(const chain *c, const toks *tk, size_t t, uint64_t have)
+{
+    have |= c->labels;
+    return c->rest ? rest_hits(c, tk, t, have) : have;
+}
+
+/* A token counts once for each label that some term matching there has. */
+static inline void count_mask(uint64_t m, int *counts)
+{
+    for (; m; m &= m - 1)
+        counts[__builtin_ctzll(m)]++;
 }
 
 void gg_filter_lex_count_tokens(const gg_filter_lex *lx, const char *text, const uint32_t *tok,
                                 size_t ntok, int *counts)
 {
-    int seen[64] = {0};
     toks tk = {text, tok, ntok};
     memset(counts, 0, (size_t)lx->nlabel * sizeof *counts);
     if (!lx->nterm)
         return;
     for (size_t t = 0; t < ntok; t++) {
         uint32_t off = tok[2 * t], len = tok[2 * t + 1];
-        term **s = lookup(lx, hkey(text + off, len, 0));
-        hit_chain(*s, &tk, t, seen, counts);
+        uint64_t have = 0;
+        const chain *c = find(lx, hkey(text + off, len, 0));
+        if (c)
+            have = chain_hits(c, &tk, t, have);
         uint64_t m = lx->prefix_lens, h = PSEED;
         for (uint32_t k = 1; k <= len && k < 64; k++) {
             h = pstep(h, (unsigned char)text[off + k - 1]);
             if (k < 4 || !(m >> k & 1))
                 continue;
-            s = lookup(lx, pfin(h));
-            hit_chain(*s, &tk, t, seen, counts);
+            if ((c = find(lx, pfin(h))) != NULL)
+                have = chain_hits(c, &tk, t, have);
         }
+        count_mask(have, counts);
     }
 }
 
-/* The chains word w[0..len) starts in lx (whole word first, then its
- * prefixes by length) into slot k of the memo entry; 0 when there are more
- * than the memo holds (the caller then takes the slow path). The order of
- * the chains does not matter: a token counts each label once. */
-static int memo_chains(const gg_filter_lex *lx, struct gg_filter_wmemo *me, int k, const char *w,
-                       uint32_t len)
+/* The chains word w[0..len) starts in lx[k] (whole word first, then its
+ * prefixes by length) into slot k of the memo entry, for each k of `need`
+ * (bit k), hashing the word once for both; 0 when a lexicon has more than
+ * the memo holds (the caller then takes the slow path). The order of the
+ * chains does not matter: a token counts each label once. */
+static int memo_chains(const gg_filter_lex *const lx[2], unsigned need,
+                       struct gg_filter_wmemo *me, const char *w, uint32_t len)
 {
-    const term *ch[GG_FILTER_WMEMO_CHAINS];
-    int n = 0;
-    uint64_t wk = hkey(w, len, 0);
-    if (bloom_may(lx, wk) && *lookup(lx, wk))
-        ch[n++] = *lookup(lx, wk);
+    const chain *ch[2][GG_FILTER_WMEMO_CHAINS];
+    int n[2] = {0, 0}, full = 0;
+    uint64_t wk = hkey(w, len, 0), pl = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!(need >> k & 1))
+            continue;
+        const chain *c = find(lx[k], wk);
+        if (c)
+            ch[k][n[k]++] = c;
+        pl |= lx[k]->prefix_lens;
+    }
     uint64_t h = PSEED;
     for (uint32_t j = 1; j <= len && j < 64; j++) {
         h = pstep(h, (unsigned char)w[j - 1]);
-        if (j < 4 || !(lx->prefix_lens >> j & 1))
+        if (j < 4 || !(pl >> j & 1))
             continue;
         uint64_t pk = pfin(h);
-        if (!bloom_may(lx, pk) || !*lookup(lx, pk))
-            continue;
-        if (n == GG_FILTER_WMEMO_CHAINS)
-            return 0;
-        ch[n++] = *lookup(lx, pk);
+        for (int k = 0; k < 2; k++) {
+            if (!(need >> k & 1) || !(lx[k]->prefix_lens >> j & 1))
+                continue;
+            const chain *c = find(lx[k], pk);
+            if (!c)
+                continue;
+            if (n[k] == GG_FILTER_WMEMO_CHAINS)
+                full |= 1 << k;
+            else
+                ch[k][n[k]++] = c;
+        }
     }
-    for (int i = 0; i < n; i++)
-        me->lex_chain[k][i] = ch[i];
-    me->lex_n[k] = (uint8_t)n;
-    me->lex_id[k] = lx->id;
+    if (full)
+        return 0;
+    for (int k = 0; k < 2; k++) {
+        if (!(need >> k & 1))
+            continue;
+        for (int i = 0; i < n[k]; i++)
+            me->lex_chain[k][i] = ch[k][i];
+        me->lex_n[k] = (uint8_t)n[k];
+        me->lex_id[k] = lx[k]->id;
+    }
     return 1;
 }
 
@@ -298,7 +376,6 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
 {
     const gg_filter_lex *lx[2] = {a && a->nterm ? a : NULL, b && b->nterm ? b : NULL};
     int *counts[2] = {counts_a, counts_b};
-    int seen[2][64] = {{0}};
     const char *text = gg_filter_fv_canon(fv, NULL);
     size_t ntok = gg_filter_fv_ntok(fv);
     toks tk = {text, fv->tok, ntok};
@@ -311,42 +388,61 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
     }
     if (!lx[0] && !lx[1])
         return;
+    /* A memo entry is current when its two lexicon ids are those of lx
+     * (compared as one word, an absent lexicon masked out), and starts no
+     * chain when its two counts are 0 (one 16-bit load): most tokens end
+     * there. */
+    const uint32_t ids[2] = {lx[0] ? lx[0]->id : 0, lx[1] ? lx[1]->id : 0};
+    const uint32_t idm[2] = {lx[0] ? ~0u : 0, lx[1] ? ~0u : 0};
+    const uint8_t nm[2] = {lx[0] ? 0xff : 0, lx[1] ? 0xff : 0};
+    uint64_t want, wmask;
+    uint16_t nmask;
+    memcpy(&want, ids, 8);
+    memcpy(&wmask, idm, 8);
+    memcpy(&nmask, nm, 2);
+    const int32_t *tok_memo = fv->tok_memo;
     for (size_t t = 0; t < ntok; t++) {
-        uint32_t off = fv->tok[2 * t], len = fv->tok[2 * t + 1];
         /* the word memo of feat.c: the chains this word starts, found once
          * per word (whole word and prefixes); the rest of a multi-word term
          * is still checked against the following tokens here */
         struct gg_filter_wmemo *me = NULL;
-        if (fv->tok_memo && fv->tok_memo[t] >= 0) {
-            me = &fv->memo[fv->tok_memo[t]];
+        if (tok_memo && tok_memo[t] >= 0) {
+            me = &fv->memo[tok_memo[t]];
             /* a slot's ver changes whenever it takes another word */
             if (me->ver != fv->tok_ver[t])
                 me = NULL; /* a later token of this text took the slot */
         }
         if (me) {
-            for (int k = 0; k < 2; k++) {
-                if (!lx[k])
-                    continue;
-                if (me->lex_id[k] != lx[k]->id && !memo_chains(lx[k], me, k, text + off, len))
+            uint64_t have_ids;
+            memcpy(&have_ids, me->lex_id, 8);
+            if ((have_ids & wmask) != want) {
+                unsigned need = (lx[0] && me->lex_id[0] != ids[0] ? 1u : 0u) |
+                                (lx[1] && me->lex_id[1] != ids[1] ? 2u : 0u);
+                if (!memo_chains(lx, need, me, text + fv->tok[2 * t], fv->tok[2 * t + 1]))
                     goto slow;
             }
-            for (int k = 0; k < 2; k++) {
-                /* the chain count in a local: the counts' stores may alias
-                 * the slot's byte fields, which were reloaded per chain */
-                unsigned nch = lx[k] ? me->lex_n[k] : 0;
-                const void *const *ch = (const void *const *)me->lex_chain[k];
-                for (unsigned c = 0; c < nch; c++)
-                    hit_chain(ch[c], &tk, t, seen[k], counts[k]);
-            }
+            uint16_t ns;
+            memcpy(&ns, me->lex_n, 2);
+            if (!(ns & nmask))
+                continue;
+            unsigned n0 = lx[0] ? me->lex_n[0] : 0, n1 = lx[1] ? me->lex_n[1] : 0;
+            uint64_t have = 0;
+            for (unsigned c = 0; c < n0; c++)
+                have = chain_hits(me->lex_chain[0][c], &tk, t, have);
+            count_mask(have, counts[0]);
+            have = 0;
+            for (unsigned c = 0; c < n1; c++)
+                have = chain_hits(me->lex_chain[1][c], &tk, t, have);
+            count_mask(have, counts[1]);
             continue;
         }
     slow:;
-        uint64_t wk = hkey(text + off, len, 0);
+        uint32_t off = fv->tok[2 * t], len = fv->tok[2 * t + 1];
+        uint64_t wk = hkey(text + off, len, 0), have[2] = {0, 0};
         for (int k = 0; k < 2; k++) {
-            if (!lx[k])
-                continue;
-            if (bloom_may(lx[k], wk))
-                hit_chain(*lookup(lx[k], wk), &tk, t, seen[k], counts[k]);
+            const chain *c = lx[k] ? find(lx[k], wk) : NULL;
+            if (c)
+                have[k] = chain_hits(c, &tk, t, have[k]);
         }
         uint64_t h = PSEED;
         for (uint32_t j = 1; j <= len && j < 64; j++) {
@@ -354,10 +450,16 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
             if (j < 4 || !(m >> j & 1))
                 continue;
             uint64_t pk = pfin(h);
-            for (int k = 0; k < 2; k++)
-                if (lx[k] && (lx[k]->prefix_lens >> j & 1) && bloom_may(lx[k], pk))
-                    hit_chain(*lookup(lx[k], pk), &tk, t, seen[k], counts[k]);
+            for (int k = 0; k < 2; k++) {
+                const chain *c =
+                    lx[k] && (lx[k]->prefix_lens >> j & 1) ? find(lx[k], pk) : NULL;
+                if (c)
+                    have[k] = chain_hits(c, &tk, t, have[k]);
+            }
         }
+        for (int k = 0; k < 2; k++)
+            if (lx[k])
+                count_mask(have[k], counts[k]);
     }
 }
 
