@@ -289,12 +289,14 @@ static int64_t parse_time_str(const char *s)
     const char *z;
     /* the common form "YYYY-MM-DDTHH:MM:SS" without sscanf and timegm; the
      * same seconds (timegm is linear in day, hour, minute and second) */
-    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-    int plain = 1;
-    for (int i = 0; plain && i < 19; i++)
-        plain = shape[i] == 'd'   ? s[i] >= '0' && s[i] <= '9'
-                : shape[i] == 'T' ? s[i] == 'T' || s[i] == ' '
-                                  : s[i] == shape[i];
+    /* the shape "dddd-dd-ddTdd:dd:dd" spelled out: && stops at the first
+     * byte that differs (the NUL of a shorter string among them) */
+#define GG_D(i) ((unsigned)(s[i] - '0') < 10u)
+    int plain = GG_D(0) && GG_D(1) && GG_D(2) && GG_D(3) && s[4] == '-' && GG_D(5) && GG_D(6) &&
+                s[7] == '-' && GG_D(8) && GG_D(9) && (s[10] == 'T' || s[10] == ' ') && GG_D(11) &&
+                GG_D(12) && s[13] == ':' && GG_D(14) && GG_D(15) && s[16] == ':' && GG_D(17) &&
+                GG_D(18);
+#undef GG_D
     int mon = plain ? dig2(s + 5) : 0;
     if (plain && mon >= 1 && mon <= 12) {
         int64_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + dig2(s + 2);
