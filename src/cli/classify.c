@@ -120,39 +120,59 @@ static void put_str(gg_buf *b, const char *s, size_t n)
     bputc(b, '"');
 }
 
-/* A probability with three decimals, without printf (it is the hot path). */
-static void put_p(gg_buf *b, float x)
+/* A probability with three decimals, without printf (it is the hot path),
+ * at o; returns the end. At most 5 bytes. */
+static inline char *w_p(char *o, float x)
 {
     int v = (int)(x * 1000.0f + 0.5f);
     if (v <= 0) {
-        bputc(b, '0');
-        return;
+        *o = '0';
+        return o + 1;
     }
     if (v >= 1000) {
-        bputc(b, '1');
-        return;
+        *o = '1';
+        return o + 1;
     }
     char d[5] = {'0', '.', (char)('0' + v / 100), (char)('0' + v / 10 % 10), (char)('0' + v % 10)};
     size_t n = 5;
     while (d[n - 1] == '0')
         n--;
-    bput(b, d, n);
+    memcpy(o, d, 5); /* the whole: the caller's room holds it */
+    return o + n;
 }
 
 /* a string literal only: sizeof of anything else is a pointer's */
 #define LIT(b, s) bput((b), "" s "", sizeof(s) - 1)
+/* the same at a cursor into room known to suffice */
+#define WLIT(o, s) (memcpy((o), "" s "", sizeof(s) - 1), (o) += sizeof(s) - 1)
 
+/* one of the label tables' names (short, plain ASCII: no escaping) */
+static inline char *w_name(char *o, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(o, s, n);
+    return o + n;
+}
+
+/* Every label field but the regions: bounded (the label tables' names are
+ * constants of a few dozen bytes at most, each number at most 5 bytes: all
+ * of it stays under 2 KiB), so it is written with a cursor into a stack
+ * buffer and appended once, not with a bounds check per piece. */
 static void put_labels(gg_buf *b, const gg_filter_result *r)
 {
-    LIT(b, ",\"lang\":");
+    char buf[4096], *o = buf;
+    WLIT(o, ",\"lang\":");
     if (r->lang >= 0) {
-        put_str(b, gg_filter_langs[r->lang], 3);
-        LIT(b, ",\"lang_score\":");
-        put_p(b, r->lang_p);
+        *o++ = '"';
+        memcpy(o, gg_filter_langs[r->lang], 3);
+        o += 3;
+        *o++ = '"';
+        WLIT(o, ",\"lang_score\":");
+        o = w_p(o, r->lang_p);
     } else {
-        LIT(b, "\"und\"");
+        WLIT(o, "\"und\"");
     }
-    LIT(b, ",\"topics\":[");
+    WLIT(o, ",\"topics\":[");
     /* best first */
     int order[GG_FILTER_NTOPIC], n = 0;
     for (int t = 0; t < GG_FILTER_NTOPIC; t++)
@@ -166,66 +186,68 @@ static void put_labels(gg_buf *b, const gg_filter_result *r)
         }
     for (int i = 0; i < n; i++) {
         if (i)
-            bputc(b, ',');
-        LIT(b, "{\"topic\":\"");
-        bputs(b, gg_filter_topics[order[i]]);
-        LIT(b, "\",\"score\":");
-        put_p(b, r->topic[order[i]]);
-        bputc(b, '}');
+            *o++ = ',';
+        WLIT(o, "{\"topic\":\"");
+        o = w_name(o, gg_filter_topics[order[i]]);
+        WLIT(o, "\",\"score\":");
+        o = w_p(o, r->topic[order[i]]);
+        *o++ = '}';
     }
-    LIT(b, "],\"kind\":");
+    WLIT(o, "],\"kind\":");
     if (r->kind >= 0) {
-        bputc(b, '"');
-        bputs(b, gg_filter_kinds[r->kind]);
-        LIT(b, "\",\"kind_score\":");
-        put_p(b, r->kind_p[r->kind]);
+        *o++ = '"';
+        o = w_name(o, gg_filter_kinds[r->kind]);
+        WLIT(o, "\",\"kind_score\":");
+        o = w_p(o, r->kind_p[r->kind]);
     } else {
-        LIT(b, "null");
+        WLIT(o, "null");
     }
-    LIT(b, ",\"constructive\":");
-    put_p(b, r->constructive);
-    LIT(b, ",\"abusive\":");
-    put_p(b, r->abusive);
-    LIT(b, ",\"hate\":");
-    put_p(b, r->hate);
+    WLIT(o, ",\"constructive\":");
+    o = w_p(o, r->constructive);
+    WLIT(o, ",\"abusive\":");
+    o = w_p(o, r->abusive);
+    WLIT(o, ",\"hate\":");
+    o = w_p(o, r->hate);
     /* target and categories only for posts judged hateful */
-    LIT(b, ",\"hate_target\":");
+    WLIT(o, ",\"hate_target\":");
     if (r->hate >= 0.5f) {
-        bputc(b, '"');
-        bputs(b, gg_filter_hatex[r->hatex[0] >= r->hatex[1] ? 0 : 1]);
-        bputc(b, '"');
+        *o++ = '"';
+        o = w_name(o, gg_filter_hatex[r->hatex[0] >= r->hatex[1] ? 0 : 1]);
+        *o++ = '"';
     } else {
-        LIT(b, "null");
+        WLIT(o, "null");
     }
-    LIT(b, ",\"hate_categories\":[");
+    WLIT(o, ",\"hate_categories\":[");
     if (r->hate >= 0.5f) {
         int first = 1;
         for (int k = 2; k < GG_FILTER_NHATEX; k++) {
             if (r->hatex[k] < 0.5f)
                 continue;
             if (!first)
-                bputc(b, ',');
-            LIT(b, "{\"category\":\"");
+                *o++ = ',';
+            WLIT(o, "{\"category\":\"");
             first = 0;
-            bputs(b, gg_filter_hatex[k]);
-            LIT(b, "\",\"score\":");
-            put_p(b, r->hatex[k]);
-            bputc(b, '}');
+            o = w_name(o, gg_filter_hatex[k]);
+            WLIT(o, "\",\"score\":");
+            o = w_p(o, r->hatex[k]);
+            *o++ = '}';
         }
     }
-    LIT(b, "],\"spam\":");
-    put_p(b, r->spam);
-    LIT(b, ",\"sentiment\":");
+    WLIT(o, "],\"spam\":");
+    o = w_p(o, r->spam);
+    WLIT(o, ",\"sentiment\":");
     if (r->sentiment >= 0) {
-        LIT(b, "{\"label\":\"");
-        bputs(b, gg_filter_sentiments[r->sentiment]);
-        LIT(b, "\",\"score\":");
-        put_p(b, r->sent_p[r->sentiment]);
-        bputc(b, '}');
+        WLIT(o, "{\"label\":\"");
+        o = w_name(o, gg_filter_sentiments[r->sentiment]);
+        WLIT(o, "\",\"score\":");
+        o = w_p(o, r->sent_p[r->sentiment]);
+        *o++ = '}';
     } else {
-        LIT(b, "null");
+        WLIT(o, "null");
     }
+    bput(b, buf, (size_t)(o - buf));
 }
+#undef WLIT
 
 static void put_regions(gg_buf *b, const gg_geo *geo, const char *text, size_t len)
 {
