@@ -545,18 +545,37 @@ static void scale(float *v, size_t n, float k)
 static void weigh_chars(gg_filter_fv *fv, size_t from, size_t to)
 {
     double ss = 0;
-    size_t nrep = 0;
+    size_t nrep = 0, i = from;
+    float *val = fv->val;
     pthread_once(&tf_once, tf_fill);
-    for (size_t i = from; i < to; i++) {
-        float c = fv->val[i];
-        if (c > 1.0f) {
-            float v = c < (float)TF_SMALL ? tf_small[(int)c] : 1.0f + logf(c);
-            fv->rep[nrep] = fv->idx[i];
-            fv->rep_d[nrep++] = v - c;
-            fv->val[i] = v;
-            ss += (double)v * v;
-        } else {
+    for (;;) {
+#if defined(__SSE2__)
+        /* most features are counted once: four such at a step add their
+         * 1.0s one by one (the same sum in the same order) and keep 1 */
+        for (; i + 4 <= to; i += 4) {
+            if (_mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(val + i), _mm_set1_ps(1.0f))))
+                break;
             ss += 1.0;
+            ss += 1.0;
+            ss += 1.0;
+            ss += 1.0;
+        }
+#endif
+        if (i == to)
+            break;
+        /* a repeated feature among the next four (or the last three) */
+        size_t end = i + 4 < to ? i + 4 : to;
+        for (; i < end; i++) {
+            float c = val[i];
+            if (c > 1.0f) {
+                float v = c < (float)TF_SMALL ? tf_small[(int)c] : 1.0f + logf(c);
+                fv->rep[nrep] = fv->idx[i];
+                fv->rep_d[nrep++] = v - c;
+                val[i] = v;
+                ss += (double)v * v;
+            } else {
+                ss += 1.0;
+            }
         }
     }
     fv->nrep = nrep;
@@ -565,24 +584,42 @@ static void weigh_chars(gg_filter_fv *fv, size_t from, size_t to)
         return;
     float inv = (float)(1.0 / sqrt(ss));
     fv->cinv = inv;
-    scale(fv->val + from, to - from, inv);
+    scale(val + from, to - from, inv);
 }
 
-/* Sublinear TF then L2 over val[from..to). */
+/* Sublinear TF then L2 over val[from..to), the runs of single counts four
+ * at a step as in weigh_chars. */
 static void weigh(gg_filter_fv *fv, size_t from, size_t to)
 {
     double ss = 0;
+    size_t i = from;
+    float *val = fv->val;
     pthread_once(&tf_once, tf_fill);
-    for (size_t i = from; i < to; i++) {
-        float c = fv->val[i]; /* a count: a whole number */
-        float v = c > 1.0f ? (c < (float)TF_SMALL ? tf_small[(int)c] : 1.0f + logf(c)) : 1.0f;
-        fv->val[i] = v;
-        ss += (double)v * v;
+    for (;;) {
+#if defined(__SSE2__)
+        for (; i + 4 <= to; i += 4) {
+            if (_mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(val + i), _mm_set1_ps(1.0f))))
+                break;
+            ss += 1.0; /* (double)1.0f * 1.0f */
+            ss += 1.0;
+            ss += 1.0;
+            ss += 1.0;
+        }
+#endif
+        if (i == to)
+            break;
+        size_t end = i + 4 < to ? i + 4 : to;
+        for (; i < end; i++) {
+            float c = val[i]; /* a count: a whole number */
+            float v = c > 1.0f ? (c < (float)TF_SMALL ? tf_small[(int)c] : 1.0f + logf(c)) : 1.0f;
+            val[i] = v;
+            ss += (double)v * v;
+        }
     }
     if (ss <= 0)
         return;
     float inv = (float)(1.0 / sqrt(ss));
-    scale(fv->val + from, to - from, inv);
+    scale(val + from, to - from, inv);
 }
 
 int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned bits)
