@@ -728,10 +728,14 @@ static void error_line(rec *r, gg_arena *a, const char *id, const char *msg)
 #define CACHE_SLOTS 1024
 typedef struct centry {
     uint64_t h;        /* 0: empty */
-    char *text;        /* malloc'd */
-    size_t text_len, text_cap;
-    char *labels;      /* malloc'd: the output after the id, without the closing fields */
-    size_t labels_len, labels_cap;
+    const char *text;  /* the input's bytes, or own when the text was decoded */
+    size_t text_len;
+    char *own;         /* malloc'd, own_cap */
+    size_t own_cap;
+    const char *labels; /* the output after the id, without the closing fields: in
+                           the line's arena that filled the entry, which lives to
+                           the end of the run */
+    size_t labels_len;
     int sig_kind;
     uint64_t exact;
     uint32_t *sig;     /* malloc'd, nhash values */
@@ -812,7 +816,10 @@ static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig, gg_aren
     size_t nsig = (size_t)sh->nhash * sizeof *sig;
     uint64_t h = XXH3_64bits(t, tl) | 1;
     centry *ce = &w->cache[h & (CACHE_SLOTS - 1)];
-    if (!(ce->h == h && ce->text_len == tl && memcmp(ce->text, t, tl) == 0)) {
+    int hit = ce->h == h && ce->text_len == tl && memcmp(ce->text, t, tl) == 0;
+    const char *labels = ce->labels;
+    size_t labels_len = ce->labels_len;
+    if (!hit) {
         gg_filter_result res;
         gg_filter_scratch *s = &w->s;
         gg_filter_classify(sh->filter, s, t, tl, &res);
@@ -823,36 +830,41 @@ static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig, gg_aren
             error_line(r, a, r->id, "output too large");
             goto done;
         }
-        /* the entry's buffers are reused: they grow, never shrink */
-        if (tl + 1 > ce->text_cap) {
-            ce->text_cap = tl + 1 > 256 ? tl + 1 : 256;
-            gg_free(ce->text);
-            ce->text = gg_malloc(ce->text_cap);
-        }
-        if (b->len + 1 > ce->labels_cap) {
-            ce->labels_cap = b->len + 1 > 1024 ? b->len + 1 : 1024;
-            gg_free(ce->labels);
-            ce->labels = gg_malloc(ce->labels_cap);
-        }
-        ce->h = h;
-        memcpy(ce->text, t, tl);
-        ce->text_len = tl;
-        memcpy(ce->labels, b->data, b->len);
-        ce->labels_len = b->len;
+        labels = b->data;
+        labels_len = b->len;
+        ce->sig_kind = sign(sh->dedup, s, sig, &ce->exact);
         if (!ce->sig)
             ce->sig = gg_malloc(nsig);
-        ce->sig_kind = sign(sh->dedup, s, ce->sig, &ce->exact);
+        memcpy(ce->sig, sig, nsig);
+        ce->h = h;
+        ce->text_len = tl;
+        if (t >= r->line && t + tl <= r->line + r->len) {
+            ce->text = t; /* the input lives to the end of the run */
+        } else {
+            if (tl + 1 > ce->own_cap) { /* grows, never shrinks */
+                ce->own_cap = tl + 1 > 256 ? tl + 1 : 256;
+                gg_free(ce->own);
+                ce->own = gg_malloc(ce->own_cap);
+            }
+            memcpy(ce->own, t, tl);
+            ce->text = ce->own;
+        }
+    } else {
+        memcpy(sig, ce->sig, nsig);
     }
     r->sig_kind = ce->sig_kind;
     r->exact = ce->exact;
-    memcpy(sig, ce->sig, nsig);
     size_t il = strlen(r->id);
-    r->out_len = 6 + il + ce->labels_len;
+    r->out_len = 6 + il + labels_len;
     r->out = gg_arena_alloc(a, r->out_len + 1);
     memcpy(r->out, "{\"id\":", 6);
     memcpy(r->out + 6, r->id, il);
-    memcpy(r->out + 6 + il, ce->labels, ce->labels_len);
+    memcpy(r->out + 6 + il, labels, labels_len);
     r->out[r->out_len] = '\0';
+    if (!hit) {
+        ce->labels = r->out + 6 + il;
+        ce->labels_len = labels_len;
+    }
     r->ok = 1;
 done:
     json_decref(root);
@@ -886,8 +898,7 @@ static void *worker(void *arg)
     gg_filter_scratch_dispose(&w.s);
     gg_free(w.u.p);
     for (size_t i = 0; i < CACHE_SLOTS; i++) {
-        gg_free(w.cache[i].text);
-        gg_free(w.cache[i].labels);
+        gg_free(w.cache[i].own);
         gg_free(w.cache[i].sig);
     }
     gg_free(w.cache);
