@@ -430,7 +430,7 @@ static void table_reserve(gg_filter_fv *fv, size_t maxfeat)
 static inline void count_char(gg_filter_fv *fv, uint32_t key, size_t nword)
 {
     size_t mask = fv->mask;
-    size_t h = (key * 0x9e3779b1u) & mask;
+    size_t h = key & mask; /* a key is a hash's top bits already */
     for (;;) {
         struct gg_filter_slot *sl = &fv->slot[h];
         if (sl->gen != fv->gen) {
@@ -468,6 +468,26 @@ static inline int word_eq(const char *m, const char *t, size_t n)
     return memcmp(m, t, n) == 0;
 }
 
+/* A word's memo slot (t: a token of the canonical text, 1..GG_FILTER_WMEMO_WORD
+ * bytes, with 16 readable bytes as for word_eq): a multiply-xor hash of its
+ * first 16 bytes and its length, far cheaper than the feature hash it saves
+ * on a hit. Words the hash confuses only share a slot (it holds the word). */
+static inline uint32_t word_slot(const char *t, size_t n)
+{
+#if defined(__SSE2__)
+    static const unsigned char keep[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                           0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    __m128i v = _mm_and_si128(_mm_loadu_si128((const __m128i *)t),
+                              _mm_loadu_si128((const __m128i *)(keep + 16 - (n < 16 ? n : 16))));
+    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(v);
+    uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+    uint64_t x = (lo ^ hi * 0x9e3779b97f4a7c15ULL ^ n) * 0xff51afd7ed558ccdULL;
+#else
+    uint64_t x = XXH3_64bits(t, n);
+#endif
+    return (uint32_t)(x >> (64 - __builtin_ctz(GG_FILTER_WMEMO_SLOTS)));
+}
+
 /* count_char for a word's memoized keys, the table's state in locals: every
  * store of a slot may alias the memo's byte-sized fields and fv's uint32
  * ones, so through the pointers GCC reloaded the key count, the generation
@@ -482,11 +502,14 @@ static void count_keys(gg_filter_fv *fv, const uint32_t *keys, unsigned nk, size
     size_t n = fv->n, nx = fv->nxneg;
     for (unsigned i = 0; i < nk; i++) {
         uint32_t key = keys[i];
-        size_t h = (key * 0x9e3779b1u) & mask;
+        size_t h = key & mask; /* a key is a hash's top bits already */
         for (;;) {
             struct gg_filter_slot *sl = &slot[h];
             if (sl->gen != gen) {
                 sl->gen = gen;
+                /* two plain stores: GCC otherwise packs gen and key in a
+                 * vector register first, four instructions for two */
+                __asm__("" : "+m"(sl->gen));
                 sl->key = key;
                 sl->pos = (uint32_t)n;
                 idx[n] = key;
@@ -660,17 +683,36 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
     for (size_t t = 0; t < fv->ntok; t++) {
         const char *w = c + fv->tok[t * 2];
         size_t wl = fv->tok[t * 2 + 1];
-        uint64_t h = XXH3_64bits_withSeed(w, wl, 0x6767);
-        if (wl <= GG_FILTER_WMEMO_WORD) {
-            /* the word's memo slot, read in the next loop: the memo (2 MiB)
+        fv->tok_memo[t] = -1;
+        if (wl - 1 < GG_FILTER_WMEMO_WORD) {
+            /* the word's memo slot, read in the next loops: the memo (2 MiB)
              * is mostly outside L2, and its first line was the miss of this
              * function; three lines hold the word, its counters and keys */
-            const char *pm = (const char *)&fv->memo[((h | 1) >> 7) & (GG_FILTER_WMEMO_SLOTS - 1)];
+            uint32_t slot = word_slot(w, wl);
+            const char *pm = (const char *)&fv->memo[slot];
+            fv->tok_memo[t] = (int32_t)slot;
             __builtin_prefetch(pm);
             __builtin_prefetch(pm + 64);
             __builtin_prefetch(pm + 128);
         }
-        count(fv, (uint32_t)(mix64(h) >> shift));
+    }
+    for (size_t t = 0; t < fv->ntok; t++) {
+        const char *w = c + fv->tok[t * 2];
+        size_t wl = fv->tok[t * 2 + 1];
+        int32_t slot = fv->tok_memo[t];
+        const struct gg_filter_wmemo *me = slot >= 0 ? &fv->memo[slot] : NULL;
+        uint64_t h;
+        uint32_t uk;
+        if (me && me->len == wl && word_eq(me->w, w, wl)) {
+            h = me->h; /* the word's hash and unigram key, from an earlier text */
+            uk = me->ukey;
+            fv->tok_ver[t] = me->ver; /* the next loop's hit, unless the slot moves on */
+        } else {
+            h = XXH3_64bits_withSeed(w, wl, 0x6767);
+            uk = (uint32_t)(mix64(h) >> shift);
+            fv->tok_ver[t] = UINT64_MAX; /* no slot's ver */
+        }
+        count(fv, uk);
         if (t > 0)
             count(fv, (uint32_t)(mix64(prev * 0x100000001b3ULL ^ h ^ 0xb16b00b5ULL) >> shift));
         prev = h;
@@ -682,14 +724,13 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
     for (size_t t = 0; t < fv->ntok; t++) {
         const unsigned char *w = (const unsigned char *)c + fv->tok[t * 2];
         size_t wl = fv->tok[t * 2 + 1];
-        uint64_t wh = fv->tok_h[t] | 1; /* never 0, the empty mark */
         struct gg_filter_wmemo *me = NULL;
-        fv->tok_memo[t] = -1;
-        if (wl <= GG_FILTER_WMEMO_WORD) {
-            size_t slot = (size_t)(wh >> 7) & (GG_FILTER_WMEMO_SLOTS - 1);
+        int32_t slot = fv->tok_memo[t];
+        if (slot >= 0) {
             me = &fv->memo[slot];
-            fv->tok_memo[t] = (int32_t)slot;
-            if (me->h == wh && me->len == wl && word_eq(me->w, (const char *)w, wl)) {
+            /* the slot still has the word found above, or an earlier token
+             * of this text brought it there */
+            if (me->ver == fv->tok_ver[t] || (me->len == wl && word_eq(me->w, (const char *)w, wl))) {
                 count_keys(fv, me->keys, me->nkeys, nword);
                 if (me->post == fv->gen) {
                     me->uses++;
@@ -702,11 +743,12 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
             }
             /* a new word takes the slot; when an earlier token of this text
              * used it, that token's n-grams stay in the sums as xkey */
-            if (me->post == fv->gen && me->h)
+            if (me->post == fv->gen && me->len)
                 for (uint32_t u = 0; u < me->uses; u++)
                     for (unsigned i = 0; i < me->nkeys; i++)
                         fv->xkey[fv->nxkey++] = me->keys[i];
-            me->h = wh;
+            me->h = fv->tok_h[t];
+            me->ukey = (uint32_t)(mix64(me->h) >> shift);
             me->ver = ++fv->memo_ver;
             me->post = fv->gen;
             me->uses = 1;

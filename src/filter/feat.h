@@ -34,18 +34,19 @@ struct gg_filter_slot {
 
 /** The per-thread word memo (private to feat.c and lexicon.c): a word met
  *  before costs one probe instead of its character n-gram hashing and its
- *  lexicon probes. Direct-mapped on the word's hash; the word itself is
- *  compared, so a collision only costs a recomputation. */
+ *  lexicon probes. Direct-mapped on a cheap hash of the word; the word
+ *  itself is compared, so a collision only costs a recomputation. */
 #define GG_FILTER_WMEMO_SLOTS 8192
 #define GG_FILTER_WMEMO_WORD 20 /* longer words are not memoized */
 #define GG_FILTER_WMEMO_KEYS ((GG_FILTER_CMAX - GG_FILTER_CMIN + 1) * (GG_FILTER_WMEMO_WORD + 2))
 #define GG_FILTER_WMEMO_CHAINS 3
 struct gg_filter_wmemo {
-    uint64_t h;       /* the word's feature hash; 0: empty */
+    uint64_t h;       /* the word's feature hash */
     uint64_t ver;     /* new at every word the slot takes (names its keys in filter.c) */
     uint32_t post;    /* the count table's generation of the last text that used it */
     uint32_t uses;    /* how many tokens of that text used it */
-    uint8_t len;      /* the word's bytes */
+    uint32_t ukey;    /* its unigram feature */
+    uint8_t len;      /* the word's bytes; 0: empty */
     uint8_t nkeys;    /* its character n-gram features, in the order they are counted */
     uint8_t lex_n[2]; /* lexicon chains of lex_id[k] (at most GG_FILTER_WMEMO_CHAINS) */
     uint32_t lex_id[2]; /* 0: not computed for any lexicon */
