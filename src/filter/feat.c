@@ -505,12 +505,13 @@ static void count_keys(gg_filter_fv *fv, const uint32_t *keys, unsigned nk, size
         size_t h = key & mask; /* a key is a hash's top bits already */
         for (;;) {
             struct gg_filter_slot *sl = &slot[h];
-            if (sl->gen != gen) {
-                sl->gen = gen;
-                /* two plain stores: GCC otherwise packs gen and key in a
+            if (__builtin_expect(sl->gen != gen, 1)) { /* most keys are new to the text */
+                /* three plain stores: GCC otherwise packs two of them in a
                  * vector register first, four instructions for two */
+                sl->gen = gen;
                 __asm__("" : "+m"(sl->gen));
                 sl->key = key;
+                __asm__("" : "+m"(sl->key));
                 sl->pos = (uint32_t)n;
                 idx[n] = key;
                 val[n] = 1.0f;
