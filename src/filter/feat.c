@@ -213,6 +213,11 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
     size_t i = 0;
     while (i < len) {
         unsigned c = s[i];
+        if (c == ' ') { /* the usual separator, which none of the rules below takes */
+            tok_end(fv, &ts);
+            i++;
+            continue;
+        }
         if (c < 0x80) {
             /* a run of ASCII letters and digits (most of the text) in a tight
              * loop: inside a word nothing but the squeeze applies; only a word's
@@ -433,9 +438,11 @@ static inline void count_char(gg_filter_fv *fv, uint32_t key, size_t nword)
     size_t h = key & mask; /* a key is a hash's top bits already */
     for (;;) {
         struct gg_filter_slot *sl = &fv->slot[h];
-        if (sl->gen != fv->gen) {
-            sl->gen = fv->gen;
+        if (__builtin_expect(sl->gen != fv->gen, 1)) {
+            sl->gen = fv->gen; /* plain stores, as in count_keys */
+            __asm__("" : "+m"(sl->gen));
             sl->key = key;
+            __asm__("" : "+m"(sl->key));
             sl->pos = (uint32_t)fv->n;
             fv->idx[fv->n] = key;
             fv->val[fv->n] = 1.0f;
