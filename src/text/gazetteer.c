@@ -1183,6 +1183,47 @@ static long longest_key(const stab *tab, const char *lw, const tok *t, size_t nt
     return best;
 }
 
+/* longest_key over `alias` (spaced) from token a, n-grams of 1 to nmax
+ * tokens, that also stops where the glued n-gram begins no key of
+ * alias_key (with glued_keys, an alias phrase glued is such a key, so no
+ * longer phrase can be one): after "Kota" most n-grams end at the first or
+ * second token instead of being looked up to nmax. The same result. */
+static long longest_alias(const gg_geo *g, const char *lw, const tok *t, size_t nt, size_t a,
+                          size_t nmax, char *key, size_t *len)
+{
+    if (!g->glued_keys)
+        return longest_key(&g->alias, lw, t, nt, a, 1, nmax, 1, 0, key, len);
+    char kg[KEY_MAX];
+    size_t ng = 0;
+    long best = -1;
+    *len = 0;
+    for (size_t n = 1; n <= nmax && a + n <= nt; n++) {
+        const tok *e = &t[a + n - 1];
+        if (e->flags & T_SKIP)
+            break;
+        size_t kn = key_of(lw, t, a, a + n, key, 1);
+        if (!kn)
+            break; /* too long, and so is every longer one */
+        size_t l = e->end - e->start;
+        memcpy(kg + ng, lw + e->start, l); /* ng + l < kn + 2 <= KEY_MAX */
+        ng += l;
+        if (ng >= 4 && !maybe_start(g, kg, ng))
+            break;
+        uint64_t hg = khash(kg, ng);
+        if (stab_get_h(&g->starts, kg, ng, hg) < 0)
+            break;
+        /* one token: the spaced key is the glued one */
+        long sl = n == 1 ? stab_get_h(&g->alias, key, kn, hg) : stab_get(&g->alias, key, kn);
+        if (sl >= 0) {
+            *len = n;
+            best = sl;
+        }
+        if (e->flags & T_BREAK)
+            break;
+    }
+    return best;
+}
+
 /* Append l bytes of lw at src to k[at..] sixteen at a time: k has 16 bytes
  * of slack past KEY_MAX and lw 16 zero bytes past the text. */
 static inline void key_add(char *k, size_t at, const char *src, size_t l)
@@ -1610,8 +1651,8 @@ __attribute__((noinline)) static size_t find_at(finder *f, size_t i)
         /* prefix + name: kecamatan names for Kec., aliases otherwise */
         const stab *tab = kec ? &g->kec : &g->alias;
         size_t b2;
-        long s2 = longest_key(tab, lw, t, nt, i + 1, 1, (size_t)(kec ? 4 : g->max_ngram), !kec, 0,
-                              key, &b2);
+        long s2 = kec ? longest_key(tab, lw, t, nt, i + 1, 1, 4, 0, 0, key, &b2)
+                      : longest_alias(g, lw, t, nt, i + 1, (size_t)g->max_ngram, key, &b2);
         if (s2 >= 0) {
             c = cand_new(f);
             if (take_units(g, tab, s2, c, kec ? GG_GEO_KECAMATAN : lvl, kec ? -1 : kota)) {
@@ -1692,6 +1733,46 @@ __attribute__((noinline)) static size_t find_at(finder *f, size_t i)
     return i + 1;
 }
 
+/* 1 when find_at at token i surely finds nothing there (it would return
+ * i + 1): a token of up to three bytes that is no hashtag, no level prefix
+ * and no alias key by itself, and whose two-token phrase begins no key
+ * (the start4/tail4 hashes say so, as in find_at's n-gram loop). Such
+ * tokens ("di", "ke", "dan": each begins some key) are most of what
+ * quick_look lets through; find_at would reach the same break after
+ * setting up its keys. 0: ask find_at. */
+static inline int short_miss(const gg_geo *g, const char *lw, const tok *t, size_t nt, size_t i)
+{
+    const uint8_t fl = t[i].flags;
+    const size_t st = t[i].start, tl = t[i].end - st;
+    const char *w = lw + st;
+    if (tl > 3 || (fl & T_HASH))
+        return 0;
+    if (tl == 3) {
+        int b = tri_index(w);
+        if ((pfx_lens[(unsigned char)w[0]] >> 3 & 1) && (g->lead3[b >> 6] >> (b & 63) & 1))
+            return 0; /* "kab", "kec": the prefix rule */
+        if (g->alias3[b >> 6] >> (b & 63) & 1)
+            return 0;
+    } else {
+        int b = tok12_index(w, tl);
+        if (g->alias12[b >> 6] >> (b & 63) & 1)
+            return 0;
+    }
+    if ((fl & T_BREAK) || i + 1 >= nt || (t[i + 1].flags & T_SKIP))
+        return 1;
+    if (!g->glued_keys)
+        return 0;
+    const size_t sj = t[i + 1].start, lj = t[i + 1].end - sj, ng = tl + lj;
+    if (ng + 2 > KEY_MAX)
+        return 1;
+    if (ng < 4)
+        return 0;
+    char kg[KEY_MAX + 16];
+    key_add(kg, 0, w, tl);
+    key_add(kg, tl, lw + sj, lj);
+    return !maybe_start(g, kg, ng);
+}
+
 int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, int max)
 {
     /* the scan of a text of up to STACK_TEXT bytes stays on the stack */
@@ -1722,7 +1803,7 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
 
     finder f = {g, lw, t, nt, cmbuf, cmbuf, 0, sizeof cmbuf / sizeof cmbuf[0]};
     for (size_t i = 0; i < nt;)
-        i = t[i].flags & T_LOOK ? find_at(&f, i) : i + 1;
+        i = (t[i].flags & T_LOOK) && !short_miss(g, lw, t, nt, i) ? find_at(&f, i) : i + 1;
     cand_m *cm = f.cm;
     size_t ncm = f.ncm;
 
