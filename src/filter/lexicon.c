@@ -326,7 +326,7 @@ void gg_filter_lex_count_tokens(const gg_filter_lex *lx, const char *text, const
  * (bit k), hashing the word once for both; 0 when a lexicon has more than
  * the memo holds (the caller then takes the slow path). The order of the
  * chains does not matter: a token counts each label once. */
-static int memo_chains(const gg_filter_lex *const lx[2], unsigned need,
+__attribute__((noinline)) static int memo_chains(const gg_filter_lex *const lx[2], unsigned need,
                        struct gg_filter_wmemo *me, const char *w, uint32_t len)
 {
     const chain *ch[2][GG_FILTER_WMEMO_CHAINS];
@@ -371,14 +371,61 @@ static int memo_chains(const gg_filter_lex *const lx[2], unsigned need,
     return 1;
 }
 
+/* The labels token t gets from the chains of memo entry me, into the
+ * counts (the counts' stores may alias the entry's byte fields: the chain
+ * counts are read first). */
+static inline void memo_hits(const gg_filter_lex *const lx[2], const struct gg_filter_wmemo *me,
+                             const toks *tk, size_t t, int *const counts[2])
+{
+    unsigned n0 = lx[0] ? me->lex_n[0] : 0, n1 = lx[1] ? me->lex_n[1] : 0;
+    uint64_t have = 0;
+    for (unsigned c = 0; c < n0; c++)
+        have = chain_hits(me->lex_chain[0][c], tk, t, have);
+    count_mask(have, counts[0]);
+    have = 0;
+    for (unsigned c = 0; c < n1; c++)
+        have = chain_hits(me->lex_chain[1][c], tk, t, have);
+    count_mask(have, counts[1]);
+}
+
+/* The same without the memo: the word and its prefixes hashed and looked
+ * up (a word the memo does not hold). m: the lexicons' prefix lengths. */
+__attribute__((noinline)) static void hash_hits(const gg_filter_lex *const lx[2], uint64_t m,
+                                                const toks *tk, size_t t, int *const counts[2])
+{
+    const char *text = tk->text;
+    uint32_t off = tk->tok[2 * t], len = tk->tok[2 * t + 1];
+    uint64_t wk = hkey(text + off, len, 0), have[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        const chain *c = lx[k] ? find(lx[k], wk) : NULL;
+        if (c)
+            have[k] = chain_hits(c, tk, t, have[k]);
+    }
+    uint64_t h = PSEED;
+    for (uint32_t j = 1; j <= len && j < 64; j++) {
+        h = pstep(h, (unsigned char)text[off + j - 1]);
+        if (j < 4 || !(m >> j & 1))
+            continue;
+        uint64_t pk = pfin(h);
+        for (int k = 0; k < 2; k++) {
+            const chain *c = lx[k] && (lx[k]->prefix_lens >> j & 1) ? find(lx[k], pk) : NULL;
+            if (c)
+                have[k] = chain_hits(c, tk, t, have[k]);
+        }
+    }
+    for (int k = 0; k < 2; k++)
+        if (lx[k])
+            count_mask(have[k], counts[k]);
+}
+
 void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const gg_filter_fv *fv,
                           int *counts_a, int *counts_b)
 {
     const gg_filter_lex *lx[2] = {a && a->nterm ? a : NULL, b && b->nterm ? b : NULL};
-    int *counts[2] = {counts_a, counts_b};
+    int *const counts[2] = {counts_a, counts_b};
     const char *text = gg_filter_fv_canon(fv, NULL);
     size_t ntok = gg_filter_fv_ntok(fv);
-    toks tk = {text, fv->tok, ntok};
+    const toks tk = {text, fv->tok, ntok};
     uint64_t m = 0;
     for (int k = 0; k < 2; k++) {
         if (k == 0 ? a != NULL : b != NULL)
@@ -401,65 +448,34 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
     memcpy(&wmask, idm, 8);
     memcpy(&nmask, nm, 2);
     const int32_t *tok_memo = fv->tok_memo;
+    const uint64_t *tok_ver = fv->tok_ver;
+    struct gg_filter_wmemo *memo = fv->memo;
     for (size_t t = 0; t < ntok; t++) {
         /* the word memo of feat.c: the chains this word starts, found once
          * per word (whole word and prefixes); the rest of a multi-word term
          * is still checked against the following tokens here */
-        struct gg_filter_wmemo *me = NULL;
-        if (tok_memo && tok_memo[t] >= 0) {
-            me = &fv->memo[tok_memo[t]];
-            /* a slot's ver changes whenever it takes another word */
-            if (me->ver != fv->tok_ver[t])
-                me = NULL; /* a later token of this text took the slot */
-        }
-        if (me) {
+        int32_t ms = tok_memo ? tok_memo[t] : -1;
+        struct gg_filter_wmemo *me = ms >= 0 ? &memo[ms] : NULL;
+        /* a slot's ver changes whenever it takes another word: a later
+         * token of this text took it when it differs */
+        if (me && me->ver == tok_ver[t]) {
             uint64_t have_ids;
             memcpy(&have_ids, me->lex_id, 8);
             if ((have_ids & wmask) != want) {
                 unsigned need = (lx[0] && me->lex_id[0] != ids[0] ? 1u : 0u) |
                                 (lx[1] && me->lex_id[1] != ids[1] ? 2u : 0u);
-                if (!memo_chains(lx, need, me, text + fv->tok[2 * t], fv->tok[2 * t + 1]))
-                    goto slow;
+                if (!memo_chains(lx, need, me, text + fv->tok[2 * t], fv->tok[2 * t + 1])) {
+                    hash_hits(lx, m, &tk, t, counts);
+                    continue;
+                }
             }
             uint16_t ns;
             memcpy(&ns, me->lex_n, 2);
-            if (!(ns & nmask))
-                continue;
-            unsigned n0 = lx[0] ? me->lex_n[0] : 0, n1 = lx[1] ? me->lex_n[1] : 0;
-            uint64_t have = 0;
-            for (unsigned c = 0; c < n0; c++)
-                have = chain_hits(me->lex_chain[0][c], &tk, t, have);
-            count_mask(have, counts[0]);
-            have = 0;
-            for (unsigned c = 0; c < n1; c++)
-                have = chain_hits(me->lex_chain[1][c], &tk, t, have);
-            count_mask(have, counts[1]);
+            if (ns & nmask)
+                memo_hits(lx, me, &tk, t, counts);
             continue;
         }
-    slow:;
-        uint32_t off = fv->tok[2 * t], len = fv->tok[2 * t + 1];
-        uint64_t wk = hkey(text + off, len, 0), have[2] = {0, 0};
-        for (int k = 0; k < 2; k++) {
-            const chain *c = lx[k] ? find(lx[k], wk) : NULL;
-            if (c)
-                have[k] = chain_hits(c, &tk, t, have[k]);
-        }
-        uint64_t h = PSEED;
-        for (uint32_t j = 1; j <= len && j < 64; j++) {
-            h = pstep(h, (unsigned char)text[off + j - 1]);
-            if (j < 4 || !(m >> j & 1))
-                continue;
-            uint64_t pk = pfin(h);
-            for (int k = 0; k < 2; k++) {
-                const chain *c =
-                    lx[k] && (lx[k]->prefix_lens >> j & 1) ? find(lx[k], pk) : NULL;
-                if (c)
-                    have[k] = chain_hits(c, &tk, t, have[k]);
-            }
-        }
-        for (int k = 0; k < 2; k++)
-            if (lx[k])
-                count_mask(have[k], counts[k]);
+        hash_hits(lx, m, &tk, t, counts);
     }
 }
 
