@@ -224,10 +224,6 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
              * first h/w may start a URL, so that one takes the full path */
             if (is_alnum(c) && (ts.start != UINT32_MAX ||
                                 !(c == 'h' || c == 'H' || c == 'w' || c == 'W'))) {
-                if (ts.start == UINT32_MAX) { /* the separator, the token's start */
-                    tok_add_ascii(fv, &ts, (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
-                    i++;
-                }
                 /* tok_add_ascii's squeeze with the state in locals: a char
                  * store may alias anything, so through fv and ts the compiler
                  * reloaded the length and the run after every byte */
@@ -235,6 +231,13 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
                 size_t cl = fv->canon_len;
                 unsigned char last = ts.last;
                 int run = ts.run;
+                if (ts.start == UINT32_MAX) { /* the separator, the token's start */
+                    if (cl > 0)
+                        cv[cl++] = ' ';
+                    ts.start = (uint32_t)cl;
+                    last = 0; /* no letter or digit: the first byte starts a run */
+                    run = 0;
+                }
 #if defined(__SSE2__)
                 /* sixteen bytes a step while no byte equals the one before
                  * it (then the squeeze cannot act): the run of letters and
