@@ -16,6 +16,7 @@
 #include <xxhash.h>
 
 #define BLOOM_WORDS 256 /* 16,384 bits: 2 KiB, in L1 */
+#define PFX4_BITS 4096  /* 512 bytes; a few hundred prefix terms */
 
 typedef struct term {
     uint64_t key;   /* hash of the first word (or prefix) */
@@ -42,6 +43,9 @@ struct gg_filter_lex {
     size_t nslot;
     size_t nterm;
     uint64_t prefix_lens; /* bit k: some prefix term has k bytes (k < 64) */
+    uint64_t pfx4[PFX4_BITS / 64]; /* bit pfx4_bit: some prefix term begins with
+                                      these four bytes (a hash: most words begin
+                                      no prefix term, and hash none of their own) */
     uint64_t bloom[BLOOM_WORDS]; /* two bits per term key: most tokens and prefixes
                                     are no term, and end here without a probe */
     term *all;
@@ -65,6 +69,25 @@ static uint64_t pfin(uint64_t h)
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ULL;
     return h ^ (h >> 32);
+}
+
+static inline unsigned pfx4_bit(const char *w)
+{
+    uint32_t x;
+    memcpy(&x, w, 4);
+    return (x * 0x9e3779b1u) >> (32 - 12);
+}
+_Static_assert(PFX4_BITS == 1 << 12, "pfx4_bit gives 12 bits");
+
+/* The prefix lengths of lx to look up in a word w[0..len): those up to len
+ * (every prefix term has 4 or more bytes), none when no prefix term begins
+ * with the word's first four bytes. Keys are compared as 64-bit hashes
+ * throughout (no bytes): a prefix found is one whose bytes begin the word. */
+static inline uint64_t prefix_lens_in(const gg_filter_lex *lx, const char *w, uint32_t len)
+{
+    if (len < 4 || !(lx->pfx4[pfx4_bit(w) >> 6] >> (pfx4_bit(w) & 63) & 1))
+        return 0;
+    return lx->prefix_lens & ~15ull & (len >= 63 ? ~0ull : (2ull << len) - 1);
 }
 
 static uint64_t hkey(const char *s, size_t n, int prefix)
@@ -193,8 +216,10 @@ int gg_filter_lex_load(gg_filter_lex **out, const char *path, const char *const 
         if (!sp && tn > 4 && t[tn - 1] == '*') {
             tm->prefix = 1;
             w1 = tn - 1;
-            if (w1 < 64)
+            if (w1 < 64) {
                 lx->prefix_lens |= (uint64_t)1 << w1;
+                lx->pfx4[pfx4_bit(t) >> 6] |= 1ull << (pfx4_bit(t) & 63);
+            }
         }
         tm->key = hkey(t, w1, tm->prefix);
         tm->rest = sp ? gg_strdup(sp + 1) : NULL;
@@ -309,10 +334,10 @@ void gg_filter_lex_count_tokens(const gg_filter_lex *lx, const char *text, const
         const chain *c = find(lx, hkey(text + off, len, 0));
         if (c)
             have = chain_hits(c, &tk, t, have);
-        uint64_t m = lx->prefix_lens, h = PSEED;
-        for (uint32_t k = 1; k <= len && k < 64; k++) {
+        uint64_t m = prefix_lens_in(lx, text + off, len), h = PSEED;
+        for (uint32_t k = 1; m >> k; k++) {
             h = pstep(h, (unsigned char)text[off + k - 1]);
-            if (k < 4 || !(m >> k & 1))
+            if (!(m >> k & 1))
                 continue;
             if ((c = find(lx, pfin(h))) != NULL)
                 have = chain_hits(c, &tk, t, have);
@@ -331,23 +356,23 @@ __attribute__((noinline)) static int memo_chains(const gg_filter_lex *const lx[2
 {
     const chain *ch[2][GG_FILTER_WMEMO_CHAINS];
     int n[2] = {0, 0}, full = 0;
-    uint64_t wk = hkey(w, len, 0), pl = 0;
+    uint64_t wk = hkey(w, len, 0), pls[2] = {0, 0};
     for (int k = 0; k < 2; k++) {
         if (!(need >> k & 1))
             continue;
         const chain *c = find(lx[k], wk);
         if (c)
             ch[k][n[k]++] = c;
-        pl |= lx[k]->prefix_lens;
+        pls[k] = prefix_lens_in(lx[k], w, len);
     }
-    uint64_t h = PSEED;
-    for (uint32_t j = 1; j <= len && j < 64; j++) {
+    uint64_t h = PSEED, pl = pls[0] | pls[1];
+    for (uint32_t j = 1; pl >> j; j++) {
         h = pstep(h, (unsigned char)w[j - 1]);
-        if (j < 4 || !(pl >> j & 1))
+        if (!(pl >> j & 1))
             continue;
         uint64_t pk = pfin(h);
         for (int k = 0; k < 2; k++) {
-            if (!(need >> k & 1) || !(lx[k]->prefix_lens >> j & 1))
+            if (!(pls[k] >> j & 1))
                 continue;
             const chain *c = find(lx[k], pk);
             if (!c)
@@ -389,9 +414,8 @@ static inline void memo_hits(const gg_filter_lex *const lx[2], const struct gg_f
 }
 
 /* The same without the memo: the word and its prefixes hashed and looked
- * up (a word the memo does not hold). m: the lexicons' prefix lengths. */
-__attribute__((noinline)) static void hash_hits(const gg_filter_lex *const lx[2], uint64_t m,
-                                                const toks *tk, size_t t, int *const counts[2])
+ * up (a word the memo does not hold). */
+__attribute__((noinline)) static void hash_hits(const gg_filter_lex *const lx[2], const toks *tk, size_t t, int *const counts[2])
 {
     const char *text = tk->text;
     uint32_t off = tk->tok[2 * t], len = tk->tok[2 * t + 1];
@@ -401,14 +425,16 @@ __attribute__((noinline)) static void hash_hits(const gg_filter_lex *const lx[2]
         if (c)
             have[k] = chain_hits(c, tk, t, have[k]);
     }
-    uint64_t h = PSEED;
-    for (uint32_t j = 1; j <= len && j < 64; j++) {
+    uint64_t pls[2] = {lx[0] ? prefix_lens_in(lx[0], text + off, len) : 0,
+                       lx[1] ? prefix_lens_in(lx[1], text + off, len) : 0};
+    uint64_t h = PSEED, pl = pls[0] | pls[1];
+    for (uint32_t j = 1; pl >> j; j++) {
         h = pstep(h, (unsigned char)text[off + j - 1]);
-        if (j < 4 || !(m >> j & 1))
+        if (!(pl >> j & 1))
             continue;
         uint64_t pk = pfin(h);
         for (int k = 0; k < 2; k++) {
-            const chain *c = lx[k] && (lx[k]->prefix_lens >> j & 1) ? find(lx[k], pk) : NULL;
+            const chain *c = pls[k] >> j & 1 ? find(lx[k], pk) : NULL;
             if (c)
                 have[k] = chain_hits(c, tk, t, have[k]);
         }
@@ -426,13 +452,9 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
     const char *text = gg_filter_fv_canon(fv, NULL);
     size_t ntok = gg_filter_fv_ntok(fv);
     const toks tk = {text, fv->tok, ntok};
-    uint64_t m = 0;
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 2; k++)
         if (k == 0 ? a != NULL : b != NULL)
             memset(counts[k], 0, (size_t)(k == 0 ? a : b)->nlabel * sizeof *counts[k]);
-        if (lx[k])
-            m |= lx[k]->prefix_lens;
-    }
     if (!lx[0] && !lx[1])
         return;
     /* A memo entry is current when its two lexicon ids are those of lx
@@ -465,7 +487,7 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
                 unsigned need = (lx[0] && me->lex_id[0] != ids[0] ? 1u : 0u) |
                                 (lx[1] && me->lex_id[1] != ids[1] ? 2u : 0u);
                 if (!memo_chains(lx, need, me, text + fv->tok[2 * t], fv->tok[2 * t + 1])) {
-                    hash_hits(lx, m, &tk, t, counts);
+                    hash_hits(lx, &tk, t, counts);
                     continue;
                 }
             }
@@ -475,7 +497,7 @@ void gg_filter_lex_count2(const gg_filter_lex *a, const gg_filter_lex *b, const 
                 memo_hits(lx, me, &tk, t, counts);
             continue;
         }
-        hash_hits(lx, m, &tk, t, counts);
+        hash_hits(lx, &tk, t, counts);
     }
 }
 
