@@ -24,6 +24,7 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -992,6 +994,105 @@ static void *load_models(void *arg)
     return NULL;
 }
 
+/* writev(2) all of iov (n entries), whatever part each call takes */
+static int writev_all(int fd, struct iovec *iov, int n)
+{
+    while (n > 0) {
+        ssize_t w = writev(fd, iov, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        while (n > 0 && (size_t)w >= iov->iov_len) {
+            w -= (ssize_t)iov->iov_len;
+            iov++;
+            n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (char *)iov->iov_base + w;
+            iov->iov_len -= (size_t)w;
+        }
+    }
+    return 0;
+}
+
+/* Every line to standard output in input order: each scored line's object
+ * as its worker wrote it, then its closing fields (dup_of, coordinated),
+ * formatted here WRITE_LINES lines at a time. The objects go out from the
+ * batches' arenas by writev, not copied into a buffer first (37 MB for the
+ * 100,000 bench posts). */
+#define WRITE_LINES 512 /* two iovecs a line: IOV_MAX is 1024 */
+static int write_all(const shared *sh, const gg_coord *coord)
+{
+    struct iovec iov[2 * WRITE_LINES];
+    size_t toff[WRITE_LINES + 1];
+    gg_buf tails;
+    int rc = 0;
+    if (fflush(stdout) != 0)
+        return -1;
+    gg_buf_init(&tails, (size_t)1 << 40);
+    /* each line's group from the groups' member lists: few posts are in
+     * one, and a lookup per line was a cache miss per line */
+    int64_t *grp = gg_calloc(sh->n ? sh->n : 1, sizeof *grp);
+    size_t mcap = 64;
+    int64_t *mem = gg_malloc(mcap * sizeof *mem);
+    for (int64_t g = 1; g <= (int64_t)gg_coord_count(coord); g++) {
+        int64_t m = gg_coord_members(coord, g, mem, mcap);
+        if (m < 0)
+            continue;
+        if ((size_t)m > mcap && (size_t)m <= sh->n) { /* a post is in one group at most */
+            mcap = (size_t)m;
+            gg_free(mem);
+            mem = gg_malloc(mcap * sizeof *mem);
+            m = gg_coord_members(coord, g, mem, mcap);
+        }
+        for (size_t j = 0; j < (size_t)m && j < mcap; j++)
+            if (mem[j] >= 0 && (size_t)mem[j] < sh->n)
+                grp[mem[j]] = g;
+    }
+    gg_free(mem);
+    for (size_t i0 = 0; i0 < sh->n && rc == 0; i0 += WRITE_LINES) {
+        size_t i1 = i0 + WRITE_LINES < sh->n ? i0 + WRITE_LINES : sh->n;
+        gg_buf_reset(&tails);
+        for (size_t i = i0; i < i1; i++) {
+            const rec *r = &sh->recs[i];
+            toff[i - i0] = tails.len;
+            if (!r->ok)
+                continue; /* an error line is whole */
+            LIT(&tails, ",\"dup_of\":");
+            if (r->dup >= 0)
+                bputs(&tails, sh->recs[r->dup].id);
+            else
+                LIT(&tails, "null");
+            LIT(&tails, ",\"coordinated\":");
+            int64_t g = grp[i];
+            if (g > 0)
+                gg_buf_printf(&tails, "%lld", (long long)g);
+            else
+                LIT(&tails, "null");
+            LIT(&tails, "}\n");
+        }
+        toff[i1 - i0] = tails.len;
+        /* the tails' buffer is complete: its pointers hold now */
+        int n = 0;
+        for (size_t i = i0; i < i1; i++) {
+            const rec *r = &sh->recs[i];
+            iov[n].iov_base = r->out;
+            iov[n++].iov_len = r->out_len;
+            size_t tl = toff[i - i0 + 1] - toff[i - i0];
+            if (tl) {
+                iov[n].iov_base = tails.data + toff[i - i0];
+                iov[n++].iov_len = tl;
+            }
+        }
+        rc = writev_all(STDOUT_FILENO, iov, n);
+    }
+    gg_buf_dispose(&tails);
+    gg_free(grp);
+    return rc;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: gagas classify [--model-dir DIR] [--data-dir DIR] [--threads N] < in.jsonl\n"
@@ -1148,33 +1249,7 @@ int gg_cli_classify(int argc, char **argv)
         pthread_join(th[i], NULL);
 
     /* write everything, closing each object with dup_of and coordinated */
-    gg_buf out;
-    gg_buf_init(&out, (size_t)1 << 40);
-    for (size_t i = 0; i < sh.n; i++) {
-        rec *r = &sh.recs[i];
-        bput(&out, r->out, r->out_len);
-        if (r->ok) {
-            LIT(&out, ",\"dup_of\":");
-            if (r->dup >= 0)
-                bputs(&out, sh.recs[r->dup].id);
-            else
-                LIT(&out, "null");
-            LIT(&out, ",\"coordinated\":");
-            int64_t g = gg_coord_group_of(coord, (int64_t)i);
-            if (g > 0)
-                gg_buf_printf(&out, "%lld", (long long)g);
-            else
-                LIT(&out, "null");
-            LIT(&out, "}\n");
-        }
-        if (out.len > (1 << 20)) {
-            fwrite(out.data, 1, out.len, stdout);
-            gg_buf_reset(&out);
-        }
-    }
-    fwrite(out.data ? out.data : "", 1, out.len, stdout);
-    gg_buf_dispose(&out);
-    rc = fflush(stdout) == 0 ? 0 : 1;
+    rc = write_all(&sh, coord) == 0 && fflush(stdout) == 0 ? 0 : 1;
 done:
     for (size_t k = 0; sh.arenas && k < sh.nbatch; k++)
         gg_arena_dispose(&sh.arenas[k]);
