@@ -40,10 +40,16 @@
 #define LINE_MAX_BYTES (1u << 20) /* a longer line is answered with an error */
 #define MAX_REGIONS 8
 
-/* One input line and what became of it. */
-typedef struct rec {
-    const char *line; /* into the input buffer */
+/* One input line: its bytes in the input buffer. */
+typedef struct span {
+    const char *p;
     size_t len;
+} span;
+
+/* What became of an input line. Only the workers and the index write
+ * these, so their pages are first touched on the workers' way, not while
+ * the input is split before any worker can start. */
+typedef struct rec {
     char *out;        /* in the batch's arena: the JSON object without its closing fields */
     size_t out_len;
     int ok;           /* 1: scored (dup_of/coordinated follow); 0: error line */
@@ -56,7 +62,8 @@ typedef struct rec {
 } rec;
 
 typedef struct shared {
-    rec *recs;
+    span *lines;
+    rec *recs;             /* one per line */
     size_t n;
     size_t nbatch;
     atomic_size_t next;    /* next batch to take */
@@ -766,7 +773,8 @@ static int sign(const gg_dedup *d, const gg_filter_scratch *s, uint32_t *sig, ui
     return gg_dedup_sign(d, s->norm ? s->norm : "", s->norm_len, sig, exact);
 }
 
-static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig, gg_arena *a)
+static void score_line(rec *r, const span *ln, const shared *sh, wctx *w, uint32_t *sig,
+                       gg_arena *a)
 {
     json_error_t jerr;
     json_t *root = NULL;
@@ -774,14 +782,14 @@ static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig, gg_aren
     gg_buf *b = &w->b;
     r->dup = -1;
     r->created_at = GG_COORD_NOTIME;
-    if (r->len > LINE_MAX_BYTES) {
+    if (ln->len > LINE_MAX_BYTES) {
         error_line(r, a, NULL, "line too long");
         return;
     }
-    if (fast_parse(r->line, r->len, &f, &w->u)) {
+    if (fast_parse(ln->p, ln->len, &f, &w->u)) {
         r->id = f.id ? gg_arena_strndup(a, f.id, f.id_len) : gg_arena_strndup(a, "null", 4);
     } else {
-        root = json_loadb(r->line, r->len, 0, &jerr);
+        root = json_loadb(ln->p, ln->len, 0, &jerr);
         if (!root) {
             char msg[256];
             snprintf(msg, sizeof msg, "invalid JSON: %s", jerr.text);
@@ -840,7 +848,7 @@ static void score_line(rec *r, const shared *sh, wctx *w, uint32_t *sig, gg_aren
         memcpy(ce->sig, sig, nsig);
         ce->h = h;
         ce->text_len = tl;
-        if (t >= r->line && t + tl <= r->line + r->len) {
+        if (t >= ln->p && t + tl <= ln->p + ln->len) {
             ce->text = t; /* the input lives to the end of the run */
         } else {
             if (tl + 1 > ce->own_cap) { /* grows, never shrinks */
@@ -889,7 +897,8 @@ static void *worker(void *arg)
         gg_arena *a = &sh->arenas[k];
         gg_arena_init(a, 0);
         for (size_t i = k * BATCH; i < end; i++)
-            score_line(&sh->recs[i], sh, &w, sigs + (i - k * BATCH) * (size_t)sh->nhash, a);
+            score_line(&sh->recs[i], &sh->lines[i], sh, &w,
+                       sigs + (i - k * BATCH) * (size_t)sh->nhash, a);
         sh->sigs[k] = sigs;
         pthread_mutex_lock(&sh->mu);
         atomic_store(&sh->done[k], 1);
@@ -947,17 +956,16 @@ static char *read_all(FILE *f, size_t *len, size_t *mapped)
     return p;
 }
 
-/* The input's non-empty lines, a trailing CR cut, into sh->recs (sized
+/* The input's non-empty lines, a trailing CR cut, into sh->lines (sized
  * once: the lines are counted first, which is cheaper than a chain of
- * doublings of a 100-byte record per line and the copies and page faults
- * that came with them). */
+ * doublings), and their records, allocated but not touched here. */
 static void split_lines(shared *sh, const char *input, size_t len)
 {
     size_t nl = 0;
     for (const char *p = input, *end = input + len; (p = memchr(p, '\n', (size_t)(end - p)));
          p++)
         nl++;
-    sh->recs = gg_calloc(nl + 1, sizeof *sh->recs);
+    sh->lines = gg_malloc((nl + 1) * sizeof *sh->lines);
     sh->n = 0;
     for (size_t i = 0; i < len;) {
         const char *p = memchr(input + i, '\n', len - i);
@@ -966,31 +974,42 @@ static void split_lines(shared *sh, const char *input, size_t len)
         if (l && input[i + l - 1] == '\r')
             l--;
         if (l) {
-            sh->recs[sh->n].line = input + i;
-            sh->recs[sh->n].len = l;
+            sh->lines[sh->n].p = input + i;
+            sh->lines[sh->n].len = l;
             sh->n++;
         }
         i = j + 1;
     }
+    sh->recs = gg_calloc(sh->n + 1, sizeof *sh->recs);
 }
 
+/* The models, on a thread of their own while the main one reads the text
+ * tables and the gazetteer, and a third reads the input (10-25 ms each). */
 typedef struct loader {
     const char *model_dir, *lexicon;
     gg_filter *filter;
     int rc;
-    shared *sh;        /* then the input: read and split into sh->recs */
-    char *input;
-    size_t len, mapped;
 } loader;
 
-/* The models, then the input: on a thread of its own while the main one
- * reads the text tables and the gazetteer (each part takes 10-15 ms). */
 static void *load_models(void *arg)
 {
     loader *l = arg;
     l->rc = gg_filter_open(&l->filter, l->model_dir, l->lexicon);
-    l->input = read_all(stdin, &l->len, &l->mapped);
-    split_lines(l->sh, l->input, l->len);
+    return NULL;
+}
+
+/* The input, read and split into sh->lines. */
+typedef struct reader {
+    shared *sh;
+    char *input;
+    size_t len, mapped;
+} reader;
+
+static void *load_input(void *arg)
+{
+    reader *rd = arg;
+    rd->input = read_all(stdin, &rd->len, &rd->mapped);
+    split_lines(rd->sh, rd->input, rd->len);
     return NULL;
 }
 
@@ -1159,11 +1178,15 @@ int gg_cli_classify(int argc, char **argv)
 
     /* the models and the input load on a thread of their own while this
      * one reads the text tables and the gazetteer */
-    loader ld = {model_dir, lbuf, NULL, 0, &sh, NULL, 0, 0};
-    pthread_t lt;
+    loader ld = {model_dir, lbuf, NULL, 0};
+    reader rd = {&sh, NULL, 0, 0};
+    pthread_t lt, rt;
     int lthread = pthread_create(&lt, NULL, load_models, &ld) == 0;
     if (!lthread)
         load_models(&ld);
+    int rthread = pthread_create(&rt, NULL, load_input, &rd) == 0;
+    if (!rthread)
+        load_input(&rd);
     if (gg_text_init(data_dir) != 0)
         fprintf(stderr, "classify: warning: text tables not loaded from %s\n", data_dir);
     if (gg_geo_open(&geo, data_dir) != 0) {
@@ -1179,8 +1202,10 @@ int gg_cli_classify(int argc, char **argv)
     sh.nhash = gg_dedup_hashes(proto);
     if (lthread)
         pthread_join(lt, NULL);
-    input = ld.input;
-    input_mapped = ld.mapped;
+    if (rthread)
+        pthread_join(rt, NULL);
+    input = rd.input;
+    input_mapped = rd.mapped;
     sh.nbatch = (sh.n + BATCH - 1) / BATCH;
     sh.done = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.done);
     sh.sigs = gg_calloc(sh.nbatch ? sh.nbatch : 1, sizeof *sh.sigs);
@@ -1255,6 +1280,7 @@ done:
         gg_arena_dispose(&sh.arenas[k]);
     gg_free(sh.arenas);
     gg_free(sh.recs);
+    gg_free(sh.lines);
     for (size_t k = 0; sh.sigs && k < sh.nbatch; k++)
         gg_free(sh.sigs[k]);
     gg_free(sh.sigs);
