@@ -32,7 +32,7 @@ void gg_filter_fv_dispose(gg_filter_fv *fv)
     gg_free(fv->canon);
     gg_free(fv->tok);
     gg_free(fv->slot);
-    gg_free(fv->memo);
+    gg_free(fv->memo_mem);
     gg_free(fv->tok_memo);
     gg_free(fv->tok_h);
     gg_free(fv->tok_ver);
@@ -466,6 +466,7 @@ static inline void count_char(gg_filter_fv *fv, uint32_t key, size_t nword)
  * the canonical text (t: canon_reserve leaves 16 bytes past any token):
  * one 16-byte compare for the words that fit, memcmp past that. */
 _Static_assert(GG_FILTER_WMEMO_WORD >= 16, "word_eq reads 16 bytes of a memo slot's word");
+_Static_assert(sizeof(struct gg_filter_wmemo) == 256, "a memo slot is four cache lines");
 static inline int word_eq(const char *m, const char *t, size_t n)
 {
 #if defined(__SSE2__)
@@ -682,8 +683,11 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
         fv->tok_ver = gg_realloc(fv->tok_ver, cc * sizeof *fv->tok_ver);
         fv->tokx_cap = cc;
     }
-    if (!fv->memo)
-        fv->memo = gg_calloc(GG_FILTER_WMEMO_SLOTS, sizeof *fv->memo);
+    if (!fv->memo) { /* slots on cache-line boundaries (malloc gives 16 bytes) */
+        size_t a = _Alignof(struct gg_filter_wmemo);
+        fv->memo_mem = gg_calloc(1, GG_FILTER_WMEMO_SLOTS * sizeof *fv->memo + a);
+        fv->memo = (struct gg_filter_wmemo *)(((uintptr_t)fv->memo_mem + a - 1) & ~(uintptr_t)(a - 1));
+    }
     if (fv->memo_bits != bits) { /* the keys were hashed to another width */
         memset(fv->memo, 0, GG_FILTER_WMEMO_SLOTS * sizeof *fv->memo);
         fv->memo_bits = bits;

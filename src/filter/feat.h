@@ -35,13 +35,15 @@ struct gg_filter_slot {
 /** The per-thread word memo (private to feat.c and lexicon.c): a word met
  *  before costs one probe instead of its character n-gram hashing and its
  *  lexicon probes. Direct-mapped on a cheap hash of the word; the word
- *  itself is compared, so a collision only costs a recomputation. */
+ *  itself is compared, so a collision only costs a recomputation. A slot is
+ *  four cache lines, aligned: the fields a hit reads, the word and the keys
+ *  of a word up to 8 bytes share the first two. */
 #define GG_FILTER_WMEMO_SLOTS 8192
-#define GG_FILTER_WMEMO_WORD 20 /* longer words are not memoized */
+#define GG_FILTER_WMEMO_WORD 16 /* longer words are not memoized */
 #define GG_FILTER_WMEMO_KEYS ((GG_FILTER_CMAX - GG_FILTER_CMIN + 1) * (GG_FILTER_WMEMO_WORD + 2))
 #define GG_FILTER_WMEMO_CHAINS 3
 struct gg_filter_wmemo {
-    uint64_t h;       /* the word's feature hash */
+    _Alignas(64) uint64_t h; /* the word's feature hash */
     uint64_t ver;     /* new at every word the slot takes (names its keys in filter.c) */
     uint32_t post;    /* the count table's generation of the last text that used it */
     uint32_t uses;    /* how many tokens of that text used it */
@@ -51,8 +53,8 @@ struct gg_filter_wmemo {
     uint8_t lex_n[2]; /* lexicon chains of lex_id[k] (at most GG_FILTER_WMEMO_CHAINS) */
     uint32_t lex_id[2]; /* 0: not computed for any lexicon */
     char w[GG_FILTER_WMEMO_WORD];
-    const void *lex_chain[2][GG_FILTER_WMEMO_CHAINS];
     uint32_t keys[GG_FILTER_WMEMO_KEYS];
+    const void *lex_chain[2][GG_FILTER_WMEMO_CHAINS];
 };
 
 /** One document's features: n (index, value) pairs, indices unique, unsorted. */
@@ -71,6 +73,7 @@ typedef struct gg_filter_fv {
     size_t mask; /* this document's part of the table, minus 1 */
     uint32_t gen;
     struct gg_filter_wmemo *memo; /* GG_FILTER_WMEMO_SLOTS, allocated on first use */
+    void *memo_mem;               /* its allocation (memo is memo_mem, aligned) */
     unsigned memo_bits;           /* hash width of the memo's keys */
     int32_t *tok_memo;            /* per token: its memo slot, or -1 */
     uint64_t *tok_h;              /* per token: the word's feature hash */
