@@ -266,7 +266,7 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
                     last = (unsigned char)cv[cl - 1];
                     run = 1;
                     if (n < 16)
-                        break; /* the word ended: the loop below stops at once */
+                        goto word_done; /* the word ended: s[i] is no letter or digit */
                 }
 #endif
                 while (i < len && is_alnum(c = s[i])) {
@@ -288,6 +288,9 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
                     }
                     cv[cl++] = (char)b;
                 }
+#if defined(__SSE2__)
+            word_done:
+#endif
                 fv->canon_len = cl;
                 ts.last = last;
                 ts.run = run;
@@ -687,6 +690,7 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
         size_t a = _Alignof(struct gg_filter_wmemo);
         fv->memo_mem = gg_calloc(1, GG_FILTER_WMEMO_SLOTS * sizeof *fv->memo + a);
         fv->memo = (struct gg_filter_wmemo *)(((uintptr_t)fv->memo_mem + a - 1) & ~(uintptr_t)(a - 1));
+        fv->memo_bits = bits; /* empty already: no clearing (nor touching its 2 MiB) */
     }
     if (fv->memo_bits != bits) { /* the keys were hashed to another width */
         memset(fv->memo, 0, GG_FILTER_WMEMO_SLOTS * sizeof *fv->memo);
