@@ -522,16 +522,13 @@ static void combined_logits(const gg_filter *f, gg_filter_scratch *s, float *acc
         acc[c] = f->cbias[c] + (wsum[c] + csum[c]) * f->cscale[c];
 }
 
-/* Probabilities of head h into p from the combined logits, plus the extra
- * slots of fv from index `from` on (stage 2). Returns the argmax. */
-static int head_prob(const gg_filter *f, const gg_filter_fv *fv, size_t from, gg_filter_head h,
-                     const float *acc, float *p)
+/* Head h's logits plus the extra slots of fv from index `from` on (stage 2),
+ * added into its columns at z (which hold the combined logits). */
+static void add_extras(const gg_filter *f, const gg_filter_fv *fv, size_t from, gg_filter_head h,
+                       float *z)
 {
     const gg_filter_model *m = f->m[h];
     size_t nc = (size_t)m->ncol;
-    if (f->col0[h] < 0)
-        return gg_filter_model_prob(m, fv, p); /* dense: gg_filter_open keeps it so */
-    memcpy(p, acc + f->col0[h], nc * sizeof *p);
     size_t lim = (size_t)1 << f->cbits;
     for (size_t i = from; i < fv->n; i++) {
         if (fv->idx[i] < lim)
@@ -543,12 +540,40 @@ static int head_prob(const gg_filter *f, const gg_filter_fv *fv, size_t from, gg
          * multiply and the add apart, so the same floats */
         __m128 v = _mm_set1_ps(fv->val[i]);
         for (; c + 4 <= nc; c += 4)
-            _mm_storeu_ps(p + c, _mm_add_ps(_mm_loadu_ps(p + c), _mm_mul_ps(v, _mm_loadu_ps(w + c))));
+            _mm_storeu_ps(z + c, _mm_add_ps(_mm_loadu_ps(z + c), _mm_mul_ps(v, _mm_loadu_ps(w + c))));
 #endif
         for (; c < nc; c++)
-            p[c] += fv->val[i] * w[c];
+            z[c] += fv->val[i] * w[c];
     }
-    return gg_filter_model_squash(m, p);
+}
+
+/* The sigmoid of the columns of heads hs[0..nh) in z: every column at once
+ * with vector instructions where the CPU has them (the same floats as
+ * expf), else head by head. */
+static void sigmoid_cols(const gg_filter *f, float *z, const gg_filter_head *hs, int nh)
+{
+    if (gg_filter__sigmoid_vec(z, GG_FILTER_MAXCOL))
+        return;
+    for (int k = 0; k < nh; k++) {
+        int c0 = f->col0[hs[k]];
+        if (c0 < 0 || !f->m[hs[k]])
+            continue;
+        for (int c = 0; c < f->m[hs[k]]->ncol; c++)
+            z[c0 + c] = 1.0f / (1.0f + expf(-z[c0 + c]));
+    }
+}
+
+/* Probabilities of head h into p from the sigmoids of its columns in sg (a
+ * dense head, outside the matrix: from its own weights, fv). Returns the
+ * argmax. */
+static int head_prob(const gg_filter *f, const gg_filter_fv *fv, gg_filter_head h, const float *sg,
+                     float *p)
+{
+    const gg_filter_model *m = f->m[h];
+    if (f->col0[h] < 0)
+        return gg_filter_model_prob(m, fv, p); /* dense: gg_filter_open keeps it so */
+    memcpy(p, sg + f->col0[h], (size_t)m->ncol * sizeof *p);
+    return gg_filter_model_finish(m, p);
 }
 
 const char *gg_filter_head_name(gg_filter_head h)
@@ -819,28 +844,33 @@ void gg_filter_features(const gg_filter *f, gg_filter_scratch *s, const char *te
     gg_filter_text_features(s, text, len, bits);
     s->nhashed = fv->n;
     combined_logits(f, s, s->acc);
-    const float *acc = s->acc;
+    /* the first stage's heads read the combined logits as they are */
+    static const gg_filter_head stage1[] = {GG_HEAD_LANG, GG_HEAD_SENTIMENT, GG_HEAD_ABUSIVE,
+                                            GG_HEAD_HATE, GG_HEAD_HATEX, GG_HEAD_SPAM};
+    float sg[GG_FILTER_MAXCOL];
+    memcpy(sg, s->acc, sizeof sg);
+    sigmoid_cols(f, sg, stage1, (int)(sizeof stage1 / sizeof stage1[0]));
 
     if (f->m[GG_HEAD_LANG]) {
-        out->lang = head_prob(f, fv, fv->n, GG_HEAD_LANG, acc, p);
+        out->lang = head_prob(f, fv, GG_HEAD_LANG, sg, p);
         out->lang_p = p[out->lang];
     }
     if (f->m[GG_HEAD_SENTIMENT])
-        out->sentiment = head_prob(f, fv, fv->n, GG_HEAD_SENTIMENT, acc, out->sent_p);
+        out->sentiment = head_prob(f, fv, GG_HEAD_SENTIMENT, sg, out->sent_p);
     if (f->m[GG_HEAD_ABUSIVE]) {
-        head_prob(f, fv, fv->n, GG_HEAD_ABUSIVE, acc, p);
+        head_prob(f, fv, GG_HEAD_ABUSIVE, sg, p);
         out->abusive = p[0];
     }
     if (f->m[GG_HEAD_HATE]) {
-        head_prob(f, fv, fv->n, GG_HEAD_HATE, acc, p);
+        head_prob(f, fv, GG_HEAD_HATE, sg, p);
         out->hate = p[0];
     }
     /* target and categories are read only for a post judged hateful (seven
      * sigmoids a post saved; hatex stays 0 otherwise, see filter.h) */
     if (f->m[GG_HEAD_HATEX] && out->hate >= 0.5f)
-        head_prob(f, fv, fv->n, GG_HEAD_HATEX, acc, out->hatex);
+        head_prob(f, fv, GG_HEAD_HATEX, sg, out->hatex);
     if (f->m[GG_HEAD_SPAM]) {
-        head_prob(f, fv, fv->n, GG_HEAD_SPAM, acc, p);
+        head_prob(f, fv, GG_HEAD_SPAM, sg, p);
         out->spam = p[0];
     }
 
@@ -919,18 +949,26 @@ void gg_filter_classify(const gg_filter *f, gg_filter_scratch *s, const char *te
     const gg_filter_model *m;
     float p[GG_FILTER_NTOPIC];
     size_t from = s->nhashed;
+    /* the second stage's heads: the combined logits plus the extra slots */
+    static const gg_filter_head stage2[] = {GG_HEAD_KIND, GG_HEAD_TOPICS, GG_HEAD_CONSTRUCTIVE};
+    float z[GG_FILTER_MAXCOL];
+    memcpy(z, s->acc, sizeof z);
+    for (size_t k = 0; k < sizeof stage2 / sizeof stage2[0]; k++)
+        if (f->m[stage2[k]] && f->col0[stage2[k]] >= 0)
+            add_extras(f, fv, from, stage2[k], z + f->col0[stage2[k]]);
+    sigmoid_cols(f, z, stage2, (int)(sizeof stage2 / sizeof stage2[0]));
     if ((m = f->m[GG_HEAD_KIND])) {
-        out->kind = head_prob(f, fv, from, GG_HEAD_KIND, s->acc, out->kind_p);
+        out->kind = head_prob(f, fv, GG_HEAD_KIND, z, out->kind_p);
         /* the spam head saw SMS spam; the kind head saw social-media spam */
         if (out->kind_p[5] > out->spam)
             out->spam = out->kind_p[5];
     }
     if ((m = f->m[GG_HEAD_TOPICS])) {
-        head_prob(f, fv, from, GG_HEAD_TOPICS, s->acc, out->topic);
+        head_prob(f, fv, GG_HEAD_TOPICS, z, out->topic);
         out->topic_on = gg_filter_topic_set(m, out->topic, out->topic_lex, out->kind == 5);
     }
     if ((m = f->m[GG_HEAD_CONSTRUCTIVE])) {
-        head_prob(f, fv, from, GG_HEAD_CONSTRUCTIVE, s->acc, p);
+        head_prob(f, fv, GG_HEAD_CONSTRUCTIVE, z, p);
         out->constructive = p[0];
     }
 }

@@ -101,6 +101,15 @@ int gg_filter_model_prob(const gg_filter_model *m, const gg_filter_fv *fv, float
 /** Turn logits into probabilities in place (same rule as gg_filter_model_prob). */
 int gg_filter_model_squash(const gg_filter_model *m, float *p);
 
+/** The rest of gg_filter_model_squash once p holds the sigmoids: an
+ *  exclusive head's normalized, and the argmax. */
+int gg_filter_model_finish(const gg_filter_model *m, float *p);
+
+/** p[c] = 1 / (1 + expf(-p[c])) for c < n with vector instructions, the
+ *  same floats as the scalar expression; 0 (p untouched) on a CPU without
+ *  AVX2 and FMA. Exposed for tests. */
+int gg_filter__sigmoid_vec(float *p, int n);
+
 /** Index of label name in m, or -1. */
 int gg_filter_model_label(const gg_filter_model *m, const char *label);
 
