@@ -131,6 +131,26 @@ static void put_str(gg_buf *b, const char *s, size_t n)
 
 /* A probability with three decimals, without printf (it is the hot path),
  * at o; returns the end. At most 5 bytes. */
+/* "0.xyz" without its trailing zeros for v = 1..999 (byte 5: the length),
+ * filled by p_table_init before any worker runs */
+static char p_text[1000][6];
+
+static void p_table_init(void)
+{
+    for (int v = 1; v < 1000; v++) {
+        char *d = p_text[v];
+        d[0] = '0';
+        d[1] = '.';
+        d[2] = (char)('0' + v / 100);
+        d[3] = (char)('0' + v / 10 % 10);
+        d[4] = (char)('0' + v % 10);
+        int n = 5;
+        while (d[n - 1] == '0')
+            n--;
+        d[5] = (char)n;
+    }
+}
+
 static inline char *w_p(char *o, float x)
 {
     int v = (int)(x * 1000.0f + 0.5f);
@@ -142,12 +162,8 @@ static inline char *w_p(char *o, float x)
         *o = '1';
         return o + 1;
     }
-    char d[5] = {'0', '.', (char)('0' + v / 100), (char)('0' + v / 10 % 10), (char)('0' + v % 10)};
-    size_t n = 5;
-    while (d[n - 1] == '0')
-        n--;
-    memcpy(o, d, 5); /* the whole: the caller's room holds it */
-    return o + n;
+    memcpy(o, p_text[v], 5); /* the whole: the caller's room holds it */
+    return o + p_text[v][5];
 }
 
 /* a string literal only: sizeof of anything else is a pointer's */
@@ -567,6 +583,8 @@ static int fp_string(const char **pp, const char *end, ubuf *u, const char **out
 
 static const char *skip_ws(const char *p, const char *end)
 {
+    if (p < end && (unsigned char)*p > ' ')
+        return p; /* compact JSON: no space at all */
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
         p++;
     return p;
@@ -616,13 +634,13 @@ static int fast_parse(const char *line, size_t len, fields *f, ubuf *u)
         if (p == end || *p != '"')
             return 0;
         const char *k = p + 1, *ke = k;
-        while (ke < end && *ke != '"' && *ke != '\\' && (unsigned char)*ke >= 0x20)
-            ke++;
-        if (ke == end || *ke != '"')
-            return 0; /* escaped or control character in a key */
-        for (const char *q = k; q < ke; q++)
-            if ((unsigned char)*q >= 0x80)
-                return 0; /* keys we read are ASCII; let jansson check others */
+        /* an escape, a control character or a byte from 0x80 (keys we read
+         * are ASCII; jansson checks the others) leaves the line to jansson */
+        for (unsigned char c; ke < end && (c = (unsigned char)*ke) != '"'; ke++)
+            if (c == '\\' || (unsigned)(c - 0x20) >= 0x60)
+                return 0;
+        if (ke == end)
+            return 0;
         size_t kl = (size_t)(ke - k);
         int which = kl == 2 && memcmp(k, "id", 2) == 0            ? 1
                     : kl == 4 && memcmp(k, "text", 4) == 0        ? 2
@@ -1218,6 +1236,7 @@ int gg_cli_classify(int argc, char **argv)
     }
     sh.filter = filter;
     sh.geo = geo;
+    p_table_init();
     atomic_init(&sh.next, 0);
     pthread_mutex_init(&sh.mu, NULL);
     pthread_cond_init(&sh.cv, NULL);
