@@ -68,9 +68,9 @@ for ((r = 1; r <= rounds; r++)); do
     "$r" "$jq_s" "$jq_rate" "$(cpu "$work/jqtime.txt")" "$gg_s" "$gg_rate" "$(cpu "$work/time.txt")" \
     "$(echo "$rss / 1024" | bc -l)" "$ratio"
 done
-echo "$ratios" | tr ' ' '\n' | awk 'NF { v[++k] = $1 } END {
-  mn = v[1]; mx = v[1]; for (i = 2; i <= k; i++) { if (v[i] < mn) mn = v[i]; if (v[i] > mx) mx = v[i] }
-  printf "ratio gagas/jq: %.2f-%.2f over %d rounds (target >= 1)\n", mn, mx, k }'
+echo "$ratios" | tr ' ' '\n' | sort -g | awk 'NF { v[++k] = $1 } END {
+  med = k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+  printf "ratio gagas/jq: %.2f-%.2f, median %.2f, over %d rounds (target >= 1)\n", v[1], v[k], med, k }'
 
 # near-duplicate index memory at 10^6 posts (target: under 1 GiB)
 if [ -f "$build/libgagas.a" ] && [ "${DEDUP_MEM:-1}" != 0 ]; then
