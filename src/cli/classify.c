@@ -1060,17 +1060,10 @@ static int writev_all(int fd, struct iovec *iov, int n)
  * batches' arenas by writev, not copied into a buffer first (37 MB for the
  * 100,000 bench posts). */
 #define WRITE_LINES 512 /* two iovecs a line: IOV_MAX is 1024 */
-static int write_all(const shared *sh, const gg_coord *coord)
+/* Each line's coordinated group (0: none), from the groups' member lists:
+ * few posts are in one, and a lookup per line was a cache miss per line. */
+static int64_t *groups_of(const shared *sh, const gg_coord *coord)
 {
-    struct iovec iov[2 * WRITE_LINES];
-    size_t toff[WRITE_LINES + 1];
-    gg_buf tails;
-    int rc = 0;
-    if (fflush(stdout) != 0)
-        return -1;
-    gg_buf_init(&tails, (size_t)1 << 40);
-    /* each line's group from the groups' member lists: few posts are in
-     * one, and a lookup per line was a cache miss per line */
     int64_t *grp = gg_calloc(sh->n ? sh->n : 1, sizeof *grp);
     size_t mcap = 64;
     int64_t *mem = gg_malloc(mcap * sizeof *mem);
@@ -1089,6 +1082,18 @@ static int write_all(const shared *sh, const gg_coord *coord)
                 grp[mem[j]] = g;
     }
     gg_free(mem);
+    return grp;
+}
+
+static int write_all(const shared *sh, const int64_t *grp)
+{
+    struct iovec iov[2 * WRITE_LINES];
+    size_t toff[WRITE_LINES + 1];
+    gg_buf tails;
+    int rc = 0;
+    if (fflush(stdout) != 0)
+        return -1;
+    gg_buf_init(&tails, (size_t)1 << 40);
     for (size_t i0 = 0; i0 < sh->n && rc == 0; i0 += WRITE_LINES) {
         size_t i1 = i0 + WRITE_LINES < sh->n ? i0 + WRITE_LINES : sh->n;
         gg_buf_reset(&tails);
@@ -1126,8 +1131,28 @@ static int write_all(const shared *sh, const gg_coord *coord)
         rc = writev_all(STDOUT_FILENO, iov, n);
     }
     gg_buf_dispose(&tails);
-    gg_free(grp);
     return rc;
+}
+
+/* What the writing no longer reads, freed on a thread of its own while the
+ * output goes out (the tables' and the index's pages are given back in
+ * parallel, not after the last line). */
+typedef struct release {
+    gg_coord *coord;
+    gg_dedup *dedup, *proto;
+    gg_geo *geo;
+    gg_filter *filter;
+} release;
+
+static void *release_all(void *arg)
+{
+    release *rl = arg;
+    gg_coord_free(rl->coord);
+    gg_dedup_free(rl->dedup);
+    gg_dedup_free(rl->proto);
+    gg_geo_close(rl->geo);
+    gg_filter_close(rl->filter);
+    return NULL;
 }
 
 static void usage(FILE *f)
@@ -1293,7 +1318,16 @@ int gg_cli_classify(int argc, char **argv)
         pthread_join(th[i], NULL);
 
     /* write everything, closing each object with dup_of and coordinated */
-    rc = write_all(&sh, coord) == 0 && fflush(stdout) == 0 ? 0 : 1;
+    int64_t *grp = groups_of(&sh, coord);
+    release rl = {coord, dedup, proto, geo, filter};
+    pthread_t relt;
+    int relthread = pthread_create(&relt, NULL, release_all, &rl) == 0;
+    if (relthread)
+        coord = NULL, dedup = proto = NULL, geo = NULL, filter = NULL; /* the thread's now */
+    rc = write_all(&sh, grp) == 0 && fflush(stdout) == 0 ? 0 : 1;
+    gg_free(grp);
+    if (relthread)
+        pthread_join(relt, NULL);
 done:
     for (size_t k = 0; sh.arenas && k < sh.nbatch; k++)
         gg_arena_dispose(&sh.arenas[k]);
