@@ -1071,6 +1071,9 @@ static size_t tokenize(const gg_geo *g, const char *s, size_t len, scan *sc, tok
      * first one after an earlier end: looked up again only when passed */
     size_t nb = next_one(brk, nw, 0), k = 0, pe = 0;
     uint64_t carry = 0; /* the last byte of the previous word is in a run */
+    /* the last token ends a hashtag: the only T_BREAK it can have before
+     * the test below sets one (kept here, not reloaded from the token) */
+    int last_hash = 0;
     for (size_t wi = 0; wi < nw; wi++) {
         const uint64_t a = an[wi];
         /* bits where a run starts or where one ended the byte before: they
@@ -1096,9 +1099,10 @@ static size_t tokenize(const gg_geo *g, const char *s, size_t len, scan *sc, tok
                 if (nb < k)
                     t[n - 1].flags |= T_BREAK;
                 else
-                    prev_ok = !(t[n - 1].flags & T_BREAK);
+                    prev_ok = !last_hash;
             }
-            if (k > 0 && s[k - 1] == '#') {
+            last_hash = k > 0 && s[k - 1] == '#';
+            if (last_hash) {
                 tok *tt = t; /* t and cap stay unaliased in the loop */
                 size_t cc = cap;
                 n = hash_pieces(g, s, lw, k, e, &tt, n, &cc, buf);
@@ -1802,8 +1806,14 @@ int gg_geo_find(const gg_geo *g, const char *s, size_t len, gg_geo_match *out, i
     int found = 0;
 
     finder f = {g, lw, t, nt, cmbuf, cmbuf, 0, sizeof cmbuf / sizeof cmbuf[0]};
-    for (size_t i = 0; i < nt;)
-        i = (t[i].flags & T_LOOK) && !short_miss(g, lw, t, nt, i) ? find_at(&f, i) : i + 1;
+    for (size_t i = 0; i < nt;) {
+        /* most tokens: no rule may start there (a tight run over them) */
+        while (!(t[i].flags & T_LOOK))
+            if (++i == nt)
+                goto found;
+        i = short_miss(g, lw, t, nt, i) ? i + 1 : find_at(&f, i);
+    }
+found:;
     cand_m *cm = f.cm;
     size_t ncm = f.ncm;
 
