@@ -234,6 +234,13 @@ int gg_text_utf8_valid(const char *s, size_t len)
                 break;
             i += 16;
         }
+        /* the last sixteen bytes, overlapping ones already checked (i is
+         * at a character's start): all ASCII and no zero ends the text */
+        if (i < len && i + 16 > len && len >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + len - 16));
+            if (!_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_setzero_si128()))))
+                break;
+        }
 #endif
         while (i + 8 <= len) {
             uint64_t w;
@@ -1692,6 +1699,15 @@ static void squeeze_spaces(obuf *b)
             __m128i c = _mm_loadu_si128((const __m128i *)(b->p + i));
             if (_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, sp), _mm_cmpeq_epi8(c, sp))))
                 break;
+        }
+        /* the last sixteen pairs, overlapping ones already compared (when
+         * the loop found none): no byte loop for the tail when they hold
+         * no double space either */
+        if (i < b->len && i + 16 > b->len && b->len >= 17) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(b->p + b->len - 17));
+            __m128i c = _mm_loadu_si128((const __m128i *)(b->p + b->len - 16));
+            if (!_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, sp), _mm_cmpeq_epi8(c, sp))))
+                i = b->len;
         }
 #endif
         while (i < b->len && !(b->p[i] == ' ' && b->p[i - 1] == ' '))
