@@ -10,7 +10,7 @@
 #include "core/alloc.h"
 #include "core/err.h"
 #include <ctype.h>
-#include <curl/curl.h>
+#include "channels/curl_dl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +124,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
         if (end != val && *end == '\0' && s >= 0)
             r->retry_after = s;
         else { /* an HTTP date */
-            time_t t = curl_getdate(val, NULL);
+            time_t t = gg_curl.getdate(val, NULL);
             if (t > 0)
                 r->retry_after = (int64_t)t - (int64_t)time(NULL);
             if (r->retry_after < 0)
@@ -196,7 +196,11 @@ int gg_chclient_send_cancel(const char *base_map, const gg_channel_request *rq, 
         rc = GG_ELIMIT;
         goto done;
     }
-    h = curl_easy_init();
+    if (gg_curl_load() != 0) {
+        snprintf(out->err, sizeof(out->err), "libcurl not loaded");
+        goto done;
+    }
+    h = gg_curl.easy_init();
     if (h == NULL) {
         snprintf(out->err, sizeof(out->err), "curl init failed");
         goto done;
@@ -206,57 +210,57 @@ int gg_chclient_send_cancel(const char *base_map, const gg_channel_request *rq, 
     else if (rq->auth == GG_AUTH_ACCESS_TOKEN)
         gg_buf_printf(&line, "Access-Token: %s", token);
     if (line.len)
-        hdrs = curl_slist_append(hdrs, line.data);
+        hdrs = gg_curl.slist_append(hdrs, line.data);
     if (rq->body) {
         gg_buf_reset(&line);
         gg_buf_printf(&line, "Content-Type: %s",
                       rq->content_type ? rq->content_type : "application/json");
-        hdrs = curl_slist_append(hdrs, line.data);
+        hdrs = gg_curl.slist_append(hdrs, line.data);
     }
     if (rq->idempotency_key) {
         gg_buf_reset(&line);
         gg_buf_printf(&line, "Idempotency-Key: %s", rq->idempotency_key);
-        hdrs = curl_slist_append(hdrs, line.data);
+        hdrs = gg_curl.slist_append(hdrs, line.data);
     }
-    hdrs = curl_slist_append(hdrs, "Accept: application/json");
-    hdrs = curl_slist_append(hdrs, "Expect:"); /* no 100-continue round trip */
-    curl_easy_setopt(h, CURLOPT_URL, url.data);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "gagas/1 (+channels)");
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, telegram ? 60000L : 30000L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, out);
+    hdrs = gg_curl.slist_append(hdrs, "Accept: application/json");
+    hdrs = gg_curl.slist_append(hdrs, "Expect:"); /* no 100-continue round trip */
+    gg_curl.easy_setopt(h, CURLOPT_URL, url.data);
+    gg_curl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    gg_curl.easy_setopt(h, CURLOPT_USERAGENT, "gagas/1 (+channels)");
+    gg_curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    gg_curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    gg_curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, telegram ? 60000L : 30000L);
+    gg_curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    gg_curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    gg_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    gg_curl.easy_setopt(h, CURLOPT_WRITEDATA, out);
+    gg_curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    gg_curl.easy_setopt(h, CURLOPT_HEADERDATA, out);
     if (cancel) {
-        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)cancel);
+        gg_curl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        gg_curl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+        gg_curl.easy_setopt(h, CURLOPT_XFERINFODATA, (void *)cancel);
     }
     if (strcmp(rq->method, "POST") == 0) {
-        curl_easy_setopt(h, CURLOPT_POST, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)(rq->body ? rq->body_len : 0));
+        gg_curl.easy_setopt(h, CURLOPT_POST, 1L);
+        gg_curl.easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+        gg_curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)(rq->body ? rq->body_len : 0));
     } else if (strcmp(rq->method, "GET") != 0) {
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq->method);
+        gg_curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq->method);
     }
-    CURLcode cc = curl_easy_perform(h);
+    CURLcode cc = gg_curl.easy_perform(h);
     long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    gg_curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     out->status = (int)status;
     long req_bytes = 0;
     /* bytes of request written: a failure after they left is not a
      * failure to deliver (the platform may have posted) */
-    if (curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &req_bytes) == CURLE_OK && req_bytes > 0)
+    if (gg_curl.easy_getinfo(h, CURLINFO_REQUEST_SIZE, &req_bytes) == CURLE_OK && req_bytes > 0)
         out->request_sent = 1;
     if (cc != CURLE_OK) {
         /* a status with a body cut short is still an answer, flagged */
         out->truncated = 1;
-        snprintf(out->err, sizeof(out->err), "transport: %s", curl_easy_strerror(cc));
+        snprintf(out->err, sizeof(out->err), "transport: %s", gg_curl.easy_strerror(cc));
         if (status == 0)
             goto done;
     }
@@ -271,9 +275,10 @@ done:
         memset(line.data, 0, line.len);
     gg_buf_dispose(&url);
     gg_buf_dispose(&line);
-    curl_slist_free_all(hdrs);
+    if (hdrs) /* set only once libcurl is loaded */
+        gg_curl.slist_free_all(hdrs);
     if (h)
-        curl_easy_cleanup(h);
+        gg_curl.easy_cleanup(h);
     if (out->body.data == NULL) {
         gg_buf_addc(&out->body, '\0');
         out->body.len = 0;

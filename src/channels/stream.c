@@ -36,7 +36,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/thread.h"
-#include <curl/curl.h>
+#include "channels/curl_dl.h"
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -204,7 +204,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
     c->last_byte_ms = mono_ms();
     if (!c->connected) {
         long st = 0;
-        curl_easy_getinfo(k->h, CURLINFO_RESPONSE_CODE, &st);
+        gg_curl.easy_getinfo(k->h, CURLINFO_RESPONSE_CODE, &st);
         c->status = st;
         if (st != 200) { /* an error body: keep it short, it ends the call */
             if (c->buf.len < 4096)
@@ -238,7 +238,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
      * before its first record (X may say nothing for 20 seconds) */
     if ((len == 2 && p[0] == '\r') || len == 1) {
         long st = 0;
-        curl_easy_getinfo(k->h, CURLINFO_RESPONSE_CODE, &st);
+        gg_curl.easy_getinfo(k->h, CURLINFO_RESPONSE_CODE, &st);
         c->status = st;
         if (st == 200 && !c->connected)
             on_connected(c);
@@ -399,38 +399,43 @@ static void run_once(conn *c, const char *token, const char *user_id, char *err,
     } else {
         gg_buf_adds(&url, "/api/v1/streaming/user/notification");
     }
-    CURL *h = curl_easy_init();
+    if (gg_curl_load() != 0) {
+        snprintf(err, cap, "libcurl not loaded");
+        gg_buf_dispose(&url);
+        return;
+    }
+    CURL *h = gg_curl.easy_init();
     struct curl_slist *hdrs = NULL;
     gg_buf line;
     gg_buf_init(&line, 4096);
     gg_buf_printf(&line, "Authorization: Bearer %s", token);
-    hdrs = curl_slist_append(hdrs, line.data);
+    hdrs = gg_curl.slist_append(hdrs, line.data);
     sodium_memzero(line.data, line.len);
     gg_buf_dispose(&line);
-    hdrs = curl_slist_append(hdrs, c->kind == K_X ? "Accept: application/json"
+    hdrs = gg_curl.slist_append(hdrs, c->kind == K_X ? "Accept: application/json"
                                                   : "Accept: text/event-stream");
     call k = {c, user_id, h};
     c->last_byte_ms = mono_ms();
-    curl_easy_setopt(h, CURLOPT_URL, url.data);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "gagas/1 (+channels)");
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &k);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &k);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &k);
-    CURLcode cc = curl_easy_perform(h);
+    gg_curl.easy_setopt(h, CURLOPT_URL, url.data);
+    gg_curl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    gg_curl.easy_setopt(h, CURLOPT_USERAGENT, "gagas/1 (+channels)");
+    gg_curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    gg_curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    gg_curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    gg_curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    gg_curl.easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    gg_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    gg_curl.easy_setopt(h, CURLOPT_WRITEDATA, &k);
+    gg_curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    gg_curl.easy_setopt(h, CURLOPT_HEADERDATA, &k);
+    gg_curl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    gg_curl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    gg_curl.easy_setopt(h, CURLOPT_XFERINFODATA, &k);
+    CURLcode cc = gg_curl.easy_perform(h);
     if (c->status == 0)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(h);
+        gg_curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
+    gg_curl.slist_free_all(hdrs);
+    gg_curl.easy_cleanup(h);
     gg_buf_dispose(&url);
     if (s->stop)
         snprintf(err, cap, "stopped");
@@ -439,7 +444,7 @@ static void run_once(conn *c, const char *token, const char *user_id, char *err,
     else if (c->status != 200 && c->status != 0)
         snprintf(err, cap, "HTTP %ld%s", c->status, c->status == 429 ? " (rate limited)" : "");
     else if (cc != CURLE_OK)
-        snprintf(err, cap, "connection lost: %s", curl_easy_strerror(cc));
+        snprintf(err, cap, "connection lost: %s", gg_curl.easy_strerror(cc));
     else
         snprintf(err, cap, "the server closed the stream");
 }
