@@ -1285,23 +1285,23 @@ int gg_cli_classify(int argc, char **argv)
         size_t end = (k + 1) * BATCH < sh.n ? (k + 1) * BATCH : sh.n, b0 = k * BATCH;
         /* the index's random reads, two posts ahead: the band slots of post
          * i + 2, then the signatures those of post i + 1 point to (hints) */
-        uint32_t pos[3][64];
+        gg_dedup_hint hint[3];
 #define GG_SIG_AT(j) (sh.sigs[k] + ((j) - b0) * (size_t)sh.nhash)
 #define GG_INDEXED(j) (sh.recs[j].ok && sh.recs[j].sig_kind)
         for (size_t j = b0; j < end && j < b0 + 2; j++)
             if (GG_INDEXED(j))
-                gg_dedup_prefetch_bands(dedup, GG_SIG_AT(j), sh.recs[j].exact, pos[j % 3]);
+                gg_dedup_prefetch_bands(dedup, GG_SIG_AT(j), sh.recs[j].exact, &hint[j % 3]);
         for (size_t i = b0; i < end; i++) {
             rec *r = &sh.recs[i];
             if (i + 2 < end && GG_INDEXED(i + 2))
                 gg_dedup_prefetch_bands(dedup, GG_SIG_AT(i + 2), sh.recs[i + 2].exact,
-                                        pos[(i + 2) % 3]);
+                                        &hint[(i + 2) % 3]);
             if (i + 1 < end && GG_INDEXED(i + 1))
-                gg_dedup_prefetch_cands(dedup, pos[(i + 1) % 3]);
+                gg_dedup_prefetch_cands(dedup, &hint[(i + 1) % 3]);
             if (!r->ok)
                 continue;
-            r->dup = gg_dedup_add_signed(dedup, (int64_t)i, r->sig_kind, GG_SIG_AT(i), r->exact,
-                                         NULL);
+            r->dup = gg_dedup_add_hinted(dedup, (int64_t)i, r->sig_kind, GG_SIG_AT(i), r->exact,
+                                         GG_INDEXED(i) ? &hint[i % 3] : NULL, NULL);
             gg_coord_obs o = {.id = (int64_t)i,
                               .author = r->author,
                               .author_len = r->author ? strlen(r->author) : 0,

@@ -647,16 +647,18 @@ void gg_dedup_free(gg_dedup *d)
 
 /* Earliest indexed post at or above the threshold (or -1) and its similarity;
  * *best gets the best similarity seen. */
-static int64_t lookup(const gg_dedup *d, const uint16_t *sig, size_t *pos, double threshold,
-                      double *sim_hit, double *best, uint32_t *stamp, uint32_t gen)
+static int64_t lookup(const gg_dedup *d, const uint16_t *sig, const gg_dedup_hint *hint,
+                      size_t *pos, double threshold, double *sim_hit, double *best,
+                      uint32_t *stamp, uint32_t gen)
 {
     size_t mask = d->bslots - 1;
     uint32_t hit = EMPTY;
+    int hinted = hint && hint->bslots == d->bslots ? (d->bands < 64 ? d->bands : 64) : 0;
     *sim_hit = 0;
     *best = 0;
     for (int b = 0; b < d->bands; b++) {
         const uint16_t *key = sig + (size_t)b * d->rows;
-        size_t s = (size_t)band_hash(d, sig, b) & mask;
+        size_t s = b < hinted ? hint->pos[b] : (size_t)band_hash(d, sig, b) & mask;
         if (pos)
             pos[b] = s;
         int same = 0;
@@ -707,7 +709,8 @@ int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *
         goto done;
     }
     narrow(d, sig, s16);
-    r = lookup(d, s16, NULL, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, NULL, 0);
+    r = lookup(d, s16, NULL, NULL, kind == 2 ? d->short_threshold : d->threshold, &sim, &best,
+               NULL, 0);
     if (r < 0)
         sim = best;
 done:
@@ -717,24 +720,25 @@ done:
 }
 
 void gg_dedup_prefetch_bands(const gg_dedup *d, const uint32_t *sig, uint64_t exact,
-                             uint32_t *pos)
+                             gg_dedup_hint *h)
 {
     size_t mask = d->bslots - 1;
     uint16_t s16[MAX_HASHES];
     narrow(d, sig, s16);
     __builtin_prefetch(&d->ex[(size_t)exact & (d->exslots - 1)]);
+    h->bslots = d->bslots > UINT32_MAX ? 0 : d->bslots; /* slots must fit pos */
     for (int b = 0; b < d->bands && b < 64; b++) {
         size_t s = (size_t)band_hash(d, s16, b) & mask;
-        pos[b] = (uint32_t)s;
+        h->pos[b] = (uint32_t)s;
         __builtin_prefetch(&d->band[b][s]);
     }
 }
 
-void gg_dedup_prefetch_cands(const gg_dedup *d, const uint32_t *pos)
+void gg_dedup_prefetch_cands(const gg_dedup *d, const gg_dedup_hint *h)
 {
     size_t mask = d->bslots - 1;
     for (int b = 0; b < d->bands && b < 64; b++) {
-        uint32_t idx = d->band[b][pos[b] & mask];
+        uint32_t idx = d->band[b][h->pos[b] & mask];
         if (idx != EMPTY && idx < d->n)
             __builtin_prefetch(d->sigs + (size_t)idx * d->k + (size_t)b * d->rows);
     }
@@ -762,6 +766,12 @@ int64_t gg_dedup_add(gg_dedup *d, int64_t id, const char *norm, size_t len, doub
 int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *sig, uint64_t h,
                             double *sim_out)
 {
+    return gg_dedup_add_hinted(d, id, kind, sig, h, NULL, sim_out);
+}
+
+int64_t gg_dedup_add_hinted(gg_dedup *d, int64_t id, int kind, const uint32_t *sig, uint64_t h,
+                            const gg_dedup_hint *hint, double *sim_out)
+{
     assert(id >= 0);
     double sim = 0, best = 0;
     int64_t r = -1;
@@ -783,8 +793,8 @@ int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *s
         d->gen = 1;
     }
     narrow(d, sig, s16);
-    r = lookup(d, s16, pos, kind == 2 ? d->short_threshold : d->threshold, &sim, &best, d->stamp,
-               d->gen);
+    r = lookup(d, s16, hint, pos, kind == 2 ? d->short_threshold : d->threshold, &sim, &best,
+               d->stamp, d->gen);
     if (r >= 0)
         d->st.near++;
     else

@@ -81,13 +81,20 @@ int64_t gg_dedup_query(const gg_dedup *d, const char *norm, size_t len, double *
 
 /** Hints for a writer that adds signed posts in a row (no effect on any
  *  answer): gg_dedup_prefetch_bands fetches a coming post's exact-copy slot
- *  and band slots (the first random reads of its add) and stores the band
- *  positions in pos (one per band, at most 64); gg_dedup_prefetch_cands,
- *  called later with the same pos, fetches the signatures those slots point
- *  to (the second). */
+ *  and band slots (the first random reads of its add) and keeps the slots
+ *  in h; gg_dedup_prefetch_cands, called later with the same h, fetches the
+ *  signatures those slots point to (the second); gg_dedup_add_hinted is
+ *  gg_dedup_add_signed given h, which saves hashing the bands again (h is
+ *  used only while the tables keep the size it was taken at: checked). */
+typedef struct gg_dedup_hint {
+    uint32_t pos[64]; /* the post's band home slots (the first 64 bands) */
+    size_t bslots;    /* the tables' size when taken; 0 for none */
+} gg_dedup_hint;
 void gg_dedup_prefetch_bands(const gg_dedup *d, const uint32_t *sig, uint64_t exact,
-                             uint32_t *pos);
-void gg_dedup_prefetch_cands(const gg_dedup *d, const uint32_t *pos);
+                             gg_dedup_hint *h);
+void gg_dedup_prefetch_cands(const gg_dedup *d, const gg_dedup_hint *h);
+int64_t gg_dedup_add_hinted(gg_dedup *d, int64_t id, int kind, const uint32_t *sig, uint64_t exact,
+                            const gg_dedup_hint *h, double *sim_out);
 
 /** Estimated Jaccard similarity of two texts with the index's shingling and
  *  hashing (for tests and tooling); 0..1. */

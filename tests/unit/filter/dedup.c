@@ -286,3 +286,66 @@ Test(dedup, feature_tokens_sign_as_the_text)
     gg_filter_fv_dispose(&fv);
     gg_dedup_free(d);
 }
+
+/* Hinted adds (the prefetch's band slots handed to the add, two posts ahead
+ * as classify does) answer exactly as plain adds: every dev post is followed,
+ * two posts later, by a near copy that must find it through the slots it was
+ * put in. The index starts small and grows on the way, so some hints are
+ * taken before a growth (the add must not use those; a near copy still finds
+ * its original through the bands whose slot did not move, so this part is
+ * checked only for answers, not pinned). */
+Test(dedup, hinted_adds_answer_as_plain_adds)
+{
+    devset ds;
+    if (devset_load(&ds, "data/nlp/aspirasi-dev/dev.csv") != 0)
+        cr_skip_test("aspirasi-dev not found (set GAGAS_SHARED)");
+    int ct = devset_col(&ds, "text");
+    cr_assert(ct >= 0);
+    gg_dedup_opts small = {.expected = 16}; /* grows many times on the way */
+    gg_dedup *plain = gg_dedup_new(&small), *hinted = gg_dedup_new(&small);
+    int k = gg_dedup_hashes(plain);
+    int n = 2 * (ds.n - 1);
+    uint32_t *sig = calloc((size_t)n * (size_t)k, sizeof *sig);
+    uint64_t *ex = calloc((size_t)n, sizeof *ex);
+    int *kind = calloc((size_t)n, sizeof *kind);
+    char buf[4096];
+    for (int i = 0; i < n; i++) {
+        /* order: A0 A1 B0 A2 B1 A3 B2 ...: B_j (A_j plus a few words) two after A_j */
+        int j = i == 0 ? 0 : i % 2 ? (i + 1) / 2 : i / 2 - 1, copy = i > 0 && i % 2 == 0;
+        if (j >= ds.n - 1) {
+            j = ds.n - 2;
+            copy = 1;
+        }
+        snprintf(buf, sizeof buf, "%s%s", ds.rows[j + 1].col[ct], copy ? " mohon segera ditindak" : "");
+        kind[i] = gg_dedup_sign(plain, buf, strlen(buf), sig + (size_t)i * k, &ex[i]);
+    }
+    gg_dedup_hint h[3];
+    int stale = 0, found = 0;
+    for (int i = 0; i < n && i < 2; i++)
+        gg_dedup_prefetch_bands(hinted, sig + (size_t)i * k, ex[i], &h[i % 3]);
+    for (int i = 0; i < n; i++) {
+        if (i + 2 < n)
+            gg_dedup_prefetch_bands(hinted, sig + (size_t)(i + 2) * k, ex[i + 2], &h[(i + 2) % 3]);
+        if (i + 1 < n)
+            gg_dedup_prefetch_cands(hinted, &h[(i + 1) % 3]);
+        gg_dedup_stats before;
+        gg_dedup_stats_get(hinted, &before);
+        double s1 = -1, s2 = -1;
+        int64_t a = gg_dedup_add_signed(plain, i, kind[i], sig + (size_t)i * k, ex[i], &s1);
+        int64_t b = gg_dedup_add_hinted(hinted, i, kind[i], sig + (size_t)i * k, ex[i], &h[i % 3], &s2);
+        cr_assert_eq(a, b, "post %d: %lld plain, %lld hinted", i, (long long)a, (long long)b);
+        cr_assert_float_eq(s1, s2, 1e-12);
+        found += a >= 0;
+        gg_dedup_stats after;
+        gg_dedup_stats_get(hinted, &after);
+        stale += after.bytes != before.bytes; /* the tables grew: later hints were taken before */
+    }
+    cr_assert_gt(stale, 2, "the index should have grown while hints were pending");
+    cr_assert_gt(found, n / 3, "the near copies should find their originals");
+    free(sig);
+    free(ex);
+    free(kind);
+    gg_dedup_free(plain);
+    gg_dedup_free(hinted);
+    devset_free(&ds);
+}
