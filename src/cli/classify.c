@@ -636,11 +636,31 @@ static int fast_parse(const char *line, size_t len, fields *f, ubuf *u)
         const char *k = p + 1, *ke = k;
         /* an escape, a control character or a byte from 0x80 (keys we read
          * are ASCII; jansson checks the others) leaves the line to jansson */
+#if defined(__SSE2__)
+        if (end - ke >= 16) { /* a key is short: its quote is in the first 16 bytes */
+            __m128i x = _mm_loadu_si128((const __m128i *)ke);
+            unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+            /* bytes below 0x20 or from 0x80 (signed: below 0x20), and '\\' */
+            unsigned bad = (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                             _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+            if (q) {
+                unsigned at = (unsigned)__builtin_ctz(q);
+                if (bad & ((1u << at) - 1))
+                    return 0;
+                ke += at;
+                goto key_done;
+            }
+        }
+#endif
         for (unsigned char c; ke < end && (c = (unsigned char)*ke) != '"'; ke++)
             if (c == '\\' || (unsigned)(c - 0x20) >= 0x60)
                 return 0;
         if (ke == end)
             return 0;
+#if defined(__SSE2__)
+    key_done:;
+#endif
         size_t kl = (size_t)(ke - k);
         int which = kl == 2 && memcmp(k, "id", 2) == 0            ? 1
                     : kl == 4 && memcmp(k, "text", 4) == 0        ? 2
