@@ -40,6 +40,7 @@ void gg_filter_fv_dispose(gg_filter_fv *fv)
     gg_free(fv->rep_d);
     gg_free(fv->xkey);
     gg_free(fv->xneg);
+    gg_free(fv->rmap);
     memset(fv, 0, sizeof *fv);
 }
 
@@ -419,7 +420,9 @@ static void table_reserve(gg_filter_fv *fv, size_t maxfeat)
         gg_free(fv->rep_d);
         gg_free(fv->xkey);
         gg_free(fv->xneg);
+        gg_free(fv->rmap);
         fv->xneg = gg_malloc(maxfeat * sizeof *fv->xneg);
+        fv->rmap = gg_calloc(maxfeat / 64 + 1, sizeof *fv->rmap);
         fv->rep = gg_malloc(maxfeat * sizeof *fv->rep);
         fv->rep_d = gg_malloc(maxfeat * sizeof *fv->rep_d);
         fv->xkey = gg_malloc(maxfeat * sizeof *fv->xkey);
@@ -437,7 +440,8 @@ static void table_reserve(gg_filter_fv *fv, size_t maxfeat)
 
 /* Count a character n-gram: one whose key is a word feature's (its slot's
  * pos < nword) adds to that feature and is noted in xneg for the per-word
- * sums. */
+ * sums; a repeat of the character block's own is marked in rmap, so
+ * weigh_chars visits only those and not every feature. */
 static inline void count_char(gg_filter_fv *fv, uint32_t key, size_t nword)
 {
     size_t mask = fv->mask;
@@ -447,18 +451,19 @@ static inline void count_char(gg_filter_fv *fv, uint32_t key, size_t nword)
         if (__builtin_expect(sl->gen != fv->gen, 1)) {
             sl->gen = fv->gen; /* plain stores, as in count_keys */
             __asm__("" : "+m"(sl->gen));
-            sl->key = key;
-            __asm__("" : "+m"(sl->key));
             sl->pos = (uint32_t)fv->n;
             fv->idx[fv->n] = key;
             fv->val[fv->n] = 1.0f;
             fv->n++;
             return;
         }
-        if (sl->key == key) {
-            fv->val[sl->pos] += 1.0f;
-            if (sl->pos < nword)
+        uint32_t pos = sl->pos;
+        if (fv->idx[pos] == key) {
+            fv->val[pos] += 1.0f;
+            if (pos < nword)
                 fv->xneg[fv->nxneg++] = key;
+            else
+                fv->rmap[pos >> 6] |= 1ULL << (pos & 63);
             return;
         }
         h = (h + 1) & mask;
@@ -512,6 +517,7 @@ static void count_keys(gg_filter_fv *fv, const uint32_t *keys, unsigned nk, size
     const size_t mask = fv->mask;
     const uint32_t gen = fv->gen;
     uint32_t *idx = fv->idx, *xneg = fv->xneg;
+    uint64_t *rmap = fv->rmap;
     float *val = fv->val;
     size_t n = fv->n, nx = fv->nxneg;
     for (unsigned i = 0; i < nk; i++) {
@@ -520,22 +526,23 @@ static void count_keys(gg_filter_fv *fv, const uint32_t *keys, unsigned nk, size
         for (;;) {
             struct gg_filter_slot *sl = &slot[h];
             if (__builtin_expect(sl->gen != gen, 1)) { /* most keys are new to the text */
-                /* three plain stores: GCC otherwise packs two of them in a
-                 * vector register first, four instructions for two */
+                /* plain stores: GCC otherwise packs the two of the slot
+                 * in a vector register first, three instructions for two */
                 sl->gen = gen;
                 __asm__("" : "+m"(sl->gen));
-                sl->key = key;
-                __asm__("" : "+m"(sl->key));
                 sl->pos = (uint32_t)n;
                 idx[n] = key;
                 val[n] = 1.0f;
                 n++;
                 break;
             }
-            if (sl->key == key) {
-                val[sl->pos] += 1.0f;
-                if (sl->pos < nword)
+            uint32_t pos = sl->pos;
+            if (idx[pos] == key) {
+                val[pos] += 1.0f;
+                if (pos < nword)
                     xneg[nx++] = key;
+                else
+                    rmap[pos >> 6] |= 1ULL << (pos & 63);
                 break;
             }
             h = (h + 1) & mask;
@@ -545,11 +552,28 @@ static void count_keys(gg_filter_fv *fv, const uint32_t *keys, unsigned nk, size
     fv->nxneg = nx;
 }
 
-/* Count a feature (a word's, or any but a character n-gram's): pos < 0
- * never holds, so nothing is noted in xneg. */
+/* Count a word feature (weigh scans the word block: no marks, no xneg). */
 static inline void count(gg_filter_fv *fv, uint32_t key)
 {
-    count_char(fv, key, 0);
+    size_t mask = fv->mask;
+    size_t h = key & mask;
+    for (;;) {
+        struct gg_filter_slot *sl = &fv->slot[h];
+        if (__builtin_expect(sl->gen != fv->gen, 1)) {
+            sl->gen = fv->gen;
+            __asm__("" : "+m"(sl->gen));
+            sl->pos = (uint32_t)fv->n;
+            fv->idx[fv->n] = key;
+            fv->val[fv->n] = 1.0f;
+            fv->n++;
+            return;
+        }
+        if (fv->idx[sl->pos] == key) {
+            fv->val[sl->pos] += 1.0f;
+            return;
+        }
+        h = (h + 1) & mask;
+    }
 }
 
 /* 1 + logf(n) for the small counts (index n < TF_SMALL), filled once from
@@ -578,44 +602,68 @@ static void scale(float *v, size_t n, float k)
         v[i] *= k;
 }
 
+/* ss + 1.0 + 1.0 + ... (k times, each sum rounded), done at once where no
+ * step rounds: while ss + j stays in ss's binade (below 2^53, as every sum
+ * of a text's squared weights is, its ulp is at most 1: ss + j is exact),
+ * or when ss is a whole number. Only the one step into the next binade is
+ * rounded on its own. */
+static inline double add_ones(double ss, size_t k)
+{
+    while (k) {
+        double t = ss + (double)k;
+        uint64_t bs, bt;
+        memcpy(&bs, &ss, sizeof bs);
+        memcpy(&bt, &t, sizeof bt);
+        if (__builtin_expect((bs >> 52) == (bt >> 52), 1) || ss == (double)(int64_t)ss)
+            return t;
+        /* the steps below the binade's end b (b - ss is exact), then one across */
+        uint64_t bb = ((bs >> 52) + 1) << 52;
+        double b;
+        memcpy(&b, &bb, sizeof b);
+        double room = b - ss;
+        size_t j = (size_t)room;
+        if ((double)j == room)
+            j--;
+        ss += (double)j;
+        ss += 1.0;
+        k -= j + 1;
+    }
+    return ss;
+}
+
 /* The character block: weigh() that also keeps, for the dot product by
- * words, the factor and the features counted more than once. */
+ * words, the factor and the features counted more than once. Only those
+ * (rmap's bits, in order) need a look: a feature counted once keeps 1 and
+ * adds 1.0 to the sum of squares, and a run of such is added at once
+ * (add_ones: the same double as adding its 1.0s one by one). rmap is left
+ * zero for the next text. */
 static void weigh_chars(gg_filter_fv *fv, size_t from, size_t to)
 {
     double ss = 0;
-    size_t nrep = 0, i = from;
+    size_t nrep = 0, next = from; /* features [next, p) are counted once */
     float *val = fv->val;
+    uint64_t *rmap = fv->rmap;
     pthread_once(&tf_once, tf_fill);
-    for (;;) {
-#if defined(__SSE2__)
-        /* most features are counted once: four such at a step add their
-         * 1.0s one by one (the same sum in the same order) and keep 1 */
-        for (; i + 4 <= to; i += 4) {
-            if (_mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(val + i), _mm_set1_ps(1.0f))))
-                break;
-            ss += 1.0;
-            ss += 1.0;
-            ss += 1.0;
-            ss += 1.0;
-        }
-#endif
-        if (i == to)
-            break;
-        /* a repeated feature among the next four (or the last three) */
-        size_t end = i + 4 < to ? i + 4 : to;
-        for (; i < end; i++) {
-            float c = val[i];
-            if (c > 1.0f) {
+    if (to > from)
+        for (size_t w = from >> 6; w <= (to - 1) >> 6; w++) {
+            uint64_t m = rmap[w];
+            if (!m)
+                continue;
+            rmap[w] = 0;
+            do {
+                size_t p = w * 64 + (size_t)__builtin_ctzll(m);
+                m &= m - 1;
+                ss = add_ones(ss, p - next);
+                float c = val[p];
                 float v = c < (float)TF_SMALL ? tf_small[(int)c] : 1.0f + logf(c);
-                fv->rep[nrep] = fv->idx[i];
+                fv->rep[nrep] = fv->idx[p];
                 fv->rep_d[nrep++] = v - c;
-                val[i] = v;
+                val[p] = v;
                 ss += (double)v * v;
-            } else {
-                ss += 1.0;
-            }
+                next = p + 1;
+            } while (m);
         }
-    }
+    ss = add_ones(ss, to - next);
     fv->nrep = nrep;
     fv->cinv = 0;
     if (ss <= 0)

@@ -27,9 +27,11 @@
 /** Only the first this many bytes of a text make features (bounds the work). */
 #define GG_FILTER_TEXT_CAP 8192
 
-/** A slot of the count table: one cache access per probe (private to feat.c). */
+/** A slot of the count table (private to feat.c): the feature's position in
+ *  idx/val, valid when gen is the text's; its key is idx[pos]. Eight bytes,
+ *  so a slot's address is one scaled index and a new key two stores. */
 struct gg_filter_slot {
-    uint32_t gen, key, pos;
+    uint32_t gen, pos;
 };
 
 /** The per-thread word memo (private to feat.c and lexicon.c): a word met
@@ -96,6 +98,8 @@ typedef struct gg_filter_fv {
                        feature's), which the per-word sums hold but the block must not */
     size_t nxneg;
     size_t xcap;    /* allocation of rep, rep_d and xkey */
+    uint64_t *rmap; /* bit p: feature p of the character block was counted more than
+                       once (xcap bits and a word more; all 0 between builds) */
 } gg_filter_fv;
 
 void gg_filter_fv_init(gg_filter_fv *fv);
