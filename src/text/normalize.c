@@ -304,39 +304,56 @@ typedef struct scan {
  * tables: what it appends and how it moves the language vote. A word met
  * before (most words of a post) replays that instead of the table probes,
  * the squeeze and the slang rules. Two-way sets; the word is compared.
- * An entry is one 64-byte cache line: the key (the word zero-padded to
- * sixteen bytes, the context bits in the free top bits of its first ASCII
- * bytes: one 16-byte compare; 99.98 % of the bench's words fit, longer ones
- * skip the memo), how the vote moved and the output. 8,192 entries (512 KiB
- * a thread, of which a post touches one line per distinct word): on the 20,000
- * bench posts emit_word ran 47,814 times with 4,096 direct-mapped entries,
- * 21,856 with 4,096 in two ways, 8,817 with 8,192 in two ways. */
+ * An entry is 32 bytes, a set of two one 64-byte cache line: the key (the
+ * word zero-padded to sixteen bytes, the context bits in the free top bits
+ * of its first ASCII bytes: one 16-byte compare; 99.98 % of the bench's
+ * words fit, longer ones skip the memo), how the vote moved, and the output
+ * when it is not the word itself (most words come out unchanged: a hit then
+ * copies them from the input). An output of more than WM_OUT bytes that
+ * differs from the word is not memoized. 8,192 entries (256 KiB a thread,
+ * half the L2, of which a post touches one line per distinct word): on the
+ * 20,000 bench posts emit_word ran 47,814 times with 4,096 direct-mapped
+ * entries, 21,856 with 4,096 in two ways, 8,817 with 8,192 in two ways. */
 #define WM_SET_BITS 12
 #define WM_SLOTS (2 << WM_SET_BITS)
 #define WM_WORD 16
-#define WM_OUT 38
-#define WM_COPY 48 /* a hit copies this many bytes from out (past the entry) */
+#define WM_OUT 12
+#define WM_COPY 16 /* a hit copies this many bytes (from the input or out) */
 
-/* The vote moves of a word packed in one integer, so a hit adds them at
- * once: slang replacements, English function words, Indonesian stop words
- * in fields of 21 bits. A memoized move is below 64 in each field, and the
- * memo serves pieces of at most WM_PIECE_MAX bytes, so at most 32,768
- * words: a field cannot overflow into the next. (NFKC can make a piece
- * longer than the input; such a piece goes without the memo.) */
+/* An entry's meta: the vote moves (slang replacements, English function
+ * words, Indonesian stop words: a word moves each by one or two) in fields
+ * of 3 bits at bits 0, 8 and 16, the output length, and two flags. A hit
+ * adds the moves to a running WM_VOTE, whose fields of 21 bits hold them
+ * at once: one multiply puts the three fields where WM_VOTE has them, and
+ * a mask drops the other products (they land at bits 8-10, 13-18, 26-31
+ * and 34-36, outside every field). The memo serves pieces of at most
+ * WM_PIECE_MAX bytes, so at most 32,768 words each moving a field by at
+ * most WM_VOTE_MAX: a field cannot overflow into the next. (NFKC can make
+ * a piece longer than the input; such a piece goes without the memo.) */
 #define WM_VOTE(slang, en, id) ((uint64_t)(slang) | (uint64_t)(en) << 21 | (uint64_t)(id) << 42)
-#define WM_VOTE_MAX 63
+#define WM_VOTE_MAX 7
 #define WM_PIECE_MAX 65536
 #define WM_FIELD(v, k) ((unsigned)((v) >> (21 * (k))) & ((1u << 21) - 1))
+#define WM_META(slang, en, id, outn)                                                              \
+    ((uint32_t)(slang) | (uint32_t)(en) << 8 | (uint32_t)(id) << 16 | (uint32_t)(outn) << 24)
+#define WM_META_N(m) ((m) >> 24 & 31)
+#define WM_SPACED (1u << 29) /* the output is not empty and does not end in a space */
+#define WM_SAME (1u << 30)   /* the output is the word: a hit copies the input */
+/* WM_META's moves as a WM_VOTE */
+static inline uint64_t wm_votes(uint32_t m)
+{
+    return ((m & 0x070707u) * (1 | 1ull << 13 | 1ull << 26)) & WM_VOTE(7, 7, 7);
+}
 
 typedef struct wm_entry {
     unsigned char key[WM_WORD]; /* all zero: empty (a word has a first byte) */
-    uint64_t votes;             /* WM_VOTE */
-    uint8_t outn;
-    uint8_t spaced; /* out is not empty and does not end in a space */
-    char out[WM_OUT];
+    uint32_t meta;              /* WM_META | WM_SPACED | WM_SAME */
+    char out[WM_OUT];           /* the output unless WM_SAME */
 } wm_entry;
-_Static_assert(sizeof(wm_entry) == 64, "a memo entry is one cache line");
+_Static_assert(sizeof(wm_entry) == 32, "two memo entries are one cache line");
 _Static_assert((WM_PIECE_MAX + 1) / 2 * WM_VOTE_MAX < 1u << 21, "vote fields cannot overflow");
+_Static_assert(WM_OUT <= WM_COPY && WM_WORD <= WM_COPY && WM_WORD < 32,
+               "a hit's copy covers its output; its length fits WM_META_N");
 
 struct wmemo {
     uint32_t gen; /* gg_text__tables_generation() of the entries */
@@ -390,8 +407,8 @@ static struct wmemo *wm_get(void)
             gg_free(m);
             return NULL;
         }
-        /* one entry for the alignment, one for WM_COPY past the last */
-        m->e_mem = gg_calloc(WM_SLOTS + 2, sizeof(wm_entry));
+        /* two entries for the alignment, one for WM_COPY past the last */
+        m->e_mem = gg_calloc(WM_SLOTS + 3, sizeof(wm_entry));
         m->e = (wm_entry *)(((uintptr_t)m->e_mem + 63) & ~(uintptr_t)63);
         m->gen = gg_text__tables_generation();
     }
@@ -698,16 +715,20 @@ static void wm_miss(obuf *o, const char *w, size_t n, unsigned ctx, scan *s, wm_
     unsigned sl = s->slang, en = s->en, id = s->id;
     emit_word(o, w, n, ctx, s);
     size_t outn = o->len - at;
-    if (outn > WM_OUT || s->slang - sl > WM_VOTE_MAX || s->en - en > WM_VOTE_MAX ||
+    if (outn > WM_WORD || s->slang - sl > WM_VOTE_MAX || s->en - en > WM_VOTE_MAX ||
         s->id - id > WM_VOTE_MAX) {
         memset(e->key, 0, sizeof e->key);
         return;
     }
+    int same = outn == n && memcmp(o->p + at, w, n) == 0;
+    if (!same && outn > WM_OUT) {
+        memset(e->key, 0, sizeof e->key);
+        return;
+    }
     wm_store(e, k);
-    e->outn = (uint8_t)outn;
-    e->spaced = outn > 0 && o->p[at + outn - 1] != ' ';
-    e->votes = WM_VOTE(s->slang - sl, s->en - en, s->id - id);
-    memcpy(e->out, o->p + at, outn);
+    e->meta = WM_META(s->slang - sl, s->en - en, s->id - id, outn) |
+              (outn > 0 && o->p[at + outn - 1] != ' ' ? WM_SPACED : 0) | (same ? WM_SAME : 0);
+    memcpy(e->out, o->p + at, same ? 0 : outn);
 }
 
 /* Were the letters of orig[0..n) all capitals (2 or more of them)? */
@@ -821,14 +842,17 @@ static void informal(scan *s, const char *p, size_t n, const unsigned char *orig
                     wm_entry *e = wm_set(slots, key);
                     const wm_entry *hit = wm_is(e, key) ? e : wm_is(e + 1, key) ? e + 1 : NULL;
                     if (hit) {
+                        uint32_t m = hit->meta;
                         RESERVE(WM_COPY);
                         /* a fixed-size copy: no call, and the bytes past
-                         * outn are overwritten by what comes next */
-                        memcpy(op + ol, hit->out, WM_COPY);
-                        ol += hit->outn;
-                        votes += hit->votes;
+                         * the output are overwritten by what comes next
+                         * (the piece is padded; out is followed by the
+                         * next entry) */
+                        memcpy(op + ol, m & WM_SAME ? p + i : hit->out, WM_COPY);
+                        ol += WM_META_N(m);
+                        votes += wm_votes(m);
                         /* the space after it: room is left from WM_COPY */
-                        if (hit->spaced && p[j] == ' ')
+                        if ((m & WM_SPACED) && p[j] == ' ')
                             op[ol++] = ' ', j++;
                     } else {
                         SYNC_OUT();
