@@ -438,36 +438,85 @@ static void table_reserve(gg_filter_fv *fv, size_t maxfeat)
     }
 }
 
+/* The count table's state, in a local of gg_filter_fv_build for the whole
+ * of its counting loops: through fv, every store of a slot, a key or a memo
+ * field may alias fv's fields, so GCC reloaded the table, the generation
+ * and the count at every key and every word. The functions below are
+ * always inlined, so the struct lives in registers. */
+typedef struct ctab {
+    struct gg_filter_slot *slot;
+    size_t mask; /* this document's part of the table, minus 1 */
+    uint32_t gen;
+    uint32_t *idx, *xneg;
+    uint64_t *rmap;
+    float *val;
+    size_t n, nx; /* fv->n, fv->nxneg */
+    size_t nword; /* the word block's end (the character block counts from there) */
+} ctab;
+
+/* Count a word feature (weigh scans the word block: no marks, no xneg). */
+static inline __attribute__((always_inline)) void count_word(ctab *ct, uint32_t key)
+{
+    size_t h = key & ct->mask; /* a key is a hash's top bits already */
+    for (;;) {
+        struct gg_filter_slot *sl = &ct->slot[h];
+        if (__builtin_expect(sl->gen != ct->gen, 1)) {
+            sl->gen = ct->gen; /* plain stores, as in count_char */
+            __asm__("" : "+m"(sl->gen));
+            sl->pos = (uint32_t)ct->n;
+            ct->idx[ct->n] = key;
+            ct->val[ct->n] = 1.0f;
+            ct->n++;
+            return;
+        }
+        uint32_t pos = sl->pos;
+        if (ct->idx[pos] == key) {
+            ct->val[pos] += 1.0f;
+            return;
+        }
+        h = (h + 1) & ct->mask;
+    }
+}
+
 /* Count a character n-gram: one whose key is a word feature's (its slot's
  * pos < nword) adds to that feature and is noted in xneg for the per-word
  * sums; a repeat of the character block's own is marked in rmap, so
  * weigh_chars visits only those and not every feature. */
-static inline void count_char(gg_filter_fv *fv, uint32_t key, size_t nword)
+static inline __attribute__((always_inline)) void count_char(ctab *ct, uint32_t key)
 {
-    size_t mask = fv->mask;
-    size_t h = key & mask; /* a key is a hash's top bits already */
+    size_t h = key & ct->mask;
     for (;;) {
-        struct gg_filter_slot *sl = &fv->slot[h];
-        if (__builtin_expect(sl->gen != fv->gen, 1)) {
-            sl->gen = fv->gen; /* plain stores, as in count_keys */
+        struct gg_filter_slot *sl = &ct->slot[h];
+        if (__builtin_expect(sl->gen != ct->gen, 1)) { /* most keys are new to the text */
+            /* plain stores: GCC otherwise packs the two of the slot in a
+             * vector register first, three instructions for two */
+            sl->gen = ct->gen;
             __asm__("" : "+m"(sl->gen));
-            sl->pos = (uint32_t)fv->n;
-            fv->idx[fv->n] = key;
-            fv->val[fv->n] = 1.0f;
-            fv->n++;
+            sl->pos = (uint32_t)ct->n;
+            ct->idx[ct->n] = key;
+            ct->val[ct->n] = 1.0f;
+            ct->n++;
             return;
         }
         uint32_t pos = sl->pos;
-        if (fv->idx[pos] == key) {
-            fv->val[pos] += 1.0f;
-            if (pos < nword)
-                fv->xneg[fv->nxneg++] = key;
+        if (ct->idx[pos] == key) {
+            ct->val[pos] += 1.0f;
+            if (pos < ct->nword)
+                ct->xneg[ct->nx++] = key;
             else
-                fv->rmap[pos >> 6] |= 1ULL << (pos & 63);
+                ct->rmap[pos >> 6] |= 1ULL << (pos & 63);
             return;
         }
-        h = (h + 1) & mask;
+        h = (h + 1) & ct->mask;
     }
+}
+
+/* count_char for a word's memoized keys: the same counts in the same order. */
+static inline __attribute__((always_inline)) void count_keys(ctab *ct, const uint32_t *keys,
+                                                             unsigned nk)
+{
+    for (unsigned i = 0; i < nk; i++)
+        count_char(ct, keys[i]);
 }
 
 /* A memo slot's word (m: a slot's w, at least 16 bytes) against a token of
@@ -505,75 +554,6 @@ static inline uint32_t word_slot(const char *t, size_t n)
     uint64_t x = XXH3_64bits(t, n);
 #endif
     return (uint32_t)(x >> (64 - __builtin_ctz(GG_FILTER_WMEMO_SLOTS)));
-}
-
-/* count_char for a word's memoized keys, the table's state in locals: every
- * store of a slot may alias the memo's byte-sized fields and fv's uint32
- * ones, so through the pointers GCC reloaded the key count, the generation
- * and the lengths after each key. The same counts in the same order. */
-static void count_keys(gg_filter_fv *fv, const uint32_t *keys, unsigned nk, size_t nword)
-{
-    struct gg_filter_slot *slot = fv->slot;
-    const size_t mask = fv->mask;
-    const uint32_t gen = fv->gen;
-    uint32_t *idx = fv->idx, *xneg = fv->xneg;
-    uint64_t *rmap = fv->rmap;
-    float *val = fv->val;
-    size_t n = fv->n, nx = fv->nxneg;
-    for (unsigned i = 0; i < nk; i++) {
-        uint32_t key = keys[i];
-        size_t h = key & mask; /* a key is a hash's top bits already */
-        for (;;) {
-            struct gg_filter_slot *sl = &slot[h];
-            if (__builtin_expect(sl->gen != gen, 1)) { /* most keys are new to the text */
-                /* plain stores: GCC otherwise packs the two of the slot
-                 * in a vector register first, three instructions for two */
-                sl->gen = gen;
-                __asm__("" : "+m"(sl->gen));
-                sl->pos = (uint32_t)n;
-                idx[n] = key;
-                val[n] = 1.0f;
-                n++;
-                break;
-            }
-            uint32_t pos = sl->pos;
-            if (idx[pos] == key) {
-                val[pos] += 1.0f;
-                if (pos < nword)
-                    xneg[nx++] = key;
-                else
-                    rmap[pos >> 6] |= 1ULL << (pos & 63);
-                break;
-            }
-            h = (h + 1) & mask;
-        }
-    }
-    fv->n = n;
-    fv->nxneg = nx;
-}
-
-/* Count a word feature (weigh scans the word block: no marks, no xneg). */
-static inline void count(gg_filter_fv *fv, uint32_t key)
-{
-    size_t mask = fv->mask;
-    size_t h = key & mask;
-    for (;;) {
-        struct gg_filter_slot *sl = &fv->slot[h];
-        if (__builtin_expect(sl->gen != fv->gen, 1)) {
-            sl->gen = fv->gen;
-            __asm__("" : "+m"(sl->gen));
-            sl->pos = (uint32_t)fv->n;
-            fv->idx[fv->n] = key;
-            fv->val[fv->n] = 1.0f;
-            fv->n++;
-            return;
-        }
-        if (fv->idx[sl->pos] == key) {
-            fv->val[sl->pos] += 1.0f;
-            return;
-        }
-        h = (h + 1) & mask;
-    }
 }
 
 /* 1 + logf(n) for the small counts (index n < TF_SMALL), filled once from
@@ -747,6 +727,7 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
     unsigned shift = 64 - bits;
     const char *c = fv->canon;
     uint64_t prev = 0;
+    ctab ct = {fv->slot, fv->mask, fv->gen, fv->idx, fv->xneg, fv->rmap, fv->val, 0, 0, 0};
     for (size_t t = 0; t < fv->ntok; t++) {
         const char *w = c + fv->tok[t * 2];
         size_t wl = fv->tok[t * 2 + 1];
@@ -779,15 +760,15 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
             uk = (uint32_t)(mix64(h) >> shift);
             fv->tok_ver[t] = UINT64_MAX; /* no slot's ver */
         }
-        count(fv, uk);
+        count_word(&ct, uk);
         if (t > 0)
-            count(fv, (uint32_t)(mix64(prev * 0x100000001b3ULL ^ h ^ 0xb16b00b5ULL) >> shift));
+            count_word(&ct, (uint32_t)(mix64(prev * 0x100000001b3ULL ^ h ^ 0xb16b00b5ULL) >> shift));
         prev = h;
         fv->tok_h[t] = h;
     }
-    size_t nword = fv->n;
+    size_t nword = ct.n;
+    ct.nword = nword;
     fv->nxkey = 0;
-    fv->nxneg = 0;
     for (size_t t = 0; t < fv->ntok; t++) {
         const unsigned char *w = (const unsigned char *)c + fv->tok[t * 2];
         size_t wl = fv->tok[t * 2 + 1];
@@ -797,15 +778,17 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
             me = &fv->memo[slot];
             /* the slot still has the word found above, or an earlier token
              * of this text brought it there */
-            if (me->ver == fv->tok_ver[t] || (me->len == wl && word_eq(me->w, (const char *)w, wl))) {
-                count_keys(fv, me->keys, me->nkeys, nword);
-                if (me->post == fv->gen) {
+            int same = me->ver == fv->tok_ver[t];
+            if (same || (me->len == wl && word_eq(me->w, (const char *)w, wl))) {
+                count_keys(&ct, me->keys, me->nkeys);
+                if (me->post == ct.gen) {
                     me->uses++;
                 } else {
-                    me->post = fv->gen;
+                    me->post = ct.gen;
                     me->uses = 1;
                 }
-                fv->tok_ver[t] = me->ver;
+                if (!same)
+                    fv->tok_ver[t] = me->ver;
                 continue;
             }
             /* a new word takes the slot; when an earlier token of this text
@@ -825,6 +808,38 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
             me->lex_id[0] = me->lex_id[1] = 0;
             fv->tok_ver[t] = me->ver;
         }
+#if GG_FILTER_CMIN == 3 && GG_FILTER_CMAX == 4
+        if (wl - 1 < 62) { /* a token has a byte at least */
+            /* the padded word " w " in a buffer: at each start the 3-gram's
+             * key, then the 4-gram's (its hash one step on), with no bounds
+             * tests: the same keys in the same order as the loop below */
+            unsigned char pb[64];
+            pb[0] = ' ';
+            memcpy(pb + 1, w, wl);
+            pb[wl + 1] = ' ';
+            uint32_t *out = me ? me->keys : fv->xkey + fv->nxkey;
+            size_t m = 0, last = wl - 1; /* the last start (plen - 3) */
+            for (size_t st = 0; st <= last; st++) {
+                uint64_t h = (0x84222325cbf29ce4ULL ^ pb[st]) * 0x100000001b3ULL;
+                h = (h ^ pb[st + 1]) * 0x100000001b3ULL;
+                h = (h ^ pb[st + 2]) * 0x100000001b3ULL;
+                uint32_t key = (uint32_t)(mix64(h + 2) >> shift);
+                count_char(&ct, key);
+                out[m++] = key;
+                if (st < last) { /* a 4-gram fits */
+                    h = (h ^ pb[st + 3]) * 0x100000001b3ULL;
+                    key = (uint32_t)(mix64(h + 3) >> shift);
+                    count_char(&ct, key);
+                    out[m++] = key;
+                }
+            }
+            if (me)
+                me->nkeys = (uint8_t)m;
+            else
+                fv->nxkey += m;
+            continue;
+        }
+#endif
         /* padded word " w " as a virtual array: position -1 and wl are spaces */
         long plen = (long)wl + 2;
         for (long st = 0; st + GG_FILTER_CMIN <= plen; st++) {
@@ -835,7 +850,7 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
                 h = (h ^ b) * 0x100000001b3ULL;
                 if (k >= GG_FILTER_CMIN - 1) {
                     uint32_t key = (uint32_t)(mix64(h + (uint64_t)k) >> shift);
-                    count_char(fv, key, nword);
+                    count_char(&ct, key);
                     if (me)
                         me->keys[me->nkeys++] = key;
                     else
@@ -844,6 +859,8 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
             }
         }
     }
+    fv->n = ct.n;
+    fv->nxneg = ct.nx;
     weigh(fv, 0, nword);
     weigh_chars(fv, nword, fv->n);
     fv->nword = nword;
