@@ -511,12 +511,19 @@ static inline __attribute__((always_inline)) void count_char(ctab *ct, uint32_t 
     }
 }
 
-/* count_char for a word's memoized keys: the same counts in the same order. */
+/* count_char for a word's memoized keys: the same counts in the same order,
+ * two keys a step (the loop's test and increment were a fifth of a key's
+ * instructions). */
 static inline __attribute__((always_inline)) void count_keys(ctab *ct, const uint32_t *keys,
                                                              unsigned nk)
 {
-    for (unsigned i = 0; i < nk; i++)
-        count_char(ct, keys[i]);
+    const uint32_t *k = keys, *end = keys + nk;
+    if (nk & 1)
+        count_char(ct, *k++);
+    for (; k != end; k += 2) {
+        count_char(ct, k[0]);
+        count_char(ct, k[1]);
+    }
 }
 
 /* A memo slot's word (m: a slot's w, at least 16 bytes) against a token of
