@@ -454,7 +454,7 @@ typedef struct ctab {
     size_t nword; /* the word block's end (the character block counts from there) */
 } ctab;
 
-/* Count a word feature (weigh scans the word block: no marks, no xneg). */
+/* Count a word feature (no xneg; a repeat is marked in rmap for weigh). */
 static inline __attribute__((always_inline)) void count_word(ctab *ct, uint32_t key)
 {
     size_t h = key & ct->mask; /* a key is a hash's top bits already */
@@ -472,6 +472,7 @@ static inline __attribute__((always_inline)) void count_word(ctab *ct, uint32_t 
         uint32_t pos = sl->pos;
         if (ct->idx[pos] == key) {
             ct->val[pos] += 1.0f;
+            ct->rmap[pos >> 6] |= 1ULL << (pos & 63);
             return;
         }
         h = (h + 1) & ct->mask;
@@ -480,8 +481,8 @@ static inline __attribute__((always_inline)) void count_word(ctab *ct, uint32_t 
 
 /* Count a character n-gram: one whose key is a word feature's (its slot's
  * pos < nword) adds to that feature and is noted in xneg for the per-word
- * sums; a repeat of the character block's own is marked in rmap, so
- * weigh_chars visits only those and not every feature. */
+ * sums. A feature counted again is marked in rmap, so weigh and weigh_chars
+ * visit only those and not every feature. */
 static inline __attribute__((always_inline)) void count_char(ctab *ct, uint32_t key)
 {
     size_t h = key & ct->mask;
@@ -503,8 +504,7 @@ static inline __attribute__((always_inline)) void count_char(ctab *ct, uint32_t 
             ct->val[pos] += 1.0f;
             if (pos < ct->nword)
                 ct->xneg[ct->nx++] = key;
-            else
-                ct->rmap[pos >> 6] |= 1ULL << (pos & 63);
+            ct->rmap[pos >> 6] |= 1ULL << (pos & 63);
             return;
         }
         h = (h + 1) & ct->mask;
@@ -660,39 +660,39 @@ static void weigh_chars(gg_filter_fv *fv, size_t from, size_t to)
     scale(val + from, to - from, inv);
 }
 
-/* Sublinear TF then L2 over val[from..to), the runs of single counts four
- * at a step as in weigh_chars. */
-static void weigh(gg_filter_fv *fv, size_t from, size_t to)
+/* Sublinear TF then L2 over the word block val[0..to), visiting only the
+ * features counted more than once (rmap's bits below to, which it clears;
+ * those above are the character block's) as weigh_chars does. */
+static void weigh(gg_filter_fv *fv, size_t to)
 {
     double ss = 0;
-    size_t i = from;
+    size_t next = 0; /* features [next, p) are counted once */
     float *val = fv->val;
+    uint64_t *rmap = fv->rmap;
     pthread_once(&tf_once, tf_fill);
-    for (;;) {
-#if defined(__SSE2__)
-        for (; i + 4 <= to; i += 4) {
-            if (_mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(val + i), _mm_set1_ps(1.0f))))
-                break;
-            ss += 1.0; /* (double)1.0f * 1.0f */
-            ss += 1.0;
-            ss += 1.0;
-            ss += 1.0;
-        }
-#endif
-        if (i == to)
-            break;
-        size_t end = i + 4 < to ? i + 4 : to;
-        for (; i < end; i++) {
-            float c = val[i]; /* a count: a whole number */
-            float v = c > 1.0f ? (c < (float)TF_SMALL ? tf_small[(int)c] : 1.0f + logf(c)) : 1.0f;
-            val[i] = v;
+    for (size_t w = 0; w * 64 < to; w++) {
+        uint64_t m = rmap[w];
+        if (to - w * 64 < 64)
+            m &= (1ULL << (to - w * 64)) - 1;
+        if (!m)
+            continue;
+        rmap[w] &= ~m;
+        do {
+            size_t p = w * 64 + (size_t)__builtin_ctzll(m);
+            m &= m - 1;
+            ss = add_ones(ss, p - next);
+            float c = val[p]; /* a count: a whole number, > 1 */
+            float v = c < (float)TF_SMALL ? tf_small[(int)c] : 1.0f + logf(c);
+            val[p] = v;
             ss += (double)v * v;
-        }
+            next = p + 1;
+        } while (m);
     }
+    ss = add_ones(ss, to - next);
     if (ss <= 0)
         return;
     float inv = (float)(1.0 / sqrt(ss));
-    scale(val + from, to - from, inv);
+    scale(val, to, inv);
 }
 
 int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned bits)
@@ -868,7 +868,7 @@ int gg_filter_fv_build(gg_filter_fv *fv, const char *text, size_t len, unsigned 
     }
     fv->n = ct.n;
     fv->nxneg = ct.nx;
-    weigh(fv, 0, nword);
+    weigh(fv, nword);
     weigh_chars(fv, nword, fv->n);
     fv->nword = nword;
     return 0;
