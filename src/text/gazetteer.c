@@ -63,10 +63,12 @@ typedef struct stab {
     int32_t *vunit;
     uint8_t *vflags;
     size_t nval;
-    int borrowed;      /* the keys belong to another table (starts_build) */
 } stab;
 
 struct gg_geo {
+    char *text[5];        /* the tables' files, read whole and split in place,
+                             and the kecamatan keys: every name and key points
+                             into them (no string of its own) */
     unit *units;
     size_t nunits;
     dapil *dapils;
@@ -107,7 +109,8 @@ struct gg_geo {
 /* ---- string tables ------------------------------------------------------- */
 
 typedef struct entry {
-    char *key;
+    const char *key; /* borrowed: in g->text */
+    uint32_t klen;
     int32_t unit;
     uint8_t flags;
 } entry;
@@ -123,17 +126,11 @@ static void entries_add(entries *e, const char *key, size_t klen, int32_t u, uin
         e->cap = e->cap ? e->cap * 2 : 1024;
         e->v = gg_realloc(e->v, e->cap * sizeof *e->v);
     }
-    e->v[e->n].key = gg_strndup(key, klen);
+    e->v[e->n].key = key;
+    e->v[e->n].klen = (uint32_t)klen;
     e->v[e->n].unit = u;
     e->v[e->n].flags = flags;
     e->n++;
-}
-
-static int entry_cmp(const void *a, const void *b)
-{
-    const entry *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->unit > y->unit) - (x->unit < y->unit);
 }
 
 static uint64_t khash(const char *k, size_t n)
@@ -224,42 +221,74 @@ static void stab_alloc(stab *t, size_t n, size_t nval)
     t->bmask = bits - 1;
 }
 
-/* Build a table from entries (consumed: keys move into the table). */
+/* Build a table from entries (consumed; the keys stay where they are and
+ * must outlive the table). A key's values are its entries' units in
+ * ascending order, one per unit (the flags of its entries or'ed). The
+ * entries are grouped by hashing them in, not by sorting (qsort of the
+ * ~16,000 names was a third of the gazetteer's start-up): a key's entries
+ * are chained in input order, then its few units sorted on their own. */
 static void stab_build(stab *t, entries *e)
 {
-    size_t sorted = 1; /* regions.tsv comes in code order: no sort then */
-    while (sorted < e->n && entry_cmp(&e->v[sorted - 1], &e->v[sorted]) <= 0)
-        sorted++;
-    if (sorted < e->n) /* qsort must not get a NULL base */
-        qsort(e->v, e->n, sizeof *e->v, entry_cmp);
     stab_alloc(t, e->n, e->n + 1);
-    for (size_t i = 0; i < e->n;) {
-        size_t j = i;
-        uint64_t h = khash(e->v[i].key, strlen(e->v[i].key));
+    /* next[i]: the next entry of i's key; tail[s]: the last entry of slot s */
+    uint32_t *next = gg_malloc((e->n + 1) * sizeof *next);
+    uint32_t *tail = gg_malloc(t->slots * sizeof *tail);
+    entry *grp = NULL;
+    size_t gcap = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        const entry *v = &e->v[i];
+        uint64_t h = khash(v->key, v->klen);
         size_t s = (size_t)h & (t->slots - 1);
-        while (t->h[s])
+        while (t->h[s] && !(t->h[s] == h && t->klen[s] == v->klen &&
+                            memcmp(t->key[s], v->key, v->klen) == 0))
             s = (s + 1) & (t->slots - 1);
+        next[i] = UINT32_MAX;
+        if (t->h[s]) { /* a key met before: chain the entry */
+            next[tail[s]] = (uint32_t)i;
+            tail[s] = (uint32_t)i;
+            t->count[s]++;
+            continue;
+        }
         t->h[s] = h;
         t->bloom[(h & t->bmask) >> 6] |= 1ull << (h & 63);
         t->bloom[(h >> 32 & t->bmask) >> 6] |= 1ull << (h >> 32 & 63);
-        t->key[s] = e->v[i].key;
-        t->klen[s] = (uint32_t)strlen(e->v[i].key);
+        t->key[s] = (char *)v->key;
+        t->klen[s] = v->klen;
+        t->first[s] = (uint32_t)i; /* the chain's head until the values are laid out */
+        t->count[s] = 1;
+        tail[s] = (uint32_t)i;
+    }
+    for (size_t s = 0; s < t->slots; s++) {
+        if (!t->h[s])
+            continue;
+        size_t n = 0;
+        if (t->count[s] > gcap) {
+            gcap = t->count[s];
+            grp = gg_realloc(grp, gcap * sizeof *grp);
+        }
+        for (uint32_t i = t->first[s]; i != UINT32_MAX; i = next[i]) {
+            /* insertion by unit, stable (one key has a few entries) */
+            size_t k = n++;
+            for (; k > 0 && grp[k - 1].unit > e->v[i].unit; k--)
+                grp[k] = grp[k - 1];
+            grp[k] = e->v[i];
+        }
         t->first[s] = (uint32_t)t->nval;
-        for (; j < e->n && strcmp(e->v[j].key, e->v[i].key) == 0; j++) {
+        for (size_t j = 0; j < n; j++) {
             /* the same unit twice under one key (two spellings) counts once */
-            if (j == i || e->v[j].unit != e->v[j - 1].unit) {
-                t->vunit[t->nval] = e->v[j].unit;
-                t->vflags[t->nval] = e->v[j].flags;
+            if (j == 0 || grp[j].unit != grp[j - 1].unit) {
+                t->vunit[t->nval] = grp[j].unit;
+                t->vflags[t->nval] = grp[j].flags;
                 t->nval++;
             } else {
-                t->vflags[t->nval - 1] |= e->v[j].flags;
+                t->vflags[t->nval - 1] |= grp[j].flags;
             }
-            if (j != i)
-                gg_free(e->v[j].key);
         }
         t->count[s] = (uint16_t)(t->nval - t->first[s]);
-        i = j;
     }
+    gg_free(grp);
+    gg_free(tail);
+    gg_free(next);
     gg_free(e->v);
     memset(e, 0, sizeof *e);
 }
@@ -300,7 +329,6 @@ static void starts_build(stab *t, const stab *keys)
         if (keys->h[k])
             total += keys->klen[k];
     memset(t, 0, sizeof *t);
-    t->borrowed = 1;
     stab_alloc(t, total, 1);
     t->nval = 1;
     for (size_t k = 0; k < keys->slots; k++) {
@@ -326,9 +354,7 @@ static void starts_build(stab *t, const stab *keys)
 
 static void stab_dispose(stab *t)
 {
-    for (size_t i = 0; i < t->slots && !t->borrowed; i++)
-        gg_free(t->key[i]);
-    gg_free(t->h);
+    gg_free(t->h); /* the keys are borrowed (g->text) */
     gg_free(t->key);
     gg_free(t->klen);
     gg_free(t->bloom);
@@ -360,11 +386,52 @@ static FILE *open_table(const char *dir, const char *name)
     return fopen(path, "rb");
 }
 
-static void chomp(char *s)
+/* Which of g->text holds what */
+enum { TX_DAPIL, TX_REGIONS, TX_KEC, TX_ALIASES, TX_DAPIL_ALIASES };
+
+/* Read the table `name` whole into g->text[which], NUL-terminated: one read
+ * instead of a call a line, and its names and keys are used where they lie
+ * instead of copied one malloc each. */
+static int read_table(gg_geo *g, const char *dir, const char *name, int which, size_t *len_out)
 {
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-        s[--n] = '\0';
+    FILE *f = open_table(dir, name);
+    if (!f)
+        return GG_EIO;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (cap - len < 4096) {
+            cap = cap ? cap * 2 : 1u << 16;
+            buf = gg_realloc(buf, cap);
+        }
+        size_t r = fread(buf + len, 1, cap - len - 1, f);
+        if (r == 0)
+            break;
+        len += r;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    buf[len] = '\0';
+    g->text[which] = buf; /* freed by gg_geo_close, on error too */
+    if (len_out)
+        *len_out = len;
+    return bad ? GG_EIO : 0;
+}
+
+/* The next line at *pp, cut off (NUL-terminated in place, the newline and
+ * any CR before it dropped), or NULL at the end of the text. */
+static char *next_line(char **pp)
+{
+    char *l = *pp;
+    if (!*l)
+        return NULL;
+    char *nl = strchr(l, '\n');
+    char *e = nl ? nl : l + strlen(l);
+    *pp = nl ? nl + 1 : e;
+    while (e > l && (e[-1] == '\n' || e[-1] == '\r'))
+        e--;
+    *e = '\0';
+    return l;
 }
 
 /* Normalized form as in aliases.tsv: lower case, punctuation -> one space. */
@@ -374,11 +441,12 @@ static size_t norm_name(const char *s, char *out, size_t cap)
     int sp = 0;
     for (; *s && n + 2 < cap; s++) {
         unsigned char c = (unsigned char)*s;
-        if (isalnum(c) || c >= 0x80) {
+        /* ASCII tests, as isalnum and tolower in the C locale gagas runs in */
+        if (d36[c] || c >= 0x80) {
             if (sp && n)
                 out[n++] = ' ';
             sp = 0;
-            out[n++] = (char)tolower(c);
+            out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
         } else {
             sp = 1;
         }
@@ -391,6 +459,22 @@ static int32_t unit_by_plain(const gg_geo *g, const char *plain)
 {
     long s = stab_get(&g->by_code, plain, strlen(plain));
     return s < 0 ? -1 : g->by_code.vunit[g->by_code.first[s]];
+}
+
+/* Index of the dapil of code `code` (the last with it), or -1. *memo keeps
+ * the last answer: the tables list a dapil's rows together, and 84 string
+ * compares a row were most of the dapil lookups' cost. */
+static int32_t dapil_by_code(const gg_geo *g, const char *code, int32_t *memo)
+{
+    if (*memo >= 0 && strcmp(g->dapils[*memo].code, code) == 0)
+        return *memo;
+    int32_t d = -1;
+    for (size_t i = 0; i < g->ndapils; i++)
+        if (strcmp(g->dapils[i].code, code) == 0)
+            d = (int32_t)i;
+    if (d >= 0)
+        *memo = d;
+    return d;
 }
 
 static void dot_code(const char *plain, char *out)
@@ -407,19 +491,20 @@ static void dot_code(const char *plain, char *out)
 
 static int load_regions(gg_geo *g, const char *dir)
 {
-    int rc = 0;
-    char line[1024];
     /* each unit's parent and dapil code until the tables are built (codes
      * are short: a longer one is an error) */
     typedef char code16[16];
     code16 *parent = NULL, *dapilc = NULL;
-    size_t cap = 0;
+    size_t cap = 0, tlen, kat = 0;
     entries codes = {0}, kec = {0};
-    FILE *f = open_table(dir, "regions.tsv");
-    if (!f)
-        return GG_EIO;
-    while (fgets(line, sizeof line, f)) {
-        chomp(line);
+    char *line, *at;
+    int rc = read_table(g, dir, "regions.tsv", TX_REGIONS, &tlen);
+    if (rc != 0)
+        return rc;
+    /* the kecamatan keys (no longer than their lines) */
+    char *kpool = g->text[TX_KEC] = gg_malloc(tlen + 1);
+    at = g->text[TX_REGIONS];
+    while ((line = next_line(&at)) != NULL) {
         if (line[0] == '#' || line[0] == '\0')
             continue;
         char *fl[6];
@@ -441,10 +526,10 @@ static int load_regions(gg_geo *g, const char *dir)
         u->level = strcmp(fl[1], "provinsi") == 0 ? GG_GEO_PROVINSI
                    : strcmp(fl[1], "kecamatan") == 0 ? GG_GEO_KECAMATAN : GG_GEO_KABKOTA;
         u->is_kota = strcmp(fl[1], "kota") == 0;
-        u->name = gg_strdup(fl[3]);
+        u->name = fl[3];
         memcpy(parent[g->nunits], fl[2], strlen(fl[2]) + 1);
         memcpy(dapilc[g->nunits], fl[5], strlen(fl[5]) + 1);
-        entries_add(&codes, u->plain, strlen(u->plain), (int32_t)g->nunits, 0);
+        entries_add(&codes, fl[0], strlen(fl[0]), (int32_t)g->nunits, 0);
         if (u->level == GG_GEO_KECAMATAN) {
             char k[KEY_MAX];
             size_t kn = norm_name(fl[4], k, sizeof k), w = 0;
@@ -453,8 +538,11 @@ static int load_regions(gg_geo *g, const char *dir)
                     k[w++] = k[r];
             k[w] = '\0';
             kn = w;
-            if (kn)
-                entries_add(&kec, k, kn, (int32_t)g->nunits, 0);
+            if (kn) {
+                memcpy(kpool + kat, k, kn);
+                entries_add(&kec, kpool + kat, kn, (int32_t)g->nunits, 0);
+                kat += kn;
+            }
         }
         g->nunits++;
     }
@@ -474,13 +562,12 @@ static int load_regions(gg_geo *g, const char *dir)
     }
     g->prov_dapil = gg_malloc(g->nunits * sizeof *g->prov_dapil);
     /* dapil codes are resolved after dapil.tsv is read: keep them for now */
+    int32_t dmemo = -1;
     for (size_t i = 0; i < g->nunits; i++) {
         g->prov_dapil[i] = -1;
         g->units[i].dapil = -1;
         if (*dapilc[i]) {
-            for (size_t d = 0; d < g->ndapils; d++)
-                if (strcmp(g->dapils[d].code, dapilc[i]) == 0)
-                    g->units[i].dapil = (int32_t)d;
+            g->units[i].dapil = dapil_by_code(g, dapilc[i], &dmemo);
             if (g->units[i].dapil < 0) {
                 rc = GG_EINVAL;
                 goto done;
@@ -504,63 +591,52 @@ done:
         stab_build(&g->kec, &kec);
     gg_free(parent);
     gg_free(dapilc);
-    fclose(f);
     return rc;
 }
 
 static int load_dapils(gg_geo *g, const char *dir)
 {
-    char line[512];
     size_t cap = 0;
-    FILE *f = open_table(dir, "dapil.tsv");
-    if (!f)
-        return GG_EIO;
-    while (fgets(line, sizeof line, f)) {
-        chomp(line);
+    char *line, *at;
+    int rc = read_table(g, dir, "dapil.tsv", TX_DAPIL, NULL);
+    if (rc != 0)
+        return rc;
+    at = g->text[TX_DAPIL];
+    while ((line = next_line(&at)) != NULL) {
         if (line[0] == '#' || line[0] == '\0')
             continue;
         char *fl[4];
-        if (split_tabs(line, fl, 4) != 4 || strlen(fl[0]) >= sizeof g->dapils[0].code) {
-            fclose(f);
+        if (split_tabs(line, fl, 4) != 4 || strlen(fl[0]) >= sizeof g->dapils[0].code)
             return GG_EINVAL;
-        }
         if (g->ndapils == cap) {
             cap = cap ? cap * 2 : 128;
             g->dapils = gg_realloc(g->dapils, cap * sizeof *g->dapils);
         }
-        if (strlen(fl[2]) >= sizeof g->dapils[0].prov) {
-            fclose(f);
+        if (strlen(fl[2]) >= sizeof g->dapils[0].prov)
             return GG_EINVAL;
-        }
         snprintf(g->dapils[g->ndapils].code, sizeof g->dapils[0].code, "%s", fl[0]);
         snprintf(g->dapils[g->ndapils].prov, sizeof g->dapils[0].prov, "%s", fl[2]);
-        g->dapils[g->ndapils].name = gg_strdup(fl[1]);
+        g->dapils[g->ndapils].name = fl[1];
         g->ndapils++;
     }
-    fclose(f);
     return 0;
 }
 
 static int load_aliases(gg_geo *g, const char *dir)
 {
-    char line[1024];
     entries byn = {0}, byk = {0};
-    FILE *f = open_table(dir, "aliases.tsv");
-    if (!f)
-        return GG_EIO;
+    char *line, *at;
+    int rc = read_table(g, dir, "aliases.tsv", TX_ALIASES, NULL);
+    if (rc != 0)
+        return rc;
     g->glued_keys = 1;
-    while (fgets(line, sizeof line, f)) {
-        chomp(line);
+    at = g->text[TX_ALIASES];
+    while ((line = next_line(&at)) != NULL) {
         if (line[0] == '#' || line[0] == '\0')
             continue;
         char *fl[4];
         int32_t u;
         if (split_tabs(line, fl, 4) != 4 || (u = unit_by_plain(g, fl[2])) < 0) {
-            fclose(f);
-            for (size_t i = 0; i < byn.n; i++)
-                gg_free(byn.v[i].key);
-            for (size_t i = 0; i < byk.n; i++)
-                gg_free(byk.v[i].key);
             gg_free(byn.v);
             gg_free(byk.v);
             return GG_EINVAL;
@@ -581,7 +657,6 @@ static int load_aliases(gg_geo *g, const char *dir)
         if (words > g->max_ngram)
             g->max_ngram = words < MAX_NGRAM ? words : MAX_NGRAM;
     }
-    fclose(f);
     stab_build(&g->alias, &byn);
     stab_build(&g->alias_key, &byk);
     starts_build(&g->starts, &g->alias_key);
@@ -615,30 +690,27 @@ static int load_aliases(gg_geo *g, const char *dir)
 
 static int load_dapil_aliases(gg_geo *g, const char *dir)
 {
-    char line[512];
     entries e = {0};
-    int rc = 0;
-    FILE *f = open_table(dir, "dapil_aliases.tsv");
-    if (!f)
-        return GG_EIO;
-    while (fgets(line, sizeof line, f)) {
-        chomp(line);
+    char *line, *at;
+    int32_t dmemo = -1;
+    int rc = read_table(g, dir, "dapil_aliases.tsv", TX_DAPIL_ALIASES, NULL);
+    if (rc != 0)
+        return rc;
+    at = g->text[TX_DAPIL_ALIASES];
+    while ((line = next_line(&at)) != NULL) {
         if (line[0] == '#' || line[0] == '\0')
             continue;
         char *fl[2];
         int32_t d = -1;
         if (split_tabs(line, fl, 2) == 2)
-            for (size_t i = 0; i < g->ndapils; i++)
-                if (strcmp(g->dapils[i].code, fl[1]) == 0)
-                    d = (int32_t)i;
+            d = dapil_by_code(g, fl[1], &dmemo);
         if (d < 0) {
             rc = GG_EINVAL;
             break;
         }
         entries_add(&e, fl[0], strlen(fl[0]), d, 0);
     }
-    fclose(f);
-    stab_build(&g->dapil_alias, &e); /* on error too: it frees the keys */
+    stab_build(&g->dapil_alias, &e); /* on error too: it frees the entries */
     return rc;
 }
 
@@ -669,10 +741,6 @@ void gg_geo_close(gg_geo *g)
 {
     if (g == NULL)
         return;
-    for (size_t i = 0; i < g->nunits; i++)
-        gg_free(g->units[i].name);
-    for (size_t i = 0; i < g->ndapils; i++)
-        gg_free(g->dapils[i].name);
     gg_free(g->units);
     gg_free(g->dapils);
     gg_free(g->prov_dapil);
@@ -682,6 +750,8 @@ void gg_geo_close(gg_geo *g)
     stab_dispose(&g->kec);
     stab_dispose(&g->starts);
     stab_dispose(&g->dapil_alias);
+    for (size_t i = 0; i < sizeof g->text / sizeof g->text[0]; i++)
+        gg_free(g->text[i]);
     gg_free(g);
 }
 
