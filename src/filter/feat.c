@@ -295,6 +295,11 @@ static void canon_build(gg_filter_fv *fv, const char *text, size_t len)
                 fv->canon_len = cl;
                 ts.last = last;
                 ts.run = run;
+                if (i < len && s[i] == ' ') { /* the usual end: the loop's first test */
+                    tok_push(fv, ts.start, (uint32_t)(cl - ts.start));
+                    ts.start = UINT32_MAX;
+                    i++;
+                }
                 continue;
             }
             if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && ts.start == UINT32_MAX) {
@@ -597,7 +602,7 @@ static void scale(float *v, size_t n, float k)
 static inline double add_ones(double ss, size_t k)
 {
     while (k) {
-        double t = ss + (double)k;
+        double t = ss + (double)(int64_t)k; /* the signed conversion is one instruction */
         uint64_t bs, bt;
         memcpy(&bs, &ss, sizeof bs);
         memcpy(&bt, &t, sizeof bt);
@@ -611,7 +616,7 @@ static inline double add_ones(double ss, size_t k)
         size_t j = (size_t)room;
         if ((double)j == room)
             j--;
-        ss += (double)j;
+        ss += (double)(int64_t)j;
         ss += 1.0;
         k -= j + 1;
     }
