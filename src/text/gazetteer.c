@@ -49,16 +49,34 @@ typedef struct dapil {
     char prov[4];  /* province code, plain */
 } dapil;
 
+/* One slot of a string table: all a probe and a hit read, in half a cache
+ * line (two slots a line), a key of up to SK_IN bytes in place: a hit
+ * reads this line and the values, not four arrays and the key elsewhere. */
+#define SK_IN 16
+typedef struct sslot {
+    uint64_t h;     /* khash of the key; 0 = empty */
+    uint32_t first; /* its values: vunit[first], vflags[first], count of them */
+    uint16_t count;
+    uint16_t klen;
+    union {
+        char in[SK_IN];  /* klen <= SK_IN */
+        const char *out; /* else: borrowed (g->text) */
+    } k;
+} sslot;
+_Static_assert(sizeof(sslot) == 32, "two slots a cache line");
+
+static inline const char *skey(const sslot *e)
+{
+    return e->klen <= SK_IN ? e->k.in : e->k.out;
+}
+
 /* string -> list of (unit, flags) */
 typedef struct stab {
-    uint64_t *h;       /* 0 = empty */
-    char **key;
-    uint32_t *klen;    /* strlen of key */
+    sslot *sl;         /* slots, 64-byte aligned in sl_mem */
+    void *sl_mem;
     uint64_t *bloom;   /* two bits per key, from the hash: most misses end here,
                           in a few KiB, not with a cache miss in the slots */
     uint64_t bmask;    /* bits - 1 */
-    uint32_t *first;
-    uint16_t *count;
     size_t slots;
     int32_t *vunit;
     uint8_t *vflags;
@@ -206,11 +224,8 @@ static void stab_alloc(stab *t, size_t n, size_t nval)
     t->slots = 64;
     while (t->slots < n * 2)
         t->slots *= 2;
-    t->h = gg_calloc(t->slots, sizeof *t->h);
-    t->key = gg_calloc(t->slots, sizeof *t->key);
-    t->klen = gg_calloc(t->slots, sizeof *t->klen);
-    t->first = gg_calloc(t->slots, sizeof *t->first);
-    t->count = gg_calloc(t->slots, sizeof *t->count);
+    t->sl_mem = gg_calloc(t->slots + 2, sizeof *t->sl);
+    t->sl = (sslot *)(((uintptr_t)t->sl_mem + 63) & ~(uintptr_t)63);
     t->vunit = gg_calloc(nval, sizeof *t->vunit);
     t->vflags = gg_calloc(nval, sizeof *t->vflags);
     t->nval = 0;
@@ -219,6 +234,20 @@ static void stab_alloc(stab *t, size_t n, size_t nval)
         bits *= 2;
     t->bloom = gg_calloc(bits / 64, sizeof *t->bloom);
     t->bmask = bits - 1;
+}
+
+/* Fill the empty slot e with key k[0..n), whose khash is h, and its bloom bits. */
+static void stab_put(stab *t, sslot *e, const char *k, size_t n, uint64_t h)
+{
+    assert(n <= UINT16_MAX);
+    e->h = h;
+    e->klen = (uint16_t)n;
+    if (n <= SK_IN)
+        memcpy(e->k.in, k, n);
+    else
+        e->k.out = k;
+    t->bloom[(h & t->bmask) >> 6] |= 1ull << (h & 63);
+    t->bloom[(h >> 32 & t->bmask) >> 6] |= 1ull << (h >> 32 & 63);
 }
 
 /* Build a table from entries (consumed; the keys stay where they are and
@@ -239,41 +268,39 @@ static void stab_build(stab *t, entries *e)
         const entry *v = &e->v[i];
         uint64_t h = khash(v->key, v->klen);
         size_t s = (size_t)h & (t->slots - 1);
-        while (t->h[s] && !(t->h[s] == h && t->klen[s] == v->klen &&
-                            memcmp(t->key[s], v->key, v->klen) == 0))
+        sslot *sl = t->sl;
+        while (sl[s].h && !(sl[s].h == h && sl[s].klen == v->klen &&
+                            memcmp(skey(&sl[s]), v->key, v->klen) == 0))
             s = (s + 1) & (t->slots - 1);
         next[i] = UINT32_MAX;
-        if (t->h[s]) { /* a key met before: chain the entry */
+        if (sl[s].h) { /* a key met before: chain the entry */
             next[tail[s]] = (uint32_t)i;
             tail[s] = (uint32_t)i;
-            t->count[s]++;
+            sl[s].count++;
             continue;
         }
-        t->h[s] = h;
-        t->bloom[(h & t->bmask) >> 6] |= 1ull << (h & 63);
-        t->bloom[(h >> 32 & t->bmask) >> 6] |= 1ull << (h >> 32 & 63);
-        t->key[s] = (char *)v->key;
-        t->klen[s] = v->klen;
-        t->first[s] = (uint32_t)i; /* the chain's head until the values are laid out */
-        t->count[s] = 1;
+        stab_put(t, &sl[s], v->key, v->klen, h);
+        sl[s].first = (uint32_t)i; /* the chain's head until the values are laid out */
+        sl[s].count = 1;
         tail[s] = (uint32_t)i;
     }
     for (size_t s = 0; s < t->slots; s++) {
-        if (!t->h[s])
+        sslot *sp = &t->sl[s];
+        if (!sp->h)
             continue;
         size_t n = 0;
-        if (t->count[s] > gcap) {
-            gcap = t->count[s];
+        if (sp->count > gcap) {
+            gcap = sp->count;
             grp = gg_realloc(grp, gcap * sizeof *grp);
         }
-        for (uint32_t i = t->first[s]; i != UINT32_MAX; i = next[i]) {
+        for (uint32_t i = sp->first; i != UINT32_MAX; i = next[i]) {
             /* insertion by unit, stable (one key has a few entries) */
             size_t k = n++;
             for (; k > 0 && grp[k - 1].unit > e->v[i].unit; k--)
                 grp[k] = grp[k - 1];
             grp[k] = e->v[i];
         }
-        t->first[s] = (uint32_t)t->nval;
+        sp->first = (uint32_t)t->nval;
         for (size_t j = 0; j < n; j++) {
             /* the same unit twice under one key (two spellings) counts once */
             if (j == 0 || grp[j].unit != grp[j - 1].unit) {
@@ -284,7 +311,7 @@ static void stab_build(stab *t, entries *e)
                 t->vflags[t->nval - 1] |= grp[j].flags;
             }
         }
-        t->count[s] = (uint16_t)(t->nval - t->first[s]);
+        sp->count = (uint16_t)(t->nval - sp->first);
     }
     gg_free(grp);
     gg_free(tail);
@@ -302,8 +329,9 @@ static long stab_get_h(const stab *t, const char *k, size_t n, uint64_t h)
         !(t->bloom[(h >> 32 & t->bmask) >> 6] >> (h >> 32 & 63) & 1))
         return -1;
     size_t s = (size_t)h & (t->slots - 1);
-    while (t->h[s]) {
-        if (t->h[s] == h && t->klen[s] == n && memcmp(t->key[s], k, n) == 0)
+    const sslot *sl = t->sl;
+    while (sl[s].h) {
+        if (sl[s].h == h && sl[s].klen == n && memcmp(skey(&sl[s]), k, n) == 0)
             return (long)s;
         s = (s + 1) & (t->slots - 1);
     }
@@ -326,40 +354,35 @@ static void starts_build(stab *t, const stab *keys)
 {
     size_t total = 0;
     for (size_t k = 0; k < keys->slots; k++)
-        if (keys->h[k])
-            total += keys->klen[k];
+        if (keys->sl[k].h)
+            total += keys->sl[k].klen;
     memset(t, 0, sizeof *t);
     stab_alloc(t, total, 1);
     t->nval = 1;
     for (size_t k = 0; k < keys->slots; k++) {
-        if (!keys->h[k])
+        if (!keys->sl[k].h)
             continue;
-        for (uint32_t l = 1; l <= keys->klen[k]; l++) {
-            const char *p = keys->key[k];
+        const char *p = skey(&keys->sl[k]);
+        for (uint32_t l = 1; l <= keys->sl[k].klen; l++) {
             uint64_t h = khash(p, l);
             size_t s = (size_t)h & (t->slots - 1);
-            while (t->h[s] && !(t->h[s] == h && t->klen[s] == l && memcmp(t->key[s], p, l) == 0))
+            sslot *sl = t->sl;
+            while (sl[s].h && !(sl[s].h == h && sl[s].klen == l && memcmp(skey(&sl[s]), p, l) == 0))
                 s = (s + 1) & (t->slots - 1);
-            if (t->h[s])
+            if (sl[s].h)
                 continue; /* a prefix met before */
-            t->h[s] = h;
-            t->bloom[(h & t->bmask) >> 6] |= 1ull << (h & 63);
-            t->bloom[(h >> 32 & t->bmask) >> 6] |= 1ull << (h >> 32 & 63);
-            t->key[s] = (char *)p;
-            t->klen[s] = l;
-            t->count[s] = 1;
+            /* a prefix of more than SK_IN bytes points into its key, which
+             * keys borrows from g->text: never into keys' slots */
+            stab_put(t, &sl[s], l <= SK_IN ? p : keys->sl[k].k.out, l, h);
+            sl[s].count = 1;
         }
     }
 }
 
 static void stab_dispose(stab *t)
 {
-    gg_free(t->h); /* the keys are borrowed (g->text) */
-    gg_free(t->key);
-    gg_free(t->klen);
+    gg_free(t->sl_mem); /* the long keys are borrowed (g->text) */
     gg_free(t->bloom);
-    gg_free(t->first);
-    gg_free(t->count);
     gg_free(t->vunit);
     gg_free(t->vflags);
 }
@@ -458,7 +481,7 @@ static size_t norm_name(const char *s, char *out, size_t cap)
 static int32_t unit_by_plain(const gg_geo *g, const char *plain)
 {
     long s = stab_get(&g->by_code, plain, strlen(plain));
-    return s < 0 ? -1 : g->by_code.vunit[g->by_code.first[s]];
+    return s < 0 ? -1 : g->by_code.vunit[g->by_code.sl[s].first];
 }
 
 /* Index of the dapil of code `code` (the last with it), or -1. *memo keeps
@@ -661,25 +684,27 @@ static int load_aliases(gg_geo *g, const char *dir)
     stab_build(&g->alias_key, &byk);
     starts_build(&g->starts, &g->alias_key);
     for (size_t k = 0; k < g->starts.slots; k++) {
-        if (!g->starts.h[k])
+        if (!g->starts.sl[k].h)
             continue;
-        size_t kl = g->starts.klen[k];
-        int b = kl >= 3 ? tri_index(g->starts.key[k]) : tok12_index(g->starts.key[k], kl);
+        size_t kl = g->starts.sl[k].klen;
+        const char *key = skey(&g->starts.sl[k]);
+        int b = kl >= 3 ? tri_index(key) : tok12_index(key, kl);
         if (b >= 0 && kl >= 3)
             g->start3[b >> 6] |= 1ull << (b & 63);
         else if (b >= 0)
             g->start12[b >> 6] |= 1ull << (b & 63);
         if (kl >= 4) {
-            unsigned q = quad_index(g->starts.key[k]), r = tail_index(g->starts.key[k], kl);
+            unsigned q = quad_index(key), r = tail_index(key, kl);
             g->start4[q >> 6] |= 1ull << (q & 63);
             g->tail4[r >> 6] |= 1ull << (r & 63);
         }
     }
     for (size_t k = 0; k < g->alias.slots; k++) {
-        if (!g->alias.h[k] || g->alias.klen[k] > 3)
+        if (!g->alias.sl[k].h || g->alias.sl[k].klen > 3)
             continue;
-        size_t kl = g->alias.klen[k];
-        int b = kl == 3 ? tri_index(g->alias.key[k]) : tok12_index(g->alias.key[k], kl);
+        size_t kl = g->alias.sl[k].klen;
+        const char *key = g->alias.sl[k].k.in;
+        int b = kl == 3 ? tri_index(key) : tok12_index(key, kl);
         if (b >= 0 && kl == 3)
             g->alias3[b >> 6] |= 1ull << (b & 63);
         else if (b >= 0)
@@ -1432,9 +1457,10 @@ static int take_units(const gg_geo *g, const stab *t, long s, cand_m *cm, int wa
     cm->multi = 0;
     cm->needs_cue = 0;
     cm->lower_ok = 0;
-    for (uint32_t i = 0; i < t->count[s]; i++) {
-        int32_t u = t->vunit[t->first[s] + i];
-        uint8_t fl = t->vflags[t->first[s] + i];
+    const sslot *e = &t->sl[s];
+    for (uint32_t i = 0; i < e->count; i++) {
+        int32_t u = t->vunit[e->first + i];
+        uint8_t fl = t->vflags[e->first + i];
         const unit *un = &g->units[u];
         if (want_level && un->level != want_level)
             continue;
@@ -1583,7 +1609,7 @@ __attribute__((noinline)) static size_t find_at(finder *f, size_t i)
             c = cand_new(f);
             c->t0 = i;
             c->t1 = i + bd;
-            c->dapil = g->dapil_alias.vunit[g->dapil_alias.first[sd]];
+            c->dapil = g->dapil_alias.vunit[g->dapil_alias.sl[sd].first];
             c->has_cue = 1;
             c->how = "dapil";
             f->ncm++;
