@@ -74,8 +74,11 @@ static inline const char *skey(const sslot *e)
 typedef struct stab {
     sslot *sl;         /* slots, 64-byte aligned in sl_mem */
     void *sl_mem;
-    uint64_t *bloom;   /* two bits per key, from the hash: most misses end here,
-                          in a few KiB, not with a cache miss in the slots */
+    uint64_t *bloom;   /* two bits per key, from the hash, in one 512-bit block
+                          (a cache line; 64-byte aligned in bloom_mem): most
+                          misses end here, with one line read of a few KiB,
+                          not with a cache miss in the slots */
+    void *bloom_mem;
     uint64_t bmask;    /* bits - 1 */
     size_t slots;
     int32_t *vunit;
@@ -232,8 +235,34 @@ static void stab_alloc(stab *t, size_t n, size_t nval)
     size_t bits = 1024;
     while (bits < n * 16)
         bits *= 2;
-    t->bloom = gg_calloc(bits / 64, sizeof *t->bloom);
+    t->bloom_mem = gg_calloc(bits / 64 + 8, sizeof *t->bloom);
+    t->bloom = (uint64_t *)(((uintptr_t)t->bloom_mem + 63) & ~(uintptr_t)63);
     t->bmask = bits - 1;
+}
+
+/* The bloom block of hash h (its low bits) and the two bits in it (two
+ * fields of its high bits): the two tests read one cache line, where two
+ * bits anywhere read two (on a hit, and on a miss the first bit let by). */
+static inline uint64_t *bloom_block(const stab *t, uint64_t h)
+{
+    return t->bloom + ((h & t->bmask) >> 9) * 8;
+}
+#define BLOOM_A(h) ((unsigned)((h) >> 40) & 511)
+#define BLOOM_B(h) ((unsigned)((h) >> 52) & 511)
+
+static inline void bloom_add(stab *t, uint64_t h)
+{
+    uint64_t *b = bloom_block(t, h);
+    unsigned a = BLOOM_A(h), c = BLOOM_B(h);
+    b[a >> 6] |= 1ull << (a & 63);
+    b[c >> 6] |= 1ull << (c & 63);
+}
+
+static inline int bloom_may(const stab *t, uint64_t h)
+{
+    const uint64_t *b = bloom_block(t, h);
+    unsigned a = BLOOM_A(h), c = BLOOM_B(h);
+    return (b[a >> 6] >> (a & 63) & 1) && (b[c >> 6] >> (c & 63) & 1);
 }
 
 /* Fill the empty slot e with key k[0..n), whose khash is h, and its bloom bits. */
@@ -246,8 +275,7 @@ static void stab_put(stab *t, sslot *e, const char *k, size_t n, uint64_t h)
         memcpy(e->k.in, k, n);
     else
         e->k.out = k;
-    t->bloom[(h & t->bmask) >> 6] |= 1ull << (h & 63);
-    t->bloom[(h >> 32 & t->bmask) >> 6] |= 1ull << (h >> 32 & 63);
+    bloom_add(t, h);
 }
 
 /* Build a table from entries (consumed; the keys stay where they are and
@@ -325,8 +353,7 @@ static long stab_get_h(const stab *t, const char *k, size_t n, uint64_t h)
 {
     if (t->slots == 0)
         return -1;
-    if (!(t->bloom[(h & t->bmask) >> 6] >> (h & 63) & 1) ||
-        !(t->bloom[(h >> 32 & t->bmask) >> 6] >> (h >> 32 & 63) & 1))
+    if (!bloom_may(t, h))
         return -1;
     size_t s = (size_t)h & (t->slots - 1);
     const sslot *sl = t->sl;
@@ -382,7 +409,7 @@ static void starts_build(stab *t, const stab *keys)
 static void stab_dispose(stab *t)
 {
     gg_free(t->sl_mem); /* the long keys are borrowed (g->text) */
-    gg_free(t->bloom);
+    gg_free(t->bloom_mem);
     gg_free(t->vunit);
     gg_free(t->vflags);
 }
