@@ -335,10 +335,10 @@ typedef struct scan {
 #define WM_PIECE_MAX 65536
 #define WM_FIELD(v, k) ((unsigned)((v) >> (21 * (k))) & ((1u << 21) - 1))
 #define WM_META(slang, en, id, outn)                                                              \
-    ((uint32_t)(slang) | (uint32_t)(en) << 8 | (uint32_t)(id) << 16 | (uint32_t)(outn) << 24)
-#define WM_META_N(m) ((m) >> 24 & 31)
-#define WM_SPACED (1u << 29) /* the output is not empty and does not end in a space */
-#define WM_SAME (1u << 30)   /* the output is the word: a hit copies the input */
+    ((uint32_t)(slang) | (uint32_t)(en) << 8 | (uint32_t)(id) << 16 | (uint32_t)(outn) << 27)
+#define WM_META_N(m) ((m) >> 27) /* the top bits: no mask */
+#define WM_SPACED (1u << 24) /* the output is not empty and does not end in a space */
+#define WM_SAME (1u << 25)   /* the output is the word: a hit copies the input */
 /* WM_META's moves as a WM_VOTE */
 static inline uint64_t wm_votes(uint32_t m)
 {
