@@ -4,14 +4,14 @@
 # deterministically from the words of aspirasi-dev (GAGAS_SHARED, default
 # ../shared), mixing in exact and near copies so the dedup/coordination
 # stages have work. Prints posts/s of both, the ratio and peak memory for
-# each of ROUNDS (default 3) alternating rounds, then the range of ratios:
+# each of ROUNDS (default 5) alternating rounds, then the range and median of the ratios:
 # the machine is shared, so one round proves little.
-# usage: [ROUNDS=3] bench/classify.sh [BUILD_DIR] [N]
+# usage: [ROUNDS=5] bench/classify.sh [BUILD_DIR] [N]
 set -eu
 cd "$(dirname "$0")/.."
 build=${1:-build}
 n=${2:-100000}
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-5}
 shared=${GAGAS_SHARED:-../shared}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
