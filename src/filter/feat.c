@@ -459,38 +459,15 @@ typedef struct ctab {
     size_t nword; /* the word block's end (the character block counts from there) */
 } ctab;
 
-/* Count a word feature (no xneg; a repeat is marked in rmap for weigh). */
-static inline __attribute__((always_inline)) void count_word(ctab *ct, uint32_t key)
+/* Count a feature: a word feature (gram 0), or a character n-gram (gram 1)
+ * one of whose keys is a word feature's (its slot's pos < nword) adds to
+ * that feature and is noted in xneg for the per-word sums. A feature counted
+ * again is marked in rmap, so weigh and weigh_chars visit only those and
+ * not every feature. gram is a constant at every call: the two loops
+ * compile apart. */
+static inline __attribute__((always_inline)) void count_key(ctab *ct, uint32_t key, int gram)
 {
     size_t h = key & ct->mask; /* a key is a hash's top bits already */
-    for (;;) {
-        struct gg_filter_slot *sl = &ct->slot[h];
-        if (__builtin_expect(sl->gen != ct->gen, 1)) {
-            sl->gen = ct->gen; /* plain stores, as in count_char */
-            __asm__("" : "+m"(sl->gen));
-            sl->pos = (uint32_t)ct->n;
-            ct->idx[ct->n] = key;
-            ct->val[ct->n] = 1.0f;
-            ct->n++;
-            return;
-        }
-        uint32_t pos = sl->pos;
-        if (ct->idx[pos] == key) {
-            ct->val[pos] += 1.0f;
-            ct->rmap[pos >> 6] |= 1ULL << (pos & 63);
-            return;
-        }
-        h = (h + 1) & ct->mask;
-    }
-}
-
-/* Count a character n-gram: one whose key is a word feature's (its slot's
- * pos < nword) adds to that feature and is noted in xneg for the per-word
- * sums. A feature counted again is marked in rmap, so weigh and weigh_chars
- * visit only those and not every feature. */
-static inline __attribute__((always_inline)) void count_char(ctab *ct, uint32_t key)
-{
-    size_t h = key & ct->mask;
     for (;;) {
         struct gg_filter_slot *sl = &ct->slot[h];
         if (__builtin_expect(sl->gen != ct->gen, 1)) { /* most keys are new to the text */
@@ -507,13 +484,23 @@ static inline __attribute__((always_inline)) void count_char(ctab *ct, uint32_t 
         uint32_t pos = sl->pos;
         if (ct->idx[pos] == key) {
             ct->val[pos] += 1.0f;
-            if (pos < ct->nword)
+            if (gram && pos < ct->nword)
                 ct->xneg[ct->nx++] = key;
             ct->rmap[pos >> 6] |= 1ULL << (pos & 63);
             return;
         }
         h = (h + 1) & ct->mask;
     }
+}
+
+static inline __attribute__((always_inline)) void count_word(ctab *ct, uint32_t key)
+{
+    count_key(ct, key, 0);
+}
+
+static inline __attribute__((always_inline)) void count_char(ctab *ct, uint32_t key)
+{
+    count_key(ct, key, 1);
 }
 
 /* count_char for a word's memoized keys: the same counts in the same order,
