@@ -19,7 +19,8 @@ LTO ?= -flto=auto -ffat-lto-objects
 # libcurl is not linked: src/channels/curl_dl.c loads it when a channel
 # first sends (its two dozen libraries cost ~7 ms at every start), by the
 # SONAME of the libcurl whose headers the build uses.
-CURL_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libcurl 2>/dev/null)/libcurl.so" 2>/dev/null | awk '/SONAME/ { print $$2 }')
+# (evaluated once, when first used: after `make test`'s deps step installed libcurl)
+CURL_SONAME = $(eval CURL_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libcurl 2>/dev/null)/libcurl.so" 2>/dev/null | awk '/SONAME/ { print $$2 }'))$(CURL_SONAME)
 CFLAGS_ALL = $(CFLAGS_BASE) $(WERROR) $(OPT) $(LTO) $(SAN) $(shell pkg-config --cflags $(PKGS)) \
   -DGG_CURL_SONAME='"$(or $(CURL_SONAME),libcurl.so.4)"' $(CFLAGS)
 LDLIBS_ALL = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -lstemmer -llinear -lxxhash -lpthread -lm -ldl $(LDLIBS)
