@@ -559,7 +559,7 @@ static void sigmoid_cols(const gg_filter *f, float *z, const gg_filter_head *hs,
         if (c0 < 0 || !f->m[hs[k]])
             continue;
         for (int c = 0; c < f->m[hs[k]]->ncol; c++)
-            z[c0 + c] = 1.0f / (1.0f + expf(-z[c0 + c]));
+            z[c0 + c] = gg_filter_sigmoid(z[c0 + c]);
     }
 }
 

@@ -604,7 +604,7 @@ __attribute__((target("avx2,fma"))) static void sigmoid_avx2(float *p, int n)
         /* |x| < 88 in every lane (false for NaN): else expf decides */
         if (_mm_movemask_ps(_mm_cmplt_ps(_mm_andnot_ps(sign, x), lim)) != 15) {
             for (int j = 0; j < k; j++)
-                p[c + j] = 1.0f / (1.0f + expf(-p[c + j]));
+                p[c + j] = gg_filter_sigmoid(p[c + j]);
             continue;
         }
         _mm_storeu_ps(v, _mm_div_ps(one, _mm_add_ps(one, expf4(x))));
@@ -631,7 +631,7 @@ int gg_filter__sigmoid_vec(float *p, int n)
 int gg_filter_model_squash(const gg_filter_model *m, float *p)
 {
     for (int c = 0; c < m->ncol; c++)
-        p[c] = 1.0f / (1.0f + expf(-p[c]));
+        p[c] = gg_filter_sigmoid(p[c]);
     return gg_filter_model_finish(m, p);
 }
 

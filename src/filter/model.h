@@ -11,6 +11,7 @@
 #ifndef GG_FILTER_MODEL_H
 #define GG_FILTER_MODEL_H
 #include "filter/feat.h"
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -105,9 +106,16 @@ int gg_filter_model_squash(const gg_filter_model *m, float *p);
  *  exclusive head's normalized, and the argmax. */
 int gg_filter_model_finish(const gg_filter_model *m, float *p);
 
-/** p[c] = 1 / (1 + expf(-p[c])) for c < n with vector instructions, the
- *  same floats as the scalar expression; 0 (p untouched) on a CPU without
- *  AVX2 and FMA. Exposed for tests. */
+/** A head's probability from its logit: every path (the scalar loops and
+ *  the vector one below) gives exactly these floats. */
+static inline float gg_filter_sigmoid(float x)
+{
+    return 1.0f / (1.0f + expf(-x));
+}
+
+/** p[c] = gg_filter_sigmoid(p[c]) for c < n with vector instructions, the
+ *  same floats; 0 (p untouched) on a CPU without AVX2 and FMA. Exposed for
+ *  tests. */
 int gg_filter__sigmoid_vec(float *p, int n);
 
 /** Index of label name in m, or -1. */
