@@ -129,8 +129,6 @@ static void put_str(gg_buf *b, const char *s, size_t n)
     bputc(b, '"');
 }
 
-/* A probability with three decimals, without printf (it is the hot path),
- * at o; returns the end. At most 5 bytes. */
 /* "0.xyz" without its trailing zeros for v = 1..999 (byte 5: the length),
  * filled by p_table_init before any worker runs */
 static char p_text[1000][6];
@@ -151,6 +149,8 @@ static void p_table_init(void)
     }
 }
 
+/* A probability with three decimals, without printf (it is the hot path),
+ * at o; returns the end. At most 5 bytes. */
 static inline char *w_p(char *o, float x)
 {
     int v = (int)(x * 1000.0f + 0.5f);
@@ -1074,12 +1074,6 @@ static int writev_all(int fd, struct iovec *iov, int n)
     return 0;
 }
 
-/* Every line to standard output in input order: each scored line's object
- * as its worker wrote it, then its closing fields (dup_of, coordinated),
- * formatted here WRITE_LINES lines at a time. The objects go out from the
- * batches' arenas by writev, not copied into a buffer first (37 MB for the
- * 100,000 bench posts). */
-#define WRITE_LINES 512 /* two iovecs a line: IOV_MAX is 1024 */
 /* Each line's coordinated group (0: none), from the groups' member lists:
  * few posts are in one, and a lookup per line was a cache miss per line. */
 static int64_t *groups_of(const shared *sh, const gg_coord *coord)
@@ -1105,6 +1099,12 @@ static int64_t *groups_of(const shared *sh, const gg_coord *coord)
     return grp;
 }
 
+/* Every line to standard output in input order: each scored line's object
+ * as its worker wrote it, then its closing fields (dup_of, coordinated),
+ * formatted here WRITE_LINES lines at a time. The objects go out from the
+ * batches' arenas by writev, not copied into a buffer first (37 MB for the
+ * 100,000 bench posts). */
+#define WRITE_LINES 512 /* two iovecs a line: IOV_MAX is 1024 */
 static int write_all(const shared *sh, const int64_t *grp)
 {
     struct iovec iov[2 * WRITE_LINES];
@@ -1239,8 +1239,8 @@ int gg_cli_classify(int argc, char **argv)
     pthread_t th[64];
     int started = 0;
 
-    /* the models and the input load on a thread of their own while this
-     * one reads the text tables and the gazetteer */
+    /* the models and the input load on threads of their own while this one
+     * reads the text tables and the gazetteer */
     loader ld = {model_dir, lbuf, NULL, 0};
     reader rd = {&sh, NULL, 0, 0};
     pthread_t lt, rt;
