@@ -653,12 +653,14 @@ static int64_t lookup(const gg_dedup *d, const uint16_t *sig, const gg_dedup_hin
 {
     size_t mask = d->bslots - 1;
     uint32_t hit = EMPTY;
-    int hinted = hint && hint->bslots == d->bslots ? (d->bands < 64 ? d->bands : 64) : 0;
+    /* the prefetch's home slots, while the tables keep the size they were taken at */
+    const uint32_t *home = hint && hint->bslots == d->bslots ? hint->pos : NULL;
+    int hinted = home ? (d->bands < 64 ? d->bands : 64) : 0;
     *sim_hit = 0;
     *best = 0;
     for (int b = 0; b < d->bands; b++) {
         const uint16_t *key = sig + (size_t)b * d->rows;
-        size_t s = b < hinted ? hint->pos[b] : (size_t)band_hash(d, sig, b) & mask;
+        size_t s = b < hinted ? home[b] : (size_t)band_hash(d, sig, b) & mask;
         if (pos)
             pos[b] = s;
         int same = 0;
@@ -763,13 +765,13 @@ int64_t gg_dedup_add(gg_dedup *d, int64_t id, const char *norm, size_t len, doub
     return gg_dedup_add_signed(d, id, kind, sig, h, sim_out);
 }
 
-int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *sig, uint64_t h,
-                            double *sim_out)
+int64_t gg_dedup_add_signed(gg_dedup *d, int64_t id, int kind, const uint32_t *sig,
+                            uint64_t exact, double *sim_out)
 {
-    return gg_dedup_add_hinted(d, id, kind, sig, h, NULL, sim_out);
+    return gg_dedup_add_hinted(d, id, kind, sig, exact, NULL, sim_out);
 }
 
-int64_t gg_dedup_add_hinted(gg_dedup *d, int64_t id, int kind, const uint32_t *sig, uint64_t h,
+int64_t gg_dedup_add_hinted(gg_dedup *d, int64_t id, int kind, const uint32_t *sig, uint64_t exact,
                             const gg_dedup_hint *hint, double *sim_out)
 {
     assert(id >= 0);
@@ -780,8 +782,8 @@ int64_t gg_dedup_add_hinted(gg_dedup *d, int64_t id, int kind, const uint32_t *s
     if (!kind)
         goto done;
     d->st.added++;
-    const exact_slot *e = exact_find(d, h);
-    if (e->h == h) {
+    const exact_slot *e = exact_find(d, exact);
+    if (e->h == exact) {
         /* an exact copy answers what its first copy answered */
         r = e->id;
         sim = e->sim;
@@ -799,7 +801,7 @@ int64_t gg_dedup_add_hinted(gg_dedup *d, int64_t id, int kind, const uint32_t *s
         d->st.near++;
     else
         sim = best;
-    exact_put(d, h, r >= 0 ? r : id, r >= 0 ? (float)sim : 1.0f);
+    exact_put(d, exact, r >= 0 ? r : id, r >= 0 ? (float)sim : 1.0f);
     if (r >= 0 && best >= d->index_skip)
         goto done;
     /* index the post */

@@ -94,7 +94,7 @@ void gg_dedup_prefetch_bands(const gg_dedup *d, const uint32_t *sig, uint64_t ex
                              gg_dedup_hint *h);
 void gg_dedup_prefetch_cands(const gg_dedup *d, const gg_dedup_hint *h);
 int64_t gg_dedup_add_hinted(gg_dedup *d, int64_t id, int kind, const uint32_t *sig, uint64_t exact,
-                            const gg_dedup_hint *h, double *sim_out);
+                            const gg_dedup_hint *hint, double *sim_out);
 
 /** Estimated Jaccard similarity of two texts with the index's shingling and
  *  hashing (for tests and tooling); 0..1. */

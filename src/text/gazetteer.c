@@ -1442,7 +1442,8 @@ static void words_build(gg_geo *g)
             size_t s = wslot_of(lo, hi, l), probes = 0;
             while (g->wtab[s].len && !(g->wtab[s].lo == lo && g->wtab[s].hi == hi && g->wtab[s].len == l)) {
                 s = (s + 1) & (GEO_WSLOTS - 1);
-                assert(++probes < GEO_WSLOTS / 2);
+                probes++;
+                assert(probes < GEO_WSLOTS / 2);
             }
             g->wtab[s].lo = lo;
             g->wtab[s].hi = hi;

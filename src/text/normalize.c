@@ -122,9 +122,9 @@ enum {
           : 0) |                                                                                   \
      (K_IS_ALNUM(c) || (c) == '.' || (c) == '_' || (c) == '-' || (c) == '+' || (c) == '%' ? K_ADDR \
                                                                                           : 0))
-#define K_4(c) K_OF(c), K_OF(c + 1), K_OF(c + 2), K_OF(c + 3)
-#define K_16(c) K_4(c), K_4(c + 4), K_4(c + 8), K_4(c + 12)
-#define K_64(c) K_16(c), K_16(c + 16), K_16(c + 32), K_16(c + 48)
+#define K_4(c) K_OF(c), K_OF((c) + 1), K_OF((c) + 2), K_OF((c) + 3)
+#define K_16(c) K_4(c), K_4((c) + 4), K_4((c) + 8), K_4((c) + 12)
+#define K_64(c) K_16(c), K_16((c) + 16), K_16((c) + 32), K_16((c) + 48)
 static const uint8_t kcls[256] = {K_64(0), K_64(64), K_64(128), K_64(192)};
 
 /* The end of the run of ASCII letters and digits at t[j] (j <= len). */
